@@ -1,0 +1,3 @@
+using ConvexInfra.Cli;
+
+return await CliApp.RunAsync(args, CliConsole.System());

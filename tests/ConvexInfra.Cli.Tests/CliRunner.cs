@@ -1,0 +1,24 @@
+using ConvexInfra.Cli;
+
+namespace ConvexInfra.Cli.Tests;
+
+/// <summary>Runs the real CLI in-process with captured streams, a fake environment and a working directory.</summary>
+public static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Out, string Error);
+
+    public static async Task<Result> RunAsync(
+        IEnumerable<string> args,
+        string? stdin = null,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var input = new StringReader(stdin ?? string.Empty);
+        var env = environment ?? new Dictionary<string, string>();
+        var console = new CliConsole(input, output, error, name => env.TryGetValue(name, out var v) ? v : null, workingDirectory ?? Directory.GetCurrentDirectory());
+        var code = await CliApp.RunAsync(args.ToList(), console);
+        return new Result(code, output.ToString(), error.ToString());
+    }
+}
