@@ -1,0 +1,40 @@
+using ConvexInfra.Core.Runtime;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Core.Naming;
+
+/// <summary>Names and tags derived from a spec, shared by the Pulumi layer and the offline plan.</summary>
+public static class ResourceNames
+{
+    /// <summary>SSM Parameter Store prefix owned by one stack, e.g. <c>/convex-infra/prod</c>.</summary>
+    public static string ParameterPrefix(DeploymentSpec spec) => $"/{spec.ProjectName}/{spec.StackName}";
+
+    public static SecretParameterNames SecretParameters(DeploymentSpec spec) => SecretParameterNames.Under(ParameterPrefix(spec));
+
+    /// <summary>The (non-secret) parameter holding the current release the EC2 host applies.</summary>
+    public static string ReleaseParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/release";
+
+    /// <summary>A short, lowercase, DNS-safe prefix for named AWS resources: <c>{stack}-{instance}</c>, at most 32 characters.</summary>
+    public static string ResourcePrefix(DeploymentSpec spec)
+    {
+        var prefix = $"{spec.StackName}-{spec.InstanceName}".ToLowerInvariant();
+        return prefix.Length <= 32 ? prefix : prefix[..32].TrimEnd('-');
+    }
+
+    /// <summary>Tags put on every AWS resource; the stack's own tags win over none of these.</summary>
+    public static IReadOnlyDictionary<string, string> StandardTags(DeploymentSpec spec)
+    {
+        var tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in spec.Tags)
+        {
+            tags[key] = value;
+        }
+
+        tags["convex-infra:project"] = spec.ProjectName;
+        tags["convex-infra:stack"] = spec.StackName;
+        tags["convex-infra:tier"] = spec.Tier.ConfigName();
+        tags["convex-infra:instance"] = spec.InstanceName;
+        tags["ManagedBy"] = "pulumi";
+        return tags;
+    }
+}
