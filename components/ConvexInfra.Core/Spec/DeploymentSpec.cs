@@ -31,6 +31,9 @@ public sealed record DeploymentSpec
     public required SecretRotation Rotation { get; init; }
     public LocalSpec? Local { get; init; }
 
+    /// <summary>Reserved settings for later features; type-checked, not yet acted on.</summary>
+    public ExtensionSettings Extensions { get; init; } = ExtensionSettings.None;
+
     /// <summary>Extra tags from config, merged over the standard ones (project, stack, tier, instance).</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 

@@ -1,0 +1,26 @@
+namespace ConvexInfra.Core.Spec;
+
+/// <summary>
+/// Settings reserved for later features (Convex Auth, deployment environment variables, scheduled exports,
+/// revision downgrades). The reader checks their types now so that a stack written today stays valid.
+/// </summary>
+public sealed record ExtensionSettings
+{
+    public bool ConvexAuth { get; init; }
+    public Uri? ConvexAuthSiteUrl { get; init; }
+
+    /// <summary>Plain environment variables of the Convex deployment (name → value).</summary>
+    public IReadOnlyDictionary<string, string> DeploymentEnv { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether <c>deploymentEnvSecrets</c> is set; its values stay with Pulumi and never reach Core.</summary>
+    public bool HasDeploymentEnvSecrets { get; init; }
+
+    public bool DeploymentEnvPrune { get; init; }
+
+    /// <summary>An EventBridge <c>cron(...)</c> or <c>rate(...)</c> expression, or null for no scheduled export.</summary>
+    public string? ExportSchedule { get; init; }
+
+    public bool AllowRevisionDowngrade { get; init; }
+
+    public static ExtensionSettings None { get; } = new();
+}

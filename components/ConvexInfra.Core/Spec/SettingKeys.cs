@@ -1,0 +1,97 @@
+namespace ConvexInfra.Core.Spec;
+
+/// <summary>
+/// Every configuration key of a ConvexInfra stack. The Pulumi program reads each of <see cref="All"/>
+/// from its <c>Config</c> and hands the raw values to <see cref="SettingsReader"/>; the CLI and the docs
+/// list them from here, so there is exactly one list.
+/// </summary>
+public static class SettingKeys
+{
+    /// <summary>The project config namespace; keys in any other namespace (except <c>aws:region</c>) are ignored.</summary>
+    public const string Namespace = "convex-infra";
+
+    private static SettingKey Key(string name, string description, string example, SettingShape shape = SettingShape.Scalar) =>
+        new(Namespace, name, shape, description, example);
+
+    public static readonly SettingKey Target = Key("target", "Where Convex runs: aws-ec2, aws-ecs or local (required).", "aws-ec2");
+    public static readonly SettingKey Tier = Key("tier", "dev, staging or prod; sets the defaults (default: the stack name if it is one of those, else dev).", "prod");
+    public static readonly SettingKey InstanceName = Key("instanceName", "Convex instance name; names the database and the S3 prefix, never change it (required).", "acme-prod");
+    public static readonly SettingKey ImageRevision = Key("imageRevision", "40-character git SHA of the backend and dashboard images (required).", "4d3b0a5de955a258e70e3813bbff486051d88820");
+    public static readonly SettingKey Region = new("aws", "region", SettingShape.Scalar, "AWS region (required for aws-ec2 and aws-ecs).", "eu-west-1");
+
+    public static readonly SettingKey Domain = Key("domain", "DNS name under which api., site. and dashboard. hostnames are made (required on AWS).", "convex.example.com");
+    public static readonly SettingKey ApiHostname = Key("apiHostname", "Hostname of the API (default api.<domain>).", "api.convex.example.com");
+    public static readonly SettingKey SiteHostname = Key("siteHostname", "Hostname of HTTP actions (default site.<domain>).", "site.convex.example.com");
+    public static readonly SettingKey DashboardHostname = Key("dashboardHostname", "Hostname of the dashboard (default dashboard.<domain>).", "dashboard.convex.example.com");
+    public static readonly SettingKey HostedZoneId = Key("hostedZoneId", "Route 53 hosted zone that gets the three records; without it they are listed as an output.", "Z0123456789ABCDEFGHIJ");
+    public static readonly SettingKey AcmeEmail = Key("acmeEmail", "E-mail address Caddy gives Let's Encrypt for certificate notices.", "ops@example.com");
+
+    public static readonly SettingKey InstanceType = Key("instanceType", "EC2 instance type; Graviton (arm64) only.", "t4g.medium");
+    public static readonly SettingKey RootVolumeGb = Key("rootVolumeGb", "EC2 root volume size in GiB (8..16384).", "30");
+    public static readonly SettingKey FargateCpu = Key("fargateCpu", "Fargate task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384.", "2048");
+    public static readonly SettingKey FargateMemoryMb = Key("fargateMemoryMb", "Fargate task memory in MiB; must be valid for fargateCpu.", "4096");
+    public static readonly SettingKey FargateEphemeralStorageGb = Key("fargateEphemeralStorageGb", "Fargate ephemeral storage in GiB (21..200).", "30");
+    public static readonly SettingKey EcsSubnets = Key("ecsSubnets", "Where ECS tasks run: public (public IP, no NAT) or private (behind a NAT gateway).", "private");
+
+    public static readonly SettingKey Database = Key("database", "postgres or sqlite; sqlite only for target local, AWS always uses postgres.", "postgres");
+    public static readonly SettingKey DbInstanceClass = Key("dbInstanceClass", "RDS instance class.", "db.t4g.medium");
+    public static readonly SettingKey DbAllocatedStorageGb = Key("dbAllocatedStorageGb", "RDS storage in GiB (20..65536).", "50");
+    public static readonly SettingKey DbMaxAllocatedStorageGb = Key("dbMaxAllocatedStorageGb", "RDS storage autoscaling ceiling in GiB (at least dbAllocatedStorageGb).", "500");
+    public static readonly SettingKey DbMultiAz = Key("dbMultiAz", "Run RDS Multi-AZ (true/false).", "true");
+    public static readonly SettingKey DbEngineVersion = Key("dbEngineVersion", "PostgreSQL version, major or major.minor (default 17).", "17");
+    public static readonly SettingKey BackupRetentionDays = Key("backupRetentionDays", "Days RDS keeps automated backups (0..35; prod needs at least 7).", "14");
+
+    public static readonly SettingKey VpcCidr = Key("vpcCidr", "IPv4 CIDR of the VPC, /16 to /24, in a private range.", "10.40.0.0/16");
+    public static readonly SettingKey AvailabilityZones = Key("availabilityZones", "Number of availability zones to spread subnets over (2 or 3).", "2");
+    public static readonly SettingKey HttpAllowedCidrs = Key("httpAllowedCidrs", "IPv4 CIDRs allowed to reach ports 80/443.", "[\"0.0.0.0/0\"]", SettingShape.List);
+    public static readonly SettingKey SshAllowedCidrs = Key("sshAllowedCidrs", "IPv4 CIDRs allowed to SSH to the EC2 host; never 0.0.0.0/0 (default none).", "[\"203.0.113.0/24\"]", SettingShape.List);
+    public static readonly SettingKey DashboardAllowedCidrs = Key("dashboardAllowedCidrs", "IPv4 CIDRs allowed to open the dashboard (default: httpAllowedCidrs).", "[\"198.51.100.0/24\"]", SettingShape.List);
+
+    public static readonly SettingKey AlarmEmail = Key("alarmEmail", "E-mail address subscribed to the CloudWatch alarms.", "oncall@example.com");
+    public static readonly SettingKey LogRetentionDays = Key("logRetentionDays", "CloudWatch log retention in days (a value CloudWatch allows, 0 = never expire).", "90");
+    public static readonly SettingKey DocumentRetentionDelaySeconds = Key("documentRetentionDelaySeconds", "DOCUMENT_RETENTION_DELAY: seconds old document revisions are kept (default 172800).", "172800");
+    public static readonly SettingKey RustLog = Key("rustLog", "RUST_LOG filter for the backend (default info).", "info");
+    public static readonly SettingKey DisableBeacon = Key("disableBeacon", "Stop the backend's anonymous usage beacon (default false).", "true");
+    public static readonly SettingKey RedactLogsToClient = Key("redactLogsToClient", "Keep function logs and stack traces away from clients (default: true for prod).", "true");
+    public static readonly SettingKey ProtectData = Key("protectData", "Deletion protection, final snapshot, retained buckets (default: true except dev).", "true");
+
+    public static readonly SettingKey InstanceSecretVersion = Key("instanceSecretVersion", "Rotation counter: bump to replace the instance secret (revokes every admin key).", "1");
+    public static readonly SettingKey AdminKeyVersion = Key("adminKeyVersion", "Rotation counter: bump to issue a new admin key.", "1");
+
+    public static readonly SettingKey LocalApiPort = Key("localApiPort", "Loopback port of the API for target local (default 3210).", "3210");
+    public static readonly SettingKey LocalSitePort = Key("localSitePort", "Loopback port of HTTP actions for target local (default 3211).", "3211");
+    public static readonly SettingKey LocalDashboardPort = Key("localDashboardPort", "Loopback port of the dashboard for target local (default 6791).", "6791");
+
+    public static readonly SettingKey Tags = Key("tags", "Extra AWS tags, a map of string to string.", "{ cost-center: \"1234\" }", SettingShape.Map);
+
+    public static readonly SettingKey ConvexAuth = Key("convexAuth", "Reserved: set up Convex Auth keys (true/false).", "true");
+    public static readonly SettingKey ConvexAuthSiteUrl = Key("convexAuthSiteUrl", "Reserved: the app's https URL Convex Auth redirects to.", "https://app.example.com");
+    public static readonly SettingKey DeploymentEnv = Key("deploymentEnv", "Reserved: plain environment variables of the Convex deployment.", "{ APP_MODE: production }", SettingShape.Map);
+    public static readonly SettingKey DeploymentEnvSecrets = Key("deploymentEnvSecrets", "Reserved: secret environment variables of the deployment; must be a Pulumi secret.", "pulumi config set --secret --path deploymentEnvSecrets.STRIPE_KEY <value>", SettingShape.Map);
+    public static readonly SettingKey DeploymentEnvPrune = Key("deploymentEnvPrune", "Reserved: remove deployment variables not listed in config (true/false).", "false");
+    public static readonly SettingKey ExportSchedule = Key("exportSchedule", "Reserved: EventBridge schedule of the convex export backup.", "cron(0 3 * * ? *)");
+    public static readonly SettingKey AllowRevisionDowngrade = Key("allowRevisionDowngrade", "Reserved: allow moving imageRevision to an older release (true/false).", "false");
+
+    /// <summary>Every key, in the order of the docs table.</summary>
+    public static IReadOnlyList<SettingKey> All { get; } =
+    [
+        Target, Tier, InstanceName, ImageRevision, Region,
+        Domain, ApiHostname, SiteHostname, DashboardHostname, HostedZoneId, AcmeEmail,
+        InstanceType, RootVolumeGb, FargateCpu, FargateMemoryMb, FargateEphemeralStorageGb, EcsSubnets,
+        Database, DbInstanceClass, DbAllocatedStorageGb, DbMaxAllocatedStorageGb, DbMultiAz, DbEngineVersion, BackupRetentionDays,
+        VpcCidr, AvailabilityZones, HttpAllowedCidrs, SshAllowedCidrs, DashboardAllowedCidrs,
+        AlarmEmail, LogRetentionDays, DocumentRetentionDelaySeconds, RustLog, DisableBeacon, RedactLogsToClient, ProtectData,
+        InstanceSecretVersion, AdminKeyVersion,
+        LocalApiPort, LocalSitePort, LocalDashboardPort,
+        Tags,
+        ConvexAuth, ConvexAuthSiteUrl, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, AllowRevisionDowngrade,
+    ];
+
+    /// <summary>The keys in the <c>convex-infra</c> namespace (everything but <c>aws:region</c>).</summary>
+    public static IReadOnlyList<SettingKey> Own { get; } = [.. All.Where(key => key.Namespace == Namespace)];
+
+    /// <summary>Keys whose value is expected to be a Pulumi secret; every other key must be plain.</summary>
+    public static IReadOnlyList<SettingKey> SecretKeys { get; } = [DeploymentEnvSecrets];
+
+    public static SettingKey? Find(string fullName) => All.FirstOrDefault(key => key.FullName == fullName);
+}
