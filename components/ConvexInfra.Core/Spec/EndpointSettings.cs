@@ -45,7 +45,7 @@ internal static class EndpointSettings
             {
                 if (ports[i] == ports[j])
                 {
-                    values.Fail(keys[i], $"'{ports[i]}' (the same port as {keys[j].FullName})", "three different ports for the API, HTTP actions and the dashboard");
+                    values.Fail(keys[i], $"'{ports[i]}'", $"a port different from {keys[j].FullName}, which is also {ports[j]}: the API, HTTP actions and the dashboard each need their own port");
                     valid = false;
                 }
             }
@@ -84,7 +84,7 @@ internal static class EndpointSettings
             {
                 if (hosts[i] == hosts[j])
                 {
-                    values.Fail(hostKeys[i], $"'{hosts[i]}' (the same hostname as {hostKeys[j].FullName})", "three different hostnames: the API, HTTP actions and the dashboard each need their own origin");
+                    values.Fail(hostKeys[i], $"'{hosts[i]}'", $"a hostname different from {hostKeys[j].FullName}, which is also '{hosts[j]}': the API, HTTP actions and the dashboard each need their own origin");
                     distinct = false;
                 }
             }
