@@ -47,13 +47,13 @@ internal sealed class SettingValues(StackConfig config)
 
         if (LooksStructured(value))
         {
-            FailValue(key, $"a single value, not a list or map ({key.Description})");
+            FailValue(key, $"a single value, not a list or map ({Purpose(key)})");
             return null;
         }
 
         if (value.Trim().Length == 0)
         {
-            FailValue(key, $"a non-empty value ({key.Description})");
+            FailValue(key, $"a non-empty value ({Purpose(key)})");
             return null;
         }
 
@@ -223,12 +223,14 @@ internal sealed class SettingValues(StackConfig config)
 
         if (value.IsSecret)
         {
-            Fail(key, SecretGiven, $"a plain value: {key.Name} is not secret, set it without --secret ({key.Description})");
+            Fail(key, SecretGiven, $"a plain value: {key.Name} is not secret, so set it with pulumi config set without --secret");
             return null;
         }
 
         return value.Raw;
     }
+
+    private static string Purpose(SettingKey key) => key.Description.TrimEnd('.');
 
     private static bool LooksStructured(string value)
     {

@@ -129,8 +129,8 @@ public static class SettingsReader
             var given = value.IsSecret ? "a secret value (hidden)" : SettingValues.Quote(value.Raw);
             if (!fullName.Contains(':', StringComparison.Ordinal))
             {
-                var bare = KeySuggestions.Closest(fullName, SettingKeys.Own);
-                errors.Add(new ConfigError(fullName, given, $"a key with its namespace, e.g. {SettingKeys.Namespace}:{bare?.Name ?? fullName}",
+                var bare = KeySuggestions.Closest(fullName, SettingKeys.All);
+                errors.Add(new ConfigError(fullName, given, $"a key with its namespace, e.g. {bare?.FullName ?? SettingKeys.Namespace + ":" + fullName}",
                     bare?.ExampleLine ?? SettingKeys.Target.ExampleLine));
                 continue;
             }
@@ -140,10 +140,10 @@ public static class SettingsReader
                 continue;
             }
 
-            var suggestion = KeySuggestions.Closest(fullName, SettingKeys.Own);
+            var suggestion = KeySuggestions.Closest(fullName, SettingKeys.All);
             errors.Add(suggestion is null
                 ? new ConfigError(fullName, given, $"a known {SettingKeys.Namespace} key (this one is unknown; docs/spec.md lists them all)", SettingKeys.Target.ExampleLine)
-                : new ConfigError(fullName, given, $"a known {SettingKeys.Namespace} key: did you mean {suggestion.FullName}?", suggestion.ExampleLine));
+                : new ConfigError(fullName, given, $"a known key (did you mean {suggestion.FullName}?)", suggestion.ExampleLine));
         }
 
         return errors;

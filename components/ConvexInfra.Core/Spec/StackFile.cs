@@ -9,7 +9,7 @@ namespace ConvexInfra.Core.Spec;
 /// </summary>
 public static class StackFile
 {
-    private const string ExampleLine = "config:\n  convex-infra:target: aws-ec2";
+    private const string ExampleLine = "config: on the first line, then keys indented by two spaces, e.g. '  convex-infra:target: aws-ec2'";
 
     /// <summary>Reads <paramref name="path"/>; the stack name comes from the file name, the project from the Pulumi.yaml beside it.</summary>
     public static StackConfig Load(string path) => Unwrap(TryLoad(path));
@@ -123,7 +123,7 @@ public static class StackFile
     {
         var message = (error.InnerException?.Message is { Length: > 0 } inner && error.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
             ? $"{error.Message} ({inner})"
-            : error.Message).ReplaceLineEndings(" ");
+            : error.Message).ReplaceLineEndings(" ").TrimEnd('.', ' ');
         return new ConfigError($"{source} line {error.Start.Line}, column {error.Start.Column}", message, "valid YAML", ExampleLine);
     }
 

@@ -34,7 +34,7 @@ public static partial class ValueRules
 
         if (name.Any(char.IsUpper))
         {
-            return $"use lowercase: {Shape}";
+            return $"a lowercase name (use lowercase): {Shape}";
         }
 
         if (!char.IsAsciiLetterLower(name[0]))
@@ -60,7 +60,7 @@ public static partial class ValueRules
 
         if (HexPattern().IsMatch(revision.ToLowerInvariant()) && revision.Any(char.IsUpper))
         {
-            return $"use lowercase (image tags are lowercase): {Shape}";
+            return $"a lowercase SHA (use lowercase; image tags are lowercase): {Shape}";
         }
 
         if (!HexPattern().IsMatch(revision))
@@ -81,7 +81,7 @@ public static partial class ValueRules
         const string Shape = "a lowercase DNS name of at least two labels (letters, digits, inner hyphens), at most 253 characters";
         if (name.Any(char.IsUpper))
         {
-            return $"use lowercase: {Shape}";
+            return $"a lowercase name (use lowercase): {Shape}";
         }
 
         if (name.Contains("://", StringComparison.Ordinal) || name.Contains('/', StringComparison.Ordinal))

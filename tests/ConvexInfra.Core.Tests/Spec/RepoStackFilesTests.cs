@@ -4,7 +4,7 @@ namespace ConvexInfra.Core.Tests.Spec;
 
 public class RepoStackFilesTests
 {
-    private static readonly string RepoRoot = FindRepoRoot();
+    private static readonly string RepoRoot = RepoRootFinder.Find();
 
     public static TheoryData<string> StackFiles()
     {
@@ -104,17 +104,4 @@ public class RepoStackFilesTests
 
     private static DeploymentSpec Read(string stack) =>
         TestConfigs.ReadValid(StackFile.Load(Path.Combine(RepoRoot, $"Pulumi.{stack}.yaml")));
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ConvexInfra.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ConvexInfra.sln not found above " + AppContext.BaseDirectory);
-    }
 }

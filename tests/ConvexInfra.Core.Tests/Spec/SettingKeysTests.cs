@@ -1,0 +1,87 @@
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Core.Tests.Spec;
+
+public class SettingKeysTests
+{
+    [Fact]
+    public void Keys_are_unique_described_and_exemplified()
+    {
+        Assert.Equal(SettingKeys.All.Count, SettingKeys.All.Select(k => k.FullName).Distinct().Count());
+        Assert.All(SettingKeys.All, key =>
+        {
+            Assert.NotEmpty(key.Description);
+            Assert.NotEmpty(key.Example);
+            Assert.Matches("^[a-z][A-Za-z0-9]*$", key.Name);
+        });
+        Assert.Equal("aws:region", Assert.Single(SettingKeys.All, k => k.Namespace != SettingKeys.Namespace).FullName);
+        Assert.Equal(SettingKeys.All.Count - 1, SettingKeys.Own.Count);
+    }
+
+    [Fact]
+    public void The_issue_keys_are_all_present()
+    {
+        string[] expected =
+        [
+            "target", "tier", "instanceName", "imageRevision", "domain", "apiHostname", "siteHostname", "dashboardHostname",
+            "hostedZoneId", "acmeEmail", "instanceType", "rootVolumeGb", "fargateCpu", "fargateMemoryMb", "fargateEphemeralStorageGb",
+            "ecsSubnets", "database", "dbInstanceClass", "dbAllocatedStorageGb", "dbMaxAllocatedStorageGb", "dbMultiAz", "dbEngineVersion",
+            "backupRetentionDays", "vpcCidr", "availabilityZones", "httpAllowedCidrs", "sshAllowedCidrs", "dashboardAllowedCidrs",
+            "alarmEmail", "logRetentionDays", "documentRetentionDelaySeconds", "rustLog", "protectData", "instanceSecretVersion",
+            "adminKeyVersion", "localApiPort", "localSitePort", "localDashboardPort", "tags", "convexAuth", "convexAuthSiteUrl",
+            "deploymentEnv", "deploymentEnvSecrets", "deploymentEnvPrune", "exportSchedule", "allowRevisionDowngrade",
+        ];
+        Assert.Empty(expected.Except(SettingKeys.Own.Select(k => k.Name)));
+    }
+
+    [Fact]
+    public void Every_key_is_documented_in_docs_spec_md()
+    {
+        var docs = File.ReadAllText(Path.Combine(RepoRootFinder.Find(), "docs", "spec.md"));
+        Assert.All(SettingKeys.All, key => Assert.Contains($"`{key.FullName}`", docs, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Scalar_examples_of_every_key_are_accepted_by_the_reader()
+    {
+        foreach (var key in SettingKeys.Own.Where(k => k.Shape == SettingShape.Scalar))
+        {
+            var config = TestConfigs.Aws("prod", (key.FullName, key.Example));
+            var result = SettingsReader.Read(config);
+            Assert.True(result.IsValid, $"{key.FullName} example '{key.Example}': {result.ErrorReport}");
+        }
+    }
+
+    [Theory]
+    [InlineData("convex-infra:instanceNmae", "convex-infra:instanceName")]
+    [InlineData("convex-infra:hostedZoneID", "convex-infra:hostedZoneId")]
+    [InlineData("convex-infra:fargateMemory", "convex-infra:fargateMemoryMb")]
+    [InlineData("convex-infra:sshAllowedCidr", "convex-infra:sshAllowedCidrs")]
+    [InlineData("convex-infra:region", "aws:region")]
+    public void Suggestions_pick_the_closest_key(string typo, string suggested)
+    {
+        Assert.Equal(suggested, KeySuggestions.Closest(typo, SettingKeys.All)?.FullName);
+    }
+
+    [Fact]
+    public void Far_away_names_get_no_suggestion()
+    {
+        Assert.Null(KeySuggestions.Closest("convex-infra:kubernetesNamespace", SettingKeys.Own));
+    }
+}
+
+internal static class RepoRootFinder
+{
+    public static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ConvexInfra.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ConvexInfra.sln not found above " + AppContext.BaseDirectory);
+    }
+}
