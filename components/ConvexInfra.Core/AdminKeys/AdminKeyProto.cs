@@ -153,7 +153,7 @@ public static class AdminKeyProto
     private static bool TryReadVarint(ReadOnlySpan<byte> data, ref int position, out ulong value, out string error)
     {
         value = 0;
-        for (var shift = 0; shift < 70; shift += 7)
+        for (var shift = 0; ; shift += 7)
         {
             if (position >= data.Length)
             {
@@ -162,6 +162,7 @@ public static class AdminKeyProto
             }
 
             var b = data[position++];
+            // The tenth byte may only hold the top bit of a 64-bit value.
             if (shift == 63 && b > 1)
             {
                 error = "a varint overflows 64 bits";
@@ -175,9 +176,6 @@ public static class AdminKeyProto
                 return true;
             }
         }
-
-        error = "a varint is longer than 10 bytes";
-        return false;
     }
 
     private static bool TryReadTag(ReadOnlySpan<byte> data, ref int position, out int field, out int wire, out string error)

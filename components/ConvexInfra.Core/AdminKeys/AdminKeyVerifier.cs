@@ -57,7 +57,7 @@ public static class AdminKeyVerifier
         {
             return AdminKeyVerification.Reject(
                 AdminKeyRejectionReason.BadProtobuf,
-                $"the key decrypts with this secret ({Name(format)} format) but its content is not a valid AdminKey message: {protoError}");
+                $"the key decrypts with this secret ({Name(format)} format) but its content is not a valid AdminKey message: {protoError}") with { Format = format };
         }
 
         var found = new AdminKeyVerification
