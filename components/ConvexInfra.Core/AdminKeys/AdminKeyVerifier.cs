@@ -55,9 +55,8 @@ public static class AdminKeyVerifier
 
         if (!AdminKeyProto.TryDecode(plaintext, out var claims, out var protoError))
         {
-            return AdminKeyVerification.Reject(
-                AdminKeyRejectionReason.BadProtobuf,
-                $"the key decrypts with this secret ({Name(format)} format) but its content is not a valid AdminKey message: {protoError}") with { Format = format };
+            var message = $"the key decrypts with this secret ({Name(format)} format) but its content is not a valid AdminKey message: {protoError}";
+            return new AdminKeyVerification { Reason = AdminKeyRejectionReason.BadProtobuf, Message = message, Format = format };
         }
 
         var found = new AdminKeyVerification
