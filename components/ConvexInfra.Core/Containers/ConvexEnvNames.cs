@@ -7,7 +7,7 @@ public static class ConvexEnvNames
     public const string InstanceSecret = "INSTANCE_SECRET";
     public const string CloudOrigin = "CONVEX_CLOUD_ORIGIN";
     public const string SiteOrigin = "CONVEX_SITE_ORIGIN";
-    public const string PostgresUrl = "POSTGRES_URL";
+    public const string PostgresUrlVar = "POSTGRES_URL";
     public const string PgCaFile = "PG_CA_FILE";
     public const string DoNotRequireSsl = "DO_NOT_REQUIRE_SSL";
     public const string AwsRegion = "AWS_REGION";

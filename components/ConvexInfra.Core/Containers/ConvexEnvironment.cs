@@ -41,7 +41,7 @@ public static class ConvexEnvironment
 
         if (spec.Database.Engine == DatabaseEngine.Postgres)
         {
-            secrets.Add(new SecretEnvVar(ConvexEnvNames.PostgresUrl, SecretKind.PostgresUrl));
+            secrets.Add(new SecretEnvVar(ConvexEnvNames.PostgresUrlVar, SecretKind.PostgresUrl));
             // RDS gets verified TLS with AWS's CA bundle; only the local Postgres container has no TLS at all.
             plain.Add(onAws ? new EnvVar(PgCaFile, RdsCaBundlePath) : new EnvVar(DoNotRequireSsl, "true"));
         }
