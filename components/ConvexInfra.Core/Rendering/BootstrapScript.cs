@@ -27,7 +27,7 @@ public static class BootstrapScript
             ;;
         esac
 
-        if [ "$(docker-compose version --short 2>/dev/null || true)" != "${compose_version#v}" ]; then
+        if [[ "$(docker-compose version --short 2>/dev/null || true)" != "${compose_version#v}" ]]; then
           asset="docker-compose-linux-$arch"
           url="https://github.com/docker/compose/releases/download/$compose_version/$asset"
           tmp=$(mktemp -d)
@@ -35,7 +35,7 @@ public static class BootstrapScript
           curl -fsSL --retry 5 -o "$tmp/$asset.sha256" "$url.sha256"
           expected=$(cut -d' ' -f1 <"$tmp/$asset.sha256")
           actual=$(sha256sum "$tmp/$asset" | cut -d' ' -f1)
-          if [ "$expected" != "$actual" ]; then
+          if [[ "$expected" != "$actual" ]]; then
             log "checksum mismatch for $url"
             exit 1
           fi

@@ -57,10 +57,10 @@ public static class ReleaseScript
         release=$(get_parameter "$CONVEX_RELEASE_PARAMETER") || abort "cannot read SSM parameter $CONVEX_RELEASE_PARAMETER"
         hash=$(printf '%s' "$release" | sha256sum | cut -d' ' -f1)
         applied=""
-        if [ -f "$applied_file" ]; then
+        if [[ -f "$applied_file" ]]; then
           applied=$(cat "$applied_file")
         fi
-        if [ "$hash" = "$applied" ]; then
+        if [[ "$hash" = "$applied" ]]; then
           exit 0
         fi
 
@@ -94,7 +94,7 @@ public static class ReleaseScript
           parameter=$(jq -r ".secrets[$i].parameter" <<<"$release")
           [[ $name =~ ^[A-Z_][A-Z0-9_]*$ ]] || abort "refusing secret variable name '$name'"
           value=$(get_parameter "$parameter" --with-decryption) || abort "cannot read SecureString parameter $parameter"
-          if [ -z "$value" ] || [[ $value == *$'\n'* ]]; then
+          if [[ -z "$value" ]] || [[ $value == *$'\n'* ]]; then
             abort "SecureString parameter $parameter is empty or spans several lines"
           fi
           printf '%s=%s\n' "$name" "$value" >>"$secrets_file"
@@ -103,7 +103,7 @@ public static class ReleaseScript
         installed+=("backend.secrets.env")
 
         ca_bundle="$conf_dir/certs/rds-global-bundle.pem"
-        if [ ! -s "$ca_bundle" ]; then
+        if [[ ! -s "$ca_bundle" ]]; then
           curl -fsSL --retry 3 -o "$stage/rds-ca.pem" "$CONVEX_RDS_CA_URL" || abort "cannot download the RDS CA bundle from $CONVEX_RDS_CA_URL"
           grep -q 'BEGIN CERTIFICATE' "$stage/rds-ca.pem" || abort "$CONVEX_RDS_CA_URL did not return PEM certificates"
           mkdir -p "$conf_dir/certs"
