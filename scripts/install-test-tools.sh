@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real tools Core's tests validate rendered artifacts with (all Debian packages).
 set -euo pipefail
-packages=(caddy shellcheck cloud-init docker-compose yamllint)
+packages=(caddy shellcheck cloud-init docker-compose yamllint jq systemd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

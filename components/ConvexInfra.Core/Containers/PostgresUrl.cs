@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ConvexInfra.Core.Containers;
+
+/// <summary>
+/// Builds POSTGRES_URL the way the backend needs it: credentials percent-encoded, and no database name
+/// or query string (the backend appends the database, INSTANCE_NAME with '-' → '_', and refuses a URL
+/// that already has one).
+/// </summary>
+public static partial class PostgresUrl
+{
+    public static string Build(string user, string password, string host, int port)
+    {
+        if (string.IsNullOrEmpty(user))
+        {
+            throw new ArgumentException("Postgres user: got an empty value; expected the master user name. Example: convex", nameof(user));
+        }
+
+        // The password itself never goes into a message.
+        if (string.IsNullOrEmpty(password))
+        {
+            throw new ArgumentException("Postgres password: got an empty value; expected the (secret) master password", nameof(password));
+        }
+
+        if (string.IsNullOrEmpty(host) || !HostPattern().IsMatch(host))
+        {
+            throw new ArgumentException(
+                $"Postgres host: got '{host}'; expected a bare DNS name or IPv4 address without scheme, port, path or query. " +
+                "Example: mydb.abc123xyz.eu-west-1.rds.amazonaws.com",
+                nameof(host));
+        }
+
+        if (port is < 1 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(port), port, "Postgres port: expected 1-65535. Example: 5432");
+        }
+
+        var credentials = $"{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password)}";
+        return string.Create(CultureInfo.InvariantCulture, $"postgresql://{credentials}@{host}:{port}");
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")]
+    private static partial Regex HostPattern();
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Core.Rendering;
+
+/// <summary>
+/// The Caddyfile of the EC2 host: automatic HTTPS (Let's Encrypt) for the three hostnames, HTTP→HTTPS
+/// redirects (Caddy's default, never switched off here), and reverse proxies to the loopback-bound containers.
+/// </summary>
+public static partial class Caddyfile
+{
+    /// <summary>Above the backend's own 300 s request cut-off, so the backend's answer reaches the client.</summary>
+    public const int ProxyTimeoutSeconds = 330;
+
+    /// <summary>Pushes can be 200,000,000 bytes; leave room for multipart framing.</summary>
+    public const string MaxRequestBody = "250MB";
+
+    public static string Render(DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Target != DeploymentTarget.AwsEc2)
+        {
+            throw new ArgumentException($"the Caddyfile is for target aws-ec2; stack {spec.StackName} has target {spec.Target.ConfigName()}", nameof(spec));
+        }
+
+        var endpoints = spec.Endpoints;
+        RequireHostname("api hostname", endpoints.ApiHostname);
+        RequireHostname("site hostname", endpoints.SiteHostname);
+        RequireHostname("dashboard hostname", endpoints.DashboardHostname);
+        foreach (var cidr in spec.Network.DashboardAllowedCidrs)
+        {
+            Require("dashboard allowed CIDR", cidr, CidrPattern(), "203.0.113.0/24");
+        }
+
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"# Managed by convex-infra (stack {spec.StackName}); the next release overwrites local edits.\n");
+        if (spec.Compute.AcmeEmail is { } email)
+        {
+            Require("ACME email", email, EmailPattern(), "ops@example.com");
+            text.Append(CultureInfo.InvariantCulture, $"{{\n\temail {email}\n}}\n\n");
+        }
+
+        text.Append(Snippets);
+        text.Append(CultureInfo.InvariantCulture, $"\n# Convex API: websocket sync, CLI and dashboard admin calls, file storage.\n{endpoints.ApiHostname} {{\n");
+        text.Append("\timport common\n");
+        text.Append(ProxyTo(HostLayout.BackendPort));
+        text.Append("}\n");
+
+        // HTTP actions go straight to 3210 under /http, exactly what the 3211 site proxy would do, without
+        // that proxy's limit of 4 concurrent requests.
+        text.Append(CultureInfo.InvariantCulture, $"\n# HTTP actions.\n{endpoints.SiteHostname} {{\n");
+        text.Append("\timport common\n");
+        text.Append("\trewrite * /http{uri}\n");
+        text.Append(ProxyTo(HostLayout.BackendPort));
+        text.Append("}\n");
+
+        text.Append(CultureInfo.InvariantCulture, $"\n# Dashboard.\n{endpoints.DashboardHostname} {{\n");
+        text.Append("\timport common\n");
+        if (spec.Network.DashboardAllowedCidrs.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\t@outside not remote_ip {string.Join(' ', spec.Network.DashboardAllowedCidrs)}\n");
+            text.Append("\trespond @outside \"Forbidden\" 403\n");
+        }
+
+        text.Append("\theader {\n");
+        text.Append("\t\tX-Content-Type-Options \"nosniff\"\n");
+        text.Append("\t\tX-Frame-Options \"DENY\"\n");
+        text.Append("\t\tReferrer-Policy \"no-referrer\"\n");
+        text.Append("\t\tPermissions-Policy \"camera=(), microphone=(), geolocation=()\"\n");
+        text.Append("\t}\n");
+        text.Append(ProxyTo(HostLayout.DashboardPort));
+        text.Append("}\n");
+        return text.ToString();
+    }
+
+    private const string Snippets =
+        "(common) {\n" +
+        "\tlog {\n" +
+        "\t\toutput stdout\n" +
+        "\t\tformat filter {\n" +
+        "\t\t\twrap json\n" +
+        "\t\t\tfields {\n" +
+        "\t\t\t\trequest>headers>Authorization delete\n" +
+        "\t\t\t\trequest>headers>Cookie delete\n" +
+        "\t\t\t\tresp_headers>Set-Cookie delete\n" +
+        "\t\t\t}\n" +
+        "\t\t}\n" +
+        "\t}\n" +
+        "\trequest_body {\n" +
+        "\t\tmax_size " + MaxRequestBody + "\n" +
+        "\t}\n" +
+        "\theader {\n" +
+        "\t\tStrict-Transport-Security \"max-age=31536000\"\n" +
+        "\t\t-Server\n" +
+        "\t}\n" +
+        "}\n";
+
+    private static string ProxyTo(int port)
+    {
+        var timeout = ProxyTimeoutSeconds.ToString(CultureInfo.InvariantCulture) + "s";
+        return "\treverse_proxy 127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) + " {\n" +
+            "\t\ttransport http {\n" +
+            "\t\t\tdial_timeout 5s\n" +
+            "\t\t\tread_timeout " + timeout + "\n" +
+            "\t\t\twrite_timeout " + timeout + "\n" +
+            "\t\t}\n" +
+            "\t}\n";
+    }
+
+    private static void RequireHostname(string what, string value) =>
+        Require(what, value, HostnamePattern(), "api.convex.example.com");
+
+    private static void Require(string what, string value, Regex pattern, string example)
+    {
+        if (!pattern.IsMatch(value))
+        {
+            throw new ArgumentException($"{what}: got '{value}'; expected {pattern} (nothing Caddy would read as syntax). Example: {example}");
+        }
+    }
+
+    [GeneratedRegex("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")]
+    private static partial Regex HostnamePattern();
+
+    [GeneratedRegex("^[0-9a-fA-F.:]+/[0-9]{1,3}$")]
+    private static partial Regex CidrPattern();
+
+    [GeneratedRegex("^[^\\s{}\"'#@]+@[^\\s{}\"'#@]+$")]
+    private static partial Regex EmailPattern();
+}

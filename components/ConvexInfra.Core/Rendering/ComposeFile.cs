@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using ConvexInfra.Core.Containers;
+using ConvexInfra.Core.Runtime;
+using ConvexInfra.Core.Spec;
+using static ConvexInfra.Core.Rendering.YamlText;
+
+namespace ConvexInfra.Core.Rendering;
+
+/// <summary>
+/// The docker-compose file of the EC2 host (project directory <see cref="HostLayout.ConfigDir"/>): backend,
+/// dashboard and Caddy. Relative paths resolve against the directory holding the file, so the release
+/// script can validate a staged copy before it replaces the live one.
+/// </summary>
+public static class ComposeFile
+{
+    /// <summary>Room for the backend to drain in-flight requests after SIGINT before Docker kills it.</summary>
+    public const int StopGraceSeconds = 60;
+
+    /// <summary>Schema migrations run at startup before /version answers; failed checks inside this window do not count.</summary>
+    public const int HealthStartPeriodSeconds = 600;
+
+    public static string Render(DeploymentSpec spec, AwsRuntimeValues aws)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(aws);
+        if (spec.Target != DeploymentTarget.AwsEc2)
+        {
+            throw new ArgumentException($"the compose file is for target aws-ec2; stack {spec.StackName} has target {spec.Target.ConfigName()}", nameof(spec));
+        }
+
+        var caBundleDir = Path.GetDirectoryName(ConvexEnvironment.RdsCaBundlePath)!;
+        var text = new StringBuilder();
+        text.Append("---\n");
+        text.Append(CultureInfo.InvariantCulture, $"# Managed by convex-infra (stack {spec.StackName}); the next release overwrites local edits.\n");
+        text.Append("services:\n");
+
+        text.Append("  backend:\n");
+        text.Append(CultureInfo.InvariantCulture, $"    image: {Value(spec.BackendImage)}\n");
+        text.Append("    restart: always\n");
+        text.Append("    # The backend drains only on Ctrl-C; SIGTERM would end in a SIGKILL after the grace period.\n");
+        text.Append("    stop_signal: SIGINT\n");
+        text.Append(CultureInfo.InvariantCulture, $"    stop_grace_period: {StopGraceSeconds}s\n");
+        text.Append("    env_file:\n");
+        text.Append(CultureInfo.InvariantCulture, $"      - ./{HostLayout.BackendEnvName}\n");
+        text.Append(CultureInfo.InvariantCulture, $"      - ./{HostLayout.BackendSecretsEnvName}\n");
+        text.Append("    ports:\n");
+        text.Append(CultureInfo.InvariantCulture, $"      - {Value($"127.0.0.1:{HostLayout.BackendPort}:{HostLayout.BackendPort}")}\n");
+        text.Append("    volumes:\n");
+        text.Append("      - \"convex-data:/convex/data\"\n");
+        text.Append(CultureInfo.InvariantCulture, $"      - {Value($"./{Path.GetDirectoryName(HostLayout.CaBundleName)}:{caBundleDir}:ro")}\n");
+        text.Append("    # The image copies INSTANCE_SECRET into credentials/; keep that copy in memory, off the disk.\n");
+        text.Append("    tmpfs:\n");
+        text.Append("      - \"/convex/data/credentials\"\n");
+        text.Append("    healthcheck:\n");
+        text.Append(CultureInfo.InvariantCulture, $"      test: [\"CMD\", \"curl\", \"-fsS\", \"http://127.0.0.1:{HostLayout.BackendPort}/version\"]\n");
+        text.Append("      interval: 5s\n");
+        text.Append("      timeout: 5s\n");
+        text.Append("      retries: 3\n");
+        text.Append(CultureInfo.InvariantCulture, $"      start_period: {HealthStartPeriodSeconds}s\n");
+        AppendLogging(text);
+
+        text.Append("  dashboard:\n");
+        text.Append(CultureInfo.InvariantCulture, $"    image: {Value(spec.DashboardImage)}\n");
+        text.Append("    restart: always\n");
+        text.Append("    environment:\n");
+        foreach (var variable in ConvexEnvironment.Dashboard(spec))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"      {variable.Name}: {Value(variable.Value)}\n");
+        }
+
+        text.Append("    ports:\n");
+        text.Append(CultureInfo.InvariantCulture, $"      - {Value($"127.0.0.1:{HostLayout.DashboardPort}:{HostLayout.DashboardPort}")}\n");
+        text.Append("    depends_on:\n");
+        text.Append("      backend:\n");
+        text.Append("        condition: service_healthy\n");
+        AppendLogging(text);
+
+        text.Append("  caddy:\n");
+        text.Append(CultureInfo.InvariantCulture, $"    image: {Value(HostLayout.CaddyImage)}\n");
+        text.Append("    restart: always\n");
+        text.Append("    # Host networking: Caddy binds 80/443 and reaches the containers on 127.0.0.1.\n");
+        text.Append("    network_mode: host\n");
+        text.Append("    volumes:\n");
+        text.Append("      # A directory mount, so the container sees a Caddyfile replaced by rename.\n");
+        text.Append(CultureInfo.InvariantCulture, $"      - {Value($"./{Path.GetDirectoryName(HostLayout.CaddyfileName)}:/etc/caddy:ro")}\n");
+        text.Append("      - \"caddy-data:/data\"\n");
+        text.Append("      - \"caddy-config:/config\"\n");
+        AppendLogging(text);
+
+        text.Append("volumes:\n");
+        text.Append("  convex-data: {}\n");
+        text.Append("  caddy-data: {}\n");
+        text.Append("  caddy-config: {}\n");
+        return text.ToString();
+    }
+
+    private static void AppendLogging(StringBuilder text)
+    {
+        text.Append("    logging:\n");
+        text.Append("      driver: json-file\n");
+        text.Append("      options:\n");
+        text.Append("        max-size: \"10m\"\n");
+        text.Append("        max-file: \"5\"\n");
+    }
+
+    /// <summary>Compose interpolates '$' in values; '$$' is a literal dollar.</summary>
+    private static string Value(string value) => Quote(value.Replace("$", "$$", StringComparison.Ordinal));
+}

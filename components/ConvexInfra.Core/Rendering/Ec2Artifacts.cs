@@ -1,0 +1,27 @@
+using ConvexInfra.Core.Runtime;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Core.Rendering;
+
+/// <summary>Every EC2 artifact keyed by a relative path, for <c>convex-infra plan --out DIR</c>.</summary>
+public static class Ec2Artifacts
+{
+    public const string UserDataPath = "ec2/user-data.yaml";
+    public const string ReleasePath = "ec2/release.json";
+    public const string HostRoot = "ec2/host";
+
+    public static IReadOnlyList<RenderedFile> RenderAll(DeploymentSpec spec, AwsRuntimeValues aws)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(aws);
+        var release = HostRelease.Render(spec, aws);
+        var files = new List<RenderedFile>
+        {
+            new(UserDataPath, HostBootstrap.UserData(spec, aws.Region), "0644"),
+            new(ReleasePath, release.Json + "\n", "0644"),
+        };
+        files.AddRange(HostBootstrap.Files(spec, aws.Region).Select(f => f with { Path = HostRoot + f.Path }));
+        files.AddRange(HostRelease.Files(spec, aws).Select(f => f with { Path = $"{HostRoot}{HostLayout.ConfigDir}/{f.Path}" }));
+        return files;
+    }
+}

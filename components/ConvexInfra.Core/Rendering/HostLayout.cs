@@ -1,0 +1,34 @@
+namespace ConvexInfra.Core.Rendering;
+
+/// <summary>Where things live on the EC2 host, and the pinned tools it installs. One place, so scripts and renderers agree.</summary>
+public static class HostLayout
+{
+    /// <summary>The compose project directory; every release file lives below it.</summary>
+    public const string ConfigDir = "/etc/convex";
+
+    public const string StateDir = "/var/lib/convex";
+    public const string HostEnvPath = ConfigDir + "/host.env";
+    public const string ReleaseScriptPath = "/usr/local/sbin/convex-release";
+    public const string BootstrapScriptPath = "/usr/local/sbin/convex-bootstrap";
+    public const string SystemdDir = "/etc/systemd/system";
+
+    /// <summary>Paths relative to <see cref="ConfigDir"/>, as the release JSON names them.</summary>
+    public const string ComposeFileName = "docker-compose.yml";
+
+    public const string CaddyfileName = "caddy/Caddyfile";
+    public const string BackendEnvName = "backend.env";
+    public const string BackendSecretsEnvName = "backend.secrets.env";
+    public const string CaBundleName = "certs/rds-global-bundle.pem";
+
+    /// <summary>Compose project name, so that containers and volumes keep their names whatever directory holds the file.</summary>
+    public const string ComposeProject = "convex";
+
+    /// <summary>Caddy runs as a container (AL2023 has no Caddy package); the tag pins the version.</summary>
+    public const string CaddyImage = "caddy:2.10.0";
+
+    /// <summary>Docker Compose v2 standalone binary from GitHub releases (AL2023 ships Docker without compose).</summary>
+    public const string ComposeVersion = "v2.29.7";
+
+    public const int BackendPort = 3210;
+    public const int DashboardPort = 6791;
+}

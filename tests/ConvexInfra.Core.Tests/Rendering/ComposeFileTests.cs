@@ -1,0 +1,103 @@
+using ConvexInfra.Core.Rendering;
+using ConvexInfra.Core.Tests.Fixtures;
+using ConvexInfra.Core.Tests.Tools;
+using YamlDotNet.RepresentationModel;
+
+namespace ConvexInfra.Core.Tests.Rendering;
+
+public class ComposeFileTests
+{
+    internal const string YamllintConfig = "{extends: default, rules: {line-length: {max: 160}}}";
+
+    [Theory]
+    [MemberData(nameof(TestSpecs.Ec2Names), MemberType = typeof(TestSpecs))]
+    public void Docker_compose_and_yamllint_accept_it(string stack)
+    {
+        var spec = TestSpecs.Named(stack);
+        using var dir = WriteProject(ComposeFile.Render(spec, TestSpecs.RequireAws(spec)));
+
+        ExternalTool.Check("docker-compose", "-p", "convex", "-f", Path.Combine(dir.Path, "docker-compose.yml"), "config", "-q");
+        ExternalTool.Check("yamllint", "--strict", "-d", YamllintConfig, Path.Combine(dir.Path, "docker-compose.yml"));
+    }
+
+    [Fact]
+    public void Docker_compose_really_validates_the_file()
+    {
+        var broken = ComposeFile.Render(TestSpecs.Ec2Dev, TestSpecs.RequireAws(TestSpecs.Ec2Dev))
+            .Replace("stop_signal:", "stop_signall:", StringComparison.Ordinal);
+        using var dir = WriteProject(broken);
+
+        var result = ExternalTool.Run("docker-compose", ["-p", "convex", "-f", Path.Combine(dir.Path, "docker-compose.yml"), "config", "-q"]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("stop_signall", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Backend_stops_gracefully_is_healthchecked_and_binds_to_loopback_only()
+    {
+        var backend = Service(TestSpecs.Ec2Prod, "backend");
+
+        Assert.Equal($"ghcr.io/get-convex/convex-backend:{TestSpecs.Revision}", Scalar(backend, "image"));
+        Assert.Equal("SIGINT", Scalar(backend, "stop_signal"));
+        Assert.True(int.Parse(Scalar(backend, "stop_grace_period").TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture) >= 30);
+        Assert.Contains(Scalar(backend, "restart"), new[] { "always", "unless-stopped" });
+        Assert.Equal(["127.0.0.1:3210:3210"], Items(backend, "ports"));
+        Assert.Equal(["./backend.env", "./backend.secrets.env"], Items(backend, "env_file"));
+        Assert.Contains("convex-data:/convex/data", Items(backend, "volumes"));
+        Assert.Contains("./certs:/convex/certs:ro", Items(backend, "volumes"));
+        var healthcheck = (YamlMappingNode)backend[new YamlScalarNode("healthcheck")];
+        Assert.Equal(["CMD", "curl", "-fsS", "http://127.0.0.1:3210/version"], Items(healthcheck, "test"));
+        var logging = (YamlMappingNode)backend[new YamlScalarNode("logging")];
+        Assert.Equal("json-file", Scalar(logging, "driver"));
+        Assert.False(backend.Children.ContainsKey(new YamlScalarNode("environment")), "backend env comes from env files only");
+    }
+
+    [Fact]
+    public void Dashboard_runs_the_same_revision_after_a_healthy_backend()
+    {
+        var dashboard = Service(TestSpecs.Ec2Prod, "dashboard");
+
+        Assert.Equal($"ghcr.io/get-convex/convex-dashboard:{TestSpecs.Revision}", Scalar(dashboard, "image"));
+        Assert.Equal(["127.0.0.1:6791:6791"], Items(dashboard, "ports"));
+        var dependsOn = (YamlMappingNode)dashboard[new YamlScalarNode("depends_on")];
+        Assert.Equal("service_healthy", Scalar((YamlMappingNode)dependsOn[new YamlScalarNode("backend")], "condition"));
+        var environment = (YamlMappingNode)dashboard[new YamlScalarNode("environment")];
+        Assert.Equal("https://api.prod.convex.example.com", Scalar(environment, "NEXT_PUBLIC_DEPLOYMENT_URL"));
+        Assert.False(environment.Children.ContainsKey(new YamlScalarNode("NEXT_PUBLIC_ADMIN_KEY")));
+    }
+
+    [Fact]
+    public void Caddy_uses_host_networking_and_a_directory_mount()
+    {
+        var caddy = Service(TestSpecs.Ec2Dev, "caddy");
+
+        Assert.Equal(HostLayout.CaddyImage, Scalar(caddy, "image"));
+        Assert.Matches("^caddy:2\\.[0-9]+\\.[0-9]+$", HostLayout.CaddyImage);
+        Assert.Equal("host", Scalar(caddy, "network_mode"));
+        Assert.Contains("./caddy:/etc/caddy:ro", Items(caddy, "volumes"));
+        Assert.Contains("caddy-data:/data", Items(caddy, "volumes"));
+    }
+
+    private static TempDir WriteProject(string compose)
+    {
+        var dir = new TempDir();
+        dir.Write("docker-compose.yml", compose);
+        dir.Write("backend.env", "INSTANCE_NAME=x\n");
+        dir.Write("backend.secrets.env", "INSTANCE_SECRET=00\n");
+        return dir;
+    }
+
+    private static YamlMappingNode Service(Core.Spec.DeploymentSpec spec, string name)
+    {
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(ComposeFile.Render(spec, TestSpecs.RequireAws(spec))));
+        var services = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)[new YamlScalarNode("services")];
+        return (YamlMappingNode)services[new YamlScalarNode(name)];
+    }
+
+    private static string Scalar(YamlMappingNode node, string key) => ((YamlScalarNode)node[new YamlScalarNode(key)]).Value!;
+
+    private static List<string> Items(YamlMappingNode node, string key) =>
+        ((YamlSequenceNode)node[new YamlScalarNode(key)]).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
+}

@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+using ConvexInfra.Core.Naming;
+using ConvexInfra.Core.Rendering;
+using ConvexInfra.Core.Tests.Fixtures;
+
+namespace ConvexInfra.Core.Tests.Rendering;
+
+public class HostReleaseTests
+{
+    [Theory]
+    [MemberData(nameof(TestSpecs.Ec2Names), MemberType = typeof(TestSpecs))]
+    public void Release_fits_an_ssm_parameter_and_its_hash_is_of_the_exact_text(string stack)
+    {
+        var spec = TestSpecs.Named(stack);
+        var bundle = HostRelease.Render(spec, TestSpecs.RequireAws(spec));
+
+        Assert.True(Encoding.UTF8.GetByteCount(bundle.Json) <= 8192, $"release is {Encoding.UTF8.GetByteCount(bundle.Json)} bytes");
+        Assert.Matches("^[0-9a-f]{64}$", bundle.Sha256);
+        Assert.Equal(HostRelease.Sha256Hex(bundle.Json), bundle.Sha256);
+        Assert.DoesNotContain("\n", bundle.Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Release_carries_revision_files_and_secret_parameter_names()
+    {
+        var spec = TestSpecs.Ec2Prod;
+        var aws = TestSpecs.RequireAws(spec);
+        using var json = JsonDocument.Parse(HostRelease.Render(spec, aws).Json);
+        var root = json.RootElement;
+
+        Assert.Equal(1, root.GetProperty("format").GetInt32());
+        Assert.Equal(TestSpecs.Revision, root.GetProperty("revision").GetString());
+        var files = root.GetProperty("files").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("path").GetString()!, f => (Mode: f.GetProperty("mode").GetString(), Content: f.GetProperty("content").GetString()));
+        Assert.Equal(["docker-compose.yml", "caddy/Caddyfile", "backend.env"], files.Keys);
+        Assert.Equal("0600", files["backend.env"].Mode);
+        Assert.Equal(ComposeFile.Render(spec, aws), files["docker-compose.yml"].Content);
+        Assert.Equal(Caddyfile.Render(spec), files["caddy/Caddyfile"].Content);
+        Assert.Contains("S3_STORAGE_FILES_BUCKET=prod-acme-chat-files\n", files["backend.env"].Content, StringComparison.Ordinal);
+
+        var secrets = root.GetProperty("secrets").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("parameter").GetString());
+        Assert.Equal(ResourceNames.SecretParameters(spec).InstanceSecret, secrets["INSTANCE_SECRET"]);
+        Assert.Equal(ResourceNames.SecretParameters(spec).PostgresUrl, secrets["POSTGRES_URL"]);
+    }
+
+    [Fact]
+    public void Env_files_never_hold_secret_values()
+    {
+        var spec = TestSpecs.Ec2Prod;
+        var json = HostRelease.Render(spec, TestSpecs.RequireAws(spec)).Json;
+
+        Assert.DoesNotContain("INSTANCE_SECRET=", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("POSTGRES_URL=", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("postgresql://", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_revision_or_a_rotated_secret_changes_the_hash()
+    {
+        var spec = TestSpecs.Ec2Dev;
+        var aws = TestSpecs.RequireAws(spec);
+        var baseline = HostRelease.Render(spec, aws).Sha256;
+
+        Assert.Equal(baseline, HostRelease.Render(spec, aws).Sha256);
+        Assert.NotEqual(baseline, HostRelease.Render(spec with { ImageRevision = TestSpecs.OtherRevision }, aws).Sha256);
+        Assert.NotEqual(baseline, HostRelease.Render(spec with { Rotation = spec.Rotation with { InstanceSecretVersion = 2 } }, aws).Sha256);
+        Assert.NotEqual(baseline, HostRelease.Render(spec with { Backend = spec.Backend with { RustLog = "debug" } }, aws).Sha256);
+    }
+
+    [Fact]
+    public void Release_size_is_reported_against_the_free_standard_tier()
+    {
+        // Not a limit we enforce (the parameter may use the advanced tier), but a size regression shows up here.
+        var size = Encoding.UTF8.GetByteCount(HostRelease.Render(TestSpecs.Ec2Prod, TestSpecs.RequireAws(TestSpecs.Ec2Prod)).Json);
+        Assert.InRange(size, 1000, 6000);
+    }
+
+    [Fact]
+    public void Env_file_refuses_values_compose_would_interpret()
+    {
+        var error = Assert.Throws<ArgumentException>(() => EnvFile.Render([new("RUST_LOG", "info $HOME")]));
+        Assert.Contains("RUST_LOG", error.Message, StringComparison.Ordinal);
+        Assert.Equal("A=1\nB=x,y=z\n", EnvFile.Render([new("A", "1"), new("B", "x,y=z")]));
+    }
+}
