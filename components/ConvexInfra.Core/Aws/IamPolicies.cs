@@ -1,0 +1,141 @@
+using ConvexInfra.Core.Runtime;
+
+namespace ConvexInfra.Core.Aws;
+
+/// <summary>
+/// IAM policy documents for the stack's roles and buckets. Every Allow names exact actions and exact
+/// resources; the only wildcards are documented where AWS leaves no alternative (object keys, log
+/// streams named at run time, the AWS-managed SSM key whose id is unknown before first use).
+/// </summary>
+public static class IamPolicies
+{
+    public static string Ec2AssumeRole() => AssumeRole("AllowEc2AssumeRole", "ec2.amazonaws.com");
+
+    public static string EcsTasksAssumeRole() => AssumeRole("AllowEcsTasksAssumeRole", "ecs-tasks.amazonaws.com");
+
+    public static string SchedulerAssumeRole() => AssumeRole("AllowSchedulerAssumeRole", "scheduler.amazonaws.com");
+
+    /// <summary>
+    /// What the backend needs at run time, as the EC2 instance role or the ECS task role: read and write objects
+    /// in the five Convex buckets, list them, read the stack's parameters and decrypt them. With
+    /// <paramref name="logGroupArn"/> (EC2 hosts shipping container logs themselves) it may also write log streams there.
+    /// </summary>
+    public static string BackendAccess(
+        AwsAccountContext ctx,
+        BucketNames buckets,
+        IReadOnlyList<string> parameterNames,
+        string? kmsKeyArn,
+        string? logGroupArn = null)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(buckets);
+        var bucketNames = buckets.All.Distinct(StringComparer.Ordinal).ToList();
+        var statements = new List<PolicyStatement>
+        {
+            new(
+                "ConvexObjectsReadWrite",
+                "Allow",
+                ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+                bucketNames.Select(name => AwsArns.BucketObjects(ctx.Partition, name)).ToList()),
+            new(
+                "ConvexBucketsList",
+                "Allow",
+                ["s3:GetBucketLocation", "s3:ListBucket"],
+                bucketNames.Select(name => AwsArns.Bucket(ctx.Partition, name)).ToList()),
+            new(
+                "StackParametersRead",
+                "Allow",
+                ["ssm:GetParameter", "ssm:GetParameters"],
+                ParameterArns(ctx, parameterNames)),
+            DecryptThroughSsm("StackParametersDecrypt", ctx, kmsKeyArn),
+        };
+
+        if (logGroupArn is not null)
+        {
+            statements.Add(WriteLogs("HostLogsWrite", ctx, logGroupArn));
+        }
+
+        return PolicyDocument.Render(statements);
+    }
+
+    /// <summary>
+    /// The ECS task execution role: fetch the secrets ECS injects into the containers and write the containers'
+    /// logs. No ECR permissions: the images come from ghcr.io.
+    /// </summary>
+    public static string EcsExecution(AwsAccountContext ctx, IReadOnlyList<string> parameterNames, string? kmsKeyArn, string logGroupArn)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        return PolicyDocument.Render(
+        [
+            new("TaskSecretsRead", "Allow", ["ssm:GetParameters"], ParameterArns(ctx, parameterNames)),
+            DecryptThroughSsm("TaskSecretsDecrypt", ctx, kmsKeyArn),
+            WriteLogs("TaskLogsWrite", ctx, logGroupArn),
+        ]);
+    }
+
+    /// <summary>
+    /// Bucket policy refusing every request that does not use TLS. It is a Deny for everyone on <c>s3:*</c>:
+    /// a Deny must cover all actions and principals to close plain HTTP completely.
+    /// </summary>
+    public static string TlsOnlyBucketPolicy(string partition, string bucketName)
+    {
+        return PolicyDocument.Render(
+        [
+            new(
+                "DenyInsecureTransport",
+                "Deny",
+                ["s3:*"],
+                [AwsArns.Bucket(partition, bucketName), AwsArns.BucketObjects(partition, bucketName)],
+                AnyPrincipal: true,
+                Conditions: [new PolicyCondition("Bool", "aws:SecureTransport", "false")]),
+        ]);
+    }
+
+    private static string AssumeRole(string sid, string service) =>
+        PolicyDocument.Render([new(sid, "Allow", ["sts:AssumeRole"], [], ServicePrincipal: service)]);
+
+    private static List<string> ParameterArns(AwsAccountContext ctx, IReadOnlyList<string> parameterNames)
+    {
+        ArgumentNullException.ThrowIfNull(parameterNames);
+        if (parameterNames.Count == 0)
+        {
+            throw new ArgumentException(
+                "parameterNames: got an empty list; expected the stack's SSM parameter names. Example: /convex-infra/prod/instance-secret",
+                nameof(parameterNames));
+        }
+
+        return parameterNames.Select(name => AwsArns.Parameter(ctx, name)).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// kms:Decrypt only when SSM asks on the role's behalf. Without a customer key the parameters use the
+    /// AWS-managed <c>aws/ssm</c> key, whose key id is unknown until SSM first creates it; IAM cannot match a
+    /// key by alias, so the statement names the account's keys in this region and the ViaService condition
+    /// narrows it to SSM, where the parameter ARNs above already decide what can be read.
+    /// </summary>
+    private static PolicyStatement DecryptThroughSsm(string sid, AwsAccountContext ctx, string? kmsKeyArn)
+    {
+        var key = kmsKeyArn is null
+            ? $"arn:{ctx.Partition}:kms:{ctx.Region}:{ctx.AccountId}:key/*"
+            : AwsArns.RequireKmsKeyArn(ctx, kmsKeyArn);
+        return new PolicyStatement(
+            sid,
+            "Allow",
+            ["kms:Decrypt"],
+            [key],
+            Conditions: [new PolicyCondition("StringEquals", "kms:ViaService", $"ssm.{ctx.Region}.{DnsSuffix(ctx.Partition)}")]);
+    }
+
+    /// <summary>
+    /// CreateLogStream is checked against the group, PutLogEvents against <c>group:log-stream:NAME</c>; the stream
+    /// names are chosen at run time (one per task or container), hence <c>group:*</c>.
+    /// </summary>
+    private static PolicyStatement WriteLogs(string sid, AwsAccountContext ctx, string logGroupArn)
+    {
+        var group = AwsArns.RequireLogGroupArn(ctx, logGroupArn);
+        return new PolicyStatement(sid, "Allow", ["logs:CreateLogStream", "logs:PutLogEvents"], [group, $"{group}:*"]);
+    }
+
+    /// <summary>Service endpoints in China use amazonaws.com.cn; everywhere else amazonaws.com.</summary>
+    private static string DnsSuffix(string partition) => partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+}
