@@ -11,7 +11,7 @@ public static class EdgeChecks
     /// <summary>Certificates this close to expiry get a warning: automatic renewal should have happened.</summary>
     public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(14);
 
-    public static string TlsName(string host) => $"tls {host}";
+    public static string TlsName(string host, int port = 443) => port == 443 ? $"tls {host}" : $"tls {host}:{port}";
 
     public static string RedirectName(string host) => $"redirect {host}";
 
@@ -73,7 +73,7 @@ public static class EdgeChecks
 
     public static CheckResult CheckTls(TlsObservation seen, DateTimeOffset now)
     {
-        var name = TlsName(seen.Host);
+        var name = TlsName(seen.Host, seen.Port);
         if (!seen.Handshake && seen.NotAfter is null)
         {
             return seen.Failure is { } kind and not TransportFailureKind.Tls

@@ -48,7 +48,7 @@ public static class LiveChecks
         {
             results.Add(url.Scheme == Uri.UriSchemeHttps
                 ? EdgeChecks.CheckTls(await probes.TlsAsync(url.DnsSafeHost, url.Port, cancellationToken), now)
-                : CheckResult.Skip(EdgeChecks.TlsName(url.Host), $"{url.GetLeftPart(UriPartial.Authority)} is plain http://, no TLS to check"));
+                : CheckResult.Skip(EdgeChecks.TlsName(url.Host, url.Port), $"{url.GetLeftPart(UriPartial.Authority)} is plain http://, no TLS to check"));
         }
 
         foreach (var host in urls.DistinctBy(u => u.Host.ToLowerInvariant()))

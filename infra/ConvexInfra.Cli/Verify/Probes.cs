@@ -75,12 +75,14 @@ public sealed class Probes(TrustPolicy trust, TimeSpan timeout) : IDisposable
         X509Certificate2? certificate = null;
         var errors = SslPolicyErrors.None;
         IReadOnlyList<string> problems = [];
+        var connected = false;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
             using var client = new TcpClient();
             await client.ConnectAsync(host, port, deadline.Token);
+            connected = true;
             await using var ssl = new SslStream(client.GetStream(), leaveInnerStreamOpen: false, (_, cert, chain, policyErrors) =>
             {
                 certificate = cert is null ? null : X509CertificateLoader.LoadCertificate(cert.GetRawCertData());
@@ -95,7 +97,7 @@ public sealed class Probes(TrustPolicy trust, TimeSpan timeout) : IDisposable
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             return new TlsObservation(host, port, false, errors, problems, certificate?.NotAfter.ToUniversalTime(), Names(certificate),
-                Classify(e) ?? TransportFailureKind.Tls, Message(e));
+                connected && Classify(e) is not TransportFailureKind.Timeout ? TransportFailureKind.Tls : Classify(e) ?? TransportFailureKind.Tls, Message(e));
         }
         finally
         {
