@@ -135,6 +135,17 @@ public sealed class VerifyCommandTests(TestCertificates certificates) : IClassFi
     }
 
     [Fact]
+    public async Task Expired_certificate_fails_with_the_date()
+    {
+        await using var deployment = await FakeConvexDeployment.StartAsync(certificates, new BackendBehavior { CertificateDays = -1 });
+        var result = await VerifyAsync(deployment);
+        Assert.Equal(1, result.ExitCode);
+        var tls = Line(result, $"tls localhost:{deployment.Api.Port}");
+        Assert.Contains("certificate expired on", tls);
+        Assert.Contains("renewal failed", tls);
+    }
+
+    [Fact]
     public async Task Plain_http_local_deployment_skips_tls_and_redirect()
     {
         await using var deployment = await FakeConvexDeployment.StartAsync(certificates, new BackendBehavior { Https = false });
