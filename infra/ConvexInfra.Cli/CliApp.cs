@@ -10,6 +10,8 @@ public static class CliApp
     [
         new VersionCommand(),
         new AdminKeyCommand(),
+        new EnvCommand(),
+        new VerifyCommand(),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken = default)

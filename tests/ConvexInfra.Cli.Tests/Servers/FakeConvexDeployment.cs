@@ -1,0 +1,168 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace ConvexInfra.Cli.Tests.Servers;
+
+/// <summary>How the loopback "deployment" behaves: healthy by default, each knob a real misconfiguration.</summary>
+public sealed record BackendBehavior
+{
+    public const string DefaultName = "convex-test";
+    public const string DefaultKey = DefaultName + "|01" + "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233";
+
+    public string InstanceName { get; init; } = DefaultName;
+    public string AcceptedKey { get; init; } = DefaultKey;
+    public bool Websocket { get; init; } = true;
+    public int SiteStatus { get; init; } = 404;
+    public bool SiteAnswersLikeApi { get; init; }
+    public bool Redirect { get; init; } = true;
+    public bool Https { get; init; } = true;
+    public string CertificateName { get; init; } = "localhost";
+    public double CertificateDays { get; init; } = 90;
+
+    /// <summary>The first N /version requests answer 503, like a backend still starting behind its proxy.</summary>
+    public int StartingVersionAnswers { get; init; }
+}
+
+/// <summary>
+/// API, HTTP actions and dashboard origins plus a plain-HTTP redirect listener, each a Kestrel server on
+/// loopback, answering like a self-hosted Convex backend (paths, status codes and error bodies of the real one).
+/// </summary>
+public sealed partial class FakeConvexDeployment : IAsyncDisposable
+{
+    private readonly List<LoopbackServer> servers = [];
+    private int versionRequests;
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? certificate;
+
+    private FakeConvexDeployment(BackendBehavior behavior) => Behavior = behavior;
+
+    public BackendBehavior Behavior { get; }
+    public LoopbackServer Api => servers[0];
+    public LoopbackServer Site => servers[1];
+    public LoopbackServer Dashboard => servers[2];
+    public LoopbackServer HttpRedirect => servers[3];
+
+    public static async Task<FakeConvexDeployment> StartAsync(TestCertificates certificates, BackendBehavior? behavior = null)
+    {
+        var deployment = new FakeConvexDeployment(behavior ?? new BackendBehavior());
+        var b = deployment.Behavior;
+        // Kestrel reads the certificate on each handshake: it lives as long as the deployment.
+        var certificate = b.Https ? certificates.Server(b.CertificateName, b.CertificateDays) : null;
+        deployment.certificate = certificate;
+        deployment.servers.Add(await LoopbackServer.StartAsync(deployment.ApiAsync, certificate));
+        deployment.servers.Add(await LoopbackServer.StartAsync(deployment.SiteAsync, certificate));
+        deployment.servers.Add(await LoopbackServer.StartAsync(DashboardAsync, certificate));
+        deployment.servers.Add(await LoopbackServer.StartAsync(deployment.RedirectAsync));
+        return deployment;
+    }
+
+    /// <summary>What <c>pulumi stack output --json --show-secrets</c> would print for this deployment.</summary>
+    public string OutputsJson(string? adminKey = null, string? instanceName = null) => JsonSerializer.Serialize(new Dictionary<string, string>
+    {
+        ["apiUrl"] = Api.Url(),
+        ["siteUrl"] = Site.Url(),
+        ["dashboardUrl"] = Dashboard.Url(),
+        ["adminKey"] = adminKey ?? Behavior.AcceptedKey,
+        ["instanceName"] = instanceName ?? Behavior.InstanceName,
+        ["stack"] = "test",
+        ["target"] = "local",
+        ["tier"] = "dev",
+        ["region"] = "",
+        ["imageRevision"] = "0123456789abcdef0123456789abcdef01234567",
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in servers)
+        {
+            await server.DisposeAsync();
+        }
+
+        certificate?.Dispose();
+    }
+
+    private async Task ApiAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        if (path == "/version")
+        {
+            var starting = Interlocked.Increment(ref versionRequests) <= Behavior.StartingVersionAnswers;
+            await Text(context, starting ? 503 : 200, starting ? "upstream connect error" : "1.0.0-test");
+        }
+        else if (path == "/instance_name")
+        {
+            await Text(context, 200, Behavior.InstanceName);
+        }
+        else if (path == "/api/check_admin_key")
+        {
+            await CheckAdminKeyAsync(context);
+        }
+        else if (SyncPath().IsMatch(path) && Behavior.Websocket && context.WebSockets.IsWebSocketRequest)
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[1024];
+            var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, context.RequestAborted);
+            }
+        }
+        else if (path == "/")
+        {
+            await Text(context, 200, "This Convex deployment is running. See https://docs.convex.dev/.");
+        }
+        else
+        {
+            await Text(context, 404, "Not found");
+        }
+    }
+
+    // As crates/local_backend: 200 {"success": true, …} for a valid key, 401 {"code": "BadAdminKey", …} otherwise.
+    private async Task CheckAdminKeyAsync(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header == "Convex " + Behavior.AcceptedKey)
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"success":true,"allowedOps":[],"isReadOnly":false}""");
+            return;
+        }
+
+        context.Response.StatusCode = 401;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("""{"code":"BadAdminKey","message":"The provided admin key was invalid for this instance"}""");
+    }
+
+    private Task SiteAsync(HttpContext context) => Behavior.SiteAnswersLikeApi
+        ? Text(context, 200, "This Convex deployment is running. See https://docs.convex.dev/.")
+        : Text(context, Behavior.SiteStatus, Behavior.SiteStatus == 404 ? "No matching routes found" : "Bad Gateway");
+
+    private static Task DashboardAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/html";
+        return context.Response.WriteAsync("<!DOCTYPE html><html><body>Convex dashboard</body></html>");
+    }
+
+    private Task RedirectAsync(HttpContext context)
+    {
+        if (!Behavior.Redirect)
+        {
+            return Text(context, 200, "plain http content");
+        }
+
+        context.Response.StatusCode = 308;
+        context.Response.Headers.Location = $"https://{context.Request.Host.Host}:{Api.Port}{context.Request.Path}";
+        return Task.CompletedTask;
+    }
+
+    private static Task Text(HttpContext context, int status, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(body);
+    }
+
+    [GeneratedRegex(@"^/api/(\d+\.\d+\.\d+/)?sync$")]
+    private static partial Regex SyncPath();
+}
