@@ -41,8 +41,19 @@ public sealed record HealthCheck(
     int StartPeriodSeconds,
     int Retries)
 {
-    /// <summary>Go duration text as Docker and its Pulumi/Terraform provider expect it, e.g. <c>5s</c>.</summary>
-    public static string Duration(int seconds) => $"{seconds}s";
+    /// <summary>
+    /// Go duration text exactly as Go's <c>time.Duration.String()</c> prints it (<c>5s</c>, <c>1m0s</c>,
+    /// <c>1h2m3s</c>): the Docker provider reads durations back from the daemon in that form, and any other
+    /// spelling of the same value (<c>60s</c>) would show up as a change on every <c>pulumi up</c>.
+    /// </summary>
+    public static string Duration(int seconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(seconds);
+        var hours = seconds / 3600;
+        var minutes = seconds % 3600 / 60;
+        var rest = seconds % 60;
+        return hours > 0 ? $"{hours}h{minutes}m{rest}s" : minutes > 0 ? $"{minutes}m{rest}s" : $"{rest}s";
+    }
 }
 
 /// <summary>A plain environment variable of a local container.</summary>

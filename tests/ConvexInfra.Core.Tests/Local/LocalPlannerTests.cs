@@ -126,6 +126,18 @@ public class LocalPlannerTests
         Assert.Equal("5s", HealthCheck.Duration(plan.Backend.HealthCheck.IntervalSeconds));
     }
 
+    [Theory]
+    [InlineData(0, "0s")]
+    [InlineData(5, "5s")]
+    [InlineData(60, "1m0s")]
+    [InlineData(90, "1m30s")]
+    [InlineData(3600, "1h0m0s")]
+    [InlineData(3723, "1h2m3s")]
+    public void Durations_are_spelled_the_way_go_prints_them(int seconds, string expected)
+    {
+        Assert.Equal(expected, HealthCheck.Duration(seconds));
+    }
+
     [Fact]
     public void Backend_data_lives_on_a_named_volume_mounted_at_the_images_data_directory()
     {
