@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using ConvexInfra.Components.Local;
 using ConvexInfra.Core.Local;
@@ -280,7 +281,7 @@ public class LocalConvexTests
     }
 
     /// <summary>A resource's keepers as sorted <c>key=value</c> lines.</summary>
-    private static IReadOnlyList<string> Keepers(IReadOnlyDictionary<string, object> inputs) =>
+    private static List<string> Keepers(ImmutableDictionary<string, object> inputs) =>
         ((IReadOnlyDictionary<string, object>)inputs["keepers"])
             .Select(p => $"{p.Key}={p.Value}")
             .Order(StringComparer.Ordinal)
