@@ -14,8 +14,8 @@ internal static class AwsLookups
     public static async Task<AwsEnvironment> LoadAsync(DeploymentSpec spec)
     {
         var region = spec.Region ?? throw new InvalidOperationException("aws:region: required for AWS targets; the settings reader should have said so.");
-        var identity = await Aws.GetCallerIdentity.InvokeAsync();
-        var partition = await Aws.GetPartition.InvokeAsync();
+        var identity = await Aws.GetCallerIdentity.InvokeAsync().ConfigureAwait(false);
+        var partition = await Aws.GetPartition.InvokeAsync().ConfigureAwait(false);
         var zones = await Aws.GetAvailabilityZones.InvokeAsync(new Aws.GetAvailabilityZonesArgs
         {
             State = "available",
@@ -24,12 +24,12 @@ internal static class AwsLookups
             {
                 new Aws.Inputs.GetAvailabilityZonesFilterArgs { Name = "opt-in-status", Values = { "opt-in-not-required" } },
             },
-        });
+        }).ConfigureAwait(false);
 
         string? amiId = null;
         if (spec.Target == DeploymentTarget.AwsEc2)
         {
-            var ami = await Aws.Ssm.GetParameter.InvokeAsync(new Aws.Ssm.GetParameterArgs { Name = Ec2Host.AmiParameter });
+            var ami = await Aws.Ssm.GetParameter.InvokeAsync(new Aws.Ssm.GetParameterArgs { Name = Ec2Host.AmiParameter }).ConfigureAwait(false);
             amiId = ami.Value;
         }
 

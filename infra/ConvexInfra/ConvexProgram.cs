@@ -18,7 +18,7 @@ public static class ConvexProgram
     public static async Task<IDictionary<string, object?>> RunAsync(StackConfig config)
     {
         var spec = ReadSpec(config);
-        var aws = spec.Target.IsAws() ? await AwsLookups.LoadAsync(spec) : null;
+        var aws = spec.Target.IsAws() ? await AwsLookups.LoadAsync(spec).ConfigureAwait(false) : null;
         var deployment = new ConvexDeployment(ResourceNames.ResourcePrefix(spec), new ConvexDeploymentArgs { Spec = spec, Aws = aws });
         return StackOutputs.Build(spec, deployment);
     }

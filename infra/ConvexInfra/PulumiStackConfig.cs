@@ -39,7 +39,7 @@ internal static class PulumiStackConfig
         return new StackConfig(projectName, stackName, values);
     }
 
-    private static void Add(Dictionary<string, ConfigValue> values, IReadOnlySet<string> secretKeys, string ns, string name)
+    private static void Add(Dictionary<string, ConfigValue> values, HashSet<string> secretKeys, string ns, string name)
     {
         var fullKey = $"{ns}:{name}";
         var raw = new Config(ns).Get(name);
@@ -71,7 +71,7 @@ internal static class PulumiStackConfig
         return keys;
     }
 
-    private static IEnumerable<string> ConfiguredKeys(string? json)
+    private static List<string> ConfiguredKeys(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))
         {

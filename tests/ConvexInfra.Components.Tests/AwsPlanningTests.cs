@@ -9,9 +9,9 @@ public sealed class AwsPlanningTests
 {
     private static DeploymentSpec AnyEc2Spec()
     {
-        var stack = StackFiles.WithTarget("aws-ec2").FirstOrDefault()
-            ?? throw new InvalidOperationException($"no aws-ec2 stack file in {StackFiles.Directory}");
-        return ConvexProgram.ReadSpec(StackFiles.Load(stack));
+        var stacks = StackFiles.WithTarget("aws-ec2");
+        Assert.True(stacks.Count > 0, $"no aws-ec2 stack file in {StackFiles.Directory}");
+        return ConvexProgram.ReadSpec(StackFiles.Load(stacks[0]));
     }
 
     private static DeploymentSpec WithNetwork(DeploymentSpec spec, IReadOnlyList<string> http, IReadOnlyList<string> ssh) =>

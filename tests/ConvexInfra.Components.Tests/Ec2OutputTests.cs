@@ -9,7 +9,7 @@ using Pulumi.Utilities;
 namespace ConvexInfra.Components.Tests;
 
 /// <summary>The output contract, its secrecy, the admin key and DNS for every aws-ec2 stack file.</summary>
-[Collection(PulumiCollection.Name)]
+[Collection(PulumiDeployments.Name)]
 public sealed class Ec2OutputTests(StackRuns runs) : IClassFixture<StackRuns>
 {
     public static TheoryData<string> Stacks() => StackFiles.Ec2Stacks();

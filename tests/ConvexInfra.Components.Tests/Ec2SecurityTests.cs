@@ -6,7 +6,7 @@ using Pulumi.Testing;
 namespace ConvexInfra.Components.Tests;
 
 /// <summary>Security and data-safety invariants over the whole resource graph of every aws-ec2 stack file.</summary>
-[Collection(PulumiCollection.Name)]
+[Collection(PulumiDeployments.Name)]
 public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
 {
     private const string IngressRule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -143,7 +143,12 @@ public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
             Assert.Contains("aws:SecureTransport", policy.Text("policy"), StringComparison.Ordinal);
             Assert.Contains(id, policy.Text("policy"), StringComparison.Ordinal);
 
-            Assert.Equal(run.Spec.Tier == Tier.Dev, bucket.Flag("forceDestroy"));
+            // Only a bucket that is not retained may be emptied on destroy; non-dev buckets are always retained.
+            Assert.Equal(!run.Spec.Protection.RetainBucketsOnDelete, bucket.Flag("forceDestroy"));
+            if (run.Spec.Tier != Tier.Dev)
+            {
+                Assert.Equal(false, bucket.Flag("forceDestroy"));
+            }
         }
     }
 

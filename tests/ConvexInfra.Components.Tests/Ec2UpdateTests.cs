@@ -7,7 +7,7 @@ namespace ConvexInfra.Components.Tests;
 /// Routine changes reach the host without replacing it: the user data is the same for any image revision or
 /// environment, only the release parameter changes. Rotation counters change exactly the secrets they name.
 /// </summary>
-[Collection(PulumiCollection.Name)]
+[Collection(PulumiDeployments.Name)]
 public sealed class Ec2UpdateTests
 {
     private const string OtherRevision = "0123456789abcdef0123456789abcdef01234567";

@@ -7,7 +7,7 @@ using Pulumi.Testing;
 namespace ConvexInfra.Components.Tests;
 
 /// <summary>The program's edges: invalid settings stop it before anything exists; Pulumi config reaches Core intact.</summary>
-[Collection(PulumiCollection.Name)]
+[Collection(PulumiDeployments.Name)]
 public sealed class ProgramTests
 {
     public static TheoryData<string> Stacks() => StackFiles.Ec2Stacks();

@@ -106,7 +106,6 @@ public sealed class Database : ComponentResource
             EngineVersion = spec.Database.EngineVersion,
             InstanceClass = spec.Database.InstanceClass,
             AllocatedStorage = spec.Database.AllocatedStorageGb,
-            MaxAllocatedStorage = spec.Database.MaxAllocatedStorageGb,
             StorageType = "gp3",
             StorageEncrypted = true,
             DbName = spec.DatabaseName,
@@ -128,6 +127,12 @@ public sealed class Database : ComponentResource
             ApplyImmediately = spec.Tier == Tier.Dev,
             Tags = AwsTags.For(spec, $"{name}-postgres"),
         };
+        // Storage autoscaling: RDS only accepts a ceiling above the allocated size (equal means "off").
+        if (spec.Database.MaxAllocatedStorageGb > spec.Database.AllocatedStorageGb)
+        {
+            instanceArgs.MaxAllocatedStorage = spec.Database.MaxAllocatedStorageGb;
+        }
+
         if (Safety.FinalSnapshot)
         {
             instanceArgs.FinalSnapshotIdentifier = FinalSnapshotName(spec);

@@ -104,6 +104,9 @@ public sealed class Ec2Host : ComponentResource
             InstanceType = spec.Compute.Ec2InstanceType,
             SubnetId = args.SubnetId,
             VpcSecurityGroupIds = { args.SecurityGroupId },
+            // A launch-time address lets cloud-init reach the internet before the Elastic IP is attached;
+            // AWS releases it once the Elastic IP takes over.
+            AssociatePublicIpAddress = true,
             IamInstanceProfile = profile.Name,
             UserData = HostBootstrap.UserData(spec, region),
             UserDataReplaceOnChange = false,

@@ -111,7 +111,7 @@ internal sealed class AwsMocks
         return (id, state.ToImmutable());
     }
 
-    private object Call(MockCallArgs args)
+    private Dictionary<string, object> Call(MockCallArgs args)
     {
         Calls.Enqueue(args);
         return args.Token switch

@@ -12,7 +12,7 @@ public sealed class StackRuns
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class PulumiCollection
+public sealed class PulumiDeployments
 {
     /// <summary>Pulumi's test deployment and the PULUMI_CONFIG variables are process-wide: one test at a time.</summary>
     public const string Name = "Pulumi deployments";
