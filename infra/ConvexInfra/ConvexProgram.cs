@@ -1,6 +1,5 @@
 using ConvexInfra.Components;
 using ConvexInfra.Components.Aws;
-using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Spec;
 using Pulumi;
 
@@ -19,7 +18,7 @@ public static class ConvexProgram
     {
         var spec = ReadSpec(config);
         var aws = spec.Target.IsAws() ? await AwsLookups.LoadAsync(spec).ConfigureAwait(false) : null;
-        var deployment = new ConvexDeployment(ResourceNames.ResourcePrefix(spec), new ConvexDeploymentArgs { Spec = spec, Aws = aws });
+        var deployment = new ConvexDeployment(AwsNames.RootName(spec), new ConvexDeploymentArgs { Spec = spec, Aws = aws });
         return StackOutputs.Build(spec, deployment);
     }
 

@@ -56,6 +56,17 @@ public sealed class AwsPlanningTests
     }
 
     [Theory]
+    [InlineData("prod", "acme-prod", "prod-acme-prod")]
+    [InlineData("Team_A.prod", "acme", "team-a-prod-acme")]
+    [InlineData("2026", "acme", "c-2026-acme")]
+    public void Root_name_is_safe_for_rds_identifiers(string stack, string instance, string expected)
+    {
+        var spec = AnyEc2Spec() with { StackName = stack, InstanceName = instance };
+
+        Assert.Equal(expected, AwsNames.RootName(spec));
+    }
+
+    [Theory]
     [InlineData("17", "postgres17")]
     [InlineData("17.4", "postgres17")]
     [InlineData("16.8", "postgres16")]

@@ -24,7 +24,7 @@ internal static class BucketNaming
         return stackPart + suffix;
     }
 
-    private static string Sanitize(string text)
+    internal static string Sanitize(string text)
     {
         var builder = new StringBuilder(text.Length);
         foreach (var c in text.ToLowerInvariant())
