@@ -1,0 +1,18 @@
+using ConvexInfra.Core.Naming;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Components.Aws;
+
+/// <summary>Logical names that AWS also uses when Pulumi auto-names resources (RDS identifiers, parameter groups).</summary>
+public static class AwsNames
+{
+    /// <summary>
+    /// The deployment component's name: <c>{stack}-{instance}</c> limited to lowercase letters, digits and single
+    /// hyphens, starting with a letter, because RDS identifiers and parameter group names derive from it.
+    /// </summary>
+    public static string RootName(DeploymentSpec spec)
+    {
+        var name = BucketNaming.Sanitize(ResourceNames.ResourcePrefix(spec));
+        return name[0] is >= 'a' and <= 'z' ? name : $"c-{name}";
+    }
+}

@@ -1,0 +1,201 @@
+using System.Collections.Immutable;
+using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Naming;
+using ConvexInfra.Core.Rendering;
+using ConvexInfra.Core.Runtime;
+using ConvexInfra.Core.Spec;
+using Pulumi;
+using Ec2 = Pulumi.Aws.Ec2;
+using Iam = Pulumi.Aws.Iam;
+using Route53 = Pulumi.Aws.Route53;
+using Ssm = Pulumi.Aws.Ssm;
+using Vpc = Pulumi.Aws.Vpc;
+
+namespace ConvexInfra.Components.Aws;
+
+public sealed class Ec2HostArgs
+{
+    public required DeploymentSpec Spec { get; init; }
+    public required AwsAccountContext Account { get; init; }
+    public required string AmiId { get; init; }
+    public required Input<string> SubnetId { get; init; }
+
+    /// <summary>The network's backend group; this component adds the public ingress rules to it.</summary>
+    public required Input<string> SecurityGroupId { get; init; }
+
+    public required Output<BucketNames> Buckets { get; init; }
+
+    /// <summary>The release JSON (Core's HostRelease) the host's timer applies; not secret.</summary>
+    public required Output<string> ReleaseJson { get; init; }
+}
+
+/// <summary>
+/// One Graviton host running the backend, the dashboard and Caddy (TLS) with docker-compose. The user data only
+/// bootstraps and never changes with the image revision or environment: those arrive through the release SSM
+/// parameter, which a systemd timer on the host applies in place (one backend at a time, stopped before its
+/// successor starts). The instance therefore is never replaced by a routine <c>pulumi up</c>.
+/// </summary>
+public sealed class Ec2Host : ComponentResource
+{
+    /// <summary>Public SSM parameter that always names the newest Amazon Linux 2023 arm64 AMI.</summary>
+    public const string AmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+
+    public Output<string> InstanceId { get; }
+    public Output<string> PublicIp { get; }
+    public Output<string> ReleaseParameterName { get; }
+
+    /// <summary>Records to create by hand: empty when a Route 53 zone is configured (they are created here).</summary>
+    public Output<ImmutableArray<DnsRecord>> ManualDnsRecords { get; }
+
+    public Ec2Host(string name, Ec2HostArgs args, ComponentResourceOptions? options = null)
+        : base(ComponentTokens.Ec2Host, name, options)
+    {
+        var spec = args.Spec;
+        var region = args.Account.Region;
+        var child = new CustomResourceOptions { Parent = this };
+
+        OpenPublicPorts(name, spec, args.SecurityGroupId, child);
+
+        var role = new Iam.Role($"{name}-role", new Iam.RoleArgs
+        {
+            AssumeRolePolicy = IamPolicies.Ec2AssumeRole(),
+            Description = $"Convex host of {spec.StackName}/{spec.InstanceName}",
+            Tags = AwsTags.For(spec, $"{name}-role"),
+        }, child);
+
+        var secretParameters = ResourceNames.SecretParameters(spec);
+        // The admin key parameter is for people and CI; the host never needs it.
+        IReadOnlyList<string> hostParameters =
+            [secretParameters.InstanceSecret, secretParameters.PostgresUrl, ResourceNames.ReleaseParameter(spec)];
+        var access = new Iam.RolePolicy($"{name}-backend-access", new Iam.RolePolicyArgs
+        {
+            Role = role.Name,
+            Policy = args.Buckets.Apply(b => IamPolicies.BackendAccess(args.Account, b, hostParameters, null)),
+        }, child);
+
+        // Session Manager instead of SSH: port 22 stays closed unless sshAllowedCidrs opens it.
+        var sessionManager = new Iam.RolePolicyAttachment($"{name}-ssm-core", new Iam.RolePolicyAttachmentArgs
+        {
+            Role = role.Name,
+            PolicyArn = $"arn:{args.Account.Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        }, child);
+
+        var profile = new Iam.InstanceProfile($"{name}-profile", new Iam.InstanceProfileArgs
+        {
+            Role = role.Name,
+            Tags = AwsTags.For(spec, $"{name}-profile"),
+        }, child);
+
+        var release = new Ssm.Parameter($"{name}-release", new Ssm.ParameterArgs
+        {
+            Name = ResourceNames.ReleaseParameter(spec),
+            Type = "String",
+            // Plain text on purpose: the release names files and plain settings, never a secret value.
+            InsecureValue = args.ReleaseJson,
+            // Standard tier holds 4 KB; Intelligent-Tiering switches to Advanced only when the release needs it.
+            Tier = "Intelligent-Tiering",
+            Description = "Convex release applied by the host's convex-release timer",
+            Tags = AwsTags.For(spec, $"{name}-release"),
+        }, child);
+
+        var instance = new Ec2.Instance($"{name}-instance", new Ec2.InstanceArgs
+        {
+            Ami = args.AmiId,
+            InstanceType = spec.Compute.Ec2InstanceType,
+            SubnetId = args.SubnetId,
+            VpcSecurityGroupIds = { args.SecurityGroupId },
+            // A launch-time address lets cloud-init reach the internet before the Elastic IP is attached;
+            // AWS releases it once the Elastic IP takes over.
+            AssociatePublicIpAddress = true,
+            IamInstanceProfile = profile.Name,
+            UserData = HostBootstrap.UserData(spec, region),
+            UserDataReplaceOnChange = false,
+            MetadataOptions = new Ec2.Inputs.InstanceMetadataOptionsArgs
+            {
+                HttpEndpoint = "enabled",
+                HttpTokens = "required",
+                // Containers on the docker bridge are one hop further away from IMDS than the host.
+                HttpPutResponseHopLimit = 2,
+            },
+            RootBlockDevice = new Ec2.Inputs.InstanceRootBlockDeviceArgs
+            {
+                VolumeType = "gp3",
+                VolumeSize = spec.Compute.RootVolumeGb,
+                Encrypted = true,
+                DeleteOnTermination = true,
+            },
+            Tags = AwsTags.For(spec, $"{name}-instance"),
+            VolumeTags = AwsTags.For(spec, $"{name}-root"),
+        }, new CustomResourceOptions
+        {
+            Parent = this,
+            // A newer AMI must not replace a running host on the next up; replace it deliberately (docs/aws.md).
+            IgnoreChanges = { "ami" },
+            // The first boot can read its parameters at once; the timer would retry anyway.
+            DependsOn = { access, sessionManager },
+        });
+
+        var address = new Ec2.Eip($"{name}-eip", new Ec2.EipArgs
+        {
+            Domain = "vpc",
+            Instance = instance.Id,
+            Tags = AwsTags.For(spec, $"{name}-eip"),
+        }, child);
+
+        if (spec.Dns is { } dns)
+        {
+            foreach (var (hostname, index) in Hostnames(spec).Select((h, i) => (h, i)))
+            {
+                _ = new Route53.Record($"{name}-dns-{index}", new Route53.RecordArgs
+                {
+                    ZoneId = dns.HostedZoneId,
+                    Name = hostname,
+                    Type = "A",
+                    Ttl = 300,
+                    Records = { address.PublicIp },
+                }, child);
+            }
+
+            ManualDnsRecords = Output.Create(ImmutableArray<DnsRecord>.Empty);
+        }
+        else
+        {
+            ManualDnsRecords = address.PublicIp.Apply(ip => DnsPlan.ForHost(spec, ip).ToImmutableArray());
+        }
+
+        InstanceId = instance.Id;
+        PublicIp = address.PublicIp;
+        ReleaseParameterName = release.Name;
+
+        RegisterOutputs(new Dictionary<string, object?>
+        {
+            ["instanceId"] = InstanceId,
+            ["publicIp"] = PublicIp,
+            ["releaseParameter"] = ReleaseParameterName,
+        });
+    }
+
+    internal static IReadOnlyList<string> Hostnames(DeploymentSpec spec) =>
+        [spec.Endpoints.ApiHostname, spec.Endpoints.SiteHostname, spec.Endpoints.DashboardHostname];
+
+    /// <summary>
+    /// 443 to the allowlist (or the world); 80 to the world, because Let's Encrypt validates from addresses it does
+    /// not publish and Caddy only answers ACME challenges and redirects there; 22 only to sshAllowedCidrs.
+    /// </summary>
+    private static void OpenPublicPorts(string name, DeploymentSpec spec, Input<string> securityGroupId, CustomResourceOptions child)
+    {
+        foreach (var rule in IngressPlan.For(spec))
+        {
+            _ = new Vpc.SecurityGroupIngressRule($"{name}-{rule.Name}", new Vpc.SecurityGroupIngressRuleArgs
+            {
+                SecurityGroupId = securityGroupId,
+                IpProtocol = "tcp",
+                FromPort = rule.Port,
+                ToPort = rule.Port,
+                CidrIpv4 = rule.Cidr,
+                Description = rule.Description,
+                Tags = AwsTags.For(spec, $"{name}-{rule.Name}"),
+            }, child);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Runtime;
+using ConvexInfra.Core.Spec;
+using Pulumi;
+using S3 = Pulumi.Aws.S3;
+
+namespace ConvexInfra.Components.Aws;
+
+public sealed class StorageArgs
+{
+    public required DeploymentSpec Spec { get; init; }
+
+    /// <summary>AWS partition (<c>aws</c>, <c>aws-cn</c>, ...) for the bucket policy ARNs.</summary>
+    public required string Partition { get; init; }
+}
+
+/// <summary>
+/// The five buckets the backend's S3 mode needs (all five or none): private, encrypted, TLS-only, versioned where
+/// user data lives (files, modules), with lifecycle rules on the transient ones (exports, snapshot imports).
+/// Non-dev buckets are retained when the stack is destroyed.
+/// </summary>
+public sealed class Storage : ComponentResource
+{
+    /// <summary>Days after which finished exports are deleted; they are download artifacts, not backups.</summary>
+    public const int ExportExpirationDays = 14;
+
+    /// <summary>Days after which uploaded snapshot imports are deleted; an import finishes within minutes.</summary>
+    public const int SnapshotImportExpirationDays = 7;
+
+    /// <summary>Days a replaced or deleted version of a file or module stays recoverable.</summary>
+    public const int NoncurrentVersionDays = 30;
+
+    public Output<BucketNames> BucketNames { get; }
+
+    public Storage(string name, StorageArgs args, ComponentResourceOptions? options = null)
+        : base(ComponentTokens.Storage, name, options)
+    {
+        var exports = Bucket(name, args, "exports", versioned: false, expireAfterDays: ExportExpirationDays);
+        var imports = Bucket(name, args, "imports", versioned: false, expireAfterDays: SnapshotImportExpirationDays);
+        var modules = Bucket(name, args, "modules", versioned: true, expireAfterDays: null);
+        var files = Bucket(name, args, "files", versioned: true, expireAfterDays: null);
+        var search = Bucket(name, args, "search", versioned: false, expireAfterDays: null);
+
+        BucketNames = Output.Tuple(exports.BucketName, imports.BucketName, modules.BucketName, files.BucketName, search.BucketName)
+            .Apply(n => new BucketNames(n.Item1, n.Item2, n.Item3, n.Item4, n.Item5));
+
+        RegisterOutputs(new Dictionary<string, object?>
+        {
+            ["exports"] = exports.BucketName,
+            ["snapshotImports"] = imports.BucketName,
+            ["modules"] = modules.BucketName,
+            ["files"] = files.BucketName,
+            ["search"] = search.BucketName,
+        });
+    }
+
+    private S3.Bucket Bucket(string name, StorageArgs args, string purpose, bool versioned, int? expireAfterDays)
+    {
+        var spec = args.Spec;
+        var resourceName = $"{name}-{purpose}";
+        var retain = spec.Protection.RetainBucketsOnDelete;
+        var bucket = new S3.Bucket(resourceName, new S3.BucketArgs
+        {
+            BucketPrefix = BucketNaming.Prefix(spec, purpose),
+            // Only throwaway stacks may delete a bucket that still holds objects.
+            ForceDestroy = !retain,
+            Tags = AwsTags.For(spec, resourceName),
+        }, new CustomResourceOptions { Parent = this, RetainOnDelete = retain });
+
+        var child = new CustomResourceOptions { Parent = this };
+        _ = new S3.BucketOwnershipControls(resourceName, new S3.BucketOwnershipControlsArgs
+        {
+            Bucket = bucket.Id,
+            Rule = new S3.Inputs.BucketOwnershipControlsRuleArgs { ObjectOwnership = "BucketOwnerEnforced" },
+        }, child);
+
+        var publicAccess = new S3.BucketPublicAccessBlock(resourceName, new S3.BucketPublicAccessBlockArgs
+        {
+            Bucket = bucket.Id,
+            BlockPublicAcls = true,
+            BlockPublicPolicy = true,
+            IgnorePublicAcls = true,
+            RestrictPublicBuckets = true,
+        }, child);
+
+        _ = new S3.BucketServerSideEncryptionConfiguration(resourceName, new S3.BucketServerSideEncryptionConfigurationArgs
+        {
+            Bucket = bucket.Id,
+            Rules =
+            {
+                new S3.Inputs.BucketServerSideEncryptionConfigurationRuleArgs
+                {
+                    ApplyServerSideEncryptionByDefault =
+                        new S3.Inputs.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs
+                        {
+                            SseAlgorithm = "AES256",
+                        },
+                    BucketKeyEnabled = true,
+                },
+            },
+        }, child);
+
+        // S3 rejects two policy-related writes on one bucket at once: write the policy after the access block.
+        _ = new S3.BucketPolicy(resourceName, new S3.BucketPolicyArgs
+        {
+            Bucket = bucket.Id,
+            Policy = bucket.BucketName.Apply(b => IamPolicies.TlsOnlyBucketPolicy(args.Partition, b)),
+        }, new CustomResourceOptions { Parent = this, DependsOn = { publicAccess } });
+
+        if (versioned)
+        {
+            _ = new S3.BucketVersioning(resourceName, new S3.BucketVersioningArgs
+            {
+                Bucket = bucket.Id,
+                VersioningConfiguration = new S3.Inputs.BucketVersioningVersioningConfigurationArgs { Status = "Enabled" },
+            }, child);
+        }
+
+        _ = new S3.BucketLifecycleConfiguration(resourceName, new S3.BucketLifecycleConfigurationArgs
+        {
+            Bucket = bucket.Id,
+            Rules = LifecycleRules(versioned, expireAfterDays),
+        }, child);
+
+        return bucket;
+    }
+
+    private static InputList<S3.Inputs.BucketLifecycleConfigurationRuleArgs> LifecycleRules(bool versioned, int? expireAfterDays)
+    {
+        var rules = new InputList<S3.Inputs.BucketLifecycleConfigurationRuleArgs>
+        {
+            new S3.Inputs.BucketLifecycleConfigurationRuleArgs
+            {
+                Id = "abort-incomplete-uploads",
+                Status = "Enabled",
+                Filter = new S3.Inputs.BucketLifecycleConfigurationRuleFilterArgs { Prefix = "" },
+                AbortIncompleteMultipartUpload =
+                    new S3.Inputs.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs { DaysAfterInitiation = 7 },
+            },
+        };
+        if (expireAfterDays is { } days)
+        {
+            rules.Add(new S3.Inputs.BucketLifecycleConfigurationRuleArgs
+            {
+                Id = "expire-transient-objects",
+                Status = "Enabled",
+                Filter = new S3.Inputs.BucketLifecycleConfigurationRuleFilterArgs { Prefix = "" },
+                Expiration = new S3.Inputs.BucketLifecycleConfigurationRuleExpirationArgs { Days = days },
+            });
+        }
+
+        if (versioned)
+        {
+            rules.Add(new S3.Inputs.BucketLifecycleConfigurationRuleArgs
+            {
+                Id = "expire-noncurrent-versions",
+                Status = "Enabled",
+                Filter = new S3.Inputs.BucketLifecycleConfigurationRuleFilterArgs { Prefix = "" },
+                NoncurrentVersionExpiration =
+                    new S3.Inputs.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs { NoncurrentDays = NoncurrentVersionDays },
+            });
+        }
+
+        return rules;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using ConvexInfra.Components.Aws;
+using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Naming;
+using ConvexInfra.Core.Rendering;
+using ConvexInfra.Core.Runtime;
+using ConvexInfra.Core.Spec;
+using Pulumi;
+
+namespace ConvexInfra.Components;
+
+public sealed class ConvexDeploymentArgs
+{
+    public required DeploymentSpec Spec { get; init; }
+
+    /// <summary>Looked up before any resource is registered; required for AWS targets, null for local.</summary>
+    public AwsEnvironment? Aws { get; init; }
+}
+
+/// <summary>
+/// A self-hosted Convex deployment: the top component every target shares. Exposes what the output contract
+/// (<see cref="Core.Outputs.StackOutputNames"/>) needs; secret values are secret outputs.
+/// </summary>
+public sealed class ConvexDeployment : ComponentResource
+{
+    public Output<string> AdminKey { get; }
+    public Output<string> DatabaseEndpoint { get; }
+    public Output<BucketNames>? Buckets { get; }
+    public SecretParameterNames? SecretParameters { get; }
+    public Output<ImmutableArray<DnsRecord>> DnsRecords { get; }
+
+    /// <summary>Database settings as built (null when the target has no RDS); tests read the protect decision here.</summary>
+    public DataSafety? DataSafety { get; }
+
+    public ConvexDeployment(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options = null)
+        : base(ComponentTokens.ConvexDeployment, name, options)
+    {
+        var spec = args.Spec;
+        switch (spec.Target)
+        {
+            case DeploymentTarget.AwsEc2:
+                var aws = args.Aws ?? throw new ArgumentException("AWS targets need the account environment (ConvexDeploymentArgs.Aws).", nameof(args));
+                var ec2 = BuildEc2(name, spec, aws);
+                AdminKey = ec2.AdminKey;
+                DatabaseEndpoint = ec2.DatabaseEndpoint;
+                Buckets = ec2.Buckets;
+                SecretParameters = ec2.SecretParameters;
+                DnsRecords = ec2.DnsRecords;
+                DataSafety = ec2.DataSafety;
+                break;
+
+            // TODO(issue 4): wire `new EcsService(...)` here once the ECS target exists.
+            case DeploymentTarget.AwsEcs:
+                throw new NotSupportedException(
+                    "convex-infra:target aws-ecs is not built yet (issue 4: the ECS Fargate target, EcsService). Use aws-ec2 for now.");
+
+            // TODO(issue 5): wire `new LocalConvex(...)` here once the local Docker target exists.
+            case DeploymentTarget.Local:
+                throw new NotSupportedException(
+                    "convex-infra:target local is not built yet (issue 5: the local Docker target, LocalConvex). Use aws-ec2 for now.");
+
+            default:
+                throw new NotSupportedException($"convex-infra:target: unknown target {spec.Target}.");
+        }
+
+        var outputs = new Dictionary<string, object?>
+        {
+            ["adminKey"] = AdminKey,
+            ["databaseEndpoint"] = DatabaseEndpoint,
+            ["dnsRecords"] = DnsRecords.Apply(records => OutputValues.DnsRecords(records)),
+        };
+        if (Buckets is not null)
+        {
+            outputs["buckets"] = Buckets.Apply(names => OutputValues.Buckets(names));
+        }
+
+        RegisterOutputs(outputs);
+    }
+
+    private Ec2Parts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws)
+    {
+        var amiId = aws.HostAmiId ?? throw new ArgumentException("The aws-ec2 target needs the host AMI (AwsEnvironment.HostAmiId).", nameof(aws));
+        var child = new ComponentResourceOptions { Parent = this };
+
+        // Network, buckets, secrets and the host come up in parallel; only POSTGRES_URL and the release wait for RDS.
+        var network = new Network($"{name}-network", new NetworkArgs { Spec = spec, AvailabilityZones = aws.AvailabilityZones }, child);
+        var storage = new Storage($"{name}-storage", new StorageArgs { Spec = spec, Partition = aws.Account.Partition }, child);
+        var database = new Database($"{name}-database", new DatabaseArgs
+        {
+            Spec = spec,
+            VpcId = network.VpcId,
+            SubnetIds = network.PrivateSubnetIds,
+            AllowedSecurityGroupIds = [network.BackendSecurityGroupId],
+        }, child);
+        var secrets = new Secrets($"{name}-secrets", new SecretsArgs
+        {
+            Spec = spec,
+            DatabaseHost = database.Address,
+            DatabasePort = database.Port,
+            DatabaseUser = Database.MasterUsername,
+            DatabasePassword = database.Password,
+        }, child);
+
+        var region = aws.Account.Region;
+        var runtime = Output.Tuple(storage.BucketNames, database.Address, database.Port).Apply(t =>
+            new AwsRuntimeValues(region, t.Item1, t.Item2, t.Item3, Database.MasterUsername, secrets.ParameterNames));
+        var releaseJson = runtime.Apply(values => HostRelease.Render(spec, values).Json);
+
+        var host = new Ec2Host($"{name}-host", new Ec2HostArgs
+        {
+            Spec = spec,
+            Account = aws.Account,
+            AmiId = amiId,
+            SubnetId = network.PublicSubnetIds.Apply(ids => ids[0]),
+            SecurityGroupId = network.BackendSecurityGroupId,
+            Buckets = storage.BucketNames,
+            ReleaseJson = releaseJson,
+        }, child);
+
+        return new Ec2Parts(
+            secrets.AdminKey,
+            database.Address,
+            storage.BucketNames,
+            secrets.ParameterNames,
+            host.ManualDnsRecords,
+            database.Safety);
+    }
+
+    private sealed record Ec2Parts(
+        Output<string> AdminKey,
+        Output<string> DatabaseEndpoint,
+        Output<BucketNames> Buckets,
+        SecretParameterNames SecretParameters,
+        Output<ImmutableArray<DnsRecord>> DnsRecords,
+        DataSafety DataSafety);
+}

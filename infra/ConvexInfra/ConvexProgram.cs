@@ -1,0 +1,38 @@
+using ConvexInfra.Components;
+using ConvexInfra.Components.Aws;
+using ConvexInfra.Core.Spec;
+using Pulumi;
+
+namespace ConvexInfra;
+
+/// <summary>
+/// The Pulumi program: stack config → Core's spec (every error at once, nothing created when any) → AWS lookups →
+/// the <see cref="ConvexDeployment"/> component → the output contract.
+/// </summary>
+public static class ConvexProgram
+{
+    public static Task<IDictionary<string, object?>> RunAsync() =>
+        RunAsync(PulumiStackConfig.Read(Deployment.Instance.ProjectName, Deployment.Instance.StackName));
+
+    public static async Task<IDictionary<string, object?>> RunAsync(StackConfig config)
+    {
+        var spec = ReadSpec(config);
+        var aws = spec.Target.IsAws() ? await AwsLookups.LoadAsync(spec).ConfigureAwait(false) : null;
+        var deployment = new ConvexDeployment(AwsNames.RootName(spec), new ConvexDeploymentArgs { Spec = spec, Aws = aws });
+        return StackOutputs.Build(spec, deployment);
+    }
+
+    /// <summary>The validated spec, or a <see cref="RunException"/> listing every problem before anything is registered.</summary>
+    public static DeploymentSpec ReadSpec(StackConfig config)
+    {
+        var result = SettingsReader.Read(config);
+        if (!result.IsValid || result.Spec is null)
+        {
+            throw new RunException(
+                $"Stack '{config.StackName}' has invalid settings; nothing was created or changed. Fix these in Pulumi.{config.StackName}.yaml " +
+                $"(or with `pulumi config set`):{Environment.NewLine}{result.ErrorReport}");
+        }
+
+        return result.Spec;
+    }
+}

@@ -1,0 +1,4 @@
+using ConvexInfra;
+using Pulumi;
+
+return await Deployment.RunAsync(() => ConvexProgram.RunAsync());

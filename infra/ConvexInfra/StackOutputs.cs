@@ -1,0 +1,42 @@
+using ConvexInfra.Components;
+using ConvexInfra.Core.Spec;
+using Pulumi;
+using Names = ConvexInfra.Core.Outputs.StackOutputNames;
+
+namespace ConvexInfra;
+
+/// <summary>The output contract (<see cref="Names"/>) from the spec and the built deployment.</summary>
+internal static class StackOutputs
+{
+    public static IDictionary<string, object?> Build(DeploymentSpec spec, ConvexDeployment deployment)
+    {
+        var outputs = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            // Bare origins: the Convex CLI drops any path, and CONVEX_SELF_HOSTED_URL must be exactly this.
+            [Names.ApiUrl] = spec.Endpoints.ApiOrigin,
+            [Names.SiteUrl] = spec.Endpoints.SiteOrigin,
+            [Names.DashboardUrl] = spec.Endpoints.DashboardOrigin,
+            [Names.AdminKey] = Output.CreateSecret(deployment.AdminKey),
+            [Names.InstanceName] = spec.InstanceName,
+            [Names.Target] = spec.Target.ConfigName(),
+            [Names.Tier] = spec.Tier.ConfigName(),
+            [Names.Stack] = spec.StackName,
+            [Names.Region] = spec.Region ?? "",
+            [Names.ImageRevision] = spec.ImageRevision,
+            [Names.DatabaseEndpoint] = deployment.DatabaseEndpoint,
+            [Names.DnsRecords] = deployment.DnsRecords.Apply(records => OutputValues.DnsRecords(records)),
+        };
+
+        if (deployment.Buckets is { } buckets)
+        {
+            outputs[Names.Buckets] = buckets.Apply(names => OutputValues.Buckets(names));
+        }
+
+        if (deployment.SecretParameters is { } parameters)
+        {
+            outputs[Names.SecretParameters] = OutputValues.SecretParameters(parameters);
+        }
+
+        return outputs;
+    }
+}

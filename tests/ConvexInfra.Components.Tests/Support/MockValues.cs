@@ -1,0 +1,31 @@
+namespace ConvexInfra.Components.Tests.Support;
+
+/// <summary>
+/// Values the mocks hand out for provider-computed outputs. Secret ones are recognisable so a test can search every
+/// rendered artifact and plain output for them.
+/// </summary>
+internal static class MockValues
+{
+    public const string AccountId = "123456789012";
+    public const string Partition = "aws";
+    public const string AmiId = "ami-0a1b2c3d4e5f67890";
+    public const string ElasticIp = "203.0.113.10";
+
+    /// <summary>64 hex characters = 32 bytes: what RandomBytes(32).Hex gives.</summary>
+    public const string InstanceSecretHex = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7";
+
+    /// <summary>24 hex characters = 12 bytes: the admin key nonce.</summary>
+    public const string NonceHex = "00112233445566778899aabb";
+
+    public const string DatabasePassword = "MockDbPasswordSecretValue0123456789abcd";
+
+    public static IReadOnlyList<string> Zones(string region) => [$"{region}a", $"{region}b", $"{region}c"];
+
+    /// <summary>Hex of <paramref name="length"/> bytes: the instance secret for 32, the nonce for 12, else a pattern.</summary>
+    public static string HexOfLength(int length) => length switch
+    {
+        32 => InstanceSecretHex,
+        12 => NonceHex,
+        _ => string.Concat(Enumerable.Repeat("ab", length)),
+    };
+}
