@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ConvexInfra.Components.Aws;
+using ConvexInfra.Components.Local;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Rendering;
@@ -54,10 +55,12 @@ public sealed class ConvexDeployment : ComponentResource
                 throw new NotSupportedException(
                     "convex-infra:target aws-ecs is not built yet (issue 4: the ECS Fargate target, EcsService). Use aws-ec2 for now.");
 
-            // TODO(issue 5): wire `new LocalConvex(...)` here once the local Docker target exists.
             case DeploymentTarget.Local:
-                throw new NotSupportedException(
-                    "convex-infra:target local is not built yet (issue 5: the local Docker target, LocalConvex). Use aws-ec2 for now.");
+                var local = new LocalConvex($"{name}-local", new LocalConvexArgs { Spec = spec }, new ComponentResourceOptions { Parent = this });
+                AdminKey = local.AdminKey;
+                DatabaseEndpoint = local.DatabaseEndpoint;
+                DnsRecords = Output.Create(ImmutableArray<DnsRecord>.Empty);
+                break;
 
             default:
                 throw new NotSupportedException($"convex-infra:target: unknown target {spec.Target}.");
