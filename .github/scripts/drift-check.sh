@@ -3,7 +3,8 @@
 # when any resource changed or disappeared outside Pulumi.
 # Usage: drift-check.sh STACK
 # Exit codes: 0 no drift, 1 drift found, 2 the check itself could not run (bad usage, pulumi failed, unreadable JSON).
-# Writes a GitHub error annotation per drifted resource and a table to $GITHUB_STEP_SUMMARY when that is set.
+# Writes a GitHub error annotation per drifted resource, a table to $GITHUB_STEP_SUMMARY and drift=true to
+# $GITHUB_OUTPUT when those are set.
 # PULUMI (default: pulumi) names the CLI to run; the tests point it at a stand-in that prints recorded JSON.
 set -euo pipefail
 
@@ -50,6 +51,10 @@ if [[ -n "${drifted}" ]]; then
     echo "::error title=drift on ${stack}::${urn} ${what}"
     echo "| ${op} | \`${urn}\` | ${reasons:--} |" >>"${summary}"
   done <<<"${drifted}"
+  # drift.yml opens its issue only for real drift, not when the check itself failed.
+  if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
+    echo "drift=true" >>"${GITHUB_OUTPUT}"
+  fi
   echo "drift: ${count} of ${checked} resources of stack ${stack} differ from the state." \
     "Review them, then either revert the change in the cloud, or accept it with 'pulumi refresh --stack ${stack}'" \
     "and update the program, or re-apply the program with 'pulumi up --stack ${stack}'."

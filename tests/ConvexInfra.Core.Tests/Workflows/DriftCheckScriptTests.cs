@@ -40,6 +40,7 @@ public sealed class DriftCheckScriptTests : IDisposable
         Assert.Contains("no drift: 3 resources of stack prod match the state", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("::error", result.Output, StringComparison.Ordinal);
         Assert.Contains("No drift on `prod` (3 resources checked)", summary, StringComparison.Ordinal);
+        Assert.Empty(GithubOutput);
     }
 
     [Fact]
@@ -60,6 +61,7 @@ public sealed class DriftCheckScriptTests : IDisposable
         Assert.Contains("drift: 2 of 3 resources of stack acme/prod differ from the state", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("| update | `urn:pulumi:prod::convex-infra::aws:ec2/securityGroup:SecurityGroup::prod-acme-prod-host` | ingress,tags |", summary, StringComparison.Ordinal);
         Assert.Contains("| delete | `urn:pulumi:prod::convex-infra::aws:route53/record:Record::prod-acme-prod-api` | - |", summary, StringComparison.Ordinal);
+        Assert.Equal("drift=true\n", GithubOutput);
     }
 
     [Fact]
@@ -78,6 +80,7 @@ public sealed class DriftCheckScriptTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("::error title=drift check failed on prod::pulumi refresh --preview-only exited 255", result.Stdout, StringComparison.Ordinal);
+        Assert.Empty(GithubOutput);
     }
 
     [Fact]
@@ -102,6 +105,8 @@ public sealed class DriftCheckScriptTests : IDisposable
 
     private static string Script => Path.Combine(WorkflowYaml.Root, ".github", "scripts", "drift-check.sh");
 
+    private string GithubOutput => File.ReadAllText(Path.Combine(dir.Path, "github-output"));
+
     private (ToolResult Result, string Summary) Run(string pulumiStdout, int pulumiExit, string stack)
     {
         var output = dir.Write("pulumi-output", pulumiStdout);
@@ -111,11 +116,13 @@ public sealed class DriftCheckScriptTests : IDisposable
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var summary = Path.Combine(dir.Path, "summary.md");
         File.WriteAllText(summary, string.Empty);
+        File.WriteAllText(Path.Combine(dir.Path, "github-output"), string.Empty);
 
         var result = ExternalTool.Run("bash", [Script, stack], environment: new Dictionary<string, string>
         {
             ["PULUMI"] = fake,
             ["GITHUB_STEP_SUMMARY"] = summary,
+            ["GITHUB_OUTPUT"] = Path.Combine(dir.Path, "github-output"),
         });
         return (result, File.ReadAllText(summary));
     }

@@ -132,6 +132,9 @@ public partial class WorkflowRulesTests
         var credentials = job.Steps().Single(s => s.Text("uses")?.StartsWith("aws-actions/configure-aws-credentials@", StringComparison.Ordinal) == true);
         Assert.Equal("${{ vars.AWS_PREVIEW_ROLE_ARN }}", credentials.Map("with").Text("role-to-assume"));
         Assert.DoesNotContain(job.Steps(), s => s.Text("run")?.Contains("--yes", StringComparison.Ordinal) == true);
+        Assert.Contains(job.Steps(), s => s.Text("if") == "${{ failure() && steps.drift.outputs.drift == 'true' }}"
+            && s.Text("run")?.Contains("gh issue create", StringComparison.Ordinal) == true);
+        Assert.Equal("write", job.Map("permissions").Text("issues"));
     }
 
     [Fact]
