@@ -34,13 +34,16 @@ public static class ExportTask
     public static string Script() =>
         """
         set -eu
+        : "${CONVEX_CLI_VERSION:?set by the task definition}"
+        : "${CONVEX_SELF_HOSTED_URL:?set by the task definition}"
+        : "${CONVEX_SELF_HOSTED_ADMIN_KEY:?injected from SSM by the execution role}"
         workdir=$(mktemp -d)
-        cd "$workdir"
+        cd "${workdir}"
         npm init --yes >/dev/null
-        npm install --no-audit --no-fund --save-exact "convex@$CONVEX_CLI_VERSION" >/dev/null
+        npm install --no-audit --no-fund --save-exact "convex@${CONVEX_CLI_VERSION}" >/dev/null
         stamp=$(date -u +%Y%m%dT%H%M%SZ)
-        npx --no-install convex export --include-file-storage --path "$workdir/convex-export-$stamp.zip"
-        ls -l "$workdir"/convex-export-*.zip
+        npx --no-install convex export --include-file-storage --path "${workdir}/convex-export-${stamp}.zip"
+        ls -l "${workdir}"/convex-export-*.zip
         """.ReplaceLineEndings("\n") + "\n";
 
     /// <summary>The ECS container definitions JSON (an array with one container).</summary>
