@@ -29,6 +29,39 @@ public static class OpsPolicies
         ]);
     }
 
+    /// <summary>The alarm topic's policy: the account may use it as usual, and EventBridge may publish task-stopped events.</summary>
+    public static string AlarmTopicPolicy(string topicArn, string accountId)
+    {
+        Require(topicArn, ":sns:", "arn:aws:sns:eu-west-1:123456789012:prod-acme-alarms", nameof(topicArn));
+        return PolicyDocument.Render(
+        [
+            new("EventBridgePublishes", "Allow", ["sns:Publish"], [topicArn], ServicePrincipal: "events.amazonaws.com",
+                Conditions: [new PolicyCondition("StringEquals", "aws:SourceAccount", accountId)]),
+            new("CloudWatchAlarmsPublish", "Allow", ["sns:Publish"], [topicArn], ServicePrincipal: "cloudwatch.amazonaws.com",
+                Conditions: [new PolicyCondition("StringEquals", "aws:SourceAccount", accountId)]),
+        ]);
+    }
+
+    /// <summary>
+    /// EventBridge pattern: a task of <paramref name="clusterArn"/> stopped with a container exit code other than 0
+    /// (137 = killed, usually out of memory; includes failed exports and crashed backends).
+    /// </summary>
+    public static string TaskStoppedPattern(string clusterArn)
+    {
+        Require(clusterArn, ":cluster/", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-acme-ops", nameof(clusterArn));
+        return System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["source"] = new[] { "aws.ecs" },
+            ["detail-type"] = new[] { "ECS Task State Change" },
+            ["detail"] = new Dictionary<string, object>
+            {
+                ["clusterArn"] = new[] { clusterArn },
+                ["lastStatus"] = new[] { "STOPPED" },
+                ["containers"] = new Dictionary<string, object> { ["exitCode"] = new object[] { new Dictionary<string, int> { ["anything-but"] = 0 } } },
+            },
+        });
+    }
+
     /// <summary><c>…:task-definition/fam:7</c> or <c>…:task-definition/fam</c> → <c>…:task-definition/fam:*</c>.</summary>
     public static string AnyRevision(string taskDefinitionArn)
     {

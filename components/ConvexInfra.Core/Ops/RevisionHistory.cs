@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Spec;
 
 namespace ConvexInfra.Core.Ops;
@@ -16,6 +17,13 @@ public static class RevisionHistory
 {
     /// <summary>Enough for years of releases and well inside a 4 KB standard SSM parameter (43 bytes per entry).</summary>
     public const int MaxEntries = 60;
+
+    /// <summary>The plain SSM parameter holding the history, e.g. <c>/convex-infra/prod/revision-history</c>.</summary>
+    public static string ParameterName(DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return $"{ResourceNames.ParameterPrefix(spec)}/revision-history";
+    }
 
     public static RevisionDecision Decide(IReadOnlyList<string> history, string requested, bool allowDowngrade)
     {

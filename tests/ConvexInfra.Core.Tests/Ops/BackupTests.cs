@@ -158,4 +158,28 @@ public class BackupTests
 
         Assert.Contains($"got '{arn}'", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Task_stopped_pattern_matches_non_zero_exits_of_the_cluster()
+    {
+        using var doc = JsonDocument.Parse(OpsPolicies.TaskStoppedPattern("arn:aws:ecs:eu-west-1:123456789012:cluster/prod-ops"));
+        var detail = doc.RootElement.GetProperty("detail");
+
+        Assert.Equal("aws.ecs", doc.RootElement.GetProperty("source")[0].GetString());
+        Assert.Equal("ECS Task State Change", doc.RootElement.GetProperty("detail-type")[0].GetString());
+        Assert.Equal("STOPPED", detail.GetProperty("lastStatus")[0].GetString());
+        Assert.Equal(0, detail.GetProperty("containers").GetProperty("exitCode")[0].GetProperty("anything-but").GetInt32());
+        Assert.Equal("arn:aws:ecs:eu-west-1:123456789012:cluster/prod-ops", detail.GetProperty("clusterArn")[0].GetString());
+    }
+
+    [Fact]
+    public void Alarm_topic_policy_lets_only_eventbridge_and_cloudwatch_of_the_account_publish()
+    {
+        using var doc = JsonDocument.Parse(OpsPolicies.AlarmTopicPolicy("arn:aws:sns:eu-west-1:123456789012:prod-alarms", "123456789012"));
+        var statements = doc.RootElement.GetProperty("Statement").EnumerateArray().ToList();
+
+        Assert.Equal(["events.amazonaws.com", "cloudwatch.amazonaws.com"], statements.Select(s => s.GetProperty("Principal").GetProperty("Service").GetString()));
+        Assert.All(statements, s => Assert.Contains("123456789012", s.GetProperty("Condition").GetRawText(), StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => OpsPolicies.AlarmTopicPolicy("arn:aws:sqs:eu-west-1:1:q", "1"));
+    }
 }
