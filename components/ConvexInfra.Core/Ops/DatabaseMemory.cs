@@ -5,15 +5,28 @@ public static class DatabaseMemory
 {
     private static readonly Dictionary<string, int> SizeGib = new(StringComparer.Ordinal)
     {
-        ["micro"] = 1, ["small"] = 2, ["medium"] = 4, ["large"] = 8, ["xlarge"] = 16, ["2xlarge"] = 32,
+        ["micro"] = 1,
+        ["small"] = 2,
+        ["medium"] = 4,
+        ["large"] = 8,
+        ["xlarge"] = 16,
+        ["2xlarge"] = 32,
     };
 
     private static readonly HashSet<string> BurstableFamilies = new(StringComparer.Ordinal) { "t3", "t4g" };
 
     private static readonly Dictionary<string, int> GeneralPurposeGibPerLarge = new(StringComparer.Ordinal)
     {
-        ["m5"] = 8, ["m6g"] = 8, ["m6i"] = 8, ["m7g"] = 8, ["m8g"] = 8,
-        ["r5"] = 16, ["r6g"] = 16, ["r6i"] = 16, ["r7g"] = 16, ["r8g"] = 16,
+        ["m5"] = 8,
+        ["m6g"] = 8,
+        ["m6i"] = 8,
+        ["m7g"] = 8,
+        ["m8g"] = 8,
+        ["r5"] = 16,
+        ["r6g"] = 16,
+        ["r6i"] = 16,
+        ["r7g"] = 16,
+        ["r8g"] = 16,
     };
 
     /// <summary>MiB of memory of <paramref name="instanceClass"/> (e.g. <c>db.t4g.medium</c> → 4096), or null when unknown.</summary>

@@ -163,8 +163,13 @@ public class DashboardAndCfnLintTests
                     ["Type"] = "AWS::CloudWatch::Alarm",
                     ["Properties"] = new JsonObject
                     {
-                        ["Namespace"] = "AWS/RDS", ["MetricName"] = "CPUUtilization", ["Statistic"] = "Average", ["Period"] = 300,
-                        ["EvaluationPeriods"] = 1, ["Threshold"] = 1, ["ComparisonOperator"] = "GreaterThanOrEqual",
+                        ["Namespace"] = "AWS/RDS",
+                        ["MetricName"] = "CPUUtilization",
+                        ["Statistic"] = "Average",
+                        ["Period"] = 300,
+                        ["EvaluationPeriods"] = 1,
+                        ["Threshold"] = 1,
+                        ["ComparisonOperator"] = "GreaterThanOrEqual",
                     },
                 },
             },
