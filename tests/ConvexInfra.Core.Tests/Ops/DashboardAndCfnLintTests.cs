@@ -135,6 +135,20 @@ public class DashboardAndCfnLintTests
                     "arn:aws:ecs:us-east-1:123456789012:task-definition/export:1", "arn:aws:ecs:us-east-1:123456789012:cluster/c", ["arn:aws:iam::123456789012:role/exec"])),
             },
         };
+        resources["AlarmTopicPolicy"] = new JsonObject
+        {
+            ["Type"] = "AWS::SNS::TopicPolicy",
+            ["Properties"] = new JsonObject
+            {
+                ["Topics"] = new JsonArray("arn:aws:sns:us-east-1:123456789012:prod-alarms"),
+                ["PolicyDocument"] = JsonNode.Parse(OpsPolicies.AlarmTopicPolicy("arn:aws:sns:us-east-1:123456789012:prod-alarms", "123456789012")),
+            },
+        };
+        resources["TaskStopped"] = new JsonObject
+        {
+            ["Type"] = "AWS::Events::Rule",
+            ["Properties"] = new JsonObject { ["EventPattern"] = JsonNode.Parse(OpsPolicies.TaskStoppedPattern("arn:aws:ecs:us-east-1:123456789012:cluster/c")) },
+        };
         resources["Dashboard"] = new JsonObject
         {
             ["Type"] = "AWS::CloudWatch::Dashboard",
