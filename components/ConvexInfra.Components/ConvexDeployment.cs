@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using ConvexInfra.Components.Aws;
 using ConvexInfra.Components.Local;
+using ConvexInfra.Components.Ops;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Naming;
+using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Rendering;
 using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Spec;
@@ -16,6 +18,9 @@ public sealed class ConvexDeploymentArgs
 
     /// <summary>Looked up before any resource is registered; required for AWS targets, null for local.</summary>
     public AwsEnvironment? Aws { get; init; }
+
+    /// <summary>Core's revision decision from the stored history (AWS targets); null counts as a first deploy.</summary>
+    public RevisionDecision? Revision { get; init; }
 }
 
 /// <summary>
@@ -41,7 +46,7 @@ public sealed class ConvexDeployment : ComponentResource
         {
             case DeploymentTarget.AwsEc2:
                 var aws = args.Aws ?? throw new ArgumentException("AWS targets need the account environment (ConvexDeploymentArgs.Aws).", nameof(args));
-                var ec2 = BuildEc2(name, spec, aws);
+                var ec2 = BuildEc2(name, spec, aws, args.Revision ?? RevisionHistory.Decide([], spec.ImageRevision, spec.Extensions.AllowRevisionDowngrade));
                 AdminKey = ec2.AdminKey;
                 DatabaseEndpoint = ec2.DatabaseEndpoint;
                 Buckets = ec2.Buckets;
@@ -80,7 +85,7 @@ public sealed class ConvexDeployment : ComponentResource
         RegisterOutputs(outputs);
     }
 
-    private Ec2Parts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws)
+    private Ec2Parts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision)
     {
         var amiId = aws.HostAmiId ?? throw new ArgumentException("The aws-ec2 target needs the host AMI (AwsEnvironment.HostAmiId).", nameof(aws));
         var child = new ComponentResourceOptions { Parent = this };
@@ -107,7 +112,18 @@ public sealed class ConvexDeployment : ComponentResource
         var region = aws.Account.Region;
         var runtime = Output.Tuple(storage.BucketNames, database.Address, database.Port).Apply(t =>
             new AwsRuntimeValues(region, t.Item1, t.Item2, t.Item3, Database.MasterUsername, secrets.ParameterNames));
-        var releaseJson = runtime.Apply(values => HostRelease.Render(spec, values).Json);
+        var backups = new Backups($"{name}-backups", new BackupsArgs
+        {
+            Spec = spec,
+            Account = aws.Account,
+            VpcId = network.VpcId,
+            SubnetIds = network.PublicSubnetIds,
+            AssignPublicIp = true,
+            Revision = revision,
+        }, new ComponentResourceOptions { Parent = this, DependsOn = { secrets } });
+
+        // A new revision reaches the host only after the pre-upgrade export succeeded.
+        var releaseJson = Output.Tuple(runtime, backups.PreUpgradeGate).Apply(t => HostRelease.Render(spec, t.Item1).Json);
 
         var host = new Ec2Host($"{name}-host", new Ec2HostArgs
         {
@@ -118,6 +134,16 @@ public sealed class ConvexDeployment : ComponentResource
             SecurityGroupId = network.BackendSecurityGroupId,
             Buckets = storage.BucketNames,
             ReleaseJson = releaseJson,
+        }, child);
+
+        _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
+        {
+            Spec = spec,
+            Account = aws.Account,
+            Ec2InstanceId = host.InstanceId,
+            DatabaseIdentifier = database.Identifier,
+            ApiHealthCheck = true,
+            EcsClusterArn = backups.ClusterArn,
         }, child);
 
         return new Ec2Parts(
