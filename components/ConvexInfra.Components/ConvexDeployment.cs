@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ConvexInfra.Components.Aws;
+using ConvexInfra.Components.Ecs;
 using ConvexInfra.Components.Local;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Naming;
@@ -50,10 +51,16 @@ public sealed class ConvexDeployment : ComponentResource
                 DataSafety = ec2.DataSafety;
                 break;
 
-            // TODO(issue 4): wire `new EcsService(...)` here once the ECS target exists.
             case DeploymentTarget.AwsEcs:
-                throw new NotSupportedException(
-                    "convex-infra:target aws-ecs is not built yet (issue 4: the ECS Fargate target, EcsService). Use aws-ec2 for now.");
+                var ecsAws = args.Aws ?? throw new ArgumentException("AWS targets need the account environment (ConvexDeploymentArgs.Aws).", nameof(args));
+                var ecs = BuildEcs(name, spec, ecsAws);
+                AdminKey = ecs.AdminKey;
+                DatabaseEndpoint = ecs.DatabaseEndpoint;
+                Buckets = ecs.Buckets;
+                SecretParameters = ecs.SecretParameters;
+                DnsRecords = ecs.DnsRecords;
+                DataSafety = ecs.DataSafety;
+                break;
 
             case DeploymentTarget.Local:
                 var local = new LocalConvex($"{name}-local", new LocalConvexArgs { Spec = spec }, new ComponentResourceOptions { Parent = this });
@@ -80,9 +87,57 @@ public sealed class ConvexDeployment : ComponentResource
         RegisterOutputs(outputs);
     }
 
-    private Ec2Parts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws)
+    private AwsParts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws)
     {
         var amiId = aws.HostAmiId ?? throw new ArgumentException("The aws-ec2 target needs the host AMI (AwsEnvironment.HostAmiId).", nameof(aws));
+        var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws);
+        var child = new ComponentResourceOptions { Parent = this };
+        var releaseJson = runtime.Apply(values => HostRelease.Render(spec, values).Json);
+
+        var host = new Ec2Host($"{name}-host", new Ec2HostArgs
+        {
+            Spec = spec,
+            Account = aws.Account,
+            AmiId = amiId,
+            SubnetId = network.PublicSubnetIds.Apply(ids => ids[0]),
+            SecurityGroupId = network.BackendSecurityGroupId,
+            Buckets = storage.BucketNames,
+            ReleaseJson = releaseJson,
+        }, child);
+
+        return new AwsParts(
+            secrets.AdminKey,
+            database.Address,
+            storage.BucketNames,
+            secrets.ParameterNames,
+            host.ManualDnsRecords,
+            database.Safety);
+    }
+
+    private AwsParts BuildEcs(string name, DeploymentSpec spec, AwsEnvironment aws)
+    {
+        var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws);
+        var service = new EcsService($"{name}-ecs", new EcsServiceArgs
+        {
+            Spec = spec,
+            Account = aws.Account,
+            Network = network,
+            Runtime = runtime,
+        }, new ComponentResourceOptions { Parent = this });
+
+        return new AwsParts(
+            secrets.AdminKey,
+            database.Address,
+            storage.BucketNames,
+            secrets.ParameterNames,
+            service.DnsRecords,
+            database.Safety);
+    }
+
+    /// <summary>What both AWS targets share: network, buckets, database, secrets and the runtime values they yield.</summary>
+    private (Network Network, Storage Storage, Database Database, Secrets Secrets, Output<AwsRuntimeValues> Runtime) BuildShared(
+        string name, DeploymentSpec spec, AwsEnvironment aws)
+    {
         var child = new ComponentResourceOptions { Parent = this };
 
         // Network, buckets, secrets and the host come up in parallel; only POSTGRES_URL and the release wait for RDS.
@@ -107,29 +162,11 @@ public sealed class ConvexDeployment : ComponentResource
         var region = aws.Account.Region;
         var runtime = Output.Tuple(storage.BucketNames, database.Address, database.Port).Apply(t =>
             new AwsRuntimeValues(region, t.Item1, t.Item2, t.Item3, Database.MasterUsername, secrets.ParameterNames));
-        var releaseJson = runtime.Apply(values => HostRelease.Render(spec, values).Json);
-
-        var host = new Ec2Host($"{name}-host", new Ec2HostArgs
-        {
-            Spec = spec,
-            Account = aws.Account,
-            AmiId = amiId,
-            SubnetId = network.PublicSubnetIds.Apply(ids => ids[0]),
-            SecurityGroupId = network.BackendSecurityGroupId,
-            Buckets = storage.BucketNames,
-            ReleaseJson = releaseJson,
-        }, child);
-
-        return new Ec2Parts(
-            secrets.AdminKey,
-            database.Address,
-            storage.BucketNames,
-            secrets.ParameterNames,
-            host.ManualDnsRecords,
-            database.Safety);
+        return (network, storage, database, secrets, runtime);
     }
 
-    private sealed record Ec2Parts(
+    /// <summary>What an AWS target hands back for the output contract.</summary>
+    private sealed record AwsParts(
         Output<string> AdminKey,
         Output<string> DatabaseEndpoint,
         Output<BucketNames> Buckets,
