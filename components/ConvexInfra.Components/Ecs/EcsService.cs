@@ -161,7 +161,9 @@ public sealed class EcsService : ComponentResource
         }, new CustomResourceOptions { Parent = this, DependsOn = { loadBalancer.HttpsListener } });
 
         LoadBalancerDnsName = loadBalancer.DnsName;
-        DnsRecords = loadBalancer.DnsName.Apply(dns => DnsPlan.ForLoadBalancer(spec, dns).ToImmutableArray());
+        // Same contract as the EC2 target: dnsRecords lists only records to create by hand. The aws-ecs target needs
+        // the Route 53 zone (certificate validation) and creates the alias records there, so nothing is left to do.
+        DnsRecords = Output.Create(ImmutableArray<DnsRecord>.Empty);
         ServiceName = service.Name;
         RegisterOutputs(new Dictionary<string, object?>
         {
