@@ -64,7 +64,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
         Assert.DoesNotContain(MockValues.DatabasePassword, definitions, StringComparison.Ordinal);
         Assert.Contains("\"valueFrom\": \"arn:aws:ssm:", definitions, StringComparison.Ordinal);
         var adminKey = await OutputUtilities.GetValueAsync((Output<string>)run.Outputs[StackOutputNames.AdminKey]!);
-        Assert.True(await OutputUtilities.GetIsSecretAsync((Output<string>)run.Outputs[StackOutputNames.AdminKey]!));
+        Assert.True(await Output.IsSecretAsync((Output<string>)run.Outputs[StackOutputNames.AdminKey]!));
         Assert.All(run.Registered, r => Assert.DoesNotContain(r.AllStrings(), s => s.Contains(adminKey, StringComparison.Ordinal) && r.Type != "aws:ssm/parameter:Parameter"));
     }
 
