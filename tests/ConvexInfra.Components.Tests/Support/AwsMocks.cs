@@ -101,7 +101,7 @@ internal sealed class AwsMocks
                     ["resourceRecordName"] = $"_c0ffee.{domain}.",
                     ["resourceRecordType"] = "CNAME",
                     ["resourceRecordValue"] = $"_d00d.{domain}.acm-validations.aws.",
-                }.ToImmutableDictionary()).ToImmutableArray();
+                }).ToImmutableArray();
                 break;
             case "aws:acm/certificateValidation:CertificateValidation":
                 id = Text(args, "certificateArn") ?? $"validation-{n}";
