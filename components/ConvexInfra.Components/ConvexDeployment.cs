@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ConvexInfra.Components.Aws;
+using ConvexInfra.Components.Ecs;
 using ConvexInfra.Components.Local;
 using ConvexInfra.Components.Ops;
 using ConvexInfra.Core.Aws;
@@ -42,11 +43,12 @@ public sealed class ConvexDeployment : ComponentResource
         : base(ComponentTokens.ConvexDeployment, name, options)
     {
         var spec = args.Spec;
+        var revision = args.Revision ?? RevisionHistory.Decide([], spec.ImageRevision, spec.Extensions.AllowRevisionDowngrade);
         switch (spec.Target)
         {
             case DeploymentTarget.AwsEc2:
                 var aws = args.Aws ?? throw new ArgumentException("AWS targets need the account environment (ConvexDeploymentArgs.Aws).", nameof(args));
-                var ec2 = BuildEc2(name, spec, aws, args.Revision ?? RevisionHistory.Decide([], spec.ImageRevision, spec.Extensions.AllowRevisionDowngrade));
+                var ec2 = BuildEc2(name, spec, aws, revision);
                 AdminKey = ec2.AdminKey;
                 DatabaseEndpoint = ec2.DatabaseEndpoint;
                 Buckets = ec2.Buckets;
@@ -55,10 +57,16 @@ public sealed class ConvexDeployment : ComponentResource
                 DataSafety = ec2.DataSafety;
                 break;
 
-            // TODO(issue 4): wire `new EcsService(...)` here once the ECS target exists.
             case DeploymentTarget.AwsEcs:
-                throw new NotSupportedException(
-                    "convex-infra:target aws-ecs is not built yet (issue 4: the ECS Fargate target, EcsService). Use aws-ec2 for now.");
+                var ecsAws = args.Aws ?? throw new ArgumentException("AWS targets need the account environment (ConvexDeploymentArgs.Aws).", nameof(args));
+                var ecs = BuildEcs(name, spec, ecsAws, revision);
+                AdminKey = ecs.AdminKey;
+                DatabaseEndpoint = ecs.DatabaseEndpoint;
+                Buckets = ecs.Buckets;
+                SecretParameters = ecs.SecretParameters;
+                DnsRecords = ecs.DnsRecords;
+                DataSafety = ecs.DataSafety;
+                break;
 
             case DeploymentTarget.Local:
                 var local = new LocalConvex($"{name}-local", new LocalConvexArgs { Spec = spec }, new ComponentResourceOptions { Parent = this });
@@ -85,42 +93,12 @@ public sealed class ConvexDeployment : ComponentResource
         RegisterOutputs(outputs);
     }
 
-    private Ec2Parts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision)
+    private AwsParts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision)
     {
         var amiId = aws.HostAmiId ?? throw new ArgumentException("The aws-ec2 target needs the host AMI (AwsEnvironment.HostAmiId).", nameof(aws));
+        var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws);
         var child = new ComponentResourceOptions { Parent = this };
-
-        // Network, buckets, secrets and the host come up in parallel; only POSTGRES_URL and the release wait for RDS.
-        var network = new Network($"{name}-network", new NetworkArgs { Spec = spec, AvailabilityZones = aws.AvailabilityZones }, child);
-        var storage = new Storage($"{name}-storage", new StorageArgs { Spec = spec, Partition = aws.Account.Partition }, child);
-        var database = new Database($"{name}-database", new DatabaseArgs
-        {
-            Spec = spec,
-            VpcId = network.VpcId,
-            SubnetIds = network.PrivateSubnetIds,
-            AllowedSecurityGroupIds = [network.BackendSecurityGroupId],
-        }, child);
-        var secrets = new Secrets($"{name}-secrets", new SecretsArgs
-        {
-            Spec = spec,
-            DatabaseHost = database.Address,
-            DatabasePort = database.Port,
-            DatabaseUser = Database.MasterUsername,
-            DatabasePassword = database.Password,
-        }, child);
-
-        var region = aws.Account.Region;
-        var runtime = Output.Tuple(storage.BucketNames, database.Address, database.Port).Apply(t =>
-            new AwsRuntimeValues(region, t.Item1, t.Item2, t.Item3, Database.MasterUsername, secrets.ParameterNames));
-        var backups = new Backups($"{name}-backups", new BackupsArgs
-        {
-            Spec = spec,
-            Account = aws.Account,
-            VpcId = network.VpcId,
-            SubnetIds = network.PublicSubnetIds,
-            AssignPublicIp = true,
-            Revision = revision,
-        }, new ComponentResourceOptions { Parent = this, DependsOn = { secrets } });
+        var backups = NewBackups(name, spec, aws, network, secrets, revision);
 
         // A new revision reaches the host only after the pre-upgrade export succeeded.
         var releaseJson = Output.Tuple(runtime, backups.PreUpgradeGate).Apply(t => HostRelease.Render(spec, t.Item1).Json);
@@ -146,7 +124,7 @@ public sealed class ConvexDeployment : ComponentResource
             EcsClusterArn = backups.ClusterArn,
         }, child);
 
-        return new Ec2Parts(
+        return new AwsParts(
             secrets.AdminKey,
             database.Address,
             storage.BucketNames,
@@ -155,7 +133,80 @@ public sealed class ConvexDeployment : ComponentResource
             database.Safety);
     }
 
-    private sealed record Ec2Parts(
+    private AwsParts BuildEcs(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision)
+    {
+        var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws);
+        var service = new EcsService($"{name}-ecs", new EcsServiceArgs
+        {
+            Spec = spec,
+            Account = aws.Account,
+            Network = network,
+            Runtime = runtime,
+        }, new ComponentResourceOptions { Parent = this });
+        var ecsBackups = NewBackups(name, spec, aws, network, secrets, revision);
+        _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
+        {
+            Spec = spec,
+            Account = aws.Account,
+            DatabaseIdentifier = database.Identifier,
+            ApiHealthCheck = true,
+            EcsClusterArn = ecsBackups.ClusterArn,
+        }, new ComponentResourceOptions { Parent = this });
+
+        return new AwsParts(
+            secrets.AdminKey,
+            database.Address,
+            storage.BucketNames,
+            secrets.ParameterNames,
+            service.DnsRecords,
+            database.Safety);
+    }
+
+    /// <summary>What both AWS targets share: network, buckets, database, secrets and the runtime values they yield.</summary>
+    private (Network Network, Storage Storage, Database Database, Secrets Secrets, Output<AwsRuntimeValues> Runtime) BuildShared(
+        string name, DeploymentSpec spec, AwsEnvironment aws)
+    {
+        var child = new ComponentResourceOptions { Parent = this };
+
+        // Network, buckets, secrets and the host come up in parallel; only POSTGRES_URL and the release wait for RDS.
+        var network = new Network($"{name}-network", new NetworkArgs { Spec = spec, AvailabilityZones = aws.AvailabilityZones }, child);
+        var storage = new Storage($"{name}-storage", new StorageArgs { Spec = spec, Partition = aws.Account.Partition }, child);
+        var database = new Database($"{name}-database", new DatabaseArgs
+        {
+            Spec = spec,
+            VpcId = network.VpcId,
+            SubnetIds = network.PrivateSubnetIds,
+            AllowedSecurityGroupIds = [network.BackendSecurityGroupId],
+        }, child);
+        var secrets = new Secrets($"{name}-secrets", new SecretsArgs
+        {
+            Spec = spec,
+            DatabaseHost = database.Address,
+            DatabasePort = database.Port,
+            DatabaseUser = Database.MasterUsername,
+            DatabasePassword = database.Password,
+        }, child);
+
+        var region = aws.Account.Region;
+        var runtime = Output.Tuple(storage.BucketNames, database.Address, database.Port).Apply(t =>
+            new AwsRuntimeValues(region, t.Item1, t.Item2, t.Item3, Database.MasterUsername, secrets.ParameterNames));
+        return (network, storage, database, secrets, runtime);
+    }
+
+    /// <summary>Scheduled logical exports, the pre-upgrade export and the revision history, the same on both AWS targets.</summary>
+    private Backups NewBackups(string name, DeploymentSpec spec, AwsEnvironment aws, Network network, Secrets secrets, RevisionDecision revision) =>
+        new($"{name}-backups", new BackupsArgs
+        {
+            Spec = spec,
+            Account = aws.Account,
+            VpcId = network.VpcId,
+            SubnetIds = network.PublicSubnetIds,
+            AssignPublicIp = true,
+            Revision = revision,
+        }, new ComponentResourceOptions { Parent = this, DependsOn = { secrets } });
+
+    /// <summary>What an AWS target hands back for the output contract.</summary>
+    private sealed record AwsParts(
         Output<string> AdminKey,
         Output<string> DatabaseEndpoint,
         Output<BucketNames> Buckets,

@@ -127,6 +127,12 @@ internal sealed class AwsMocks
                 state["privateIp"] = "10.0.0.10";
                 state["arn"] = $"arn:aws:ec2:{_region}:{MockValues.AccountId}:instance/{id}";
                 break;
+            case "aws:cloudwatch/logGroup:LogGroup":
+                var logGroup = Text(args, "name") ?? $"{name}-{n:D7}";
+                id = logGroup;
+                state["name"] = logGroup;
+                state["arn"] = $"arn:aws:logs:{_region}:{MockValues.AccountId}:log-group:{logGroup}";
+                break;
             case "aws:iam/role:Role":
             case "aws:iam/instanceProfile:InstanceProfile":
             case "aws:rds/subnetGroup:SubnetGroup":
@@ -135,6 +141,34 @@ internal sealed class AwsMocks
                 id = autoName;
                 state["name"] = autoName;
                 state["arn"] = $"arn:aws:iam::{MockValues.AccountId}:role/{autoName}";
+                break;
+            case "aws:acm/certificate:Certificate":
+                id = $"arn:aws:acm:{_region}:{MockValues.AccountId}:certificate/{n:D8}";
+                state["arn"] = id;
+                // ACM answers one CNAME per name on the certificate (domain name and every alternative name).
+                var certificateNames = new[] { Text(args, "domainName") ?? "" }
+                    .Concat(args.Inputs.TryGetValue("subjectAlternativeNames", out var sans) && sans is IEnumerable<object> list
+                        ? list.Select(o => o.ToString() ?? "") : []);
+                state["domainValidationOptions"] = certificateNames.Select(domain => (object)new Dictionary<string, object>
+                {
+                    ["domainName"] = domain,
+                    ["resourceRecordName"] = $"_c0ffee.{domain}.",
+                    ["resourceRecordType"] = "CNAME",
+                    ["resourceRecordValue"] = $"_d00d.{domain}.acm-validations.aws.",
+                }).ToImmutableArray();
+                break;
+            case "aws:acm/certificateValidation:CertificateValidation":
+                id = Text(args, "certificateArn") ?? $"validation-{n}";
+                break;
+            case "aws:lb/loadBalancer:LoadBalancer":
+                id = $"arn:aws:elasticloadbalancing:{_region}:{MockValues.AccountId}:loadbalancer/app/{name}/{n:D16}";
+                state["arn"] = id;
+                state["dnsName"] = $"{name}-{n:D10}.{_region}.elb.amazonaws.com";
+                state["zoneId"] = "Z32O12XQLNTSW2";
+                break;
+            case "aws:route53/record:Record":
+                id = $"Z0123456789ABCDEFGHIJ_{Text(args, "name")}";
+                state["fqdn"] = Text(args, "name") ?? name;
                 break;
             case "aws:ssm/parameter:Parameter":
                 var parameter = Text(args, "name") ?? name;

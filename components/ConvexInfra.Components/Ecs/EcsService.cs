@@ -1,0 +1,174 @@
+using System.Collections.Immutable;
+using ConvexInfra.Components.Aws;
+using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Ecs;
+using ConvexInfra.Core.Runtime;
+using ConvexInfra.Core.Spec;
+using Pulumi;
+using CloudWatch = Pulumi.Aws.CloudWatch;
+using Ec2 = Pulumi.Aws.Ec2;
+using AwsEcs = Pulumi.Aws.Ecs;
+using Iam = Pulumi.Aws.Iam;
+
+namespace ConvexInfra.Components.Ecs;
+
+public sealed class EcsServiceArgs
+{
+    public required DeploymentSpec Spec { get; init; }
+    public required AwsAccountContext Account { get; init; }
+    public required Network Network { get; init; }
+
+    /// <summary>Bucket names, database address and parameter names as the containers need them.</summary>
+    public required Output<AwsRuntimeValues> Runtime { get; init; }
+}
+
+/// <summary>
+/// The Fargate (ARM64) service running exactly one Convex task (backend + dashboard) behind the load balancer.
+/// Deployments stop the old task before starting the new one (<see cref="EcsDeploymentSettings"/>): never two
+/// backends on one database. Secrets come from SSM through the execution role; S3 and SSM access at run time
+/// through the task role with Core's least-privilege policy.
+/// </summary>
+public sealed class EcsService : ComponentResource
+{
+    public Output<string> LoadBalancerDnsName { get; }
+    public Output<ImmutableArray<DnsRecord>> DnsRecords { get; }
+    public Output<string> ServiceName { get; }
+
+    public EcsService(string name, EcsServiceArgs args, ComponentResourceOptions? options = null)
+        : base(ComponentTokens.EcsService, name, options)
+    {
+        var spec = args.Spec;
+        var account = args.Account;
+        var network = args.Network;
+        var child = new CustomResourceOptions { Parent = this };
+        var privateTasks = spec.Compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat;
+
+        if (privateTasks)
+        {
+            // One NAT gateway (not one per zone): tasks reach ghcr.io, SSM and the RDS CA download through it.
+            var natAddress = new Ec2.Eip($"{name}-nat", new Ec2.EipArgs { Domain = "vpc", Tags = AwsTags.For(spec, $"{name}-nat") }, child);
+            var nat = new Ec2.NatGateway($"{name}-nat", new Ec2.NatGatewayArgs
+            {
+                AllocationId = natAddress.Id,
+                SubnetId = network.PublicSubnetIds.Apply(ids => ids[0]),
+                Tags = AwsTags.For(spec, $"{name}-nat"),
+            }, child);
+            _ = new Ec2.Route($"{name}-private-nat", new Ec2.RouteArgs
+            {
+                RouteTableId = network.PrivateRouteTableId,
+                DestinationCidrBlock = "0.0.0.0/0",
+                NatGatewayId = nat.Id,
+            }, child);
+        }
+
+        var logGroup = new CloudWatch.LogGroup($"{name}-logs", new CloudWatch.LogGroupArgs
+        {
+            Name = EcsContainers.LogGroupName(spec),
+            RetentionInDays = spec.Monitoring.LogRetentionDays,
+            Tags = AwsTags.For(spec, $"{name}-logs"),
+        }, child);
+
+        var parameters = args.Runtime.Apply(r => r.Parameters);
+        var execution = new Iam.Role($"{name}-execution", new Iam.RoleArgs
+        {
+            AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
+            Description = "Starts the Convex task: reads its two secrets from SSM and writes its logs",
+            Tags = AwsTags.For(spec, $"{name}-execution"),
+        }, child);
+        _ = new Iam.RolePolicy($"{name}-execution", new Iam.RolePolicyArgs
+        {
+            Role = execution.Name,
+            Policy = Output.Tuple(parameters, logGroup.Arn).Apply(t =>
+                IamPolicies.EcsExecution(account, [t.Item1.InstanceSecret, t.Item1.PostgresUrl], null, t.Item2)),
+        }, child);
+
+        var task = new Iam.Role($"{name}-task", new Iam.RoleArgs
+        {
+            AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
+            Description = "The Convex backend at run time: its five buckets",
+            Tags = AwsTags.For(spec, $"{name}-task"),
+        }, child);
+        _ = new Iam.RolePolicy($"{name}-task", new Iam.RolePolicyArgs
+        {
+            Role = task.Name,
+            // The policy names at least one parameter; the instance secret is already in the task's environment, so
+            // naming it grants nothing new (the admin key and POSTGRES_URL stay out of the task role's reach).
+            Policy = args.Runtime.Apply(r => IamPolicies.BackendAccess(account, r.Buckets, [r.Parameters.InstanceSecret], null)),
+        }, child);
+
+        var cluster = new AwsEcs.Cluster($"{name}-cluster", new AwsEcs.ClusterArgs
+        {
+            Settings = { new AwsEcs.Inputs.ClusterSettingArgs { Name = "containerInsights", Value = spec.Tier == Tier.Prod ? "enabled" : "disabled" } },
+            Tags = AwsTags.For(spec, $"{name}-cluster"),
+        }, child);
+
+        var definition = new AwsEcs.TaskDefinition($"{name}-task", new AwsEcs.TaskDefinitionArgs
+        {
+            Family = $"{AwsNames.RootName(spec)}-convex",
+            RequiresCompatibilities = { "FARGATE" },
+            NetworkMode = "awsvpc",
+            Cpu = spec.Compute.FargateCpu.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Memory = spec.Compute.FargateMemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // /convex/data/tmp (node work dirs, search segment cache) lives on the task's ephemeral storage.
+            EphemeralStorage = new AwsEcs.Inputs.TaskDefinitionEphemeralStorageArgs { SizeInGib = spec.Compute.FargateEphemeralStorageGb },
+            RuntimePlatform = new AwsEcs.Inputs.TaskDefinitionRuntimePlatformArgs
+            {
+                CpuArchitecture = EcsDeploymentSettings.CpuArchitecture,
+                OperatingSystemFamily = EcsDeploymentSettings.OperatingSystemFamily,
+            },
+            ExecutionRoleArn = execution.Arn,
+            TaskRoleArn = task.Arn,
+            ContainerDefinitions = Output.Tuple(args.Runtime, logGroup.Name).Apply(t =>
+                EcsContainerDefinitions.Render(spec, account, t.Item1, t.Item2)),
+            Tags = AwsTags.For(spec, $"{name}-task"),
+        }, child);
+
+        var loadBalancer = new LoadBalancer($"{name}-lb", new LoadBalancerArgs
+        {
+            Spec = spec,
+            VpcId = network.VpcId,
+            PublicSubnetIds = network.PublicSubnetIds,
+            TaskSecurityGroupId = network.BackendSecurityGroupId,
+        }, new ComponentResourceOptions { Parent = this });
+
+        var plan = AlbRoutingPlan.For(spec);
+        var service = new AwsEcs.Service($"{name}-service", new AwsEcs.ServiceArgs
+        {
+            Cluster = cluster.Arn,
+            TaskDefinition = definition.Arn,
+            LaunchType = "FARGATE",
+            DesiredCount = EcsDeploymentSettings.DesiredCount,
+            DeploymentMinimumHealthyPercent = EcsDeploymentSettings.MinimumHealthyPercent,
+            DeploymentMaximumPercent = EcsDeploymentSettings.MaximumPercent,
+            DeploymentCircuitBreaker = new AwsEcs.Inputs.ServiceDeploymentCircuitBreakerArgs { Enable = true, Rollback = true },
+            HealthCheckGracePeriodSeconds = EcsDeploymentSettings.HealthCheckGracePeriodSeconds,
+            NetworkConfiguration = new AwsEcs.Inputs.ServiceNetworkConfigurationArgs
+            {
+                Subnets = privateTasks ? network.PrivateSubnetIds : network.PublicSubnetIds,
+                SecurityGroups = { network.BackendSecurityGroupId },
+                AssignPublicIp = !privateTasks,
+            },
+            LoadBalancers = plan.Targets.Select(t => new AwsEcs.Inputs.ServiceLoadBalancerArgs
+            {
+                TargetGroupArn = loadBalancer.TargetGroupArns[t.Name],
+                ContainerName = t.ContainerName,
+                ContainerPort = t.ContainerPort,
+            }).ToList(),
+            EnableExecuteCommand = false,
+            PropagateTags = "SERVICE",
+            WaitForSteadyState = true,
+            Tags = AwsTags.For(spec, $"{name}-service"),
+        }, new CustomResourceOptions { Parent = this, DependsOn = { loadBalancer.HttpsListener } });
+
+        LoadBalancerDnsName = loadBalancer.DnsName;
+        // Same contract as the EC2 target: dnsRecords lists only records to create by hand. The aws-ecs target needs
+        // the Route 53 zone (certificate validation) and creates the alias records there, so nothing is left to do.
+        DnsRecords = Output.Create(ImmutableArray<DnsRecord>.Empty);
+        ServiceName = service.Name;
+        RegisterOutputs(new Dictionary<string, object?>
+        {
+            ["loadBalancerDnsName"] = LoadBalancerDnsName,
+            ["serviceName"] = ServiceName,
+        });
+    }
+}

@@ -1,0 +1,254 @@
+using System.Collections.Immutable;
+using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Ecs;
+using ConvexInfra.Core.Spec;
+using ConvexInfra.Components.Aws;
+using Pulumi;
+using Acm = Pulumi.Aws.Acm;
+using Ec2 = Pulumi.Aws.Ec2;
+using LB = Pulumi.Aws.LB;
+using Route53 = Pulumi.Aws.Route53;
+using Vpc = Pulumi.Aws.Vpc;
+
+namespace ConvexInfra.Components.Ecs;
+
+public sealed class LoadBalancerArgs
+{
+    public required DeploymentSpec Spec { get; init; }
+    public required Input<string> VpcId { get; init; }
+    public required Output<ImmutableArray<string>> PublicSubnetIds { get; init; }
+
+    /// <summary>The tasks' security group: the load balancer may reach it on the three container ports only.</summary>
+    public required Input<string> TaskSecurityGroupId { get; init; }
+}
+
+/// <summary>
+/// Internet-facing application load balancer in the public subnets: an ACM certificate for the three hostnames
+/// validated through Route 53, HTTPS on 443 with a TLS 1.3 policy, port 80 only redirecting to HTTPS, host rules
+/// to one target group per container port (<see cref="AlbRoutingPlan"/>), and alias records for the hostnames.
+/// </summary>
+public sealed class LoadBalancer : ComponentResource
+{
+    public Output<string> DnsName { get; }
+    public IReadOnlyDictionary<string, Output<string>> TargetGroupArns { get; }
+
+    /// <summary>The HTTPS listener; the ECS service waits for it so target groups are attached before tasks register.</summary>
+    public Resource HttpsListener { get; }
+
+    public LoadBalancer(string name, LoadBalancerArgs args, ComponentResourceOptions? options = null)
+        : base(ComponentTokens.LoadBalancer, name, options)
+    {
+        var spec = args.Spec;
+        var zoneId = spec.Dns?.HostedZoneId ?? throw new ArgumentException(
+            "convex-infra:hostedZoneId: the aws-ecs target validates its ACM certificate through Route 53 and needs the hosted zone "
+            + "of the three hostnames. Example: convex-infra:hostedZoneId: Z0123456789ABCDEFGHIJ", nameof(args));
+        var plan = AlbRoutingPlan.For(spec);
+        var child = new CustomResourceOptions { Parent = this };
+
+        var group = new Ec2.SecurityGroup($"{name}-alb", new Ec2.SecurityGroupArgs
+        {
+            VpcId = args.VpcId,
+            Description = $"Convex load balancer of {spec.StackName}/{spec.InstanceName}",
+            Tags = AwsTags.For(spec, $"{name}-alb"),
+        }, child);
+
+        var sources = spec.Network.HttpAllowedCidrs.Count > 0 ? spec.Network.HttpAllowedCidrs : [IngressPlan.WorldIpv4];
+        foreach (var (cidr, i) in sources.Select((c, i) => (c, i)))
+        {
+            foreach (var port in new[] { 80, 443 })
+            {
+                _ = new Vpc.SecurityGroupIngressRule($"{name}-alb-{port}-{i}", new Vpc.SecurityGroupIngressRuleArgs
+                {
+                    SecurityGroupId = group.Id,
+                    IpProtocol = "tcp",
+                    FromPort = port,
+                    ToPort = port,
+                    CidrIpv4 = cidr,
+                    Description = port == 443 ? $"HTTPS from {cidr}" : $"HTTP from {cidr} (redirect to HTTPS only)",
+                    Tags = AwsTags.For(spec, $"{name}-alb-{port}-{i}"),
+                }, child);
+            }
+        }
+
+        foreach (var port in plan.Targets.Select(t => t.ContainerPort).Distinct())
+        {
+            _ = new Vpc.SecurityGroupEgressRule($"{name}-alb-to-task-{port}", new Vpc.SecurityGroupEgressRuleArgs
+            {
+                SecurityGroupId = group.Id,
+                IpProtocol = "tcp",
+                FromPort = port,
+                ToPort = port,
+                ReferencedSecurityGroupId = args.TaskSecurityGroupId,
+                Description = $"To the Convex task on {port}",
+                Tags = AwsTags.For(spec, $"{name}-alb-to-task-{port}"),
+            }, child);
+            _ = new Vpc.SecurityGroupIngressRule($"{name}-task-from-alb-{port}", new Vpc.SecurityGroupIngressRuleArgs
+            {
+                SecurityGroupId = args.TaskSecurityGroupId,
+                IpProtocol = "tcp",
+                FromPort = port,
+                ToPort = port,
+                ReferencedSecurityGroupId = group.Id,
+                Description = $"From the load balancer on {port}",
+                Tags = AwsTags.For(spec, $"{name}-task-from-alb-{port}"),
+            }, child);
+        }
+
+        var alb = new LB.LoadBalancer($"{name}-alb", new LB.LoadBalancerArgs
+        {
+            LoadBalancerType = "application",
+            Internal = false,
+            SecurityGroups = { group.Id },
+            Subnets = args.PublicSubnetIds,
+            IdleTimeout = EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds,
+            DropInvalidHeaderFields = true,
+            EnableDeletionProtection = spec.Protection.DeletionProtection,
+            Tags = AwsTags.For(spec, $"{name}-alb"),
+        }, child);
+
+        var certificate = Certificate(name, spec, zoneId, child);
+
+        var targetGroups = plan.Targets.ToDictionary(t => t.Name, t => new LB.TargetGroup($"{name}-{t.Name}", new LB.TargetGroupArgs
+        {
+            VpcId = args.VpcId,
+            TargetType = "ip",
+            Protocol = "HTTP",
+            Port = t.ContainerPort,
+            DeregistrationDelay = EcsDeploymentSettings.DeregistrationDelaySeconds,
+            HealthCheck = new LB.Inputs.TargetGroupHealthCheckArgs
+            {
+                Enabled = true,
+                Protocol = "HTTP",
+                Path = t.HealthCheckPath,
+                Port = t.HealthCheckPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Matcher = t.HealthCheckMatcher,
+                Interval = 15,
+                Timeout = 5,
+                HealthyThreshold = 2,
+                UnhealthyThreshold = 3,
+            },
+            Tags = AwsTags.For(spec, $"{name}-{t.Name}"),
+        }, child), StringComparer.Ordinal);
+
+        _ = new LB.Listener($"{name}-http", new LB.ListenerArgs
+        {
+            LoadBalancerArn = alb.Arn,
+            Port = 80,
+            Protocol = "HTTP",
+            DefaultActions =
+            {
+                new LB.Inputs.ListenerDefaultActionArgs
+                {
+                    Type = "redirect",
+                    Redirect = new LB.Inputs.ListenerDefaultActionRedirectArgs { Protocol = "HTTPS", Port = "443", StatusCode = "HTTP_301" },
+                },
+            },
+            Tags = AwsTags.For(spec, $"{name}-http"),
+        }, child);
+
+        var https = new LB.Listener($"{name}-https", new LB.ListenerArgs
+        {
+            LoadBalancerArn = alb.Arn,
+            Port = 443,
+            Protocol = "HTTPS",
+            SslPolicy = EcsDeploymentSettings.TlsPolicy,
+            CertificateArn = certificate,
+            DefaultActions =
+            {
+                new LB.Inputs.ListenerDefaultActionArgs
+                {
+                    Type = "fixed-response",
+                    FixedResponse = new LB.Inputs.ListenerDefaultActionFixedResponseArgs { ContentType = "text/plain", StatusCode = "404", MessageBody = "Unknown host" },
+                },
+            },
+            Tags = AwsTags.For(spec, $"{name}-https"),
+        }, child);
+
+        foreach (var rule in plan.Rules)
+        {
+            var condition = new InputList<LB.Inputs.ListenerRuleConditionArgs>
+            {
+                new LB.Inputs.ListenerRuleConditionArgs
+                {
+                    HostHeader = new LB.Inputs.ListenerRuleConditionHostHeaderArgs { Values = { rule.Hostname } },
+                },
+            };
+            if (rule.SourceCidrs.Count > 0)
+            {
+                condition.Add(new LB.Inputs.ListenerRuleConditionArgs
+                {
+                    SourceIp = new LB.Inputs.ListenerRuleConditionSourceIpArgs { Values = rule.SourceCidrs.ToList() },
+                });
+            }
+
+            _ = new LB.ListenerRule($"{name}-rule-{rule.Priority}", new LB.ListenerRuleArgs
+            {
+                ListenerArn = https.Arn,
+                Priority = rule.Priority,
+                Conditions = condition,
+                Actions =
+                {
+                    new LB.Inputs.ListenerRuleActionArgs { Type = "forward", TargetGroupArn = targetGroups[rule.TargetName].Arn },
+                },
+                Tags = AwsTags.For(spec, $"{name}-rule-{rule.Priority}"),
+            }, child);
+        }
+
+        foreach (var hostname in plan.Rules.Select(r => r.Hostname).Distinct(StringComparer.Ordinal))
+        {
+            _ = new Route53.Record($"{name}-{hostname}", new Route53.RecordArgs
+            {
+                ZoneId = zoneId,
+                Name = hostname,
+                Type = "A",
+                Aliases =
+                {
+                    new Route53.Inputs.RecordAliasArgs { Name = alb.DnsName, ZoneId = alb.ZoneId, EvaluateTargetHealth = true },
+                },
+            }, child);
+        }
+
+        DnsName = alb.DnsName;
+        TargetGroupArns = targetGroups.ToDictionary(p => p.Key, p => p.Value.Arn, StringComparer.Ordinal);
+        HttpsListener = https;
+        RegisterOutputs(new Dictionary<string, object?> { ["dnsName"] = DnsName });
+    }
+
+    /// <summary>One certificate for the three hostnames, issued once Route 53 serves ACM's validation records.</summary>
+    private static Output<string> Certificate(string name, DeploymentSpec spec, string zoneId, CustomResourceOptions child)
+    {
+        var endpoints = spec.Endpoints;
+        string[] hostnames = [endpoints.ApiHostname, endpoints.SiteHostname, endpoints.DashboardHostname];
+        var certificate = new Acm.Certificate($"{name}-certificate", new Acm.CertificateArgs
+        {
+            DomainName = hostnames[0],
+            SubjectAlternativeNames = hostnames.Skip(1).ToList(),
+            ValidationMethod = "DNS",
+            Tags = AwsTags.For(spec, $"{name}-certificate"),
+        }, child);
+
+        var fqdns = new List<Output<string>>();
+        foreach (var (hostname, i) in hostnames.Select((h, i) => (h, i)))
+        {
+            var option = certificate.DomainValidationOptions.Apply(options => options.FirstOrDefault(o => o.DomainName == hostname)
+                ?? throw new InvalidOperationException($"ACM returned no DNS validation record for {hostname}"));
+            var record = new Route53.Record($"{name}-validation-{i}", new Route53.RecordArgs
+            {
+                ZoneId = zoneId,
+                Name = option.Apply(o => o.ResourceRecordName),
+                Type = option.Apply(o => o.ResourceRecordType),
+                Records = { option.Apply(o => o.ResourceRecordValue) },
+                Ttl = 300,
+                AllowOverwrite = true,
+            }, child);
+            fqdns.Add(record.Fqdn);
+        }
+
+        var validation = new Acm.CertificateValidation($"{name}-certificate-validation", new Acm.CertificateValidationArgs
+        {
+            CertificateArn = certificate.Arn,
+            ValidationRecordFqdns = fqdns,
+        }, child);
+        return validation.CertificateArn;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text;
+using System.Text.Json;
+using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Containers;
+using ConvexInfra.Core.Runtime;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Core.Ecs;
+
+/// <summary>
+/// The <c>containerDefinitions</c> JSON of the Convex task, as ECS's RegisterTaskDefinition expects it (camelCase
+/// keys). Secrets appear only as <c>{name, valueFrom}</c> with the SSM parameter ARN; ECS fetches them through the
+/// execution role when the task starts, so no secret value is ever in the task definition.
+/// </summary>
+public static class EcsContainerDefinitions
+{
+    public static string Render(DeploymentSpec spec, AwsAccountContext account, AwsRuntimeValues aws, string logGroupName)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(aws);
+        if (spec.Target != DeploymentTarget.AwsEcs)
+        {
+            throw new ArgumentException(
+                $"target: got '{spec.Target.ConfigName()}'; the task definition is for aws-ecs stacks", nameof(spec));
+        }
+
+        if (string.IsNullOrWhiteSpace(logGroupName) || logGroupName.Length > 512)
+        {
+            throw new ArgumentException(
+                $"logGroupName: got '{logGroupName}'; expected a CloudWatch log group name. Example: /convex-infra/prod/ecs", nameof(logGroupName));
+        }
+
+        var backend = ConvexEnvironment.Backend(spec, aws);
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartArray();
+            WriteBackend(json, spec, account, aws, backend, logGroupName);
+            WriteDashboard(json, spec, aws.Region, logGroupName);
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteBackend(
+        Utf8JsonWriter json, DeploymentSpec spec, AwsAccountContext account, AwsRuntimeValues aws, ContainerEnvironment env, string logGroupName)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", EcsContainers.Backend);
+        json.WriteString("image", spec.BackendImage);
+        json.WriteBoolean("essential", true);
+        WriteStrings(json, "entryPoint", BackendEntrypoint.EntryPoint);
+        WritePorts(json, EcsContainers.ApiPort, EcsContainers.SitePort);
+        WriteEnvironment(json, env.Plain);
+
+        json.WriteStartArray("secrets");
+        foreach (var secret in env.Secrets)
+        {
+            var parameter = secret.Kind switch
+            {
+                SecretKind.InstanceSecret => aws.Parameters.InstanceSecret,
+                SecretKind.PostgresUrl => aws.Parameters.PostgresUrl,
+                _ => throw new InvalidOperationException($"secret {secret.Name}: no SSM parameter for kind {secret.Kind}"),
+            };
+            json.WriteStartObject();
+            json.WriteString("name", secret.Name);
+            json.WriteString("valueFrom", AwsArns.Parameter(account, parameter));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartObject("healthCheck");
+        WriteStrings(json, "command", ["CMD-SHELL", $"curl -fsS http://127.0.0.1:{EcsContainers.ApiPort}/version || exit 1"]);
+        json.WriteNumber("interval", EcsDeploymentSettings.HealthCheckIntervalSeconds);
+        json.WriteNumber("timeout", EcsDeploymentSettings.HealthCheckTimeoutSeconds);
+        json.WriteNumber("retries", EcsDeploymentSettings.HealthCheckRetries);
+        json.WriteNumber("startPeriod", EcsDeploymentSettings.HealthCheckStartPeriodSeconds);
+        json.WriteEndObject();
+
+        json.WriteNumber("stopTimeout", EcsDeploymentSettings.StopTimeoutSeconds);
+        WriteUlimits(json);
+        WriteLogs(json, aws.Region, logGroupName, EcsContainers.Backend);
+        json.WriteEndObject();
+    }
+
+    private static void WriteDashboard(Utf8JsonWriter json, DeploymentSpec spec, string region, string logGroupName)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", EcsContainers.Dashboard);
+        json.WriteString("image", spec.DashboardImage);
+        json.WriteBoolean("essential", true);
+        WritePorts(json, EcsContainers.DashboardPort);
+        WriteEnvironment(json, ConvexEnvironment.Dashboard(spec));
+        json.WriteStartArray("dependsOn");
+        json.WriteStartObject();
+        json.WriteString("containerName", EcsContainers.Backend);
+        json.WriteString("condition", "HEALTHY");
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteNumber("stopTimeout", EcsDeploymentSettings.DashboardStopTimeoutSeconds);
+        WriteLogs(json, region, logGroupName, EcsContainers.Dashboard);
+        json.WriteEndObject();
+    }
+
+    private static void WritePorts(Utf8JsonWriter json, params int[] ports)
+    {
+        json.WriteStartArray("portMappings");
+        foreach (var port in ports)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("containerPort", port);
+            json.WriteNumber("hostPort", port);
+            json.WriteString("protocol", "tcp");
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteEnvironment(Utf8JsonWriter json, IReadOnlyList<EnvVar> variables)
+    {
+        json.WriteStartArray("environment");
+        foreach (var variable in variables)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", variable.Name);
+            json.WriteString("value", variable.Value);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>Every websocket client holds a socket; Fargate's default soft limit of 1024 is too low for a busy deployment.</summary>
+    private static void WriteUlimits(Utf8JsonWriter json)
+    {
+        json.WriteStartArray("ulimits");
+        json.WriteStartObject();
+        json.WriteString("name", "nofile");
+        json.WriteNumber("softLimit", 65535);
+        json.WriteNumber("hardLimit", 65535);
+        json.WriteEndObject();
+        json.WriteEndArray();
+    }
+
+    private static void WriteLogs(Utf8JsonWriter json, string region, string logGroupName, string streamPrefix)
+    {
+        json.WriteStartObject("logConfiguration");
+        json.WriteString("logDriver", "awslogs");
+        json.WriteStartObject("options");
+        json.WriteString("awslogs-group", logGroupName);
+        json.WriteString("awslogs-region", region);
+        json.WriteString("awslogs-stream-prefix", streamPrefix);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+}

@@ -1,0 +1,22 @@
+using ConvexInfra.Core.Naming;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Core.Ecs;
+
+/// <summary>Names and ports of the two containers in the Convex task.</summary>
+public static class EcsContainers
+{
+    public const string Backend = "backend";
+    public const string Dashboard = "dashboard";
+
+    /// <summary>Main API: websocket sync, CLI and dashboard admin API, and HTTP actions under <c>/http/</c>.</summary>
+    public const int ApiPort = 3210;
+
+    /// <summary>The site proxy for HTTP actions (forwards to <c>3210/http/...</c>, at most 4 requests in flight).</summary>
+    public const int SitePort = 3211;
+
+    public const int DashboardPort = 6791;
+
+    /// <summary>The task's CloudWatch log group, under the stack's own prefix: <c>/convex-infra/prod/ecs</c>.</summary>
+    public static string LogGroupName(DeploymentSpec spec) => $"{ResourceNames.ParameterPrefix(spec)}/ecs";
+}

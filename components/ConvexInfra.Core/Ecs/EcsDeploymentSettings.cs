@@ -1,0 +1,54 @@
+namespace ConvexInfra.Core.Ecs;
+
+/// <summary>
+/// How the ECS service replaces its one task. Convex allows one active backend per database (a Postgres lease:
+/// a second backend takes it over and the first dies on its next write), so the service never runs two tasks:
+/// minimum healthy 0 % and maximum 100 % make ECS stop the old task before it starts the new one. The price is
+/// downtime on every new task definition (image upgrade, size or environment change): the old task's drain
+/// (up to <see cref="StopTimeoutSeconds"/>) plus the new task's image pull, start, migrations and the first
+/// healthy load balancer checks, typically 1 to 3 minutes.
+/// </summary>
+public static class EcsDeploymentSettings
+{
+    public const int DesiredCount = 1;
+
+    /// <summary>0 %: ECS may stop the only task before its replacement runs (no overlap of two backends).</summary>
+    public const int MinimumHealthyPercent = 0;
+
+    /// <summary>100 %: never more than the desired one task, not even during a deployment.</summary>
+    public const int MaximumPercent = 100;
+
+    /// <summary>Fargate's maximum: room for the backend to drain in-flight requests after SIGINT before SIGKILL.</summary>
+    public const int StopTimeoutSeconds = 120;
+
+    /// <summary>The dashboard is a stateless Next.js server; it stops at once on SIGTERM.</summary>
+    public const int DashboardStopTimeoutSeconds = 30;
+
+    /// <summary>ECS's maximum container health-check start period; the service grace period below covers longer migrations.</summary>
+    public const int HealthCheckStartPeriodSeconds = 300;
+
+    public const int HealthCheckIntervalSeconds = 10;
+    public const int HealthCheckTimeoutSeconds = 5;
+    public const int HealthCheckRetries = 3;
+
+    /// <summary>
+    /// Load balancer health checks are ignored this long after a task starts: schema migrations of a large
+    /// deployment run before <c>/version</c> answers, and an early "unhealthy" would kill the task mid-migration.
+    /// </summary>
+    public const int HealthCheckGracePeriodSeconds = 900;
+
+    /// <summary>
+    /// Longest time an HTTP connection may sit idle at the load balancer. Convex clients hold websockets open and
+    /// long actions stream nothing for minutes; the ALB default of 60 s would cut them.
+    /// </summary>
+    public const int LoadBalancerIdleTimeoutSeconds = 600;
+
+    /// <summary>How long the load balancer keeps sending in-flight requests to a task it is removing.</summary>
+    public const int DeregistrationDelaySeconds = 30;
+
+    /// <summary>TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only (AWS's recommended ALB policy).</summary>
+    public const string TlsPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+    public const string CpuArchitecture = "ARM64";
+    public const string OperatingSystemFamily = "LINUX";
+}

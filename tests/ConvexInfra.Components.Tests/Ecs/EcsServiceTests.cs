@@ -1,0 +1,159 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using ConvexInfra.Components.Tests.Support;
+using ConvexInfra.Core.Ecs;
+using ConvexInfra.Core.Outputs;
+using ConvexInfra.Core.Spec;
+using Pulumi;
+using Pulumi.Utilities;
+
+namespace ConvexInfra.Components.Tests.Ecs;
+
+/// <summary>The aws-ecs target over every aws-ecs stack file: the EC2 invariants plus one task, no overlap, HTTPS only.</summary>
+[Collection(PulumiDeployments.Name)]
+public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
+{
+    private const string IngressRule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+    private const string Listener = "aws:lb/listener:Listener";
+
+    public static TheoryData<string> Stacks() => StackFiles.EcsStacks();
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Service_runs_exactly_one_task_and_never_two_backends(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var service = run.Single("aws:ecs/service:Service");
+
+        Assert.Equal(1, service.Number("desiredCount"));
+        Assert.Equal(0, service.Number("deploymentMinimumHealthyPercent"));
+        Assert.Equal(100, service.Number("deploymentMaximumPercent"));
+        Assert.Equal("FARGATE", service.Text("launchType"));
+        Assert.True(service.Number("healthCheckGracePeriodSeconds") >= 300);
+        Assert.Empty(run.OfType("aws:ec2/instance:Instance"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Task_is_arm64_fargate_with_the_stack_sizes_and_pinned_images(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var task = run.Single("aws:ecs/taskDefinition:TaskDefinition");
+        var compute = run.Spec.Compute;
+
+        Assert.Equal("ARM64", task.Map("runtimePlatform").Text("cpuArchitecture"));
+        Assert.Equal(compute.FargateCpu.ToString(System.Globalization.CultureInfo.InvariantCulture), task.Text("cpu"));
+        Assert.Equal(compute.FargateMemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture), task.Text("memory"));
+        Assert.Equal(compute.FargateEphemeralStorageGb, Convert.ToInt32(task.Map("ephemeralStorage")["sizeInGib"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("awsvpc", task.Text("networkMode"));
+
+        using var containers = JsonDocument.Parse(task.Text("containerDefinitions")!);
+        var images = containers.RootElement.EnumerateArray().Select(c => c.GetProperty("image").GetString()).ToList();
+        Assert.Equal([run.Spec.BackendImage, run.Spec.DashboardImage], images);
+        Assert.All(images, image => Assert.EndsWith($":{run.Spec.ImageRevision}", image, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task No_secret_value_appears_in_the_task_definition_or_plain_outputs(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var task = run.Single("aws:ecs/taskDefinition:TaskDefinition");
+        var definitions = task.Text("containerDefinitions")!;
+
+        Assert.DoesNotContain(MockValues.DatabasePassword, definitions, StringComparison.Ordinal);
+        Assert.Contains("\"valueFrom\": \"arn:aws:ssm:", definitions, StringComparison.Ordinal);
+        var adminKey = await OutputUtilities.GetValueAsync((Output<string>)run.Outputs[StackOutputNames.AdminKey]!);
+        Assert.True(await Output.IsSecretAsync((Output<string>)run.Outputs[StackOutputNames.AdminKey]!));
+        Assert.All(run.Registered, r => Assert.DoesNotContain(r.AllStrings(), s => s.Contains(adminKey, StringComparison.Ordinal) && r.Type != "aws:ssm/parameter:Parameter"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Listeners_serve_https_only_and_port_80_only_redirects(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var listeners = run.OfType(Listener).ToList();
+
+        Assert.Equal(2, listeners.Count);
+        var https = Assert.Single(listeners, l => l.Number("port") == 443);
+        Assert.Equal("HTTPS", https.Text("protocol"));
+        Assert.Equal(EcsDeploymentSettings.TlsPolicy, https.Text("sslPolicy"));
+        Assert.False(string.IsNullOrEmpty(https.Text("certificateArn")));
+
+        var http = Assert.Single(listeners, l => l.Number("port") == 80);
+        var action = Assert.Single(http.List("defaultActions").Cast<IReadOnlyDictionary<string, object>>());
+        Assert.Equal("redirect", action.Text("type"));
+        var redirect = (IReadOnlyDictionary<string, object>)action["redirect"];
+        Assert.Equal("HTTPS", redirect.Text("protocol"));
+        Assert.Equal("HTTP_301", redirect.Text("statusCode"));
+
+        Assert.All(run.OfType("aws:lb/targetGroup:TargetGroup"), tg => Assert.Equal("ip", tg.Text("targetType")));
+        var alb = run.Single("aws:lb/loadBalancer:LoadBalancer");
+        Assert.True(alb.Number("idleTimeout") >= 300);
+        Assert.Equal(false, alb.Flag("internal"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Security_groups_chain_load_balancer_to_tasks_to_database(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var service = run.Single("aws:ecs/service:Service");
+        var database = run.Single("aws:rds/instance:Instance");
+        var alb = run.Single("aws:lb/loadBalancer:LoadBalancer");
+
+        var taskGroup = Assert.Single(((IEnumerable<object>)service.Map("networkConfiguration")["securityGroups"]).Cast<string>());
+        var albGroup = Assert.Single(alb.List("securityGroups").Cast<string>());
+        var databaseGroup = Assert.Single(database.List("vpcSecurityGroupIds").Cast<string>());
+
+        var intoTasks = run.OfType(IngressRule).Where(r => r.Text("securityGroupId") == taskGroup).ToList();
+        Assert.NotEmpty(intoTasks);
+        Assert.All(intoTasks, r =>
+        {
+            Assert.Equal(albGroup, r.Text("referencedSecurityGroupId"));
+            Assert.Null(r.Text("cidrIpv4"));
+        });
+        Assert.Equal([3210, 3211, 6791], intoTasks.Select(r => r.Number("fromPort")!.Value).Order());
+
+        var intoDatabase = Assert.Single(run.OfType(IngressRule), r => r.Text("securityGroupId") == databaseGroup);
+        Assert.Equal(taskGroup, intoDatabase.Text("referencedSecurityGroupId"));
+
+        Assert.All(run.OfType(IngressRule).Where(r => r.Text("cidrIpv4") == "0.0.0.0/0"), r =>
+            Assert.Contains(r.Number("fromPort"), new int?[] { 80, 443 }));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Subnet_placement_follows_the_stack_and_nat_exists_only_for_private_tasks(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var network = run.Single("aws:ecs/service:Service").Map("networkConfiguration");
+        var privateTasks = run.Spec.Compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat;
+
+        Assert.Equal(!privateTasks, network["assignPublicIp"] is bool b && b);
+        Assert.Equal(privateTasks ? 1 : 0, run.OfType("aws:ec2/natGateway:NatGateway").Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Logs_are_kept_by_tier_and_the_certificate_is_validated_in_route53(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+
+        var logs = run.Single("aws:cloudwatch/logGroup:LogGroup");
+        Assert.Equal(run.Spec.Monitoring.LogRetentionDays, logs.Number("retentionInDays"));
+
+        var certificate = run.Single("aws:acm/certificate:Certificate");
+        Assert.Equal("DNS", certificate.Text("validationMethod"));
+        var validation = run.Single("aws:acm/certificateValidation:CertificateValidation");
+        Assert.Equal(3, validation.List("validationRecordFqdns").Count);
+
+        var aliases = run.OfType("aws:route53/record:Record").Where(r => r.Text("type") == "A").Select(r => r.Text("name")).Order(StringComparer.Ordinal);
+        var endpoints = run.Spec.Endpoints;
+        Assert.Equal(new[] { endpoints.ApiHostname, endpoints.DashboardHostname, endpoints.SiteHostname }.Order(StringComparer.Ordinal), aliases);
+
+        var listed = await OutputUtilities.GetValueAsync(Assert.IsType<Output<ImmutableArray<object>>>(run.Outputs[StackOutputNames.DnsRecords]));
+        Assert.Empty(listed);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Containers;
+using ConvexInfra.Core.Ecs;
+using ConvexInfra.Core.Spec;
+using ConvexInfra.Core.Tests.Fixtures;
+
+namespace ConvexInfra.Core.Tests.Ecs;
+
+public sealed class EcsContainerDefinitionsTests
+{
+    private static readonly DeploymentSpec Spec = TestSpecs.EcsStaging;
+    private static readonly AwsAccountContext Account = new("aws", "eu-west-1", "123456789012");
+    private const string LogGroup = "/convex-infra/staging/ecs";
+
+    private static JsonElement Render(DeploymentSpec? spec = null)
+    {
+        var s = spec ?? Spec;
+        var json = EcsContainerDefinitions.Render(s, Account, TestSpecs.RequireAws(s), LogGroup);
+        return JsonDocument.Parse(json).RootElement.Clone();
+    }
+
+    private static JsonElement Container(string name) =>
+        Render().EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+
+    [Fact]
+    public void Task_has_the_backend_and_the_dashboard_at_the_same_pinned_revision()
+    {
+        var containers = Render().EnumerateArray().ToList();
+
+        Assert.Equal([EcsContainers.Backend, EcsContainers.Dashboard], containers.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal($"ghcr.io/get-convex/convex-backend:{Spec.ImageRevision}", Container("backend").GetProperty("image").GetString());
+        Assert.Equal($"ghcr.io/get-convex/convex-dashboard:{Spec.ImageRevision}", Container("dashboard").GetProperty("image").GetString());
+        Assert.All(containers, c => Assert.True(c.GetProperty("essential").GetBoolean()));
+    }
+
+    [Fact]
+    public void Secrets_come_from_ssm_parameter_arns_and_never_as_plain_environment()
+    {
+        var backend = Container("backend");
+        var secrets = backend.GetProperty("secrets").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("valueFrom").GetString());
+        var plain = backend.GetProperty("environment").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+
+        Assert.Equal(
+            new Dictionary<string, string?>
+            {
+                ["INSTANCE_SECRET"] = "arn:aws:ssm:eu-west-1:123456789012:parameter/convex-infra/staging/instance-secret",
+                ["POSTGRES_URL"] = "arn:aws:ssm:eu-west-1:123456789012:parameter/convex-infra/staging/postgres-url",
+            },
+            secrets);
+        Assert.DoesNotContain("INSTANCE_SECRET", plain);
+        Assert.DoesNotContain("POSTGRES_URL", plain);
+        Assert.False(Container("dashboard").TryGetProperty("secrets", out _));
+        Assert.DoesNotContain(plain, name => name!.Contains("ADMIN_KEY", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Backend_environment_is_the_shared_convex_environment_with_the_rds_ca_file()
+    {
+        var env = Container("backend").GetProperty("environment").EnumerateArray()
+            .Select(e => new EnvVar(e.GetProperty("name").GetString()!, e.GetProperty("value").GetString()!)).ToList();
+
+        Assert.Equal(ConvexEnvironment.Backend(Spec, TestSpecs.RequireAws(Spec)).Plain, env);
+        Assert.Contains(new EnvVar("PG_CA_FILE", ConvexEnvironment.RdsCaBundlePath), env);
+        Assert.Contains(new EnvVar("CONVEX_CLOUD_ORIGIN", "https://api.staging.convex.example.com"), env);
+    }
+
+    [Fact]
+    public void Backend_stops_through_the_sigint_entrypoint_within_fargates_stop_timeout()
+    {
+        var backend = Container("backend");
+
+        Assert.Equal(BackendEntrypoint.EntryPoint, backend.GetProperty("entryPoint").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal(120, backend.GetProperty("stopTimeout").GetInt32());
+        Assert.InRange(Container("dashboard").GetProperty("stopTimeout").GetInt32(), 2, 120);
+    }
+
+    [Fact]
+    public void Backend_health_check_probes_version_with_the_longest_start_period_ecs_allows()
+    {
+        var check = Container("backend").GetProperty("healthCheck");
+
+        var command = check.GetProperty("command").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Equal("CMD-SHELL", command[0]);
+        Assert.Contains("http://127.0.0.1:3210/version", command[1], StringComparison.Ordinal);
+        Assert.Equal(300, check.GetProperty("startPeriod").GetInt32());
+        // ECS's accepted ranges: interval 5..300, timeout 2..60, retries 1..10.
+        Assert.InRange(check.GetProperty("interval").GetInt32(), 5, 300);
+        Assert.InRange(check.GetProperty("timeout").GetInt32(), 2, 60);
+        Assert.InRange(check.GetProperty("retries").GetInt32(), 1, 10);
+        Assert.True(check.GetProperty("timeout").GetInt32() < check.GetProperty("interval").GetInt32());
+    }
+
+    [Fact]
+    public void Dashboard_waits_for_a_healthy_backend()
+    {
+        var dependsOn = Assert.Single(Container("dashboard").GetProperty("dependsOn").EnumerateArray());
+
+        Assert.Equal("backend", dependsOn.GetProperty("containerName").GetString());
+        Assert.Equal("HEALTHY", dependsOn.GetProperty("condition").GetString());
+    }
+
+    [Fact]
+    public void Ports_are_the_api_site_and_dashboard_ports_in_awsvpc_form()
+    {
+        static List<int> Ports(JsonElement c) => c.GetProperty("portMappings").EnumerateArray()
+            .Select(p =>
+            {
+                Assert.Equal(p.GetProperty("containerPort").GetInt32(), p.GetProperty("hostPort").GetInt32());
+                Assert.Equal("tcp", p.GetProperty("protocol").GetString());
+                return p.GetProperty("containerPort").GetInt32();
+            }).ToList();
+
+        Assert.Equal([3210, 3211], Ports(Container("backend")));
+        Assert.Equal([6791], Ports(Container("dashboard")));
+    }
+
+    [Fact]
+    public void Both_containers_log_to_the_stack_log_group_with_their_own_stream_prefix()
+    {
+        foreach (var name in new[] { "backend", "dashboard" })
+        {
+            var logs = Container(name).GetProperty("logConfiguration");
+            Assert.Equal("awslogs", logs.GetProperty("logDriver").GetString());
+            var options = logs.GetProperty("options");
+            Assert.Equal(LogGroup, options.GetProperty("awslogs-group").GetString());
+            Assert.Equal("eu-west-1", options.GetProperty("awslogs-region").GetString());
+            Assert.Equal(name, options.GetProperty("awslogs-stream-prefix").GetString());
+        }
+    }
+
+    [Fact]
+    public void Rendering_is_stable_and_uses_camel_case_keys_only()
+    {
+        var aws = TestSpecs.RequireAws(Spec);
+        var first = EcsContainerDefinitions.Render(Spec, Account, aws, LogGroup);
+
+        Assert.Equal(first, EcsContainerDefinitions.Render(Spec, Account, aws, LogGroup));
+        foreach (var container in JsonDocument.Parse(first).RootElement.EnumerateArray())
+        {
+            Assert.All(container.EnumerateObject(), p => Assert.True(char.IsLower(p.Name[0]), $"key {p.Name} is not camelCase"));
+        }
+    }
+
+    [Fact]
+    public void Log_group_name_lives_under_the_stack_prefix()
+    {
+        Assert.Equal("/convex-infra/staging/ecs", EcsContainers.LogGroupName(Spec));
+    }
+
+    [Fact]
+    public void Other_targets_and_bad_log_groups_are_refused_with_the_key_named()
+    {
+        var ec2 = TestSpecs.Ec2Dev;
+        var wrongTarget = Assert.Throws<ArgumentException>(() =>
+            EcsContainerDefinitions.Render(ec2, Account, TestSpecs.RequireAws(ec2), LogGroup));
+        Assert.Contains("target: got 'aws-ec2'", wrongTarget.Message, StringComparison.Ordinal);
+
+        var noGroup = Assert.Throws<ArgumentException>(() =>
+            EcsContainerDefinitions.Render(Spec, Account, TestSpecs.RequireAws(Spec), " "));
+        Assert.Contains("logGroupName", noGroup.Message, StringComparison.Ordinal);
+        Assert.Contains("Example", noGroup.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,74 @@
+using ConvexInfra.Core.Ecs;
+using ConvexInfra.Core.Tests.Fixtures;
+
+namespace ConvexInfra.Core.Tests.Ecs;
+
+public sealed class EcsRoutingAndDeploymentTests
+{
+    [Fact]
+    public void Deployment_settings_never_run_two_backends()
+    {
+        // ECS runs at most floor(desired × max% / 100) tasks during a deployment and keeps at least ceil(desired × min% / 100).
+        Assert.Equal(1, EcsDeploymentSettings.DesiredCount);
+        Assert.Equal(1, EcsDeploymentSettings.DesiredCount * EcsDeploymentSettings.MaximumPercent / 100);
+        Assert.Equal(0, EcsDeploymentSettings.MinimumHealthyPercent);
+        Assert.InRange(EcsDeploymentSettings.StopTimeoutSeconds, 2, 120);
+        Assert.True(EcsDeploymentSettings.HealthCheckGracePeriodSeconds >= EcsDeploymentSettings.HealthCheckStartPeriodSeconds);
+        Assert.True(EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds >= 300);
+    }
+
+    [Fact]
+    public void Each_hostname_goes_to_its_port_and_the_site_to_the_site_proxy()
+    {
+        var spec = TestSpecs.EcsStaging;
+        var plan = AlbRoutingPlan.For(spec);
+
+        string TargetOf(string host) => plan.Rules.Single(r => r.Hostname == host).TargetName;
+        Assert.Equal(3210, plan.Target(TargetOf("api.staging.convex.example.com")).ContainerPort);
+        Assert.Equal(3211, plan.Target(TargetOf("site.staging.convex.example.com")).ContainerPort);
+        Assert.Equal(6791, plan.Target(TargetOf("dashboard.staging.convex.example.com")).ContainerPort);
+        Assert.Equal("dashboard", plan.Target(AlbRoutingPlan.DashboardTarget).ContainerName);
+        Assert.All(plan.Rules, r => Assert.Empty(r.SourceCidrs));
+    }
+
+    [Fact]
+    public void Backend_targets_check_version_on_the_api_port_even_for_the_site_proxy()
+    {
+        var plan = AlbRoutingPlan.For(TestSpecs.EcsStaging);
+
+        foreach (var name in new[] { AlbRoutingPlan.ApiTarget, AlbRoutingPlan.SiteTarget })
+        {
+            var target = plan.Target(name);
+            Assert.Equal(3210, target.HealthCheckPort);
+            Assert.Equal("/version", target.HealthCheckPath);
+        }
+    }
+
+    [Fact]
+    public void Dashboard_networks_are_split_into_rules_within_the_alb_condition_limit()
+    {
+        var cidrs = Enumerable.Range(1, 9).Select(i => $"198.51.{i}.0/24").ToList();
+        var spec = TestSpecs.EcsStaging with { Network = TestSpecs.EcsStaging.Network with { DashboardAllowedCidrs = cidrs } };
+
+        var plan = AlbRoutingPlan.For(spec);
+
+        var dashboardRules = plan.Rules.Where(r => r.TargetName == AlbRoutingPlan.DashboardTarget).ToList();
+        Assert.Equal([4, 4, 1], dashboardRules.Select(r => r.SourceCidrs.Count));
+        Assert.Equal(cidrs, dashboardRules.SelectMany(r => r.SourceCidrs));
+        Assert.All(dashboardRules, r => Assert.True(1 + r.SourceCidrs.Count <= 5));
+        Assert.Equal(plan.Rules.Count, plan.Rules.Select(r => r.Priority).Distinct().Count());
+        Assert.All(plan.Rules.Where(r => r.TargetName != AlbRoutingPlan.DashboardTarget), r => Assert.Empty(r.SourceCidrs));
+    }
+
+    [Fact]
+    public void Routing_refuses_other_targets_and_shared_hostnames()
+    {
+        var ec2 = Assert.Throws<ArgumentException>(() => AlbRoutingPlan.For(TestSpecs.Ec2Dev));
+        Assert.Contains("aws-ec2", ec2.Message, StringComparison.Ordinal);
+
+        var spec = TestSpecs.EcsStaging;
+        var same = spec with { Endpoints = spec.Endpoints with { SiteHostname = spec.Endpoints.ApiHostname.ToUpperInvariant() } };
+        var shared = Assert.Throws<ArgumentException>(() => AlbRoutingPlan.For(same));
+        Assert.Contains("distinct", shared.Message, StringComparison.Ordinal);
+    }
+}
