@@ -7,7 +7,7 @@ using ConvexInfra.Core.Spec;
 using Pulumi;
 using CloudWatch = Pulumi.Aws.CloudWatch;
 using Ec2 = Pulumi.Aws.Ec2;
-using Ecs = Pulumi.Aws.Ecs;
+using AwsEcs = Pulumi.Aws.Ecs;
 using Iam = Pulumi.Aws.Iam;
 using CommandLocal = Pulumi.Command.Local;
 using Scheduler = Pulumi.Aws.Scheduler;
@@ -80,9 +80,9 @@ public sealed class Backups : ComponentResource
         }
         else
         {
-            var cluster = new Ecs.Cluster($"{name}-cluster", new Ecs.ClusterArgs
+            var cluster = new AwsEcs.Cluster($"{name}-cluster", new AwsEcs.ClusterArgs
             {
-                Settings = { new Ecs.Inputs.ClusterSettingArgs { Name = "containerInsights", Value = "enabled" } },
+                Settings = { new AwsEcs.Inputs.ClusterSettingArgs { Name = "containerInsights", Value = "enabled" } },
                 Tags = AwsTags.For(spec, $"{name}-cluster"),
             }, child);
             ClusterArn = cluster.Arn;
@@ -120,7 +120,7 @@ public sealed class Backups : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-export-https"),
         }, child);
 
-        var taskDefinition = new Ecs.TaskDefinition($"{name}-export", new Ecs.TaskDefinitionArgs
+        var taskDefinition = new AwsEcs.TaskDefinition($"{name}-export", new AwsEcs.TaskDefinitionArgs
         {
             Family = $"{ResourceNames.ResourcePrefix(spec)}-export",
             RequiresCompatibilities = { "FARGATE" },
@@ -197,7 +197,7 @@ public sealed class Backups : ComponentResource
         });
     }
 
-    private Output<string> RunPreUpgradeExport(string name, DeploymentSpec spec, BackupsArgs args, Ec2.SecurityGroup securityGroup, Ecs.TaskDefinition taskDefinition)
+    private Output<string> RunPreUpgradeExport(string name, DeploymentSpec spec, BackupsArgs args, Ec2.SecurityGroup securityGroup, AwsEcs.TaskDefinition taskDefinition)
     {
         var network = Output.Tuple(args.SubnetIds, securityGroup.Id)
             .Apply(t => PreUpgradeExport.NetworkConfiguration(t.Item1, t.Item2, args.AssignPublicIp));

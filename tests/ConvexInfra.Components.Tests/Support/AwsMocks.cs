@@ -127,12 +127,6 @@ internal sealed class AwsMocks
                 state["privateIp"] = "10.0.0.10";
                 state["arn"] = $"arn:aws:ec2:{_region}:{MockValues.AccountId}:instance/{id}";
                 break;
-            case "aws:cloudwatch/logGroup:LogGroup":
-                var logGroup = Text(args, "name") ?? $"{name}-{n:D7}";
-                id = logGroup;
-                state["name"] = logGroup;
-                state["arn"] = $"arn:aws:logs:{_region}:{MockValues.AccountId}:log-group:{logGroup}";
-                break;
             case "aws:iam/role:Role":
             case "aws:iam/instanceProfile:InstanceProfile":
             case "aws:rds/subnetGroup:SubnetGroup":
