@@ -16,6 +16,12 @@ public sealed class ConvexDeploymentArgs
 
     /// <summary>Looked up before any resource is registered; required for AWS targets, null for local.</summary>
     public AwsEnvironment? Aws { get; init; }
+
+    /// <summary><c>convex-infra:deploymentEnvSecrets</c> as a secret output; null when the stack sets none.</summary>
+    public Output<ImmutableDictionary<string, string>>? DeploymentEnvSecrets { get; init; }
+
+    /// <summary>How the deployment-env step starts the CLI; <c>convex-infra</c> on PATH by default.</summary>
+    public string Cli { get; init; } = Core.DeploymentEnv.ApplyCommandLine.DefaultCli;
 }
 
 /// <summary>
@@ -33,10 +39,17 @@ public sealed class ConvexDeployment : ComponentResource
     /// <summary>Database settings as built (null when the target has no RDS); tests read the protect decision here.</summary>
     public DataSafety? DataSafety { get; }
 
+    /// <summary>The Convex Auth signing key; null unless <c>convexAuth</c> is true.</summary>
+    internal ConvexAuthSigningKey? ConvexAuth { get; }
+
+    /// <summary>The step that applies deployment variables; null when the stack asks for none.</summary>
+    internal DeploymentEnvironment? DeploymentEnvironment { get; }
+
     public ConvexDeployment(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options = null)
         : base(ComponentTokens.ConvexDeployment, name, options)
     {
         var spec = args.Spec;
+        Resource backend;
         switch (spec.Target)
         {
             case DeploymentTarget.AwsEc2:
@@ -48,6 +61,7 @@ public sealed class ConvexDeployment : ComponentResource
                 SecretParameters = ec2.SecretParameters;
                 DnsRecords = ec2.DnsRecords;
                 DataSafety = ec2.DataSafety;
+                backend = ec2.Host;
                 break;
 
             // TODO(issue 4): wire `new EcsService(...)` here once the ECS target exists.
@@ -60,10 +74,25 @@ public sealed class ConvexDeployment : ComponentResource
                 AdminKey = local.AdminKey;
                 DatabaseEndpoint = local.DatabaseEndpoint;
                 DnsRecords = Output.Create(ImmutableArray<DnsRecord>.Empty);
+                backend = local;
                 break;
 
             default:
                 throw new NotSupportedException($"convex-infra:target: unknown target {spec.Target}.");
+        }
+
+        if (Components.DeploymentEnvironment.IsNeeded(spec))
+        {
+            ConvexAuth = spec.Extensions.ConvexAuth ? new ConvexAuthSigningKey(name, spec, this) : null;
+            DeploymentEnvironment = new DeploymentEnvironment(name, new DeploymentEnvironmentArgs
+            {
+                Spec = spec,
+                AdminKey = AdminKey,
+                Secrets = args.DeploymentEnvSecrets,
+                AuthVariables = ConvexAuth?.Variables,
+                Backend = [backend],
+                Cli = args.Cli,
+            }, this);
         }
 
         var outputs = new Dictionary<string, object?>
@@ -126,7 +155,8 @@ public sealed class ConvexDeployment : ComponentResource
             storage.BucketNames,
             secrets.ParameterNames,
             host.ManualDnsRecords,
-            database.Safety);
+            database.Safety,
+            host);
     }
 
     private sealed record Ec2Parts(
@@ -135,5 +165,6 @@ public sealed class ConvexDeployment : ComponentResource
         Output<BucketNames> Buckets,
         SecretParameterNames SecretParameters,
         Output<ImmutableArray<DnsRecord>> DnsRecords,
-        DataSafety DataSafety);
+        DataSafety DataSafety,
+        Resource Host);
 }
