@@ -44,6 +44,14 @@ internal sealed record ConvexAuthRun(DeploymentSpec Spec, ConvexDeployment Deplo
         auth.Setup(m => m.NewResourceAsync(It.IsAny<MockResourceArgs>())).Returns(async (MockResourceArgs args) =>
         {
             registered.Enqueue(args);
+            if (args.Type == LocalTokens.RandomInteger)
+            {
+                // ConvexDeployment issues the admin key "now"; a fixed time keeps the HMAC trigger comparable across runs.
+                var fixedTime = args.Inputs.ToDictionary(p => p.Key, p => p.Value);
+                fixedTime["result"] = LocalStackRun.IssuedAt;
+                return ($"{args.Name}-id", (object)fixedTime.ToImmutableDictionary());
+            }
+
             if (args.Type != TlsKey)
             {
                 return await local.NewResourceAsync(args);
