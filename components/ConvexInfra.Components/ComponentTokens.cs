@@ -9,4 +9,6 @@ public static class ComponentTokens
     public const string Database = "convex-infra:aws:Database";
     public const string Secrets = "convex-infra:aws:Secrets";
     public const string Ec2Host = "convex-infra:aws:Ec2Host";
+    public const string Monitoring = "convex-infra:ops:Monitoring";
+    public const string Backups = "convex-infra:ops:Backups";
 }

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using ConvexInfra.Components.Aws;
 using ConvexInfra.Components.Local;
+using ConvexInfra.Components.Ops;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Naming;
+using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Rendering;
 using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Spec;
@@ -22,6 +24,9 @@ public sealed class ConvexDeploymentArgs
 
     /// <summary>How the deployment-env step starts the CLI; <c>convex-infra</c> on PATH by default.</summary>
     public string Cli { get; init; } = Core.DeploymentEnv.ApplyCommandLine.DefaultCli;
+
+    /// <summary>Core's revision decision from the stored history (AWS targets); null counts as a first deploy.</summary>
+    public RevisionDecision? Revision { get; init; }
 }
 
 /// <summary>
@@ -54,7 +59,7 @@ public sealed class ConvexDeployment : ComponentResource
         {
             case DeploymentTarget.AwsEc2:
                 var aws = args.Aws ?? throw new ArgumentException("AWS targets need the account environment (ConvexDeploymentArgs.Aws).", nameof(args));
-                var ec2 = BuildEc2(name, spec, aws);
+                var ec2 = BuildEc2(name, spec, aws, args.Revision ?? RevisionHistory.Decide([], spec.ImageRevision, spec.Extensions.AllowRevisionDowngrade));
                 AdminKey = ec2.AdminKey;
                 DatabaseEndpoint = ec2.DatabaseEndpoint;
                 Buckets = ec2.Buckets;
@@ -109,7 +114,7 @@ public sealed class ConvexDeployment : ComponentResource
         RegisterOutputs(outputs);
     }
 
-    private Ec2Parts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws)
+    private Ec2Parts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision)
     {
         var amiId = aws.HostAmiId ?? throw new ArgumentException("The aws-ec2 target needs the host AMI (AwsEnvironment.HostAmiId).", nameof(aws));
         var child = new ComponentResourceOptions { Parent = this };
@@ -136,7 +141,18 @@ public sealed class ConvexDeployment : ComponentResource
         var region = aws.Account.Region;
         var runtime = Output.Tuple(storage.BucketNames, database.Address, database.Port).Apply(t =>
             new AwsRuntimeValues(region, t.Item1, t.Item2, t.Item3, Database.MasterUsername, secrets.ParameterNames));
-        var releaseJson = runtime.Apply(values => HostRelease.Render(spec, values).Json);
+        var backups = new Backups($"{name}-backups", new BackupsArgs
+        {
+            Spec = spec,
+            Account = aws.Account,
+            VpcId = network.VpcId,
+            SubnetIds = network.PublicSubnetIds,
+            AssignPublicIp = true,
+            Revision = revision,
+        }, new ComponentResourceOptions { Parent = this, DependsOn = { secrets } });
+
+        // A new revision reaches the host only after the pre-upgrade export succeeded.
+        var releaseJson = Output.Tuple(runtime, backups.PreUpgradeGate).Apply(t => HostRelease.Render(spec, t.Item1).Json);
 
         var host = new Ec2Host($"{name}-host", new Ec2HostArgs
         {
@@ -147,6 +163,16 @@ public sealed class ConvexDeployment : ComponentResource
             SecurityGroupId = network.BackendSecurityGroupId,
             Buckets = storage.BucketNames,
             ReleaseJson = releaseJson,
+        }, child);
+
+        _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
+        {
+            Spec = spec,
+            Account = aws.Account,
+            Ec2InstanceId = host.InstanceId,
+            DatabaseIdentifier = database.Identifier,
+            ApiHealthCheck = true,
+            EcsClusterArn = backups.ClusterArn,
         }, child);
 
         return new Ec2Parts(

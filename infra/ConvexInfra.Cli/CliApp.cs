@@ -8,6 +8,7 @@ public static class CliApp
     /// <summary>Every verb, in the order <c>--help</c> lists them.</summary>
     public static IReadOnlyList<ICliCommand> Commands { get; } =
     [
+        new PlanCommand(),
         new VersionCommand(),
         new AdminKeyCommand(),
         new EnvCommand(),

@@ -20,10 +20,17 @@ public static class ConvexProgram
     {
         var spec = ReadSpec(config);
         var aws = spec.Target.IsAws() ? await AwsLookups.LoadAsync(spec).ConfigureAwait(false) : null;
+        var revision = spec.Target.IsAws() ? await RevisionHistoryLookup.DecideAsync(spec).ConfigureAwait(false) : null;
+        if (revision is { Allowed: false })
+        {
+            throw new RunException($"Stack '{config.StackName}': nothing was created or changed. {revision.Message}");
+        }
+
         var deployment = new ConvexDeployment(AwsNames.RootName(spec), new ConvexDeploymentArgs
         {
             Spec = spec,
             Aws = aws,
+            Revision = revision,
             DeploymentEnvSecrets = spec.Extensions.HasDeploymentEnvSecrets ? ReadDeploymentEnvSecrets() : null,
         });
         return StackOutputs.Build(spec, deployment);

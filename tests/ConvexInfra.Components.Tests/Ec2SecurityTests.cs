@@ -207,7 +207,7 @@ public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
 
         var userData = run.Single("aws:ec2/instance:Instance").Text("userData");
         Assert.False(string.IsNullOrWhiteSpace(userData));
-        var release = Assert.Single(run.OfType("aws:ssm/parameter:Parameter"), p => p.Text("type") == "String");
+        var release = Assert.Single(run.OfType("aws:ssm/parameter:Parameter"), p => p.Text("name")?.EndsWith("/release", StringComparison.Ordinal) == true);
 
         foreach (var secret in secrets)
         {
@@ -273,6 +273,10 @@ public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
             "aws:iam/rolePolicy:RolePolicy",
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             "aws:route53/record:Record",
+            "aws:sns/topicSubscription:TopicSubscription",
+            "aws:cloudwatch/eventTarget:EventTarget",
+            "aws:cloudwatch/dashboard:Dashboard",
+            "aws:scheduler/schedule:Schedule",
         ];
 
         var taggable = run.AwsResources.Where(r => !untaggable.Contains(r.Type ?? "")).ToList();

@@ -29,7 +29,7 @@ public sealed class Ec2UpdateTests
         Assert.Equal(hostBefore.Text("ami"), hostAfter.Text("ami"));
         Assert.Equal(hostBefore.Text("instanceType"), hostAfter.Text("instanceType"));
 
-        string? Release(StackRun run) => Assert.Single(run.OfType("aws:ssm/parameter:Parameter"), p => p.Text("type") == "String").Text("insecureValue");
+        string? Release(StackRun run) => Assert.Single(run.OfType("aws:ssm/parameter:Parameter"), p => p.Text("name")?.EndsWith("/release", StringComparison.Ordinal) == true).Text("insecureValue");
         Assert.NotEqual(Release(before), Release(after));
         Assert.Contains(OtherRevision, Release(after), StringComparison.Ordinal);
         Assert.DoesNotContain(OtherRevision, hostAfter.Text("userData"), StringComparison.Ordinal);

@@ -32,6 +32,9 @@ public sealed class Database : ComponentResource
     public const int PostgresPort = 5432;
 
     public Output<string> Address { get; }
+
+    /// <summary>The RDS instance identifier (CloudWatch dimension DBInstanceIdentifier).</summary>
+    public Output<string> Identifier { get; }
     public Output<int> Port { get; }
     public Output<string> Username { get; }
 
@@ -146,6 +149,7 @@ public sealed class Database : ComponentResource
         });
 
         Address = instance.Address;
+        Identifier = instance.Identifier;
         Port = instance.Port;
         Username = Output.Create(MasterUsername);
         SecurityGroupId = securityGroup.Id;

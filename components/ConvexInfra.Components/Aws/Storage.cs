@@ -21,8 +21,6 @@ public sealed class StorageArgs
 /// </summary>
 public sealed class Storage : ComponentResource
 {
-    /// <summary>Days after which finished exports are deleted; they are download artifacts, not backups.</summary>
-    public const int ExportExpirationDays = 14;
 
     /// <summary>Days after which uploaded snapshot imports are deleted; an import finishes within minutes.</summary>
     public const int SnapshotImportExpirationDays = 7;
@@ -35,7 +33,8 @@ public sealed class Storage : ComponentResource
     public Storage(string name, StorageArgs args, ComponentResourceOptions? options = null)
         : base(ComponentTokens.Storage, name, options)
     {
-        var exports = Bucket(name, args, "exports", versioned: false, expireAfterDays: ExportExpirationDays);
+        // The scheduled exports are the logical backups: they expire by tier (Core.Ops.BackupPlan), not after a fixed 14 days.
+        var exports = Bucket(name, args, "exports", versioned: false, expireAfterDays: Core.Ops.BackupPlan.For(args.Spec).ExportRetentionDays);
         var imports = Bucket(name, args, "imports", versioned: false, expireAfterDays: SnapshotImportExpirationDays);
         var modules = Bucket(name, args, "modules", versioned: true, expireAfterDays: null);
         var files = Bucket(name, args, "files", versioned: true, expireAfterDays: null);

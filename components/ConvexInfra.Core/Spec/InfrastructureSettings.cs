@@ -97,7 +97,13 @@ internal static class InfrastructureSettings
             return $"a prefix length from /16 to /24 (got /{cidr.PrefixLength})";
         }
 
-        return cidr.IsPrivate ? null : "a private (RFC 1918) range: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16";
+        if (!cidr.IsPrivate)
+        {
+            return "a private (RFC 1918) range: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16";
+        }
+
+        // The network planner's own rules (e.g. no overlap with Docker's bridge on the host) must agree with the reader.
+        return Aws.NetworkPlanner.ValidateVpcCidr(text)?.Expected;
     }
 
     /// <summary>Each item is checked on its own, so one error names each bad network.</summary>

@@ -70,8 +70,8 @@ public static class SettingKeys
     public static readonly SettingKey DeploymentEnv = Key("deploymentEnv", "Plain environment variables of the Convex deployment (what npx convex env set sets).", "{ APP_MODE: production }", SettingShape.Map);
     public static readonly SettingKey DeploymentEnvSecrets = Key("deploymentEnvSecrets", "Secret environment variables of the deployment; must be a Pulumi secret.", "pulumi config set --secret --path deploymentEnvSecrets.STRIPE_KEY <value>", SettingShape.Map);
     public static readonly SettingKey DeploymentEnvPrune = Key("deploymentEnvPrune", "Unset deployment variables not listed in config (true/false).", "false");
-    public static readonly SettingKey ExportSchedule = Key("exportSchedule", "Reserved: EventBridge schedule of the convex export backup.", "cron(0 3 * * ? *)");
-    public static readonly SettingKey AllowRevisionDowngrade = Key("allowRevisionDowngrade", "Reserved: allow moving imageRevision to an older release (true/false).", "false");
+    public static readonly SettingKey ExportSchedule = Key("exportSchedule", "EventBridge schedule (UTC) of the scheduled convex export backup; default weekly on dev, daily otherwise.", "cron(0 3 * * ? *)");
+    public static readonly SettingKey AllowRevisionDowngrade = Key("allowRevisionDowngrade", "Allow going back to an imageRevision this stack ran before (migrations are forward-only; true/false).", "false");
 
     /// <summary>Every key, in the order of the docs table.</summary>
     public static IReadOnlyList<SettingKey> All { get; } =

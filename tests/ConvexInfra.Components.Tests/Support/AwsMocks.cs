@@ -14,11 +14,15 @@ namespace ConvexInfra.Components.Tests.Support;
 internal sealed class AwsMocks
 {
     private readonly string _region;
+
+    /// <summary>The stored revision-history parameter; null answers like SSM for a first deploy (ParameterNotFound).</summary>
+    private readonly string? _revisionHistory;
     private int _counter;
 
-    public AwsMocks(string region)
+    public AwsMocks(string region, string? revisionHistory = null)
     {
         _region = region;
+        _revisionHistory = revisionHistory;
         Mock = new Mock<IMocks>(MockBehavior.Strict);
         Mock.Setup(m => m.NewResourceAsync(It.IsAny<MockResourceArgs>()))
             .ReturnsAsync((MockResourceArgs args) => NewResource(args));
@@ -61,6 +65,56 @@ internal sealed class AwsMocks
                 state["endpoint"] = $"{address}:5432";
                 state["port"] = 5432;
                 state["arn"] = $"arn:aws:rds:{_region}:{MockValues.AccountId}:db:{name}";
+                state["identifier"] = Text(args, "identifier") ?? $"{name}-{n:D4}";
+                break;
+            case "aws:ecs/cluster:Cluster":
+                var clusterName = Text(args, "name") ?? $"{name}-{n:D7}";
+                id = $"arn:aws:ecs:{_region}:{MockValues.AccountId}:cluster/{clusterName}";
+                state["name"] = clusterName;
+                state["arn"] = id;
+                break;
+            case "aws:ecs/taskDefinition:TaskDefinition":
+                var family = Text(args, "family") ?? name;
+                id = family;
+                state["revision"] = 1;
+                state["arnWithoutRevision"] = $"arn:aws:ecs:{_region}:{MockValues.AccountId}:task-definition/{family}";
+                state["arn"] = $"arn:aws:ecs:{_region}:{MockValues.AccountId}:task-definition/{family}:1";
+                break;
+            case "aws:cloudwatch/logGroup:LogGroup":
+                var group = Text(args, "name") ?? $"{name}-{n:D7}";
+                id = group;
+                state["name"] = group;
+                state["arn"] = $"arn:aws:logs:{_region}:{MockValues.AccountId}:log-group:{group}";
+                break;
+            case "aws:sns/topic:Topic":
+                var topic = Text(args, "name") ?? $"{name}-{n:D7}";
+                id = $"arn:aws:sns:{Text(args, "region") ?? _region}:{MockValues.AccountId}:{topic}";
+                state["name"] = topic;
+                state["arn"] = id;
+                break;
+            case "aws:ec2/securityGroup:SecurityGroup":
+                id = $"sg-{n:D17}";
+                state["arn"] = $"arn:aws:ec2:{_region}:{MockValues.AccountId}:security-group/{id}";
+                break;
+            case "aws:ec2/subnet:Subnet":
+                id = $"subnet-{n:D17}";
+                state["arn"] = $"arn:aws:ec2:{_region}:{MockValues.AccountId}:subnet/{id}";
+                break;
+            case "aws:cloudwatch/eventRule:EventRule":
+            case "aws:scheduler/schedule:Schedule":
+            case "aws:cloudwatch/dashboard:Dashboard":
+                var ruleName = Text(args, "name") ?? Text(args, "dashboardName") ?? $"{name}-{n:D7}";
+                id = ruleName;
+                state["name"] = ruleName;
+                state["arn"] = $"arn:aws:mock:{_region}:{MockValues.AccountId}:{ruleName}";
+                break;
+            case "aws:route53/healthCheck:HealthCheck":
+                id = $"{n:D8}-1111-2222-3333-444455556666";
+                break;
+            case "command:local:Command":
+                id = $"command-{n}";
+                state["stdout"] = "pre-upgrade export: done";
+                state["stderr"] = "";
                 break;
             case "aws:ec2/eip:Eip":
                 id = $"eipalloc-{n:D8}";
@@ -142,6 +196,7 @@ internal sealed class AwsMocks
                 ["excludeZoneIds"] = ImmutableArray<object>.Empty,
                 ["filters"] = ImmutableArray<object>.Empty,
             },
+            "aws:ssm/getParameter:getParameter" when ((string)args.Args["name"]).EndsWith("/revision-history", StringComparison.Ordinal) => RevisionHistory(args),
             "aws:ssm/getParameter:getParameter" => new Dictionary<string, object>
             {
                 ["arn"] = $"arn:aws:ssm:{_region}::parameter{args.Args["name"]}",
@@ -163,4 +218,19 @@ internal sealed class AwsMocks
 
     private static int Number(MockResourceArgs args, string key) =>
         args.Inputs.TryGetValue(key, out var value) ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+
+    private Dictionary<string, object> RevisionHistory(MockCallArgs args) => _revisionHistory is null
+        ? throw new InvalidOperationException($"Invoke of 'aws:ssm/getParameter:getParameter' failed: ParameterNotFound: {args.Args["name"]}")
+        : new Dictionary<string, object>
+        {
+            ["arn"] = $"arn:aws:ssm:{_region}:{MockValues.AccountId}:parameter{args.Args["name"]}",
+            ["id"] = args.Args["name"],
+            ["name"] = args.Args["name"],
+            ["region"] = _region,
+            ["type"] = "String",
+            ["value"] = _revisionHistory,
+            ["insecureValue"] = _revisionHistory,
+            ["version"] = 3,
+            ["withDecryption"] = true,
+        };
 }

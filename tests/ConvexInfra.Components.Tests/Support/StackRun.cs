@@ -14,10 +14,11 @@ internal sealed record StackRun(
     IReadOnlyList<MockCallArgs> Calls,
     IReadOnlyDictionary<string, string> Ids)
 {
-    public static async Task<StackRun> RunAsync(StackConfig config)
+    /// <param name="revisionHistory">The stored revision history SSM answers with; null = first deploy.</param>
+    public static async Task<StackRun> RunAsync(StackConfig config, string? revisionHistory = null)
     {
         var spec = ConvexProgram.ReadSpec(config);
-        var mocks = new AwsMocks(spec.Region ?? "eu-west-1");
+        var mocks = new AwsMocks(spec.Region ?? "eu-west-1", revisionHistory);
         var (resources, outputs) = await Deployment.TestAsync(
             mocks.Mock.Object,
             new TestOptions { ProjectName = config.ProjectName, StackName = config.StackName, IsPreview = false },

@@ -22,7 +22,7 @@ public class DnsPlanTests
     [Fact]
     public void Load_balancer_gets_three_CNAMEs_normalized()
     {
-        var records = DnsPlan.ForLoadBalancer(AwsTestSpecs.ProdEcs(Core.Spec.EcsSubnetPlacement.Public), "Convex-Prod-1234.us-east-1.elb.amazonaws.com.");
+        var records = DnsPlan.ForLoadBalancer(AwsTestSpecs.ProdEcs(ConvexInfra.Core.Spec.EcsSubnetPlacement.Public), "Convex-Prod-1234.us-east-1.elb.amazonaws.com.");
 
         Assert.Equal(["api.convex.example.com", "site.convex.example.com", "dashboard.convex.example.com"], records.Select(r => r.Name));
         Assert.All(records, record => Assert.Equal("CNAME", record.Type));

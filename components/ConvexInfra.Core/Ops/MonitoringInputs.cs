@@ -1,0 +1,13 @@
+namespace ConvexInfra.Core.Ops;
+
+/// <summary>
+/// Which monitored things a stack has; target-neutral so EC2 and ECS stacks share one plan. A null
+/// <see cref="DatabaseMemoryMb"/> (instance class not in <see cref="DatabaseMemory"/>) leaves out the memory alarm.
+/// </summary>
+public sealed record MonitoringInputs(
+    bool HasEc2Instance,
+    bool HasDatabase,
+    bool HasApiHealthCheck,
+    bool HasLoadBalancerTargets,
+    int DatabaseAllocatedStorageGb,
+    int? DatabaseMemoryMb);

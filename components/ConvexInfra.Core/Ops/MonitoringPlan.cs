@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace ConvexInfra.Core.Ops;
+
+/// <summary>
+/// The alarms a stack gets, as data. Thresholds are chosen to page only on conditions that need a human:
+/// sustained, not momentary. Components only wire these to CloudWatch.
+/// </summary>
+public static class MonitoringPlan
+{
+    public const string CompareGreaterOrEqual = "GreaterThanOrEqualToThreshold";
+    public const string CompareGreater = "GreaterThanThreshold";
+    public const string CompareLess = "LessThanThreshold";
+
+    /// <summary>Free storage below this share of the allocated size alarms (autoscaling triggers at 10%).</summary>
+    public const double FreeStorageShare = 0.10;
+
+    /// <summary>Freeable memory below this share of the instance class's memory alarms.</summary>
+    public const double FreeMemoryShare = 0.10;
+
+    public static IReadOnlyList<AlarmDefinition> Alarms(MonitoringInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.HasDatabase && (inputs.DatabaseAllocatedStorageGb <= 0 || inputs.DatabaseMemoryMb is <= 0))
+        {
+            throw new ArgumentException(
+                $"MonitoringInputs: got DatabaseAllocatedStorageGb={inputs.DatabaseAllocatedStorageGb}, DatabaseMemoryMb={inputs.DatabaseMemoryMb}; " +
+                "expected storage > 0 and memory > 0 (or null when unknown) when HasDatabase. Example: 100 GiB and 4096 MiB for db.t4g.medium.",
+                nameof(inputs));
+        }
+
+        var alarms = new List<AlarmDefinition>();
+        if (inputs.HasEc2Instance)
+        {
+            alarms.Add(new("host-system-check", AlarmSubject.Ec2Instance, "AWS/EC2", "StatusCheckFailed_System", "Maximum", 60, 2, 1, CompareGreaterOrEqual, "missing",
+                "EC2 system status check failed for 2 minutes; AWS recovers the instance onto healthy hardware (same id, IP and volumes).", RecoverInstance: true));
+            alarms.Add(new("host-instance-check", AlarmSubject.Ec2Instance, "AWS/EC2", "StatusCheckFailed_Instance", "Maximum", 60, 3, 1, CompareGreaterOrEqual, "missing",
+                "EC2 instance status check failed for 3 minutes (kernel, disk full, memory exhaustion): reboot it through the console or SSM."));
+            alarms.Add(new("host-cpu", AlarmSubject.Ec2Instance, "AWS/EC2", "CPUUtilization", "Average", 300, 3, 90, CompareGreaterOrEqual, "missing",
+                "Host CPU at or above 90% for 15 minutes: resize instanceType."));
+        }
+
+        if (inputs.HasDatabase)
+        {
+            var freeBytes = inputs.DatabaseAllocatedStorageGb * FreeStorageShare * 1024 * 1024 * 1024;
+            alarms.Add(new("database-cpu", AlarmSubject.Database, "AWS/RDS", "CPUUtilization", "Average", 300, 3, 80, CompareGreaterOrEqual, "missing",
+                "RDS CPU at or above 80% for 15 minutes: resize dbInstanceClass."));
+            alarms.Add(new("database-free-storage", AlarmSubject.Database, "AWS/RDS", "FreeStorageSpace", "Minimum", 300, 2, Math.Round(freeBytes), CompareLess, "missing",
+                $"RDS free storage below {Percent(FreeStorageShare)} of the allocated {inputs.DatabaseAllocatedStorageGb} GiB: check autoscaling and dbMaxAllocatedStorageGb."));
+            if (inputs.DatabaseMemoryMb is { } memoryMb)
+            {
+                alarms.Add(new("database-freeable-memory", AlarmSubject.Database, "AWS/RDS", "FreeableMemory", "Average", 300, 3, Math.Round(memoryMb * FreeMemoryShare * 1024 * 1024), CompareLess, "missing",
+                    $"RDS freeable memory below {Percent(FreeMemoryShare)} of {memoryMb} MiB for 15 minutes: resize dbInstanceClass."));
+            }
+        }
+
+        if (inputs.HasApiHealthCheck)
+        {
+            alarms.Add(new("api-health", AlarmSubject.ApiHealthCheck, "AWS/Route53", "HealthCheckStatus", "Minimum", 60, 3, 1, CompareLess, "breaching",
+                "https://api.<domain>/version failed from Route 53's checkers for 3 minutes: the backend is down or unreachable."));
+        }
+
+        if (inputs.HasLoadBalancerTargets)
+        {
+            alarms.Add(new("api-healthy-targets", AlarmSubject.LoadBalancerTargets, "AWS/ApplicationELB", "HealthyHostCount", "Minimum", 60, 3, 1, CompareLess, "breaching",
+                "No healthy backend behind the load balancer (/version) for 3 minutes."));
+        }
+
+        return alarms;
+    }
+
+    private static string Percent(double share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+}

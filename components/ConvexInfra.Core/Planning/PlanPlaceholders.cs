@@ -1,0 +1,39 @@
+using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Naming;
+using ConvexInfra.Core.Runtime;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Core.Planning;
+
+/// <summary>
+/// Stand-ins for values AWS only assigns at deploy time (bucket suffixes, the RDS endpoint, the account), shaped like
+/// the real ones so every renderer accepts them, and named so nobody mistakes them for the real thing.
+/// </summary>
+public static class PlanPlaceholders
+{
+    public const string AccountId = "000000000000";
+    public const string Marker = "assigned-at-deploy";
+
+    public static AwsRuntimeValues Aws(DeploymentSpec spec)
+    {
+        var region = RegionOf(spec);
+        var prefix = ResourceNames.ResourcePrefix(spec);
+        string Bucket(string purpose) => $"{prefix}-{purpose}-xxxxxxx";
+        return new AwsRuntimeValues(
+            region,
+            new BucketNames(Bucket("exports"), Bucket("imports"), Bucket("modules"), Bucket("files"), Bucket("search")),
+            $"{prefix}-database.{Marker}.{region}.rds.amazonaws.com",
+            5432,
+            "convex",
+            ResourceNames.SecretParameters(spec));
+    }
+
+    public static AwsAccountContext Account(DeploymentSpec spec) => new("aws", RegionOf(spec), AccountId);
+
+    /// <summary>The first availability zones of the region by their usual letters; the real ones come from AWS.</summary>
+    public static IReadOnlyList<string> AvailabilityZones(DeploymentSpec spec) =>
+        Enumerable.Range(0, spec.Network.AvailabilityZoneCount).Select(i => $"{RegionOf(spec)}{(char)('a' + i)}").ToList();
+
+    private static string RegionOf(DeploymentSpec spec) =>
+        spec.Region ?? throw new ArgumentException($"stack {spec.StackName} has no aws:region; only AWS targets have AWS placeholders", nameof(spec));
+}

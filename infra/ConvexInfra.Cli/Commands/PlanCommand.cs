@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text.Json;
+using ConvexInfra.Core.Planning;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Cli.Commands;
+
+/// <summary>
+/// <c>convex-infra plan --stack NAME [--out DIR]</c>: reads Pulumi.NAME.yaml with no cloud account and no Pulumi CLI,
+/// validates it, prints what the stack creates and costs, and writes every rendered artifact.
+/// </summary>
+public sealed class PlanCommand : ICliCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public string Name => "plan";
+
+    public string Summary => "Validate a stack file offline, show what it creates and costs, render its artifacts.";
+
+    public string Help => """
+        Usage: convex-infra plan --stack NAME [--out DIR] [--root DIR] [--json]
+
+        Reads Pulumi.NAME.yaml from the repository (no AWS account, no Pulumi CLI needed), validates every
+        setting, and prints what `pulumi up` would create, the public URLs, the sizes and an estimated
+        monthly cost (us-east-1 list prices). Values AWS assigns at deploy time (bucket suffixes, the RDS
+        endpoint, the account id) appear as placeholders marked 'assigned-at-deploy' / 000000000000.
+
+        Options:
+          --stack NAME   the stack to plan: local, dev, staging, prod, ecs, ... (reads Pulumi.NAME.yaml)
+          --out DIR      also write every rendered artifact (env files, Caddyfile, compose file, cloud-init,
+                         scripts, systemd units, IAM policies, network plan) under DIR
+          --root DIR     the repository root holding Pulumi.yaml (default: search upwards from here)
+          --json         print the plan as JSON instead of text
+
+        Exit codes: 0 the stack is valid; 1 the stack file has errors (all are listed, each with the key,
+        what was given, what is expected and an example); 2 bad arguments.
+
+        Example: convex-infra plan --stack dev --out out/dev
+
+        """;
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    {
+        var reader = new ArgReader(args);
+        var stack = reader.Required("--stack", "dev");
+        var outDir = reader.Option("--out");
+        var rootOption = reader.Option("--root");
+        var json = reader.Flag("--json");
+        reader.EnsureAllConsumed();
+
+        var root = rootOption is null ? FindRoot(console.WorkingDirectory) : Path.GetFullPath(rootOption, console.WorkingDirectory);
+        if (root is null || !File.Exists(Path.Combine(root, "Pulumi.yaml")))
+        {
+            throw new UsageException($"no Pulumi.yaml found {(rootOption is null ? "here or in any parent folder" : $"in {rootOption}")}; run from the repository or pass --root DIR");
+        }
+
+        var stackFile = Path.Combine(root, $"Pulumi.{stack}.yaml");
+        if (!File.Exists(stackFile))
+        {
+            var known = Directory.GetFiles(root, "Pulumi.*.yaml").Select(f => Path.GetFileName(f)["Pulumi.".Length..^".yaml".Length]).Order(StringComparer.Ordinal);
+            await console.Error.WriteLineAsync($"convex-infra plan: no stack file Pulumi.{stack}.yaml in {root}. Stacks here: {string.Join(", ", known)}. Create one with `pulumi stack init {stack}` and the settings in docs/spec.md.");
+            return ExitCodes.Failed;
+        }
+
+        var file = StackFile.TryLoad(stackFile);
+        var result = file.Config is null ? null : SettingsReader.Read(file.Config);
+        var errors = file.Errors.Concat(result?.Errors ?? []).ToList();
+        if (errors.Count > 0 || result?.Spec is null)
+        {
+            await console.Error.WriteLineAsync($"Pulumi.{stack}.yaml has {errors.Count} problem(s); nothing was planned:");
+            foreach (var error in errors)
+            {
+                await console.Error.WriteLineAsync($"  - {error}");
+            }
+
+            return ExitCodes.Failed;
+        }
+
+        var plan = StackPlanner.Plan(result.Spec);
+        if (outDir is not null)
+        {
+            WriteArtifacts(plan, Path.GetFullPath(outDir, console.WorkingDirectory));
+        }
+
+        await console.Out.WriteAsync(json ? PlanJson(plan, outDir) : PlanText.Render(plan, outDir));
+        return ExitCodes.Ok;
+    }
+
+    private static string? FindRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Pulumi.yaml")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return null;
+    }
+
+    private static void WriteArtifacts(StackPlan plan, string outDir)
+    {
+        foreach (var artifact in plan.Artifacts)
+        {
+            var target = Path.GetFullPath(Path.Combine(outDir, artifact.Path));
+            if (!target.StartsWith(outDir + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"artifact path {artifact.Path} leaves the output folder");
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.WriteAllText(target, artifact.Content);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(target, (UnixFileMode)Convert.ToInt32(artifact.Permissions, 8));
+            }
+        }
+    }
+
+    private static string PlanJson(StackPlan plan, string? outDir)
+    {
+        var spec = plan.Spec;
+        var document = new
+        {
+            stack = spec.StackName,
+            target = spec.Target.ConfigName(),
+            tier = spec.Tier.ConfigName(),
+            instanceName = spec.InstanceName,
+            region = spec.Region,
+            imageRevision = spec.ImageRevision,
+            urls = new { api = spec.Endpoints.ApiOrigin, site = spec.Endpoints.SiteOrigin, dashboard = spec.Endpoints.DashboardOrigin },
+            resources = plan.Resources.Select(r => new { group = r.Group, description = r.Description }),
+            monthlyCostUsd = plan.Cost.MonthlyTotalUsd,
+            costLines = plan.Cost.Lines.Select(l => new { item = l.Item, detail = l.Detail, monthlyUsd = l.MonthlyUsd }),
+            artifacts = plan.Artifacts.Select(a => a.Path),
+            outDir,
+        };
+        return JsonSerializer.Serialize(document, Indented) + "\n";
+    }
+}
+
+/// <summary>The human-readable plan.</summary>
+internal static class PlanText
+{
+    public static string Render(StackPlan plan, string? outDir)
+    {
+        var spec = plan.Spec;
+        var lines = new List<string>
+        {
+            $"Stack {spec.StackName}: target {spec.Target.ConfigName()}, tier {spec.Tier.ConfigName()}, instance {spec.InstanceName}" +
+                (spec.Region is null ? string.Empty : $", region {spec.Region}"),
+            $"Images: convex-backend and convex-dashboard at {spec.ImageRevision}",
+            string.Empty,
+            "Public URLs:",
+            $"  api        {spec.Endpoints.ApiOrigin}",
+            $"  site       {spec.Endpoints.SiteOrigin}",
+            $"  dashboard  {spec.Endpoints.DashboardOrigin}",
+            string.Empty,
+            "Will create:",
+        };
+        lines.AddRange(plan.Resources.Select(r => $"  [{r.Group}] {r.Description}"));
+        lines.Add(string.Empty);
+        lines.Add(FormattableString.Invariant($"Estimated monthly cost: ${plan.Cost.MonthlyTotalUsd:0.00}"));
+        lines.AddRange(plan.Cost.Lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"  {l.MonthlyUsd,9:0.00}  {l.Item} ({l.Detail})")));
+        if (!string.IsNullOrEmpty(plan.Cost.Note))
+        {
+            lines.Add($"  {plan.Cost.Note}");
+        }
+
+        lines.Add(string.Empty);
+        lines.Add(outDir is null
+            ? $"{plan.Artifacts.Count} artifacts rendered; write them with --out DIR."
+            : $"Wrote {plan.Artifacts.Count} artifacts to {outDir}:");
+        if (outDir is not null)
+        {
+            lines.AddRange(plan.Artifacts.Select(a => $"  {a.Path}"));
+        }
+
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+}

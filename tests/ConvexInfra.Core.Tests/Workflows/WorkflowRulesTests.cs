@@ -1,0 +1,162 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace ConvexInfra.Core.Tests.Workflows;
+
+/// <summary>The promises docs/cicd.md makes about the workflows, checked on the committed YAML.</summary>
+public partial class WorkflowRulesTests
+{
+    [Fact]
+    public void Every_workflow_defaults_to_read_only_contents()
+    {
+        foreach (var file in WorkflowYaml.Files())
+        {
+            var permissions = WorkflowYaml.Load(Path.GetFileName(file)).Map("permissions");
+            Assert.Equal("read", permissions.Text("contents"));
+            Assert.Single(permissions.Children);
+        }
+    }
+
+    [Fact]
+    public void Every_action_is_pinned_to_a_major_version_or_a_commit()
+    {
+        var uses = WorkflowYaml.Jobs()
+            .SelectMany(job => job.Node.Steps().Select(step => step.Text("uses")).Append(job.Node.Text("uses")))
+            .OfType<string>()
+            .ToList();
+
+        Assert.NotEmpty(uses);
+        foreach (var action in uses.Where(u => !u.StartsWith("./", StringComparison.Ordinal)))
+        {
+            Assert.Matches(PinnedAction(), action);
+        }
+    }
+
+    [Fact]
+    public void No_workflow_uses_long_lived_aws_keys()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(WorkflowYaml.Root, ".github"), "*", SearchOption.AllDirectories))
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain("aws-access-key-id", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("AWS_SECRET_ACCESS_KEY", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Deploy_promotes_dev_then_staging_then_prod_with_the_same_commit()
+    {
+        var jobs = WorkflowYaml.Load("deploy.yml").Map("jobs");
+
+        Assert.Null(jobs.Map("dev").Text("needs"));
+        Assert.Equal("dev", jobs.Map("staging").Text("needs"));
+        Assert.Equal("staging", jobs.Map("prod").Text("needs"));
+        Assert.Equal("staging", jobs.Map("ecs").Text("needs"));
+        foreach (var stack in new[] { "dev", "staging", "prod", "ecs" })
+        {
+            var job = jobs.Map(stack);
+            Assert.Equal("./.github/workflows/deploy-stack.yml", job.Text("uses"));
+            Assert.Equal(stack, job.Map("with").Text("stack"));
+            Assert.Equal("${{ github.sha }}", job.Map("with").Text("ref"));
+            Assert.Equal("write", job.Map("permissions").Text("id-token"));
+        }
+
+        var on = WorkflowYaml.Load("deploy.yml").Map("on");
+        Assert.Equal(["main"], ((YamlSequenceNode)on.Map("push").Children[new YamlScalarNode("branches")]).Children.Select(n => n.ToString()));
+    }
+
+    [Fact]
+    public void A_stack_deploys_in_its_environment_one_run_at_a_time_and_verifies_before_publishing()
+    {
+        var job = WorkflowYaml.Load("deploy-stack.yml").Map("jobs").Map("deploy");
+
+        Assert.Equal("${{ inputs.stack }}", job.Map("environment").Text("name"));
+        Assert.Equal("pulumi-${{ inputs.stack }}", job.Map("concurrency").Text("group"));
+        Assert.Equal("false", job.Map("concurrency").Text("cancel-in-progress"));
+
+        var steps = job.Steps();
+        int IndexOf(Func<YamlMappingNode, bool> match) => steps.Select((step, i) => (step, i)).Single(p => match(p.step)).i;
+        var checkout = IndexOf(s => s.Text("uses")?.StartsWith("actions/checkout@", StringComparison.Ordinal) == true);
+        var credentials = IndexOf(s => s.Text("uses")?.StartsWith("aws-actions/configure-aws-credentials@", StringComparison.Ordinal) == true);
+        var up = IndexOf(s => s.Text("uses")?.StartsWith("pulumi/actions@", StringComparison.Ordinal) == true);
+        var verify = IndexOf(s => s.Text("run")?.Contains("convex-infra verify --stack \"$STACK\" --wait", StringComparison.Ordinal) == true);
+        var publish = IndexOf(s => s.Text("run")?.Contains("convex-infra env --stack \"$STACK\" --format github", StringComparison.Ordinal) == true);
+
+        Assert.Equal("${{ inputs.ref }}", steps[checkout].Map("with").Text("ref"));
+        Assert.Equal("${{ vars.AWS_DEPLOY_ROLE_ARN }}", steps[credentials].Map("with").Text("role-to-assume"));
+        Assert.Equal("up", steps[up].Map("with").Text("command"));
+        Assert.Equal("true", steps[up].Map("with").Text("suppress-outputs"));
+        Assert.True(checkout < credentials && credentials < up && up < verify && verify < publish, "order: checkout, credentials, up, verify, env");
+
+        // Masked outputs never cross jobs: only the URLs leave the job, never the admin key.
+        var outputs = job.Map("outputs").Children.Values.Select(v => v.ToString()).ToList();
+        Assert.All(outputs, value => Assert.DoesNotContain("adminKey", value, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Pull_request_previews_skip_forks_and_comment_on_the_pull_request()
+    {
+        var jobs = WorkflowYaml.Load("ci.yml").Map("jobs");
+        var preview = jobs.Map("preview");
+
+        Assert.Contains("github.event.pull_request.head.repo.full_name == github.repository", preview.Text("if"), StringComparison.Ordinal);
+        Assert.Contains("vars.AWS_PREVIEW_ROLE_ARN != ''", preview.Text("if"), StringComparison.Ordinal);
+        Assert.Equal("write", preview.Map("permissions").Text("pull-requests"));
+        Assert.Equal("write", preview.Map("permissions").Text("id-token"));
+        var pulumi = preview.Steps().Single(s => s.Text("uses")?.StartsWith("pulumi/actions@", StringComparison.Ordinal) == true).Map("with");
+        Assert.Equal("preview", pulumi.Text("command"));
+        Assert.Equal("${{ github.event_name == 'pull_request' }}", pulumi.Text("comment-on-pr"));
+        Assert.Contains("head.repo.full_name != github.repository", jobs.Map("preview-skipped").Text("if"), StringComparison.Ordinal);
+        Assert.Equal("test", preview.Text("needs"));
+    }
+
+    [Fact]
+    public void Ci_runs_the_test_command()
+    {
+        var runs = WorkflowYaml.Load("ci.yml").Map("jobs").Map("test").Steps().Select(s => s.Text("run")).OfType<string>().ToList();
+
+        Assert.Contains("bash scripts/install-test-tools.sh", runs);
+        Assert.Contains("bash scripts/test.sh", runs);
+    }
+
+    [Fact]
+    public void Drift_is_scheduled_and_uses_the_read_only_role_and_the_drift_script()
+    {
+        var drift = WorkflowYaml.Load("drift.yml");
+        var cron = ((YamlMappingNode)((YamlSequenceNode)drift.Map("on").Children[new YamlScalarNode("schedule")]).Children[0]).Text("cron");
+        var job = drift.Map("jobs").Map("refresh");
+
+        Assert.Matches(@"^\S+ \S+ \S+ \S+ \S+$", cron);
+        Assert.Equal("false", job.Map("strategy").Text("fail-fast"));
+        Assert.Contains(job.Steps(), s => s.Text("run") == "bash .github/scripts/drift-check.sh \"$STACK\"");
+        var credentials = job.Steps().Single(s => s.Text("uses")?.StartsWith("aws-actions/configure-aws-credentials@", StringComparison.Ordinal) == true);
+        Assert.Equal("${{ vars.AWS_PREVIEW_ROLE_ARN }}", credentials.Map("with").Text("role-to-assume"));
+        Assert.DoesNotContain(job.Steps(), s => s.Text("run")?.Contains("--yes", StringComparison.Ordinal) == true);
+        Assert.Contains(job.Steps(), s => s.Text("if") == "${{ failure() && steps.drift.outputs.drift == 'true' }}"
+            && s.Text("run")?.Contains("gh issue create", StringComparison.Ordinal) == true);
+        Assert.Equal("write", job.Map("permissions").Text("issues"));
+    }
+
+    [Fact]
+    public void The_local_stack_is_never_deployed_by_ci()
+    {
+        foreach (var file in WorkflowYaml.Files())
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain("\"local\"", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("stack: local", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_pulumi_cli_version_is_pinned_to_one_that_takes_no_lock_for_a_refresh_preview()
+    {
+        var version = File.ReadAllText(Path.Combine(WorkflowYaml.Root, ".github", "pulumi-version")).Trim();
+
+        Assert.True(Version.TryParse(version, out var parsed), $"'{version}' is not a version");
+        Assert.True(parsed >= new Version(3, 229, 0), "refresh --preview-only locks diy stacks before 3.229.0");
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@(v[0-9]+|[0-9a-f]{40})$")]
+    private static partial Regex PinnedAction();
+}
