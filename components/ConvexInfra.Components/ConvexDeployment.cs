@@ -20,6 +20,12 @@ public sealed class ConvexDeploymentArgs
     /// <summary>Looked up before any resource is registered; required for AWS targets, null for local.</summary>
     public AwsEnvironment? Aws { get; init; }
 
+    /// <summary><c>convex-infra:deploymentEnvSecrets</c> as a secret output; null when the stack sets none.</summary>
+    public Output<ImmutableDictionary<string, string>>? DeploymentEnvSecrets { get; init; }
+
+    /// <summary>How the deployment-env step starts the CLI; <c>convex-infra</c> on PATH by default.</summary>
+    public string Cli { get; init; } = Core.DeploymentEnv.ApplyCommandLine.DefaultCli;
+
     /// <summary>Core's revision decision from the stored history (AWS targets); null counts as a first deploy.</summary>
     public RevisionDecision? Revision { get; init; }
 }
@@ -39,11 +45,18 @@ public sealed class ConvexDeployment : ComponentResource
     /// <summary>Database settings as built (null when the target has no RDS); tests read the protect decision here.</summary>
     public DataSafety? DataSafety { get; }
 
+    /// <summary>The Convex Auth signing key; null unless <c>convexAuth</c> is true.</summary>
+    internal ConvexAuthSigningKey? ConvexAuth { get; }
+
+    /// <summary>The step that applies deployment variables; null when the stack asks for none.</summary>
+    internal DeploymentEnvironment? DeploymentEnvironment { get; }
+
     public ConvexDeployment(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options = null)
         : base(ComponentTokens.ConvexDeployment, name, options)
     {
         var spec = args.Spec;
         var revision = args.Revision ?? RevisionHistory.Decide([], spec.ImageRevision, spec.Extensions.AllowRevisionDowngrade);
+        Resource backend;
         switch (spec.Target)
         {
             case DeploymentTarget.AwsEc2:
@@ -55,6 +68,7 @@ public sealed class ConvexDeployment : ComponentResource
                 SecretParameters = ec2.SecretParameters;
                 DnsRecords = ec2.DnsRecords;
                 DataSafety = ec2.DataSafety;
+                backend = ec2.Backend;
                 break;
 
             case DeploymentTarget.AwsEcs:
@@ -66,6 +80,7 @@ public sealed class ConvexDeployment : ComponentResource
                 SecretParameters = ecs.SecretParameters;
                 DnsRecords = ecs.DnsRecords;
                 DataSafety = ecs.DataSafety;
+                backend = ecs.Backend;
                 break;
 
             case DeploymentTarget.Local:
@@ -73,10 +88,25 @@ public sealed class ConvexDeployment : ComponentResource
                 AdminKey = local.AdminKey;
                 DatabaseEndpoint = local.DatabaseEndpoint;
                 DnsRecords = Output.Create(ImmutableArray<DnsRecord>.Empty);
+                backend = local;
                 break;
 
             default:
                 throw new NotSupportedException($"convex-infra:target: unknown target {spec.Target}.");
+        }
+
+        if (Components.DeploymentEnvironment.IsNeeded(spec))
+        {
+            ConvexAuth = spec.Extensions.ConvexAuth ? new ConvexAuthSigningKey(name, spec, this) : null;
+            DeploymentEnvironment = new DeploymentEnvironment(name, new DeploymentEnvironmentArgs
+            {
+                Spec = spec,
+                AdminKey = AdminKey,
+                Secrets = args.DeploymentEnvSecrets,
+                AuthVariables = ConvexAuth?.Variables,
+                Backend = [backend],
+                Cli = args.Cli,
+            }, this);
         }
 
         var outputs = new Dictionary<string, object?>
@@ -130,7 +160,8 @@ public sealed class ConvexDeployment : ComponentResource
             storage.BucketNames,
             secrets.ParameterNames,
             host.ManualDnsRecords,
-            database.Safety);
+            database.Safety,
+            host);
     }
 
     private AwsParts BuildEcs(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision)
@@ -159,7 +190,8 @@ public sealed class ConvexDeployment : ComponentResource
             storage.BucketNames,
             secrets.ParameterNames,
             service.DnsRecords,
-            database.Safety);
+            database.Safety,
+            service);
     }
 
     /// <summary>What both AWS targets share: network, buckets, database, secrets and the runtime values they yield.</summary>
@@ -212,5 +244,6 @@ public sealed class ConvexDeployment : ComponentResource
         Output<BucketNames> Buckets,
         SecretParameterNames SecretParameters,
         Output<ImmutableArray<DnsRecord>> DnsRecords,
-        DataSafety DataSafety);
+        DataSafety DataSafety,
+        Resource Backend);
 }

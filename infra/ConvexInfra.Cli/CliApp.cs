@@ -13,6 +13,7 @@ public static class CliApp
         new AdminKeyCommand(),
         new EnvCommand(),
         new VerifyCommand(),
+        new DeploymentEnvCommand(),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken = default)

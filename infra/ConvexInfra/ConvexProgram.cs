@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Text.Json;
 using ConvexInfra.Components;
 using ConvexInfra.Components.Aws;
 using ConvexInfra.Core.Spec;
@@ -24,8 +26,27 @@ public static class ConvexProgram
             throw new RunException($"Stack '{config.StackName}': nothing was created or changed. {revision.Message}");
         }
 
-        var deployment = new ConvexDeployment(AwsNames.RootName(spec), new ConvexDeploymentArgs { Spec = spec, Aws = aws, Revision = revision });
+        var deployment = new ConvexDeployment(AwsNames.RootName(spec), new ConvexDeploymentArgs
+        {
+            Spec = spec,
+            Aws = aws,
+            Revision = revision,
+            DeploymentEnvSecrets = spec.Extensions.HasDeploymentEnvSecrets ? ReadDeploymentEnvSecrets() : null,
+        });
         return StackOutputs.Build(spec, deployment);
+    }
+
+    /// <summary>
+    /// <c>deploymentEnvSecrets</c> stays a secret output end to end. YAML may hold a number or boolean for a value;
+    /// the deployment stores strings, so those become their JSON text.
+    /// </summary>
+    private static Output<ImmutableDictionary<string, string>> ReadDeploymentEnvSecrets()
+    {
+        var values = new Config(SettingKeys.Namespace).RequireSecretObject<Dictionary<string, JsonElement>>(SettingKeys.DeploymentEnvSecrets.Name);
+        return Output.CreateSecret(values.Apply(map => map.ToImmutableDictionary(
+            pair => pair.Key,
+            pair => pair.Value.ValueKind == JsonValueKind.String ? pair.Value.GetString()! : pair.Value.GetRawText(),
+            StringComparer.Ordinal)));
     }
 
     /// <summary>The validated spec, or a <see cref="RunException"/> listing every problem before anything is registered.</summary>

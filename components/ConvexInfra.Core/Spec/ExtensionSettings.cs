@@ -9,6 +9,9 @@ public sealed record ExtensionSettings
     public bool ConvexAuth { get; init; }
     public Uri? ConvexAuthSiteUrl { get; init; }
 
+    /// <summary>Rotation counter of the Convex Auth signing key; a new value means a new key and signs every user out.</summary>
+    public int ConvexAuthKeyVersion { get; init; }
+
     /// <summary>Plain environment variables of the Convex deployment (name → value).</summary>
     public IReadOnlyDictionary<string, string> DeploymentEnv { get; init; } = new Dictionary<string, string>();
 

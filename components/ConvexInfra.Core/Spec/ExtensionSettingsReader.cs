@@ -1,25 +1,39 @@
+using ConvexInfra.Core.ConvexAuth;
+using ConvexInfra.Core.DeploymentEnv;
+
 namespace ConvexInfra.Core.Spec;
 
-/// <summary>Reads the reserved settings of <see cref="ExtensionSettings"/>; types are checked, features come later.</summary>
+/// <summary>Reads <see cref="ExtensionSettings"/>: Convex Auth and deployment variables are checked as the backend will; the rest is typed for later features.</summary>
 internal static class ExtensionSettingsReader
 {
     public static ExtensionSettings Read(SettingValues values)
     {
-        var siteUrl = values.Text(SettingKeys.ConvexAuthSiteUrl, ValueRules.HttpsUrl);
-        var env = values.Map(SettingKeys.DeploymentEnv) ?? new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in env.Keys)
+        var convexAuth = values.Bool(SettingKeys.ConvexAuth) ?? false;
+        var siteUrl = values.Text(SettingKeys.ConvexAuthSiteUrl, SiteUrlRule);
+        if (convexAuth && siteUrl is null && !values.Has(SettingKeys.ConvexAuthSiteUrl))
         {
-            var problem = ValueRules.EnvironmentVariableName(name);
-            if (problem is not null)
+            values.FailMissing(SettingKeys.ConvexAuthSiteUrl, "the app's URL (SITE_URL) when convexAuth is true, e.g. https://app.example.com");
+        }
+
+        var env = values.Map(SettingKeys.DeploymentEnv) ?? new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var problem in DeploymentEnvRules.Problems(env))
+        {
+            values.FailValue(SettingKeys.DeploymentEnv, problem);
+        }
+
+        if (convexAuth)
+        {
+            foreach (var name in ConvexAuthNames.Where(env.ContainsKey))
             {
-                values.FailValue(SettingKeys.DeploymentEnv, $"{problem} ('{name}' does not)");
+                values.FailValue(SettingKeys.DeploymentEnv, $"no {name}: convexAuth sets it; remove it from deploymentEnv");
             }
         }
 
         return new ExtensionSettings
         {
-            ConvexAuth = values.Bool(SettingKeys.ConvexAuth) ?? false,
+            ConvexAuth = convexAuth,
             ConvexAuthSiteUrl = siteUrl is null ? null : new Uri(siteUrl),
+            ConvexAuthKeyVersion = values.Int(SettingKeys.ConvexAuthKeyVersion, 0, int.MaxValue) ?? 0,
             DeploymentEnv = env,
             HasDeploymentEnvSecrets = values.SecretPresent(SettingKeys.DeploymentEnvSecrets),
             DeploymentEnvPrune = values.Bool(SettingKeys.DeploymentEnvPrune) ?? false,
@@ -27,4 +41,12 @@ internal static class ExtensionSettingsReader
             AllowRevisionDowngrade = values.Bool(SettingKeys.AllowRevisionDowngrade) ?? false,
         };
     }
+
+    private static readonly string[] ConvexAuthNames = [ConvexAuthVariables.JwtPrivateKeyName, ConvexAuthVariables.JwksName, ConvexAuthVariables.SiteUrlName];
+
+    /// <summary>https, or http on loopback for an app served by a local dev server.</summary>
+    private static string? SiteUrlRule(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp && url.IsLoopback
+            ? null
+            : ValueRules.HttpsUrl(text) is { } problem ? $"{problem} (or http:// on localhost for a local app)" : null;
 }

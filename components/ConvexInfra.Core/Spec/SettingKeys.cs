@@ -64,11 +64,12 @@ public static class SettingKeys
 
     public static readonly SettingKey Tags = Key("tags", "Extra AWS tags, a map of string to string.", "{ cost-center: \"1234\" }", SettingShape.Map);
 
-    public static readonly SettingKey ConvexAuth = Key("convexAuth", "Reserved: set up Convex Auth keys (true/false).", "true");
-    public static readonly SettingKey ConvexAuthSiteUrl = Key("convexAuthSiteUrl", "Reserved: the app's https URL Convex Auth redirects to.", "https://app.example.com");
-    public static readonly SettingKey DeploymentEnv = Key("deploymentEnv", "Reserved: plain environment variables of the Convex deployment.", "{ APP_MODE: production }", SettingShape.Map);
-    public static readonly SettingKey DeploymentEnvSecrets = Key("deploymentEnvSecrets", "Reserved: secret environment variables of the deployment; must be a Pulumi secret.", "pulumi config set --secret --path deploymentEnvSecrets.STRIPE_KEY <value>", SettingShape.Map);
-    public static readonly SettingKey DeploymentEnvPrune = Key("deploymentEnvPrune", "Reserved: remove deployment variables not listed in config (true/false).", "false");
+    public static readonly SettingKey ConvexAuth = Key("convexAuth", "Set up Convex Auth: an RS256 signing key and JWT_PRIVATE_KEY, JWKS, SITE_URL on the deployment (true/false).", "true");
+    public static readonly SettingKey ConvexAuthSiteUrl = Key("convexAuthSiteUrl", "SITE_URL for Convex Auth: the app's URL it redirects to (required with convexAuth).", "https://app.example.com");
+    public static readonly SettingKey ConvexAuthKeyVersion = Key("convexAuthKeyVersion", "Rotation counter: bump to replace the Convex Auth signing key (signs every user out).", "1");
+    public static readonly SettingKey DeploymentEnv = Key("deploymentEnv", "Plain environment variables of the Convex deployment (what npx convex env set sets).", "{ APP_MODE: production }", SettingShape.Map);
+    public static readonly SettingKey DeploymentEnvSecrets = Key("deploymentEnvSecrets", "Secret environment variables of the deployment; must be a Pulumi secret.", "pulumi config set --secret --path deploymentEnvSecrets.STRIPE_KEY <value>", SettingShape.Map);
+    public static readonly SettingKey DeploymentEnvPrune = Key("deploymentEnvPrune", "Unset deployment variables not listed in config (true/false).", "false");
     public static readonly SettingKey ExportSchedule = Key("exportSchedule", "EventBridge schedule (UTC) of the scheduled convex export backup; default weekly on dev, daily otherwise.", "cron(0 3 * * ? *)");
     public static readonly SettingKey AllowRevisionDowngrade = Key("allowRevisionDowngrade", "Allow going back to an imageRevision this stack ran before (migrations are forward-only; true/false).", "false");
 
@@ -84,7 +85,7 @@ public static class SettingKeys
         InstanceSecretVersion, AdminKeyVersion,
         LocalApiPort, LocalSitePort, LocalDashboardPort,
         Tags,
-        ConvexAuth, ConvexAuthSiteUrl, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, AllowRevisionDowngrade,
+        ConvexAuth, ConvexAuthSiteUrl, ConvexAuthKeyVersion, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, AllowRevisionDowngrade,
     ];
 
     /// <summary>The keys in the <c>convex-infra</c> namespace (everything but <c>aws:region</c>).</summary>

@@ -28,7 +28,7 @@ public class SettingKeysTests
             "ecsSubnets", "database", "dbInstanceClass", "dbAllocatedStorageGb", "dbMaxAllocatedStorageGb", "dbMultiAz", "dbEngineVersion",
             "backupRetentionDays", "vpcCidr", "availabilityZones", "httpAllowedCidrs", "sshAllowedCidrs", "dashboardAllowedCidrs",
             "alarmEmail", "logRetentionDays", "documentRetentionDelaySeconds", "rustLog", "protectData", "instanceSecretVersion",
-            "adminKeyVersion", "localApiPort", "localSitePort", "localDashboardPort", "tags", "convexAuth", "convexAuthSiteUrl",
+            "adminKeyVersion", "localApiPort", "localSitePort", "localDashboardPort", "tags", "convexAuth", "convexAuthSiteUrl", "convexAuthKeyVersion",
             "deploymentEnv", "deploymentEnvSecrets", "deploymentEnvPrune", "exportSchedule", "allowRevisionDowngrade",
         ];
         Assert.Empty(expected.Except(SettingKeys.Own.Select(k => k.Name)));
@@ -46,7 +46,11 @@ public class SettingKeysTests
     {
         foreach (var key in SettingKeys.Own.Where(k => k.Shape == SettingShape.Scalar))
         {
-            var config = TestConfigs.Aws("prod", (key.FullName, key.Example));
+            // convexAuth needs its SITE_URL; every other key stands alone.
+            (string, string?)[] changes = key == SettingKeys.ConvexAuth
+                ? [(key.FullName, key.Example), (SettingKeys.ConvexAuthSiteUrl.FullName, SettingKeys.ConvexAuthSiteUrl.Example)]
+                : [(key.FullName, key.Example)];
+            var config = TestConfigs.Aws("prod", changes);
             var result = SettingsReader.Read(config);
             Assert.True(result.IsValid, $"{key.FullName} example '{key.Example}': {result.ErrorReport}");
         }

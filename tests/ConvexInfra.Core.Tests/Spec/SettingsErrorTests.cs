@@ -81,12 +81,17 @@ public class SettingsErrorTests
         ["unknown-key-typo"] = (TestConfigs.Aws("dev", ("instanceNmae", "acme")), "instanceNmae", "(did you mean convex-infra:instanceName?)"),
         ["unknown-key-case"] = (TestConfigs.Aws("dev", ("InstanceType", "t4g.small")), "InstanceType", "(did you mean convex-infra:instanceType?)"),
         ["unknown-key-unrelated"] = (TestConfigs.Aws("dev", ("frobnicateEverything", "1")), "frobnicateEverything", "unknown; docs/spec.md lists them all"),
-        ["deployment-env-bad-name"] = (TestConfigs.Aws("dev", ("deploymentEnv", """{"1BAD":"x"}""")), "deploymentEnv", "'1BAD' does not"),
+        ["deployment-env-bad-name"] = (TestConfigs.Aws("dev", ("deploymentEnv", """{"1BAD":"x"}""")), "deploymentEnv", "'1BAD' must start with a letter"),
         ["deployment-env-secrets-plain"] = (TestConfigs.Aws("dev", ("deploymentEnvSecrets", """{"STRIPE_KEY":"sk_live_123"}""")), "deploymentEnvSecrets", "a Pulumi secret"),
         ["export-schedule-prose"] = (TestConfigs.Aws("dev", ("exportSchedule", "every day")), "exportSchedule", "EventBridge schedule"),
         ["export-schedule-cron-five-fields"] = (TestConfigs.Aws("dev", ("exportSchedule", "cron(0 3 * * *)")), "exportSchedule", "cron needs 6 fields, got 5"),
         ["convex-auth-url-http"] = (TestConfigs.Aws("dev", ("convexAuthSiteUrl", "http://app.example.com")), "convexAuthSiteUrl", "https:// URL"),
         ["convex-auth-not-bool"] = (TestConfigs.Aws("dev", ("convexAuth", "enabled")), "convexAuth", "true or false"),
+        ["convex-auth-without-site-url"] = (TestConfigs.Aws("dev", ("convexAuth", "true")), "convexAuthSiteUrl", "when convexAuth is true"),
+        ["convex-auth-site-url-http-remote"] = (TestConfigs.Aws("dev", ("convexAuth", "true"), ("convexAuthSiteUrl", "http://10.0.0.5:3000")), "convexAuthSiteUrl", "http:// on localhost"),
+        ["convex-auth-owns-jwks"] = (TestConfigs.Aws("dev", ("convexAuth", "true"), ("convexAuthSiteUrl", "https://app.example.com"), ("deploymentEnv", """{"JWKS":"x"}""")), "deploymentEnv", "no JWKS: convexAuth sets it"),
+        ["deployment-env-leading-underscore"] = (TestConfigs.Aws("dev", ("deploymentEnv", """{"_X":"x"}""")), "deploymentEnv", "'_X' must start with a letter"),
+        ["deployment-env-long-name"] = (TestConfigs.Aws("dev", ("deploymentEnv", """{"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNO":"x"}""")), "deploymentEnv", "at most 40"),
     };
 
     public static TheoryData<string> CaseNames() => [.. Cases.Keys];

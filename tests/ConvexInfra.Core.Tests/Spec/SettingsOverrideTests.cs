@@ -91,13 +91,13 @@ public class SettingsOverrideTests
     public void Reserved_extension_settings_are_typed()
     {
         var config = TestConfigs.Aws("dev", ("convexAuth", "true"), ("convexAuthSiteUrl", "https://app.example.com"),
-            ("deploymentEnv", """{"APP_MODE":"production","_FLAG":true}"""), ("deploymentEnvPrune", "true"),
+            ("deploymentEnv", """{"APP_MODE":"production","FLAG":true}"""), ("deploymentEnvPrune", "true"),
             ("exportSchedule", "cron(0 3 * * ? *)"), ("allowRevisionDowngrade", "false")).WithSecret("deploymentEnvSecrets");
         var extensions = TestConfigs.ReadValid(config).Extensions;
 
         Assert.True(extensions.ConvexAuth);
         Assert.Equal(new Uri("https://app.example.com"), extensions.ConvexAuthSiteUrl);
-        Assert.Equal("true", extensions.DeploymentEnv["_FLAG"]);
+        Assert.Equal("true", extensions.DeploymentEnv["FLAG"]);
         Assert.True(extensions.HasDeploymentEnvSecrets);
         Assert.True(extensions.DeploymentEnvPrune);
         Assert.Equal("cron(0 3 * * ? *)", extensions.ExportSchedule);

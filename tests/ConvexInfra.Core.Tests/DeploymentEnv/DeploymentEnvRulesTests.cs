@@ -1,0 +1,45 @@
+using ConvexInfra.Core.DeploymentEnv;
+
+namespace ConvexInfra.Core.Tests.DeploymentEnv;
+
+public sealed class DeploymentEnvRulesTests
+{
+    [Theory]
+    [InlineData("AUTH_GITHUB_ID")]
+    [InlineData("a")]
+    [InlineData("JWT_PRIVATE_KEY")]
+    [InlineData("x1_")]
+    public void Valid_names_pass(string name) => Assert.Null(DeploymentEnvRules.NameProblem(name));
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("_LEADING", "start with a letter")]
+    [InlineData("9LIVES", "start with a letter")]
+    [InlineData("HAS-DASH", "only letters, digits")]
+    [InlineData("HAS SPACE", "only letters, digits")]
+    [InlineData("ÄPFEL", "start with a letter")]
+    public void Invalid_names_say_why(string name, string expected) =>
+        Assert.Contains(expected, DeploymentEnvRules.NameProblem(name), StringComparison.Ordinal);
+
+    [Fact]
+    public void Names_longer_than_40_characters_are_refused()
+    {
+        Assert.Null(DeploymentEnvRules.NameProblem(new string('A', 40)));
+        Assert.Contains("41 characters", DeploymentEnvRules.NameProblem(new string('A', 41)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Values_over_8_KiB_are_refused_without_quoting_the_value()
+    {
+        Assert.Null(DeploymentEnvRules.ValueProblem("A", new string('v', 8192)));
+        var problem = DeploymentEnvRules.ValueProblem("BIG", new string('v', 8193));
+        Assert.Contains("'BIG'", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("vvvv", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Value_size_counts_UTF8_bytes()
+    {
+        Assert.NotNull(DeploymentEnvRules.ValueProblem("A", new string('é', 4097)));
+    }
+}
