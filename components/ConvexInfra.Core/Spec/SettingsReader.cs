@@ -44,6 +44,12 @@ public static class SettingsReader
         CheckTags(values, tags);
         var extensions = ExtensionSettingsReader.Read(values);
         var hostedZone = target?.IsAws() == true ? values.Text(SettingKeys.HostedZoneId, ValueRules.HostedZoneId) : null;
+        if (target == DeploymentTarget.AwsEcs && !values.Has(SettingKeys.HostedZoneId))
+        {
+            // The ALB's ACM certificate is validated through Route 53; without a zone it would never be issued.
+            values.FailMissing(SettingKeys.HostedZoneId,
+                "the Route 53 hosted zone of the domain: target aws-ecs validates its ACM certificate and creates its alias records there");
+        }
 
         var errors = unknownKeyErrors.Concat(values.Errors).ToList();
         if (errors.Count > 0 || target is null || instanceName is null || imageRevision is null || endpoints is null)

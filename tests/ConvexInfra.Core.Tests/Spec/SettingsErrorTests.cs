@@ -66,6 +66,7 @@ public class SettingsErrorTests
         ["vpc-too-large"] = (TestConfigs.Aws("dev", ("vpcCidr", "10.0.0.0/8")), "vpcCidr", "/16 to /24 (got /8)"),
         ["vpc-host-bits"] = (TestConfigs.Aws("dev", ("vpcCidr", "10.1.2.0/16")), "vpcCidr", "did you mean 10.1.0.0/16?"),
         ["vpc-docker-bridge"] = (TestConfigs.Aws("dev", ("vpcCidr", "172.17.0.0/16")), "vpcCidr", "172.17.0.0/16"),
+        ["ecs-without-zone"] = (TestConfigs.Aws("prod", ("target", "aws-ecs")), "hostedZoneId", "validates its ACM certificate"),
         ["availability-zones-four"] = (TestConfigs.Aws("dev", ("availabilityZones", "4")), "availabilityZones", "from 2 to 3"),
         ["log-retention-not-cloudwatch"] = (TestConfigs.Aws("dev", ("logRetentionDays", "10")), "logRetentionDays", "e.g. 7"),
         ["rust-log-shell-characters"] = (TestConfigs.Aws("dev", ("rustLog", "info; rm -rf /")), "rustLog", "RUST_LOG filter"),

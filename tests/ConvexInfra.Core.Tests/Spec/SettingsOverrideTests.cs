@@ -46,7 +46,7 @@ public class SettingsOverrideTests
     [Fact]
     public void Fargate_cpu_alone_gets_a_memory_size_that_fits_it()
     {
-        var spec = TestConfigs.ReadValid(TestConfigs.Aws("dev", ("target", "aws-ecs"), ("fargateCpu", "4096")));
+        var spec = TestConfigs.ReadValid(TestConfigs.Aws("dev", ("target", "aws-ecs"), ("fargateCpu", "4096"), ("hostedZoneId", "Z0123456789ABCDEFGHIJ")));
         Assert.Equal((4096, 8192), (spec.Compute.FargateCpu, spec.Compute.FargateMemoryMb));
         Assert.Equal(2048, TestConfigs.ReadValid(TestConfigs.Aws("dev", ("fargateCpu", "512"))).Compute.FargateMemoryMb);
     }
