@@ -60,27 +60,16 @@ public sealed class ConvexDeployment : ComponentResource
         switch (spec.Target)
         {
             case DeploymentTarget.AwsEc2:
-                var aws = args.Aws ?? throw new ArgumentException("AWS targets need the account environment (ConvexDeploymentArgs.Aws).", nameof(args));
-                var ec2 = BuildEc2(name, spec, aws, revision);
-                AdminKey = ec2.AdminKey;
-                DatabaseEndpoint = ec2.DatabaseEndpoint;
-                Buckets = ec2.Buckets;
-                SecretParameters = ec2.SecretParameters;
-                DnsRecords = ec2.DnsRecords;
-                DataSafety = ec2.DataSafety;
-                backend = ec2.Backend;
-                break;
-
             case DeploymentTarget.AwsEcs:
-                var ecsAws = args.Aws ?? throw new ArgumentException("AWS targets need the account environment (ConvexDeploymentArgs.Aws).", nameof(args));
-                var ecs = BuildEcs(name, spec, ecsAws, revision);
-                AdminKey = ecs.AdminKey;
-                DatabaseEndpoint = ecs.DatabaseEndpoint;
-                Buckets = ecs.Buckets;
-                SecretParameters = ecs.SecretParameters;
-                DnsRecords = ecs.DnsRecords;
-                DataSafety = ecs.DataSafety;
-                backend = ecs.Backend;
+                var aws = args.Aws ?? throw new ArgumentException("AWS targets need the account environment (ConvexDeploymentArgs.Aws).", nameof(args));
+                var parts = spec.Target == DeploymentTarget.AwsEc2 ? BuildEc2(name, spec, aws, revision) : BuildEcs(name, spec, aws, revision);
+                AdminKey = parts.AdminKey;
+                DatabaseEndpoint = parts.DatabaseEndpoint;
+                Buckets = parts.Buckets;
+                SecretParameters = parts.SecretParameters;
+                DnsRecords = parts.DnsRecords;
+                DataSafety = parts.DataSafety;
+                backend = parts.Backend;
                 break;
 
             case DeploymentTarget.Local:
