@@ -156,21 +156,26 @@ public sealed class ConvexDeployment : ComponentResource
     private AwsParts BuildEcs(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision)
     {
         var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws);
+        var backups = NewBackups(name, spec, aws, network, secrets, revision);
+
+        // A new revision reaches the task definition only after the pre-upgrade export succeeded.
+        var gatedRuntime = Output.Tuple(runtime, backups.PreUpgradeGate).Apply(t => t.Item1);
         var service = new EcsService($"{name}-ecs", new EcsServiceArgs
         {
             Spec = spec,
             Account = aws.Account,
             Network = network,
-            Runtime = runtime,
+            Runtime = gatedRuntime,
         }, new ComponentResourceOptions { Parent = this });
-        var ecsBackups = NewBackups(name, spec, aws, network, secrets, revision);
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
         {
             Spec = spec,
             Account = aws.Account,
             DatabaseIdentifier = database.Identifier,
             ApiHealthCheck = true,
-            EcsClusterArn = ecsBackups.ClusterArn,
+            EcsClusterName = service.ClusterName,
+            EcsServiceName = service.ServiceName,
+            EcsClusterArn = service.ClusterArn,
         }, new ComponentResourceOptions { Parent = this });
 
         return new AwsParts(

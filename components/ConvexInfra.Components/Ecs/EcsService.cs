@@ -33,6 +33,8 @@ public sealed class EcsService : ComponentResource
     public Output<string> LoadBalancerDnsName { get; }
     public Output<ImmutableArray<DnsRecord>> DnsRecords { get; }
     public Output<string> ServiceName { get; }
+    public Output<string> ClusterArn { get; }
+    public Output<string> ClusterName { get; }
 
     public EcsService(string name, EcsServiceArgs args, ComponentResourceOptions? options = null)
         : base(ComponentTokens.EcsService, name, options)
@@ -165,6 +167,8 @@ public sealed class EcsService : ComponentResource
         // the Route 53 zone (certificate validation) and creates the alias records there, so nothing is left to do.
         DnsRecords = Output.Create(ImmutableArray<DnsRecord>.Empty);
         ServiceName = service.Name;
+        ClusterArn = cluster.Arn;
+        ClusterName = cluster.Name;
         RegisterOutputs(new Dictionary<string, object?>
         {
             ["loadBalancerDnsName"] = LoadBalancerDnsName,
