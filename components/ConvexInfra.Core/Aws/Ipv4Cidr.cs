@@ -21,6 +21,9 @@ public readonly record struct Ipv4Cidr : IComparable<Ipv4Cidr>
 
     public int PrefixLength { get; }
 
+    /// <summary>0.0.0.0/0: every address.</summary>
+    public bool IsWorld => PrefixLength == 0;
+
     public uint Mask => PrefixLength == 0 ? 0u : uint.MaxValue << (32 - PrefixLength);
 
     public uint LastAddress => Network | ~Mask;
@@ -49,13 +52,13 @@ public readonly record struct Ipv4Cidr : IComparable<Ipv4Cidr>
         var slash = trimmed.IndexOf('/');
         if (slash < 0)
         {
-            error = $"'{text}' is not an IPv4 CIDR: the /prefix length is missing (example: 10.0.0.0/16)";
+            error = $"an IPv4 network with a prefix length such as {trimmed}/32 (the /prefix length is missing; example: 10.0.0.0/16)";
             return false;
         }
 
         if (!TryParseAddress(trimmed[..slash], out var address))
         {
-            error = $"'{text}' is not an IPv4 CIDR: '{trimmed[..slash]}' is not four numbers 0-255 separated by dots (example: 10.0.0.0/16)";
+            error = $"an IPv4 network such as 203.0.113.0/24: '{trimmed[..slash]}' is not four numbers 0..255 separated by dots (example: 10.0.0.0/16)";
             return false;
         }
 
@@ -63,7 +66,7 @@ public readonly record struct Ipv4Cidr : IComparable<Ipv4Cidr>
         if (prefixText.Length is 0 or > 2 || !prefixText.All(char.IsAsciiDigit)
             || !int.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
         {
-            error = $"'{text}' is not an IPv4 CIDR: the prefix length must be a number from 0 to 32 (example: 10.0.0.0/16)";
+            error = $"a prefix length from 0 to 32 after the '/' (got '{prefixText}'; example: 10.0.0.0/16)";
             return false;
         }
 
@@ -72,7 +75,7 @@ public readonly record struct Ipv4Cidr : IComparable<Ipv4Cidr>
         if (network != address)
         {
             var meant = new Ipv4Cidr(network, prefix);
-            error = $"'{text}' has host bits set; the network address of that /{prefix} is {meant} (did you mean {meant}?)";
+            error = $"a network address with its host bits zero: did you mean {meant}? (or {new Ipv4Cidr(address, 32)} for the single address)";
             return false;
         }
 

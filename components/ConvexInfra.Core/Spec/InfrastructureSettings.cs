@@ -1,3 +1,5 @@
+using ConvexInfra.Core.Aws;
+
 namespace ConvexInfra.Core.Spec;
 
 /// <summary>Network, database and compute settings: tier defaults, overrides and their cross-checks.</summary>
@@ -103,7 +105,7 @@ internal static class InfrastructureSettings
         }
 
         // The network planner's own rules (e.g. no overlap with Docker's bridge on the host) must agree with the reader.
-        return Aws.NetworkPlanner.ValidateVpcCidr(text)?.Expected;
+        return NetworkPlanner.ValidateVpcCidr(text)?.Expected;
     }
 
     /// <summary>Each item is checked on its own, so one error names each bad network.</summary>

@@ -1,3 +1,4 @@
+using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Spec;
 
 namespace ConvexInfra.Core.Tests.Spec;
