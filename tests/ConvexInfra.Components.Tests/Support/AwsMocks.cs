@@ -17,7 +17,6 @@ internal sealed class AwsMocks
 
     /// <summary>The stored revision-history parameter; null answers like SSM for a first deploy (ParameterNotFound).</summary>
     private readonly string? _revisionHistory;
-    private int _counter;
 
     public AwsMocks(string region, string? revisionHistory = null)
     {
@@ -45,7 +44,8 @@ internal sealed class AwsMocks
     {
         Resources.Enqueue(args);
         var name = args.Name ?? "unnamed";
-        var n = Interlocked.Increment(ref _counter);
+        // Derived from the resource's type and name, not the registration order, so two runs (and a graph snapshot) agree.
+        var n = StableNumber($"{args.Type}::{name}");
         var state = ImmutableDictionary.CreateBuilder<string, object>();
         state.AddRange(args.Inputs);
         string id;
@@ -240,6 +240,9 @@ internal sealed class AwsMocks
             _ => throw new InvalidOperationException($"The mocks do not know the invoke {args.Token}; add a realistic answer."),
         };
     }
+
+    private static int StableNumber(string key) =>
+        (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)), 0) % 9_000_000) + 1_000_000;
 
     private static string? Text(MockResourceArgs args, string key) =>
         args.Inputs.TryGetValue(key, out var value) ? value as string : null;
