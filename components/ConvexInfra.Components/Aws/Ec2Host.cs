@@ -27,6 +27,9 @@ public sealed class Ec2HostArgs
 
     /// <summary>The release JSON (Core's HostRelease) the host's timer applies; not secret.</summary>
     public required Output<string> ReleaseJson { get; init; }
+
+    /// <summary>The Route 53 zone when it is an input of its own (an output of another resource); else the spec's.</summary>
+    public Input<string>? HostedZoneId { get; init; }
 }
 
 /// <summary>
@@ -148,7 +151,7 @@ public sealed class Ec2Host : ComponentResource
             {
                 _ = new Route53.Record($"{name}-dns-{index}", new Route53.RecordArgs
                 {
-                    ZoneId = dns.HostedZoneId,
+                    ZoneId = args.HostedZoneId ?? dns.HostedZoneId!,
                     Name = hostname,
                     Type = "A",
                     Ttl = 300,

@@ -20,6 +20,9 @@ public sealed class EcsServiceArgs
 
     /// <summary>Bucket names, database address and parameter names as the containers need them.</summary>
     public required Output<AwsRuntimeValues> Runtime { get; init; }
+
+    /// <summary>The Route 53 zone when it is an input of its own (an output of another resource); else the spec's.</summary>
+    public Input<string>? HostedZoneId { get; init; }
 }
 
 /// <summary>
@@ -45,7 +48,8 @@ public sealed class EcsService : ComponentResource
         var child = new CustomResourceOptions { Parent = this };
         var privateTasks = spec.Compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat;
 
-        if (privateTasks)
+        // An existing network routes its private subnets itself (its owner provides the NAT or endpoints).
+        if (privateTasks && network.PrivateRouteTableId is { } privateRoutes)
         {
             // One NAT gateway (not one per zone): tasks reach ghcr.io, SSM and the RDS CA download through it.
             var natAddress = new Ec2.Eip($"{name}-nat", new Ec2.EipArgs { Domain = "vpc", Tags = AwsTags.For(spec, $"{name}-nat") }, child);
@@ -57,7 +61,7 @@ public sealed class EcsService : ComponentResource
             }, child);
             _ = new Ec2.Route($"{name}-private-nat", new Ec2.RouteArgs
             {
-                RouteTableId = network.PrivateRouteTableId,
+                RouteTableId = privateRoutes,
                 DestinationCidrBlock = "0.0.0.0/0",
                 NatGatewayId = nat.Id,
             }, child);
@@ -131,6 +135,7 @@ public sealed class EcsService : ComponentResource
             VpcId = network.VpcId,
             PublicSubnetIds = network.PublicSubnetIds,
             TaskSecurityGroupId = network.BackendSecurityGroupId,
+            HostedZoneId = args.HostedZoneId,
         }, new ComponentResourceOptions { Parent = this });
 
         var plan = AlbRoutingPlan.For(spec);
