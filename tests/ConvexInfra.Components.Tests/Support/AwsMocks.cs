@@ -40,6 +40,9 @@ internal sealed class AwsMocks
     /// <summary>The id handed out per "type::name", to follow references between resources.</summary>
     public ConcurrentDictionary<string, string> Ids { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Subnets of someone else's VPC, as <c>ec2.getSubnet</c> answers for them: id → (VPC id, zone).</summary>
+    public Dictionary<string, (string VpcId, string Zone)> Subnets { get; } = new(StringComparer.Ordinal);
+
     private (string? id, object state) NewResource(MockResourceArgs args)
     {
         Resources.Enqueue(args);
@@ -224,6 +227,7 @@ internal sealed class AwsMocks
                 ["excludeZoneIds"] = ImmutableArray<object>.Empty,
                 ["filters"] = ImmutableArray<object>.Empty,
             },
+            "aws:ec2/getSubnet:getSubnet" => Subnet((string)args.Args["id"]),
             "aws:ssm/getParameter:getParameter" when ((string)args.Args["name"]).EndsWith("/revision-history", StringComparison.Ordinal) => RevisionHistory(args),
             "aws:ssm/getParameter:getParameter" => new Dictionary<string, object>
             {
@@ -240,6 +244,19 @@ internal sealed class AwsMocks
             _ => throw new InvalidOperationException($"The mocks do not know the invoke {args.Token}; add a realistic answer."),
         };
     }
+
+    private Dictionary<string, object> Subnet(string id) => Subnets.TryGetValue(id, out var subnet)
+        ? new Dictionary<string, object>
+        {
+            ["id"] = id,
+            ["arn"] = $"arn:aws:ec2:{_region}:{MockValues.AccountId}:subnet/{id}",
+            ["vpcId"] = subnet.VpcId,
+            ["availabilityZone"] = subnet.Zone,
+            ["availabilityZoneId"] = $"euw1-az{subnet.Zone[^1] - 'a' + 1}",
+            ["cidrBlock"] = "10.20.0.0/24",
+            ["ownerId"] = MockValues.AccountId,
+        }
+        : throw new InvalidOperationException($"Invoke of 'aws:ec2/getSubnet:getSubnet' failed: InvalidSubnetID.NotFound: The subnet ID '{id}' does not exist");
 
     private static int StableNumber(string key) =>
         (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)), 0) % 9_000_000) + 1_000_000;
