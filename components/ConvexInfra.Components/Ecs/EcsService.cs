@@ -160,7 +160,13 @@ public sealed class EcsService : ComponentResource
             PropagateTags = "SERVICE",
             WaitForSteadyState = true,
             Tags = AwsTags.For(spec, $"{name}-service"),
-        }, new CustomResourceOptions { Parent = this, DependsOn = { loadBalancer.HttpsListener } });
+        }, new CustomResourceOptions
+        {
+            Parent = this,
+            // The target groups are attached by the listener rules, not by the listener (whose default is a 404):
+            // CreateService fails on a target group without a load balancer, so wait for every rule.
+            DependsOn = [loadBalancer.HttpsListener, .. loadBalancer.ListenerRules],
+        });
 
         LoadBalancerDnsName = loadBalancer.DnsName;
         // Same contract as the EC2 target: dnsRecords lists only records to create by hand. The aws-ecs target needs
