@@ -168,6 +168,7 @@ public sealed class ConvexDeployment : ComponentResource
             Account = aws.Account,
             Network = network,
             Runtime = gatedRuntime,
+            SecretVersions = secrets.ParameterVersions,
         }, new ComponentResourceOptions { Parent = this });
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
         {
