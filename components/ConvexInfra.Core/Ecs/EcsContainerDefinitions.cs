@@ -110,7 +110,12 @@ public static class EcsContainerDefinitions
         json.WriteStartObject();
         json.WriteString("name", EcsContainers.Dashboard);
         json.WriteString("image", spec.DashboardImage);
-        json.WriteBoolean("essential", true);
+        // A crashed dashboard must not stop the task (an essential container's exit stops every container in it):
+        // the backend keeps serving, and ECS restarts the dashboard container in place.
+        json.WriteBoolean("essential", false);
+        json.WriteStartObject("restartPolicy");
+        json.WriteBoolean("enabled", true);
+        json.WriteEndObject();
         WritePorts(json, EcsContainers.DashboardPort);
         WriteEnvironment(json, ConvexEnvironment.Dashboard(spec));
         json.WriteStartArray("dependsOn");

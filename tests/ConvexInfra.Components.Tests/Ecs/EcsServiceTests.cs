@@ -55,6 +55,18 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
 
     [Theory]
     [MemberData(nameof(Stacks))]
+    public async Task A_dashboard_crash_does_not_stop_the_backend(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        using var containers = JsonDocument.Parse(run.ServiceTaskDefinition().Text("containerDefinitions")!);
+        var essential = containers.RootElement.EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("essential").GetBoolean());
+
+        Assert.Equal(new Dictionary<string, bool> { [EcsContainers.Backend] = true, [EcsContainers.Dashboard] = false }, essential);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
     public async Task No_secret_value_appears_in_the_task_definition_or_plain_outputs(string stack)
     {
         var run = await runs.GetAsync(stack);

@@ -32,7 +32,18 @@ public sealed class EcsContainerDefinitionsTests
         Assert.Equal([EcsContainers.Backend, EcsContainers.Dashboard], containers.Select(c => c.GetProperty("name").GetString()));
         Assert.Equal($"ghcr.io/get-convex/convex-backend:{Spec.ImageRevision}", Container("backend").GetProperty("image").GetString());
         Assert.Equal($"ghcr.io/get-convex/convex-dashboard:{Spec.ImageRevision}", Container("dashboard").GetProperty("image").GetString());
-        Assert.All(containers, c => Assert.True(c.GetProperty("essential").GetBoolean()));
+        Assert.True(Container("backend").GetProperty("essential").GetBoolean());
+        Assert.Single(containers, c => c.GetProperty("essential").GetBoolean());
+    }
+
+    [Fact]
+    public void A_dashboard_crash_does_not_stop_the_backend()
+    {
+        var dashboard = Container("dashboard");
+
+        Assert.False(dashboard.GetProperty("essential").GetBoolean());
+        Assert.True(dashboard.GetProperty("restartPolicy").GetProperty("enabled").GetBoolean());
+        Assert.True(Container("backend").GetProperty("essential").GetBoolean());
     }
 
     [Fact]
