@@ -96,9 +96,8 @@ public sealed class EcsService : ComponentResource
         _ = new Iam.RolePolicy($"{name}-task", new Iam.RolePolicyArgs
         {
             Role = task.Name,
-            // The policy names at least one parameter; the instance secret is already in the task's environment, so
-            // naming it grants nothing new (the admin key and POSTGRES_URL stay out of the task role's reach).
-            Policy = args.Runtime.Apply(r => IamPolicies.BackendAccess(account, r.Buckets, [r.Parameters.InstanceSecret], null)),
+            // Only the buckets: ECS injects both secrets through the execution role, so the task reads no parameter.
+            Policy = args.Runtime.Apply(r => IamPolicies.EcsTask(account, r.Buckets)),
         }, child);
 
         var cluster = new AwsEcs.Cluster($"{name}-cluster", new AwsEcs.ClusterArgs
