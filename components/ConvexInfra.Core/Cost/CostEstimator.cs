@@ -88,7 +88,11 @@ public static class CostEstimator
         yield return Line("Load balancer capacity units", $"{Num(lcus)} LCU on average (assumed) × {hours} h × ${Num(rates.AlbLcuHourly)}", lcus * hours * rates.AlbLcuHourly);
         var zones = spec.Network.AvailabilityZoneCount;
         yield return PublicIpv4("Load balancer public IPv4", $"one address per availability zone ({zones})", zones, prices);
-        if (compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat)
+        if (compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat && spec.Network.Existing is not null)
+        {
+            // An existing VPC routes its private subnets itself: no NAT gateway of ours.
+        }
+        else if (compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat)
         {
             yield return Line("NAT gateway", $"one gateway, {hours} h × ${Num(rates.NatGatewayHourly)} (plus ${Num(rates.NatGatewayPerGbProcessed)}/GB processed, not included)", hours * rates.NatGatewayHourly);
             yield return PublicIpv4("NAT gateway public IPv4", "the gateway's Elastic IP", 1, prices);

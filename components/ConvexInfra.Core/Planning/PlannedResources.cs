@@ -30,11 +30,16 @@ internal static class PlannedResources
         yield return new("secrets", "instance secret (32 random bytes) and a stable admin key, both Pulumi secrets");
     }
 
+    private static string Ids(IReadOnlyList<string>? ids) => ids is null ? "(an output)" : string.Join(", ", ids);
+
     private static IEnumerable<PlannedResource> Shared(DeploymentSpec spec)
     {
         var db = spec.Database;
         var protection = spec.Protection.ProtectData ? "protected (deletion protection, final snapshot, retain)" : "not protected (dev)";
-        yield return new("network", $"VPC {spec.Network.VpcCidr}, public + private subnets over {spec.Network.AvailabilityZoneCount} AZs, internet gateway, S3 gateway endpoint");
+        yield return spec.Network.Existing is { } existing
+            ? new("network", $"existing VPC {existing.VpcId ?? "(an output)"}: nothing of the network is created, only security groups in it; " +
+                $"public subnets {Ids(existing.PublicSubnetIds)}, private subnets {Ids(existing.PrivateSubnetIds)} (the database)")
+            : new("network", $"VPC {spec.Network.VpcCidr}, public + private subnets over {spec.Network.AvailabilityZoneCount} AZs, internet gateway, S3 gateway endpoint");
         yield return new("database", $"RDS PostgreSQL {db.EngineVersion} {db.InstanceClass}, {db.AllocatedStorageGb}–{db.MaxAllocatedStorageGb} GB gp3, " +
             $"{(db.MultiAz ? "Multi-AZ" : "single-AZ")}, backups {db.BackupRetentionDays} d, encrypted, private, SSL forced, {protection}");
         yield return new("storage", $"5 S3 buckets (exports, snapshot imports, modules, files, search): private, encrypted, TLS-only" +
@@ -42,7 +47,7 @@ internal static class PlannedResources
         yield return new("secrets", "instance secret, database password, POSTGRES_URL and admin key in SSM SecureString; admin key output (secret)");
         if (spec.Dns is not null)
         {
-            yield return new("dns", $"Route 53 records in zone {spec.Dns.HostedZoneId} for {spec.Endpoints.ApiHostname}, {spec.Endpoints.SiteHostname}, {spec.Endpoints.DashboardHostname}");
+            yield return new("dns", $"Route 53 records in zone {spec.Dns.HostedZoneId ?? "(an output)"} for {spec.Endpoints.ApiHostname}, {spec.Endpoints.SiteHostname}, {spec.Endpoints.DashboardHostname}");
         }
         else
         {
