@@ -1,5 +1,5 @@
-using System.Globalization;
 using ConvexInfra.Core.DeploymentEnv;
+using ConvexInfra.Core.Verify;
 
 namespace ConvexInfra.Cli.Commands;
 
@@ -32,7 +32,7 @@ public sealed class DeploymentEnvCommand : ICliCommand
                                  (after the admin key's line when both come from stdin), e.g.
                                  {"AUTH_GITHUB_ID": "Iv1.0123", "APP_MODE": "production"}
           --prune                diff/apply: unset deployment variables that the map does not list
-          --wait SECONDS         Wait up to SECONDS for GET /version to answer 200 first (default 120)
+          --wait DURATION        Wait up to DURATION (5m, 90s, or seconds) for GET /version to answer 200 first (default 2m)
 
         The admin key and the values never appear on the command line or in the output.
         Endpoints: POST /api/query (_system/cli/queryEnvironmentVariables) and
@@ -109,10 +109,17 @@ public sealed class DeploymentEnvCommand : ICliCommand
             ? url
             : throw new UsageException($"--api-url must be an http(s) origin without a path, got '{value}'; e.g. --api-url https://api.convex.example.com");
 
-    private static TimeSpan ParseWait(string? value) =>
-        value is null ? TimeSpan.FromSeconds(120)
-        : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= 3600 ? TimeSpan.FromSeconds(seconds)
-        : throw new UsageException($"--wait must be whole seconds from 0 to 3600, got '{value}'; e.g. --wait 120");
+    private static TimeSpan ParseWait(string? value)
+    {
+        try
+        {
+            return DurationText.ParseWait("--wait", value, TimeSpan.FromSeconds(120), TimeSpan.FromHours(1));
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
 
     private static async Task<string> ReadAdminKeyAsync(string? env, bool stdin, CliConsole console)
     {

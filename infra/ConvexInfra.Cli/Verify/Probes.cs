@@ -146,33 +146,7 @@ public sealed class Probes(TrustPolicy trust, TimeSpan timeout) : IDisposable
         }
     }
 
-    private static TransportFailureKind? Classify(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            switch (inner)
-            {
-                case OperationCanceledException or TimeoutException:
-                    return TransportFailureKind.Timeout;
-                case AuthenticationException:
-                    return TransportFailureKind.Tls;
-                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
-                    return TransportFailureKind.NameResolution;
-                case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
-                    return TransportFailureKind.Tls;
-                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
-                    return TransportFailureKind.NameResolution;
-                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
-                    return TransportFailureKind.ConnectionRefused;
-                case SocketException { SocketErrorCode: SocketError.TimedOut }:
-                    return TransportFailureKind.Timeout;
-                default:
-                    break;
-            }
-        }
-
-        return e is HttpRequestException or WebSocketException or SocketException or IOException ? TransportFailureKind.Other : null;
-    }
+    private static TransportFailureKind? Classify(Exception e) => TransportFailures.Classify(e);
 
     private static string Message(Exception e)
     {

@@ -143,6 +143,12 @@ public static partial class IamActionMap
             yield return new IamRequest("s3:PutObject", $"{bucket}/.pulumi/locks/{target.ProjectName}/{target.StackName}/lock.json", none, "state backend: take the lock");
             yield return new IamRequest("s3:DeleteObject", $"{bucket}/.pulumi/locks/{target.ProjectName}/{target.StackName}/lock.json", none, "state backend: release the lock");
             yield return new IamRequest("kms:Encrypt", target.StateKmsKeyArn, Region(target.Region), "secrets provider: encrypt new secrets");
+
+            // deploy-stack.yml keeps the deployed commit in a stack tag (.github/scripts/deployed-commit.sh); the diy
+            // backend stores tags in a file next to the checkpoint (Pulumi CLI 3.211.0+).
+            var tags = $"{bucket}/.pulumi/stacks/{target.ProjectName}/{target.StackName}.pulumi-tags";
+            yield return new IamRequest("s3:GetObject", tags, none, "state backend: read the deployed-commit stack tag");
+            yield return new IamRequest("s3:PutObject", tags, none, "state backend: record the deployed commit in a stack tag");
         }
     }
 
