@@ -45,7 +45,8 @@ trap 'rm -f "${errors}"' EXIT
 status=0
 deployed=$("${pulumi_cli}" stack tag get "${tag}" --stack "${stack}" 2>"${errors}") || status=$?
 if [[ "${status}" -ne 0 ]]; then
-  if grep -qi "not found" "${errors}"; then
+  # Only a missing tag means "first deploy"; a missing stack or an unreachable backend is an error.
+  if grep -qiE "stack tag .*not found" "${errors}"; then
     echo "::notice title=first deploy of ${stack}::the stack has no ${tag} tag yet, so any commit may be deployed; this run records ${sha}"
     exit 0
   fi

@@ -90,6 +90,10 @@ public sealed class DeployedCommitScriptTests : IDisposable
         Assert.Equal(2, failing.ExitCode);
         Assert.Contains("AccessDenied", failing.Stderr, StringComparison.Ordinal);
         Assert.Contains("could not read the stack tag convex-infra:deployed-sha (pulumi exited 255)", failing.Stdout, StringComparison.Ordinal);
+
+        var noStack = Run(["check", "prod", commits["C"]], tagGetExit: 255, tagGetStderr: "error: no stack named 'prod' found");
+        Assert.Equal(2, noStack.ExitCode);
+        Assert.DoesNotContain("first deploy", noStack.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
