@@ -205,7 +205,8 @@ internal static class IamActionTable
         // first load balancer of an account creates ELB's service-linked role; deleting one waits for its interfaces.
         Rule("aws:lb/loadBalancer:LoadBalancer", Tf + "elbv2/load_balancer.go",
             create: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:ModifyLoadBalancerAttributes", IamAction.ServiceLinkedRole("elasticloadbalancing.amazonaws.com")],
-            read: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes"],
+            // DescribeCapacityReservation: read since terraform-provider-aws#42685 (an AccessDenied is tolerated since #42724).
+            read: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeCapacityReservation"],
             update: ["elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets"],
             delete: ["elasticloadbalancing:DeleteLoadBalancer", "ec2:DescribeNetworkInterfaces"],
             tag: ElbTags),
@@ -217,7 +218,8 @@ internal static class IamActionTable
             tag: ElbTags),
         Rule("aws:lb/listener:Listener", Tf + "elbv2/listener.go",
             create: ["elasticloadbalancing:CreateListener"],
-            read: ["elasticloadbalancing:DescribeListeners"],
+            // Listener attributes (routing_http_*) are read on every refresh (pulumi-aws 6.66+).
+            read: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes"],
             update: ["elasticloadbalancing:ModifyListener"],
             delete: ["elasticloadbalancing:DeleteListener"],
             tag: ElbTags),
