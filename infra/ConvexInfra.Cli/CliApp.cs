@@ -45,8 +45,13 @@ public static class CliApp
         {
             switch (option)
             {
-                case HelpOption { Action: HelpAction help } when helpWidth is { } width:
-                    help.MaxWidth = width;
+                case HelpOption { Action: HelpAction help } helpOption:
+                    if (helpWidth is { } width)
+                    {
+                        help.MaxWidth = width;
+                    }
+
+                    helpOption.Action = new HelpWithDetails(help);
                     break;
                 case VersionOption version:
                     version.Action = new PrintVersion();
@@ -105,6 +110,23 @@ public static class CliApp
             : $"{string.Join("; ", result.Errors.Select(e => e.Message.TrimEnd('.')))}; see '{prefix} --help'";
         await console.Error.WriteLineAsync($"{prefix}: {message}");
         return ExitCodes.Usage;
+    }
+
+    /// <summary>The library's help, then the command's <see cref="DetailedCommand.Details"/>.</summary>
+    private sealed class HelpWithDetails(HelpAction help) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var code = help.Invoke(parseResult);
+            if (parseResult.CommandResult.Command is DetailedCommand { Details.Length: > 0 } command)
+            {
+                var output = parseResult.InvocationConfiguration.Output;
+                output.WriteLine(command.Details);
+                output.WriteLine();
+            }
+
+            return code;
+        }
     }
 
     /// <summary><c>--version</c> prints what the <c>version</c> verb prints.</summary>

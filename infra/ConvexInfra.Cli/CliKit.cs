@@ -11,9 +11,11 @@ public static class CliKit
 
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
 
-    public static Command Verb(string name, string description, params Option[] options)
+    /// <param name="summary">One line: the command lists show it, and help starts with it.</param>
+    /// <param name="details">Printed after the options in the command's own help: what it does, exit codes, examples.</param>
+    public static Command Verb(string name, string summary, string details, params Option[] options)
     {
-        var command = new Command(name, description.TrimEnd());
+        var command = new DetailedCommand(name, summary, details.TrimEnd());
         foreach (var option in options)
         {
             command.Options.Add(option);
@@ -59,4 +61,10 @@ public static class CliKit
 
         return string.Join(' ', names);
     }
+}
+
+/// <summary>A command whose help ends with a hand-written section (exit codes, examples) after the library's options.</summary>
+internal sealed class DetailedCommand(string name, string summary, string details) : Command(name, summary)
+{
+    public string Details { get; } = details;
 }

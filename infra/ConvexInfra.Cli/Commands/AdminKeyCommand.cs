@@ -21,7 +21,7 @@ public sealed class AdminKeyCommand : ICliCommand
 
     public Command Build(CliConsole console)
     {
-        var command = new Command(Name, AdminKeyCommandHelp.Overview.TrimEnd());
+        var command = new DetailedCommand(Name, Summary, AdminKeyCommandHelp.Overview.TrimEnd());
         command.Subcommands.Add(BuildGenerate(console));
         command.Subcommands.Add(BuildVerify(console));
         return command;
@@ -36,7 +36,7 @@ public sealed class AdminKeyCommand : ICliCommand
         var system = CliKit.Flag("--system", "a system key instead of a member key (like generate_key --system-key)");
         var readOnly = CliKit.Flag("--read-only", "a key that can run queries and read data, but not write");
         var json = CliKit.Flag("--json", "print a JSON object instead of the bare key");
-        var command = CliKit.Verb("generate", AdminKeyCommandHelp.Generate);
+        var command = CliKit.Verb("generate", "Print a new admin key.", AdminKeyCommandHelp.Generate);
         secret.AddTo(command);
         foreach (var option in new Option[] { memberId, system, readOnly, nonce, issuedAt, json })
         {
@@ -55,7 +55,7 @@ public sealed class AdminKeyCommand : ICliCommand
         var key = CliKit.Text("--key", "KEY", "give the key itself");
         var keyEnv = CliKit.Text("--key-env", "VAR", "read the key from environment variable VAR (recommended)");
         var json = CliKit.Flag("--json", "print a JSON object instead of a sentence");
-        var command = CliKit.Verb("verify", AdminKeyCommandHelp.Verify, keyEnv, key, json);
+        var command = CliKit.Verb("verify", "Say whether the backend would accept a key, and if not, why.", AdminKeyCommandHelp.Verify, keyEnv, key, json);
         secret.AddTo(command);
         CliKit.Run(command, console, async (result, _) =>
             await VerifyAsync(console, secret, result, result.GetValue(key), result.GetValue(keyEnv), result.GetValue(json)));

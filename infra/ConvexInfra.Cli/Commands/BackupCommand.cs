@@ -22,7 +22,7 @@ public sealed class BackupCommand : ICliCommand
         var outputs = new StackOutputsOptions();
         var wait = CliKit.Flag("--wait", "AWS: wait for the export task to finish and print the export's s3:// address");
         var dir = CliKit.Text("--dir", "DIR", "local target: folder for the export zip (default convex-backups/STACK)");
-        var command = CliKit.Verb(Name, """
+        var command = CliKit.Verb(Name, Summary, """
             AWS targets (aws-ec2, aws-ecs): starts the stack's export task (stack output exportTask: the task definition,
             cluster and network the EventBridge schedule uses) with 'aws ecs run-task'. The task runs
             'npx convex export --include-file-storage' against the API; the backend keeps the zip in the exports bucket

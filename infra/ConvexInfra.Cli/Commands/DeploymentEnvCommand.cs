@@ -18,7 +18,7 @@ public sealed class DeploymentEnvCommand : ICliCommand
 
     public Command Build(CliConsole console)
     {
-        var command = new Command(Name, """
+        var command = new DetailedCommand(Name, Summary, """
             The deployment's environment variables (the ones npx convex env manages) against a desired JSON map.
             The admin key and the values never appear on the command line or in the output.
             Endpoints: POST /api/query (_system/cli/queryEnvironmentVariables) and
@@ -26,10 +26,7 @@ public sealed class DeploymentEnvCommand : ICliCommand
             """.TrimEnd());
         command.Subcommands.Add(Sub(console, "list", "Print the names of the variables set on the deployment (values are never printed).", withMap: false));
         command.Subcommands.Add(Sub(console, "diff", "Show what 'apply' would change: + add, ~ change, - unset, = unchanged, ? kept.", withMap: true));
-        command.Subcommands.Add(Sub(console, "apply", """
-            Set new and changed values in one call; unset variables not in the map only with --prune.
-            Unchanged values cause no call at all.
-            """, withMap: true));
+        command.Subcommands.Add(Sub(console, "apply", "Set new and changed values in one call; unset variables not in the map only with --prune.", withMap: true));
         return command;
     }
 
@@ -38,13 +35,15 @@ public sealed class DeploymentEnvCommand : ICliCommand
         var apiUrl = CliKit.Text("--api-url", "URL", "the backend API origin, e.g. https://api.convex.example.com (required)");
         var keyEnv = CliKit.Text("--admin-key-env", "VAR", "read the admin key from environment variable VAR, e.g. CONVEX_SELF_HOSTED_ADMIN_KEY");
         var keyStdin = CliKit.Flag("--admin-key-stdin", "read the admin key from the first line of standard input");
-        var from = CliKit.Text("--from", "FILE|-", """
-            a JSON object of name -> string value, or '-' for standard input (after the admin key's line when
-            both come from stdin), e.g. {"AUTH_GITHUB_ID": "Iv1.0123", "APP_MODE": "production"} (required)
-            """);
+        var from = CliKit.Text("--from", "FILE|-", "the desired variables: a JSON object of name -> string value, or '-' for stdin (required)");
         var prune = CliKit.Flag("--prune", "unset deployment variables that the map does not list");
         var wait = CliKit.Text("--wait", "SECONDS", "wait up to SECONDS for GET /version to answer 200 first (default 120)");
-        var command = CliKit.Verb(name, description, apiUrl, keyEnv, keyStdin);
+        var command = CliKit.Verb(name, description, """
+            Unchanged values cause no call at all. The admin key and the values never appear on the command line or
+            in the output. --from takes a JSON object of name -> string value, e.g.
+            {"AUTH_GITHUB_ID": "Iv1.0123", "APP_MODE": "production"}, or '-' for standard input (after the admin key's
+            line when both come from stdin).
+            """, apiUrl, keyEnv, keyStdin);
         if (withMap)
         {
             command.Options.Add(from);

@@ -14,8 +14,9 @@ public sealed class EnvCommand : ICliCommand
     public Command Build(CliConsole console)
     {
         var outputs = new StackOutputsOptions();
-        var format = CliKit.Text("--format", "FORMAT", """
-            one of (required):
+        var format = CliKit.Text("--format", "FORMAT", "convex-cli, vite, nextjs, dotenv, json or github (required; see below)");
+        const string formats = """
+            Formats:
               convex-cli  CONVEX_SELF_HOSTED_URL, CONVEX_SELF_HOSTED_ADMIN_KEY (npx convex deploy)
               vite        VITE_CONVEX_URL (never the admin key)
               nextjs      NEXT_PUBLIC_CONVEX_URL (never the admin key)
@@ -25,17 +26,17 @@ public sealed class EnvCommand : ICliCommand
               github      appends every variable to $GITHUB_ENV and the outputs (apiUrl, siteUrl,
                           dashboardUrl, instanceName, adminKey) to $GITHUB_OUTPUT; masks the key
                           with ::add-mask:: first
-            """);
+            """;
         format.CompletionSources.Add(EnvFormats.AllNames.ToArray());
-        var write = CliKit.Text("--write", "PATH", """
-            write to PATH instead of standard output. An existing dotenv file is merged: the variables of the
-            format are replaced where they stand, every other line and comment is kept (CRLF files stay CRLF).
-            Lines setting CONVEX_DEPLOYMENT or CONVEX_DEPLOY_KEY (left from Convex Cloud; with them the Convex CLI
-            talks to the cloud) are commented out with a dated note. A file holding the admin key gets mode 600.
-            """);
+        var write = CliKit.Text("--write", "PATH", "write to PATH instead of standard output, merging into an existing dotenv file (see below)");
         var keepCloud = CliKit.Flag("--keep-cloud", "with --write: keep CONVEX_DEPLOYMENT and CONVEX_DEPLOY_KEY lines as they are");
-        var command = CliKit.Verb(Name, """
+        var command = CliKit.Verb(Name, Summary, formats + "\n\n" + """
             Turns the stack outputs into env variables. Prints to standard output unless --write is given.
+            --write merges into an existing dotenv file: the variables of the format are replaced where they stand,
+            every other line and comment is kept (CRLF files stay CRLF). Lines setting CONVEX_DEPLOYMENT or
+            CONVEX_DEPLOY_KEY (left from Convex Cloud; with them the Convex CLI talks to the cloud, not to this stack)
+            are commented out with a dated note, and stderr says so; --keep-cloud keeps them. A file holding the
+            admin key gets mode 600.
 
             Exit codes: 0 written, 1 bad or incomplete outputs (e.g. "[secret]" without --show-secrets), 2 usage error.
 

@@ -24,7 +24,7 @@ public sealed class PlanCommand : ICliCommand
         var outDir = CliKit.Text("--out", "DIR", "also write every rendered artifact (env files, Caddyfile, compose file, cloud-init, scripts, systemd units, IAM policies, network plan) under DIR");
         var rootDir = CliKit.Text("--root", "DIR", "the repository root holding Pulumi.yaml (default: search upwards from here)");
         var json = CliKit.Flag("--json", "print the plan as JSON instead of text");
-        var command = CliKit.Verb(Name, """
+        var command = CliKit.Verb(Name, Summary, """
             Reads Pulumi.NAME.yaml from the repository (no AWS account, no Pulumi CLI needed), validates every
             setting, and prints what `pulumi up` would create, the public URLs, the sizes and an estimated
             monthly cost (us-east-1 list prices). Values AWS assigns at deploy time (bucket suffixes, the RDS

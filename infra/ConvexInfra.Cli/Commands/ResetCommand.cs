@@ -24,7 +24,7 @@ public sealed class ResetCommand : ICliCommand
     {
         var outputs = new StackOutputsOptions();
         var yes = CliKit.Flag("--yes", "do not ask first");
-        var command = CliKit.Verb(Name, """
+        var command = CliKit.Verb(Name, Summary, """
             Empties the deployment: 'npx convex import --replace-all' of an empty snapshot, with the stack's URL and admin
             key in the environment of npx (run it from the app's folder). Every table and the stored files end up empty.
             Deployed functions, the deployment's environment variables, the instance secret and the admin key stay.

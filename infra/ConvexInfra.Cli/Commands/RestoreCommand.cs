@@ -23,16 +23,16 @@ public sealed class RestoreCommand : ICliCommand
     {
         var stack = CliKit.Text("--stack", "NAME", "the stack to restore into; its outputs come from 'pulumi stack output --json --show-secrets --stack NAME'");
         var outputs = CliKit.Text("--outputs", "FILE|-", "read the stack outputs JSON from FILE or '-' (stdin) instead of running pulumi");
-        var from = CliKit.Text("--from", "SOURCE", """
-            the export to restore (required): 'latest' (AWS: the newest object in the exports bucket; local: the newest
-            zip in --dir), an s3://BUCKET/KEY address, or a local .zip (e.g. one exported from Convex Cloud)
-            """);
+        var from = CliKit.Text("--from", "SOURCE", "the export (required): latest, s3://BUCKET/KEY or a local .zip, e.g. one exported from Convex Cloud");
         from.CompletionSources.Add("latest");
         var replaceAll = CliKit.Flag("--replace-all", "replace every table (tables not in the export are emptied); without it only the tables in the export are replaced");
         var yes = CliKit.Flag("--yes", "do not ask before replacing data (CI)");
         var envFile = CliKit.Text("--deployment-env", "FILE", "after the import, apply this JSON map of deployment variables (as deployment-env apply --from FILE)");
         var dir = CliKit.Text("--dir", "DIR", "local target: where 'latest' looks for zips (default convex-backups/STACK)");
-        var command = CliKit.Verb(Name, """
+        var command = CliKit.Verb(Name, Summary, """
+            --from latest: on AWS the newest object in the exports bucket (stack output buckets.exports), on the local
+            target the newest .zip in --dir. An s3:// address is downloaded with the AWS CLI v2 first.
+
             Imports an export into the stack: 'npx convex import --replace' (or --replace-all) with the stack's URL and
             admin key in the environment of npx (CONVEX_SELF_HOSTED_URL, CONVEX_SELF_HOSTED_ADMIN_KEY), never on a
             command line. Run it from the app's folder (npx needs its package.json with convex).

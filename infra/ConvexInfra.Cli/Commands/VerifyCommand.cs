@@ -15,7 +15,7 @@ public sealed class VerifyCommand : ICliCommand
 
     public string Name => "verify";
 
-    public string Summary => "Check a live deployment: version, instance name, admin key, websocket, HTTP actions, dashboard, TLS, redirects.";
+    public string Summary => "Check a live deployment: version, instance name, admin key, deployed functions, websocket, HTTP actions, dashboard, TLS, redirects.";
 
     public Command Build(CliConsole console)
     {
@@ -32,7 +32,7 @@ public sealed class VerifyCommand : ICliCommand
         var timeout = CliKit.Text("--timeout", "DURATION", "per request (default 10s)");
         var httpPort = CliKit.Text("--http-port", "PORT", "port where plain HTTP should redirect to HTTPS (default 80)");
         var json = CliKit.Flag("--json", "print the report as JSON");
-        var command = CliKit.Verb(Name, $"""
+        var command = CliKit.Verb(Name, Summary, $"""
             Checks a live deployment and prints one line per check: PASS, WARN, SKIP or FAIL, and for a
             failure its likely cause and fix. Checks that do not apply (TLS of an http:// URL, a URL that was
             not given) are SKIP, not FAIL. Give the stack outputs (--from, --stack) or at least --api-url.

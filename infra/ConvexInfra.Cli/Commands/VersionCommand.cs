@@ -10,7 +10,7 @@ public sealed class VersionCommand : ICliCommand
 
     public Command Build(CliConsole console)
     {
-        var command = CliKit.Verb(Name, "Prints the version of this tool (the same as convex-infra --version).");
+        var command = CliKit.Verb(Name, Summary, "Prints the version of this tool, the same line as convex-infra --version.");
         CliKit.Run(command, console, async (_, _) =>
         {
             await console.Out.WriteLineAsync($"convex-infra {CliApp.Version}");
