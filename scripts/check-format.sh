@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# `dotnet format` must leave the tree unchanged. Projects whose packages restore get the full check
-# (style and analyzers); the Pulumi projects, which cannot restore here, get the whitespace check.
+# `dotnet format` must leave the tree unchanged: whitespace everywhere, style and analyzers on every project
+# (the Pulumi ones restored the same way scripts/test.sh restores them).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+source "$root/scripts/restore.sh"
 
 dotnet format whitespace --folder --verify-no-changes --exclude '**/bin/**' '**/obj/**'
-for project in tests/ConvexInfra.Core.Tests tests/ConvexInfra.Cli.Tests; do
-  dotnet format "$project" --verify-no-changes
-done
+log=$(mktemp)
+if ! restore_project ConvexInfra.sln "$log"; then
+  echo "format: cannot restore the solution ($RESTORE_STATUS${RESTORE_MISSING:+: $RESTORE_MISSING}); see $log" >&2
+  exit 1
+fi
+dotnet format ConvexInfra.sln --no-restore --verify-no-changes
 echo "format: clean"

@@ -18,23 +18,28 @@ counter() { # counter NAME FILE -> value of NAME="…" in the TRX Counters eleme
   sed -n "s/.*<Counters [^>]*\b$1=\"\([0-9]*\)\".*/\1/p" "$2" | head -n 1
 }
 
+source "$root/scripts/restore.sh"
+
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
   log="$results/$name.restore.log"
-  if ! dotnet restore "$project" >"$log" 2>&1; then
-    missing=$(grep -oE "Unable to find package [A-Za-z0-9_.-]+" "$log" | awk '{sub(/\.$/, "", $5); print $5}' | sort -u | paste -sd, -)
-    if [ -n "$missing" ]; then
-      echo "SKIPPED $name: packages not served by the configured NuGet sources ($missing); it runs wherever they restore (nuget.org)"
+  echo "== $name: restoring"
+  if ! restore_project "$project" "$log"; then
+    if [ "$RESTORE_STATUS" = missing ]; then
+      echo "SKIPPED $name: packages not served by the configured NuGet sources nor ../shared/pulumi-feed ($RESTORE_MISSING); it runs wherever they restore (the public NuGet gallery)"
       skipped_projects=$((skipped_projects + 1))
     else
-      echo "FAILED $name: restore failed for another reason; see $log"
+      echo "FAILED $name: restore failed; see $log"
       tail -n 20 "$log"
       broken_projects=$((broken_projects + 1))
     fi
     continue
   fi
+  if grep -qs '"Pulumi/' "$(dirname "$project")/obj/project.assets.json" && pulumi_from_folder_feed; then
+    echo "NOTE $name: runs against the Pulumi packages of ../shared/pulumi-feed (the configured NuGet sources serve none; Pulumi.Aws there is a stand-in)"
+  fi
 
-  echo "== $name"
+  echo "== $name: building and testing"
   trx="$name.trx"
   dotnet test "$project" --no-restore --nologo -v quiet \
     --logger "trx;LogFileName=$trx" --logger "console;verbosity=minimal" \

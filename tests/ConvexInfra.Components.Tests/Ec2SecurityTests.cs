@@ -232,7 +232,7 @@ public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
     public async Task Host_role_reads_only_its_buckets_and_runtime_parameters(string stack)
     {
         var run = await runs.GetAsync(stack);
-        var policy = run.Single("aws:iam/rolePolicy:RolePolicy").Text("policy")!;
+        var policy = run.HostRolePolicy().Text("policy")!;
 
         foreach (var bucket in run.OfType("aws:s3/bucket:Bucket"))
         {

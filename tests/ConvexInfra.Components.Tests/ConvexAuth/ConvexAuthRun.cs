@@ -48,7 +48,8 @@ internal sealed record ConvexAuthRun(DeploymentSpec Spec, ConvexDeployment Deplo
             {
                 // ConvexDeployment issues the admin key "now"; a fixed time keeps the HMAC trigger comparable across runs.
                 var fixedTime = args.Inputs.ToDictionary(p => p.Key, p => p.Value);
-                fixedTime["result"] = LocalStackRun.IssuedAt;
+                // Pulumi numbers are doubles on the wire; a long is not a supported argument type.
+                fixedTime["result"] = (double)LocalStackRun.IssuedAt;
                 return ($"{args.Name}-id", (object)fixedTime.ToImmutableDictionary());
             }
 

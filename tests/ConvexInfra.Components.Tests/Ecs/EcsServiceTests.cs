@@ -38,7 +38,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
     public async Task Task_is_arm64_fargate_with_the_stack_sizes_and_pinned_images(string stack)
     {
         var run = await runs.GetAsync(stack);
-        var task = run.Single("aws:ecs/taskDefinition:TaskDefinition");
+        var task = run.ServiceTaskDefinition();
         var compute = run.Spec.Compute;
 
         Assert.Equal("ARM64", task.Map("runtimePlatform").Text("cpuArchitecture"));
@@ -58,7 +58,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
     public async Task No_secret_value_appears_in_the_task_definition_or_plain_outputs(string stack)
     {
         var run = await runs.GetAsync(stack);
-        var task = run.Single("aws:ecs/taskDefinition:TaskDefinition");
+        var task = run.ServiceTaskDefinition();
         var definitions = task.Text("containerDefinitions")!;
 
         Assert.DoesNotContain(MockValues.DatabasePassword, definitions, StringComparison.Ordinal);
@@ -141,7 +141,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
     {
         var run = await runs.GetAsync(stack);
 
-        var logs = run.Single("aws:cloudwatch/logGroup:LogGroup");
+        var logs = run.LogGroupOf(run.ServiceTaskDefinition());
         Assert.Equal(run.Spec.Monitoring.LogRetentionDays, logs.Number("retentionInDays"));
 
         var certificate = run.Single("aws:acm/certificate:Certificate");

@@ -258,8 +258,15 @@ public class LocalConvexTests
         Assert.NotEmpty(children);
         foreach (var child in children)
         {
-            var urn = await LocalStackRun.ValueAsync(child.Urn);
-            Assert.Contains($"{LocalConvex.TypeToken}$", urn, StringComparison.Ordinal);
+            // A resource registered without a parent never reaches the component's transformation, so it is not recorded.
+            Assert.True(run.Parents.ContainsKey(child), $"{await LocalStackRun.ValueAsync(child.Urn)} is not a descendant of the component");
+            var ancestor = run.Parents[child];
+            while (ancestor is not null && ancestor != run.Component)
+            {
+                ancestor = run.Parents.GetValueOrDefault(ancestor);
+            }
+
+            Assert.Same(run.Component, ancestor);
         }
     }
 

@@ -13,7 +13,8 @@ internal sealed record LocalStackRun(
     DeploymentSpec Spec,
     LocalMocks Mocks,
     LocalConvex Component,
-    ImmutableArray<Resource> Resources)
+    ImmutableArray<Resource> Resources,
+    IReadOnlyDictionary<Resource, Resource?> Parents)
 {
     /// <summary>A fixed issue time, so two runs over the same state give the same admin key.</summary>
     public const long IssuedAt = 1_767_225_600;
@@ -38,14 +39,27 @@ internal sealed record LocalStackRun(
     {
         mocks ??= new LocalMocks();
         LocalConvex? component = null;
+        var parents = new System.Collections.Concurrent.ConcurrentDictionary<Resource, Resource?>();
+
+        // A transformation on the component runs for each of its descendants with the options it was registered with:
+        // it records the parent each one names, which is what Pulumi uses to build the tree.
+        ResourceTransformationResult? RecordParent(ResourceTransformationArgs args)
+        {
+            parents[args.Resource] = args.Options.Parent;
+            return null;
+        }
+
         var resources = await Deployment.TestAsync(
             mocks.Mock.Object,
             new TestOptions { ProjectName = spec.ProjectName, StackName = spec.StackName, IsPreview = false },
             () =>
             {
-                component = new LocalConvex("convex", new LocalConvexArgs { Spec = spec, AdminKeyIssuedAtUnixSeconds = IssuedAt });
+                component = new LocalConvex(
+                    "convex",
+                    new LocalConvexArgs { Spec = spec, AdminKeyIssuedAtUnixSeconds = IssuedAt },
+                    new ComponentResourceOptions { ResourceTransformations = { RecordParent } });
             });
-        return new LocalStackRun(spec, mocks, component!, resources);
+        return new LocalStackRun(spec, mocks, component!, resources, parents);
     }
 
     public static Task<T> ValueAsync<T>(Output<T> output) => OutputUtilities.GetValueAsync(output);

@@ -32,5 +32,38 @@ internal sealed record StackRun(
 
     public string IdOf(MockResourceArgs resource) => Ids[$"{resource.Type}::{resource.Name}"];
 
+    /// <summary>The inline policies of one role, found through the role's name as the policy references it.</summary>
+    public IEnumerable<MockResourceArgs> PoliciesOfRole(string roleName) =>
+        OfType("aws:iam/rolePolicy:RolePolicy").Where(p => p.Text("role") == roleName);
+
+    /// <summary>The inline policy of the EC2 host's role: instance → instance profile → role → policy.</summary>
+    public MockResourceArgs HostRolePolicy()
+    {
+        var instance = Single("aws:ec2/instance:Instance");
+        var profile = Assert.Single(OfType("aws:iam/instanceProfile:InstanceProfile"), p => IdOf(p) == instance.Text("iamInstanceProfile"));
+        return Assert.Single(PoliciesOfRole(profile.Text("role")!));
+    }
+
+    /// <summary>The task definition the ECS service runs (not the export task's), found through the service's reference.</summary>
+    public MockResourceArgs ServiceTaskDefinition()
+    {
+        var service = Single("aws:ecs/service:Service");
+        return Assert.Single(
+            OfType("aws:ecs/taskDefinition:TaskDefinition"),
+            t => service.Text("taskDefinition")!.EndsWith($":task-definition/{t.Text("family")}:1", StringComparison.Ordinal));
+    }
+
+    /// <summary>The log group a task definition's containers write to (their awslogs-group option).</summary>
+    public MockResourceArgs LogGroupOf(MockResourceArgs taskDefinition)
+    {
+        using var containers = System.Text.Json.JsonDocument.Parse(taskDefinition.Text("containerDefinitions")!);
+        var groups = containers.RootElement.EnumerateArray()
+            .Select(c => c.GetProperty("logConfiguration").GetProperty("options").GetProperty("awslogs-group").GetString())
+            .Distinct()
+            .ToList();
+        var group = Assert.Single(groups);
+        return Assert.Single(OfType("aws:cloudwatch/logGroup:LogGroup"), l => l.Text("name") == group);
+    }
+
     public IEnumerable<MockResourceArgs> AwsResources => Registered.Where(r => r.Type?.StartsWith("aws:", StringComparison.Ordinal) == true);
 }
