@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Outputs;
@@ -13,15 +14,18 @@ public sealed record ExportTaskOutput(string Cluster, string TaskDefinition, IRe
     /// <summary>Output name: an object {cluster, taskDefinition, subnets, securityGroup, assignPublicIp}.</summary>
     public const string OutputName = "exportTask";
 
-    /// <summary>The value a stack exports under <see cref="OutputName"/> (the Pulumi program passes it as the output).</summary>
-    public IReadOnlyDictionary<string, object> ToOutputValue() => new Dictionary<string, object>(StringComparer.Ordinal)
+    /// <summary>
+    /// The value a stack exports under <see cref="OutputName"/>, in the immutable shapes the Pulumi serializer takes
+    /// (as Components' OutputValues does for buckets).
+    /// </summary>
+    public ImmutableDictionary<string, object> ToOutputValue() => ImmutableDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object>
     {
         ["cluster"] = Cluster,
         ["taskDefinition"] = TaskDefinition,
-        ["subnets"] = Subnets.ToArray(),
+        ["subnets"] = Subnets.Select(s => (object)s).ToImmutableArray(),
         ["securityGroup"] = SecurityGroup,
         ["assignPublicIp"] = AssignPublicIp,
-    };
+    });
 
     /// <summary>The <c>--network-configuration</c> of <c>aws ecs run-task</c>: the same text the pre-upgrade export uses.</summary>
     public string NetworkConfiguration() => PreUpgradeExport.NetworkConfiguration(Subnets, SecurityGroup, AssignPublicIp);
