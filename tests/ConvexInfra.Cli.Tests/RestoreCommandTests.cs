@@ -213,3 +213,48 @@ public sealed class ResetCommandTests : IDisposable
         Assert.Empty(tools.Calls());
     }
 }
+
+public sealed class CloudSettingsGuardTests : IDisposable
+{
+    private readonly Servers.FakeTools tools = new();
+    private readonly string directory = Directory.CreateTempSubdirectory("convex-infra-guard-").FullName;
+
+    public void Dispose()
+    {
+        tools.Dispose();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("reset", "--yes")]
+    [InlineData("backup", "--dir", "b")]
+    public async Task A_cloud_deployment_in_env_local_stops_before_npx_runs(string verb, params string[] extra)
+    {
+        tools.Add("npx", "exit 0");
+        File.WriteAllText(Path.Combine(directory, ".env.local"), "CONVEX_DEPLOYMENT=dev:happy-otter-123\n");
+        var outputs = BackupFixtures.Write(directory, "outputs.json", BackupFixtures.Outputs("local", "dev", "http://127.0.0.1:3210"));
+
+        var result = await CliRunner.RunAsync([verb, "--from", outputs, .. extra], environment: BackupFixtures.Env(tools), workingDirectory: directory);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Convex Cloud settings are set here: CONVEX_DEPLOYMENT (.env.local)", result.Error);
+        Assert.Contains("convex-infra env --stack STACK --format convex-cli --write .env.local", result.Error);
+        Assert.Empty(tools.Calls());
+    }
+
+    [Fact]
+    public async Task A_deploy_key_in_the_environment_stops_restore()
+    {
+        tools.Add("npx", "exit 0");
+        var outputs = BackupFixtures.Write(directory, "outputs.json", BackupFixtures.Outputs("local", "dev", "http://127.0.0.1:3210"));
+        var env = BackupFixtures.Env(tools);
+        env["CONVEX_DEPLOY_KEY"] = "prod:happy-otter-123|eyJ2";
+
+        var result = await CliRunner.RunAsync(["restore", "--outputs", outputs, "--from", "missing.zip", "--yes"], environment: env, workingDirectory: directory);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("CONVEX_DEPLOY_KEY (environment)", result.Error);
+        Assert.DoesNotContain("eyJ2", result.Error);
+        Assert.Empty(tools.Calls());
+    }
+}

@@ -80,6 +80,7 @@ public sealed class BackupCommand : ICliCommand
     /// <summary>Writes a new export zip under <paramref name="dir"/> and returns its path.</summary>
     internal static async Task<string> ExportLocallyAsync(CliConsole console, LoadedStack stack, string? dir, CancellationToken cancellationToken)
     {
+        LoadedStack.EnsureNoCloudSettings(console);
         var folder = Path.GetFullPath(dir ?? LoadedStack.DefaultBackupDir(stack), console.WorkingDirectory);
         Directory.CreateDirectory(folder);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);

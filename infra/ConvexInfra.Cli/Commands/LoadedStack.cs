@@ -23,6 +23,31 @@ internal sealed record LoadedStack(StackOutputs Outputs, BackupOutputs Backup, s
 
     public IReadOnlyDictionary<string, string> ConvexCliEnvironment() => ConvexCliCalls.Environment(ApiUrl, AdminKey);
 
+    /// <summary>
+    /// Refuses to start <c>npx convex</c> where Convex Cloud settings would win: with CONVEX_DEPLOYMENT or
+    /// CONVEX_DEPLOY_KEY in the environment or in the folder's .env.local / .env, the Convex CLI would pick the cloud
+    /// deployment (or stop on the conflict) instead of the stack given through CONVEX_SELF_HOSTED_URL.
+    /// </summary>
+    public static void EnsureNoCloudSettings(CliConsole console)
+    {
+        var found = CloudLeftovers.Names.Where(n => !string.IsNullOrEmpty(console.GetEnvironmentVariable(n))).Select(n => $"{n} (environment)").ToList();
+        foreach (var file in new[] { ".env.local", ".env" })
+        {
+            var path = Path.Combine(console.WorkingDirectory, file);
+            if (File.Exists(path))
+            {
+                found.AddRange(CloudLeftovers.CommentOut(File.ReadAllText(path), DateOnly.MinValue).CommentedOut.Select(n => $"{n} ({file})"));
+            }
+        }
+
+        if (found.Count > 0)
+        {
+            throw new InputException(
+                $"Convex Cloud settings are set here: {string.Join(", ", found)}; with them npx convex talks to the cloud, not to this stack. " +
+                "Unset them, or comment them out with: convex-infra env --stack STACK --format convex-cli --write .env.local");
+        }
+    }
+
     public static string DefaultBackupDir(LoadedStack stack) => Path.Combine("convex-backups", stack.Name);
 
     // The admin key must never reach a log through this record.

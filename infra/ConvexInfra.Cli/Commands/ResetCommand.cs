@@ -56,6 +56,7 @@ public sealed class ResetCommand : ICliCommand
                 return ExitCodes.Failed;
             }
 
+            LoadedStack.EnsureNoCloudSettings(console);
             await console.Error.WriteLineAsync(
                 $"convex-infra reset: every table and stored file of '{stack.Name}' (tier {stack.Outputs.Tier ?? "unknown"}, target {stack.Outputs.Target ?? "unknown"}) at {stack.ApiUrl} will be deleted.");
             if (!yes && !await Confirmation.AskAsync(console, $"Empty '{stack.Name}'?"))

@@ -82,6 +82,7 @@ public sealed class RestoreCommand : ICliCommand
                 throw new UsageException(refusal);
             }
 
+            LoadedStack.EnsureNoCloudSettings(console);
             var desiredEnv = envFile is null ? null : await ReadDesiredEnvAsync(console, envFile);
             var zip = await ResolveAsync(console, stack, source, dir, temp, cancellationToken);
             SnapshotContents contents;
