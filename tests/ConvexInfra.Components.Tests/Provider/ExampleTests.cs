@@ -7,6 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace ConvexInfra.Components.Tests.Provider;
 
 /// <summary>The examples under examples/: the YAML program against the package schema, the C# programs by building them.</summary>
+[Collection(DotnetCli.Collection)]
 public sealed partial class ExampleTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace ConvexInfra.Components.Tests.Provider;
 /// and dependencies on Core (packed alongside) and the pinned Pulumi packages. Packs into a temporary folder; nothing
 /// is committed.
 /// </summary>
+[Collection(DotnetCli.Collection)]
 public sealed class PackTests
 {
     [Fact]

@@ -5,6 +5,9 @@ namespace ConvexInfra.Components.Tests.Support;
 /// <summary>Runs the .NET SDK (<c>dotnet build</c>, <c>dotnet pack</c>) the way CI does, with the folder feed where one sits beside the clone.</summary>
 internal static class DotnetCli
 {
+    /// <summary>Builds and packs of the same projects must not restore at the same time: one at a time.</summary>
+    public const string Collection = "dotnet CLI";
+
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
