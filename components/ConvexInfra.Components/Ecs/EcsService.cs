@@ -70,7 +70,6 @@ public sealed class EcsService : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-logs"),
         }, child);
 
-        var parameters = args.Runtime.Apply(r => r.Parameters);
         var execution = new Iam.Role($"{name}-execution", new Iam.RoleArgs
         {
             AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
@@ -80,8 +79,7 @@ public sealed class EcsService : ComponentResource
         _ = new Iam.RolePolicy($"{name}-execution", new Iam.RolePolicyArgs
         {
             Role = execution.Name,
-            Policy = Output.Tuple(parameters, logGroup.Arn).Apply(t =>
-                IamPolicies.EcsExecution(account, [t.Item1.InstanceSecret, t.Item1.PostgresUrl], null, t.Item2)),
+            Policy = logGroup.Arn.Apply(arn => StackPolicies.EcsExecution(spec, account, arn)),
         }, child);
 
         var task = new Iam.Role($"{name}-task", new Iam.RoleArgs
@@ -93,9 +91,7 @@ public sealed class EcsService : ComponentResource
         _ = new Iam.RolePolicy($"{name}-task", new Iam.RolePolicyArgs
         {
             Role = task.Name,
-            // The policy names at least one parameter; the instance secret is already in the task's environment, so
-            // naming it grants nothing new (the admin key and POSTGRES_URL stay out of the task role's reach).
-            Policy = args.Runtime.Apply(r => IamPolicies.BackendAccess(account, r.Buckets, [r.Parameters.InstanceSecret], null)),
+            Policy = args.Runtime.Apply(r => StackPolicies.EcsTask(spec, account, r.Buckets)),
         }, child);
 
         var cluster = new AwsEcs.Cluster($"{name}-cluster", new AwsEcs.ClusterArgs
