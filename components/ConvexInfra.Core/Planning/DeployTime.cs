@@ -68,7 +68,10 @@ public static class DeployTime
             string.Join(" → ", path.Select(s => s.Label)) + ".");
     }
 
-    /// <summary>Step → the steps it waits for.</summary>
+    /// <summary>
+    /// Step → the steps it waits for. On a first deploy the pre-upgrade gate resolves at once, so the host's release
+    /// and the ECS task definition wait for the database's address, not for the backups.
+    /// </summary>
     private static Dictionary<string, string[]> Graph(DeploymentSpec spec)
     {
         var rds = spec.Database.MultiAz ? "rds-multi-az" : "rds-single-az";
@@ -89,7 +92,7 @@ public static class DeployTime
         {
             graph["certificate"] = ["pulumi"];
             graph["load-balancer"] = ["network", "certificate"];
-            graph["ecs-service"] = [rds, "load-balancer", "backups"];
+            graph["ecs-service"] = [rds, "load-balancer"];
             graph["monitoring"] = [rds, "ecs-service"];
             if (spec.Compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat)
             {

@@ -21,12 +21,12 @@ internal static class PlannedEcsResources
 
         yield return new(e, T.EcsCluster, 1, $"cluster, Container Insights {(spec.Tier == Tier.Prod ? "on" : "off")}");
         yield return new(e, T.TaskDefinition, 1, $"Fargate ARM64, {compute.FargateCpu} CPU units, {compute.FargateMemoryMb} MiB, {compute.FargateEphemeralStorageGb} GB ephemeral; " +
-            $"containers {EcsContainers.Backend} + {EcsContainers.Dashboard} at {spec.ImageRevision[..12]}… (aws/ecs/task-containers.json)");
+            $"containers {EcsContainers.Backend} + {EcsContainers.Dashboard} at {spec.ImageRevision[..12]}… (aws/ecs/ecs-task.containers.json)");
         yield return new(e, T.EcsService, 1, $"exactly {EcsDeploymentSettings.DesiredCount} task, old task stopped before the new one starts, " +
             $"{(privateTasks ? "private subnets behind the NAT gateway" : "public subnets with a public IP")}");
         yield return new(e, T.LogGroup, 1, $"{EcsContainers.LogGroupName(spec)}, {spec.Monitoring.LogRetentionDays} days");
         yield return new(e, T.Role, 2, "execution role (SSM secrets, logs) and task role (buckets)");
-        yield return new(e, T.RolePolicy, 2, "aws/iam/ecs-execution.json, aws/iam/ecs-task.json");
+        yield return new(e, T.RolePolicy, 2, "aws/iam/roles/ecs-execution.json, aws/iam/roles/ecs-task.json");
 
         var plan = AlbRoutingPlan.For(spec);
         var ports = plan.Targets.Select(t => t.ContainerPort).Distinct().Count();

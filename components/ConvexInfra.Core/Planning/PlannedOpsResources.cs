@@ -12,11 +12,11 @@ internal static class PlannedOpsResources
         var backup = BackupPlan.For(spec);
         const string b = "backups";
         yield return new(b, T.Schedule, 1, $"EventBridge Scheduler {backup.ExportSchedule}: convex export --include-file-storage into the exports bucket (kept {backup.ExportRetentionDays} days)");
-        yield return new(b, T.TaskDefinition, 1, $"export task: {ExportTask.Cpu} CPU units, {ExportTask.MemoryMb} MiB, node + convex CLI {ExportTask.ConvexCliVersion} (aws/ecs/export-containers.json)");
+        yield return new(b, T.TaskDefinition, 1, $"export task: {ExportTask.Cpu} CPU units, {ExportTask.MemoryMb} MiB, node + convex CLI {ExportTask.ConvexCliVersion} (aws/ecs/backups-export.containers.json)");
         yield return new(b, T.EcsCluster, 1, "cluster the export task runs in");
         yield return new(b, T.LogGroup, 1, $"{ExportTask.LogGroupName(spec)}, {spec.Monitoring.LogRetentionDays} days");
         yield return new(b, T.Role, 2, "export task execution role (admin key parameter, logs) and scheduler role (run the task)");
-        yield return new(b, T.RolePolicy, 2, "aws/iam/export-execution.json, aws/iam/export-scheduler.json");
+        yield return new(b, T.RolePolicy, 2, "aws/iam/roles/backups-export-execution.json, aws/iam/roles/backups-export-scheduler.json");
         yield return new(b, T.SecurityGroup, 1, "export task: outbound HTTPS only");
         yield return new(b, T.EgressRule, 1, "443 to the npm registry and the stack's API");
         yield return new(b, T.Parameter, 1, "revision history (refuses downgrades; an image change first runs a pre-upgrade export)");

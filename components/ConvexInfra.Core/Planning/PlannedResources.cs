@@ -101,7 +101,7 @@ internal static class PlannedResources
         yield return new(h, T.Eip, 1, "Elastic IP");
         yield return new(h, T.IngressRule, ingress.Count, string.Join(", ", ingress.Select(r => $"{r.Port} from {r.Cidr}")));
         yield return new(h, T.Role, 1, "instance role");
-        yield return new(h, T.RolePolicy, 1, "backend access: the five buckets, the host's SSM parameters, KMS decrypt through SSM (aws/iam/host-backend-access.json)");
+        yield return new(h, T.RolePolicy, 1, "backend access: the five buckets, the host's SSM parameters, KMS decrypt through SSM (aws/iam/roles/host-backend-access.json)");
         yield return new(h, T.RolePolicyAttachment, 1, "AmazonSSMManagedInstanceCore (Session Manager instead of SSH)");
         yield return new(h, T.InstanceProfile, 1, "instance profile");
         yield return new(h, T.Parameter, 1, "release parameter the host's convex-release timer applies");

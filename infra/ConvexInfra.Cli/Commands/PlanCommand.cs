@@ -130,9 +130,19 @@ public sealed class PlanCommand : ICliCommand
             region = spec.Region,
             imageRevision = spec.ImageRevision,
             urls = new { api = spec.Endpoints.ApiOrigin, site = spec.Endpoints.SiteOrigin, dashboard = spec.Endpoints.DashboardOrigin },
-            resources = plan.Resources.Select(r => new { group = r.Group, description = r.Description }),
+            resourceCount = plan.ResourceCount,
+            resources = plan.Resources.Select(r => new { group = r.Group, type = r.Type, count = r.Count, description = r.Description }),
+            coldDeployMinutes = new
+            {
+                low = plan.DeployTime.LowMinutes,
+                high = plan.DeployTime.HighMinutes,
+                criticalPath = plan.DeployTime.CriticalPath.Select(s => new { step = s.Key, label = s.Label, low = s.Low, high = s.High, source = s.Source }),
+                note = plan.DeployTime.Note,
+            },
             monthlyCostUsd = plan.Cost.MonthlyTotalUsd,
-            costLines = plan.Cost.Lines.Select(l => new { item = l.Item, detail = l.Detail, monthlyUsd = l.MonthlyUsd }),
+            monthlyCostByCategoryUsd = plan.Cost.Lines.GroupBy(l => l.Category).ToDictionary(g => g.Key, g => g.Sum(l => l.MonthlyUsd)),
+            costLines = plan.Cost.Lines.Select(l => new { item = l.Item, category = l.Category, detail = l.Detail, monthlyUsd = l.MonthlyUsd }),
+            costNote = plan.Cost.Note,
             artifacts = plan.Artifacts.Select(a => a.Path),
             outDir,
         };
@@ -157,12 +167,26 @@ internal static class PlanText
             $"  site       {spec.Endpoints.SiteOrigin}",
             $"  dashboard  {spec.Endpoints.DashboardOrigin}",
             string.Empty,
-            "Will create:",
+            $"Will create {plan.ResourceCount} resources:",
         };
-        lines.AddRange(plan.Resources.Select(r => $"  [{r.Group}] {r.Description}"));
+        foreach (var group in plan.Resources.Where(r => r.Count > 0).GroupBy(r => r.Group))
+        {
+            lines.Add($"  {group.Key}");
+            lines.AddRange(group.Select(r => $"    {r.Count,3} × {ShortType(r.Type),-34} {r.Description}"));
+        }
+
+        lines.Add(string.Empty);
+        lines.Add(plan.Spec.Target == DeploymentTarget.Local
+            ? "Expected cold deploy: no cloud resources; pulling the images takes most of the time."
+            : $"Expected cold deploy: {plan.DeployTime.Range} (critical path: {string.Join(" → ", plan.DeployTime.CriticalPath.Select(s => s.Key))}; step times and sources in Data/deploy-durations.json)");
         lines.Add(string.Empty);
         lines.Add(FormattableString.Invariant($"Estimated monthly cost: ${plan.Cost.MonthlyTotalUsd:0.00}"));
-        lines.AddRange(plan.Cost.Lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"  {l.MonthlyUsd,9:0.00}  {l.Item} ({l.Detail})")));
+        foreach (var category in plan.Cost.Lines.GroupBy(l => l.Category))
+        {
+            lines.Add(FormattableString.Invariant($"  {category.Key}: ${category.Sum(l => l.MonthlyUsd):0.00}"));
+            lines.AddRange(category.Select(l => string.Create(CultureInfo.InvariantCulture, $"    {l.MonthlyUsd,9:0.00}  {l.Item} ({l.Detail})")));
+        }
+
         if (!string.IsNullOrEmpty(plan.Cost.Note))
         {
             lines.Add($"  {plan.Cost.Note}");
@@ -178,5 +202,12 @@ internal static class PlanText
         }
 
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
+    /// <summary><c>aws:ec2/vpc:Vpc</c> → <c>aws:ec2:Vpc</c>, the form <c>pulumi preview</c> prints.</summary>
+    private static string ShortType(string type)
+    {
+        var parts = type.Split(':');
+        return parts.Length == 3 ? $"{parts[0]}:{parts[1].Split('/')[0]}:{parts[2]}" : type;
     }
 }
