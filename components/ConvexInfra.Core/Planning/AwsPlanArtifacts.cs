@@ -59,7 +59,7 @@ internal static class AwsPlanArtifacts
 
         foreach (var region in StackMonitoring.TopicRegions(spec))
         {
-            var topic = $"{ResourceNames.ResourcePrefix(spec)}-monitoring-alarms{(region == spec.Region ? string.Empty : $"-{region}")}";
+            var topic = $"{ResourceNames.RootName(spec)}-monitoring-alarms{(region == spec.Region ? string.Empty : $"-{region}")}";
             var topicArn = $"arn:{account.Partition}:sns:{region}:{account.AccountId}:{topic}";
             yield return File($"aws/sns/alarm-topic-policy-{region}.json", OpsPolicies.AlarmTopicPolicy(topicArn, account.AccountId) + "\n");
         }

@@ -21,14 +21,17 @@ public sealed class PlanCommand : ICliCommand
         Usage: convex-infra plan --stack NAME [--out DIR] [--root DIR] [--json]
 
         Reads Pulumi.NAME.yaml from the repository (no AWS account, no Pulumi CLI needed), validates every
-        setting, and prints what `pulumi up` would create, the public URLs, the sizes and an estimated
-        monthly cost (us-east-1 list prices). Values AWS assigns at deploy time (bucket suffixes, the RDS
-        endpoint, the account id) appear as placeholders marked 'assigned-at-deploy' / 000000000000.
+        setting, and prints every resource `pulumi up` would create (by component and Pulumi type, backups
+        and monitoring included), the public URLs, the sizes, an estimated monthly cost (us-east-1 list
+        prices, split into infrastructure, backups and monitoring) and the expected cold-deploy time with its
+        critical path. Values AWS assigns at deploy time (bucket suffixes, the RDS endpoint, the account id)
+        appear as placeholders marked 'assigned-at-deploy' / 000000000000.
 
         Options:
           --stack NAME   the stack to plan: local, dev, staging, prod, ecs, ... (reads Pulumi.NAME.yaml)
           --out DIR      also write every rendered artifact (env files, Caddyfile, compose file, cloud-init,
-                         scripts, systemd units, IAM policies, network plan) under DIR
+                         scripts, systemd units, the policy of every IAM role, ECS container definitions,
+                         bucket and topic policies, network plan) under DIR
           --root DIR     the repository root holding Pulumi.yaml (default: search upwards from here)
           --json         print the plan as JSON instead of text
 
