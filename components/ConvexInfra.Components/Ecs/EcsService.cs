@@ -20,13 +20,16 @@ public sealed class EcsServiceArgs
 
     /// <summary>Bucket names, database address and parameter names as the containers need them.</summary>
     public required Output<AwsRuntimeValues> Runtime { get; init; }
+
+    /// <summary>The SSM versions of the two secrets the task gets injected; a change rolls the service.</summary>
+    public required Output<SecretParameterVersions> SecretVersions { get; init; }
 }
 
 /// <summary>
 /// The Fargate (ARM64) service running exactly one Convex task (backend + dashboard) behind the load balancer.
 /// Deployments stop the old task before starting the new one (<see cref="EcsDeploymentSettings"/>): never two
-/// backends on one database. Secrets come from SSM through the execution role; S3 and SSM access at run time
-/// through the task role with Core's least-privilege policy.
+/// backends on one database. Secrets come from SSM through the execution role; S3 access at run time through the
+/// task role with Core's least-privilege policy.
 /// </summary>
 public sealed class EcsService : ComponentResource
 {
@@ -91,6 +94,7 @@ public sealed class EcsService : ComponentResource
         _ = new Iam.RolePolicy($"{name}-task", new Iam.RolePolicyArgs
         {
             Role = task.Name,
+            // Only the buckets: ECS injects both secrets through the execution role, so the task reads no parameter.
             Policy = args.Runtime.Apply(r => StackPolicies.EcsTask(spec, account, r.Buckets)),
         }, child);
 
@@ -116,8 +120,10 @@ public sealed class EcsService : ComponentResource
             },
             ExecutionRoleArn = execution.Arn,
             TaskRoleArn = task.Arn,
-            ContainerDefinitions = Output.Tuple(args.Runtime, logGroup.Name).Apply(t =>
-                EcsContainerDefinitions.Render(spec, account, t.Item1, t.Item2)),
+            // The secret versions make a rotated instance secret or a new POSTGRES_URL a new task definition, so the
+            // service starts a task that reads the new values (ECS reads secrets only when a task starts).
+            ContainerDefinitions = Output.Tuple(args.Runtime, logGroup.Name, args.SecretVersions).Apply(t =>
+                EcsContainerDefinitions.Render(spec, account, t.Item1, t.Item2, t.Item3)),
             Tags = AwsTags.For(spec, $"{name}-task"),
         }, child);
 
@@ -156,7 +162,13 @@ public sealed class EcsService : ComponentResource
             PropagateTags = "SERVICE",
             WaitForSteadyState = true,
             Tags = AwsTags.For(spec, $"{name}-service"),
-        }, new CustomResourceOptions { Parent = this, DependsOn = { loadBalancer.HttpsListener } });
+        }, new CustomResourceOptions
+        {
+            Parent = this,
+            // The target groups are attached by the listener rules, not by the listener (whose default is a 404):
+            // CreateService fails on a target group without a load balancer, so wait for every rule.
+            DependsOn = [loadBalancer.HttpsListener, .. loadBalancer.ListenerRules],
+        });
 
         LoadBalancerDnsName = loadBalancer.DnsName;
         // Same contract as the EC2 target: dnsRecords lists only records to create by hand. The aws-ecs target needs

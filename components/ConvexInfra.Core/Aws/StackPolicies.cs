@@ -36,14 +36,11 @@ public static class StackPolicies
     public static string EcsExecution(DeploymentSpec spec, AwsAccountContext account, string logGroupArn) =>
         IamPolicies.EcsExecution(account, EcsInjectedParameters(spec), kmsKeyArn: null, logGroupArn);
 
-    /// <summary>
-    /// The ECS task role: the five buckets. The policy names at least one parameter; the instance secret is already in
-    /// the task's environment, so naming it grants nothing new (the admin key and POSTGRES_URL stay out of reach).
-    /// </summary>
+    /// <summary>The ECS task role: the five buckets only; ECS injects both secrets through the execution role.</summary>
     public static string EcsTask(DeploymentSpec spec, AwsAccountContext account, BucketNames buckets)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return IamPolicies.BackendAccess(account, buckets, [ResourceNames.SecretParameters(spec).InstanceSecret], kmsKeyArn: null);
+        return IamPolicies.EcsTask(account, buckets);
     }
 
     /// <summary>The export task's execution role: the admin key parameter it injects and its log group.</summary>

@@ -34,7 +34,7 @@ internal static class AwsPlanArtifacts
         {
             yield return File("aws/iam/ec2-assume-role.json", IamPolicies.Ec2AssumeRole() + "\n");
             yield return Policy("host-backend-access", StackPolicies.HostBackendAccess(spec, account, aws.Buckets));
-            foreach (var file in Ec2Artifacts.RenderAll(spec, aws))
+            foreach (var file in Ec2Artifacts.RenderAll(spec, aws, PlanPlaceholders.SecretVersions))
             {
                 yield return file;
             }
@@ -44,7 +44,7 @@ internal static class AwsPlanArtifacts
             var logGroup = EcsContainers.LogGroupName(spec);
             yield return Policy("ecs-execution", StackPolicies.EcsExecution(spec, account, PlanPlaceholders.LogGroupArn(spec, logGroup)));
             yield return Policy("ecs-task", StackPolicies.EcsTask(spec, account, aws.Buckets));
-            yield return Containers("ecs-task", EcsContainerDefinitions.Render(spec, account, aws, logGroup));
+            yield return Containers("ecs-task", EcsContainerDefinitions.Render(spec, account, aws, logGroup, PlanPlaceholders.SecretVersions));
         }
 
         yield return File("aws/iam/ecs-tasks-assume-role.json", IamPolicies.EcsTasksAssumeRole() + "\n");

@@ -30,6 +30,9 @@ public static class PlanPlaceholders
 
     public static AwsAccountContext Account(DeploymentSpec spec) => new("aws", RegionOf(spec), AccountId);
 
+    /// <summary>The SSM versions of the secret parameters on a first deploy (SSM numbers them from 1; each change counts up).</summary>
+    public static SecretParameterVersions SecretVersions { get; } = new(SecretParameterVersions.First, SecretParameterVersions.First);
+
     /// <summary>A log group's ARN: the name is the stack's own, only the account is a placeholder.</summary>
     public static string LogGroupArn(DeploymentSpec spec, string logGroupName) =>
         $"arn:aws:logs:{RegionOf(spec)}:{AccountId}:log-group:{logGroupName}";

@@ -13,8 +13,8 @@ public sealed record HostReleaseBundle(string Json, string Sha256);
 
 /// <summary>
 /// One release of the EC2 host, stored in the plain SSM parameter <c>ResourceNames.ReleaseParameter</c>:
-/// the image revision, the files under /etc/convex, and the NAMES of the SecureString parameters the
-/// host decrypts into backend.secrets.env. Image and environment changes reach the host through this
+/// the image revision, the files under /etc/convex, and the NAMES (and SSM versions) of the SecureString
+/// parameters the host decrypts into backend.secrets.env. Image and environment changes reach the host through this
 /// parameter alone, so the instance and its user data stay untouched.
 /// </summary>
 public static class HostRelease
@@ -34,7 +34,12 @@ public static class HostRelease
         Indented = false,
     };
 
-    public static HostReleaseBundle Render(DeploymentSpec spec, AwsRuntimeValues aws)
+    /// <param name="secretVersions">
+    /// The SSM versions of the secret parameters, written next to each parameter's name: a changed value gives a new
+    /// release, so the host re-reads it, and the release exists only once the new version does. Null leaves them out;
+    /// the offline plan passes a first deploy's versions.
+    /// </param>
+    public static HostReleaseBundle Render(DeploymentSpec spec, AwsRuntimeValues aws, SecretParameterVersions? secretVersions = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(aws);
@@ -66,6 +71,11 @@ public static class HostRelease
                 json.WriteStartObject();
                 json.WriteString("name", secret.Name);
                 json.WriteString("parameter", ParameterFor(secret.Kind, aws.Parameters));
+                if (secretVersions is not null)
+                {
+                    json.WriteNumber("version", secretVersions.For(secret.Kind));
+                }
+
                 json.WriteEndObject();
             }
 

@@ -142,6 +142,22 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
         Assert.All(registered, pair => Assert.Equal(planned[pair.Key], pair.Value));
     }
 
+    [Theory]
+    [MemberData(nameof(Ec2Stacks))]
+    public async Task Plan_renders_the_release_the_host_applies(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var plan = StackPlanner.Plan(run.Spec);
+        var normalize = Normalizer(run, plan);
+        var release = Assert.Single(run.OfType(ResourceTypes.Parameter), p => p.Name!.EndsWith("-host-release", StringComparison.Ordinal));
+
+        var planned = normalize(Assert.Single(plan.Artifacts, a => a.Path == Core.Rendering.Ec2Artifacts.ReleasePath).Content);
+
+        Assert.Equal(planned, normalize(release.Text("insecureValue")!));
+    }
+
+    public static TheoryData<string> Ec2Stacks() => StackFiles.Ec2Stacks();
+
     [Fact]
     public void The_normalizer_keeps_what_the_stack_decides()
     {
@@ -203,6 +219,9 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
         text = ClusterName().Replace(text, ":cluster/<cluster>");
         text = RoleName().Replace(text, ":role/<role>");
         text = RdsAddress().Replace(text, "<rds-address>");
+        // SSM counts parameter versions up with every value; a first deploy has 1, the mocks derive them from the value.
+        text = SecretVersionsLabel().Replace(text, "instance-secret=<v>,postgres-url=<v>");
+        text = ReleaseSecretVersion().Replace(text, "$1\"version\":\"<v>\"");
         return JsonNode.Parse(text)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
@@ -214,4 +233,11 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
 
     [GeneratedRegex(@"[A-Za-z0-9.-]+\.rds\.amazonaws\.com")]
     private static partial Regex RdsAddress();
+
+    [GeneratedRegex(@"instance-secret=\d+,postgres-url=\d+")]
+    private static partial Regex SecretVersionsLabel();
+
+    /// <summary>The version next to a secret parameter's name in the EC2 release.</summary>
+    [GeneratedRegex(@"(""parameter"":""[^""]+"",)""version"":\d+")]
+    private static partial Regex ReleaseSecretVersion();
 }
