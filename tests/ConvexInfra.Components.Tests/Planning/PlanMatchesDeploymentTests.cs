@@ -60,12 +60,24 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
 
     [Theory]
     [MemberData(nameof(AllStacks))]
-    public async Task Plan_lists_every_registered_resource_by_component_type_and_count(string stack)
+    public async Task Plan_lists_every_registered_resource_by_component_type_and_count(string stack) =>
+        AssertSameResources(await runs.GetAsync(stack));
+
+    /// <summary>Settings the repository's stack files leave at their defaults, but that add or remove resources.</summary>
+    [Theory]
+    [InlineData("ecs", "convex-infra:ecsSubnets", "private")]
+    [InlineData("dev", "convex-infra:alarmEmail", "oncall@example.com")]
+    [InlineData("staging", "convex-infra:httpAllowedCidrs", "[\"198.51.100.0/24\", \"192.0.2.0/24\"]")]
+    [InlineData("prod", "convex-infra:deploymentEnv", "{\"AUTH_GITHUB_ID\": \"Iv1.0123456789abcdef\"}")]
+    public async Task Plan_follows_settings_that_change_the_resources(string stack, string key, string raw)
     {
-        var run = await runs.GetAsync(stack);
+        AssertSameResources(await StackRun.RunAsync(StackFiles.With(StackFiles.Load(stack), key, raw)));
+    }
+
+    private static void AssertSameResources(StackRun run)
+    {
         var plan = StackPlanner.Plan(run.Spec);
         var root = RootName(run);
-
         var registered = run.Registered
             .Where(r => r.Type is not null && !r.Type.StartsWith("convex-infra:", StringComparison.Ordinal))
             .GroupBy(r => $"{GroupOf(root, r.Name!)} {r.Type}")
