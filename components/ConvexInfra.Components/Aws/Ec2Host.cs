@@ -66,14 +66,10 @@ public sealed class Ec2Host : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-role"),
         }, child);
 
-        var secretParameters = ResourceNames.SecretParameters(spec);
-        // The admin key parameter is for people and CI; the host never needs it.
-        IReadOnlyList<string> hostParameters =
-            [secretParameters.InstanceSecret, secretParameters.PostgresUrl, ResourceNames.ReleaseParameter(spec)];
         var access = new Iam.RolePolicy($"{name}-backend-access", new Iam.RolePolicyArgs
         {
             Role = role.Name,
-            Policy = args.Buckets.Apply(b => IamPolicies.BackendAccess(args.Account, b, hostParameters, null)),
+            Policy = args.Buckets.Apply(b => StackPolicies.HostBackendAccess(spec, args.Account, b)),
         }, child);
 
         // Session Manager instead of SSH: port 22 stays closed unless sshAllowedCidrs opens it.

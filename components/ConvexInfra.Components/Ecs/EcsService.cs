@@ -77,7 +77,6 @@ public sealed class EcsService : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-logs"),
         }, child);
 
-        var parameters = args.Runtime.Apply(r => r.Parameters);
         var execution = new Iam.Role($"{name}-execution", new Iam.RoleArgs
         {
             AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
@@ -87,8 +86,7 @@ public sealed class EcsService : ComponentResource
         _ = new Iam.RolePolicy($"{name}-execution", new Iam.RolePolicyArgs
         {
             Role = execution.Name,
-            Policy = Output.Tuple(parameters, logGroup.Arn).Apply(t =>
-                IamPolicies.EcsExecution(account, [t.Item1.InstanceSecret, t.Item1.PostgresUrl], null, t.Item2)),
+            Policy = logGroup.Arn.Apply(arn => StackPolicies.EcsExecution(spec, account, arn)),
         }, child);
 
         var task = new Iam.Role($"{name}-task", new Iam.RoleArgs
@@ -101,7 +99,7 @@ public sealed class EcsService : ComponentResource
         {
             Role = task.Name,
             // Only the buckets: ECS injects both secrets through the execution role, so the task reads no parameter.
-            Policy = args.Runtime.Apply(r => IamPolicies.EcsTask(account, r.Buckets)),
+            Policy = args.Runtime.Apply(r => StackPolicies.EcsTask(spec, account, r.Buckets)),
         }, child);
 
         var cluster = new AwsEcs.Cluster($"{name}-cluster", new AwsEcs.ClusterArgs

@@ -10,11 +10,12 @@ public static class Ec2Artifacts
     public const string ReleasePath = "ec2/release.json";
     public const string HostRoot = "ec2/host";
 
-    public static IReadOnlyList<RenderedFile> RenderAll(DeploymentSpec spec, AwsRuntimeValues aws)
+    /// <param name="secretVersions">The secret parameters' SSM versions written into the release (see <see cref="HostRelease.Render"/>).</param>
+    public static IReadOnlyList<RenderedFile> RenderAll(DeploymentSpec spec, AwsRuntimeValues aws, SecretParameterVersions? secretVersions = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(aws);
-        var release = HostRelease.Render(spec, aws);
+        var release = HostRelease.Render(spec, aws, secretVersions);
         var files = new List<RenderedFile>
         {
             new(UserDataPath, HostBootstrap.UserData(spec, aws.Region), "0644"),
