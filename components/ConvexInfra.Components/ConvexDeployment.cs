@@ -4,6 +4,7 @@ using ConvexInfra.Components.Ecs;
 using ConvexInfra.Components.Local;
 using ConvexInfra.Components.Ops;
 using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Backup;
 using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Rendering;
@@ -54,6 +55,9 @@ public sealed class ConvexDeployment : ComponentResource
 
     internal Output<BucketNames>? BucketNames { get; }
     internal SecretParameterNames? SecretParameterNames { get; }
+
+    /// <summary>The export task as the schedule starts it (AWS targets; the <c>exportTask</c> stack output of <c>backup</c>).</summary>
+    internal Output<ExportTaskOutput>? ExportTask { get; }
     internal Output<ImmutableArray<DnsRecord>> DnsRecordList { get; }
 
     /// <summary>Database settings as built (null when the target has no RDS); tests read the protect decision here.</summary>
@@ -93,6 +97,7 @@ public sealed class ConvexDeployment : ComponentResource
                 DatabaseEndpoint = parts.DatabaseEndpoint;
                 BucketNames = parts.Buckets;
                 SecretParameterNames = parts.SecretParameters;
+                ExportTask = parts.ExportTask;
                 DnsRecordList = parts.DnsRecords;
                 DataSafety = parts.DataSafety;
                 backend = parts.Backend;
@@ -198,7 +203,8 @@ public sealed class ConvexDeployment : ComponentResource
             secrets.ParameterNames,
             host.ManualDnsRecords,
             database.Safety,
-            host);
+            host,
+            backups.RunTaskTarget);
     }
 
     private AwsParts BuildEcs(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision, DeferredInputs inputs)
@@ -236,7 +242,8 @@ public sealed class ConvexDeployment : ComponentResource
             secrets.ParameterNames,
             service.DnsRecords,
             database.Safety,
-            service);
+            service,
+            backups.RunTaskTarget);
     }
 
     /// <summary>What both AWS targets share: network, buckets, database, secrets and the runtime values they yield.</summary>
@@ -295,5 +302,6 @@ public sealed class ConvexDeployment : ComponentResource
         SecretParameterNames SecretParameters,
         Output<ImmutableArray<DnsRecord>> DnsRecords,
         DataSafety DataSafety,
-        Resource Backend);
+        Resource Backend,
+        Output<ExportTaskOutput> ExportTask);
 }

@@ -1,4 +1,5 @@
 using ConvexInfra.Components;
+using ConvexInfra.Core.Backup;
 using ConvexInfra.Core.Spec;
 using Pulumi;
 using Names = ConvexInfra.Core.Outputs.StackOutputNames;
@@ -36,6 +37,12 @@ internal static class StackOutputs
         if (deployment.SecretParameterNames is { } parameters)
         {
             outputs[Names.SecretParameters] = OutputValues.SecretParameters(parameters);
+        }
+
+        if (deployment.ExportTask is { } exportTask)
+        {
+            // Not secret: ids and ARNs only; the export task reads the admin key itself through ECS secrets.
+            outputs[ExportTaskOutput.OutputName] = exportTask.Apply(task => task.ToOutputValue());
         }
 
         return outputs;

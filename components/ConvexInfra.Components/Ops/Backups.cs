@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ConvexInfra.Components.Aws;
+using ConvexInfra.Core.Backup;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Ops;
@@ -49,6 +50,9 @@ public sealed class Backups : ComponentResource
     public Output<string> ScheduleName { get; }
     public Output<string> LogGroupName { get; }
     public string RevisionHistoryParameter { get; }
+
+    /// <summary>How to start the export task by hand exactly as the schedule does (the <c>exportTask</c> stack output).</summary>
+    public Output<ExportTaskOutput> RunTaskTarget { get; }
 
     /// <summary>
     /// Resolves after the pre-upgrade export finished (immediately when the revision does not change); make the
@@ -131,6 +135,8 @@ public sealed class Backups : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-export"),
         }, new CustomResourceOptions { Parent = this, DependsOn = { executionPolicy } });
         TaskDefinitionArn = taskDefinition.Arn;
+        RunTaskTarget = Output.Tuple(ClusterArn, taskDefinition.Arn, args.SubnetIds, securityGroup.Id)
+            .Apply(t => new ExportTaskOutput(t.Item1, t.Item2, t.Item3, t.Item4, args.AssignPublicIp));
 
         var schedulerRole = new Iam.Role($"{name}-export-scheduler", new Iam.RoleArgs
         {
