@@ -7,16 +7,7 @@ namespace ConvexInfra.Components.Tests;
 [Collection(PulumiDeployments.Name)]
 public sealed class DataSafetyTests(StackRuns runs) : IClassFixture<StackRuns>
 {
-    public static TheoryData<string> AwsStacks()
-    {
-        var data = new TheoryData<string>();
-        foreach (var stack in StackFiles.WithTarget("aws-ec2").Concat(StackFiles.WithTarget("aws-ecs")))
-        {
-            data.Add(stack);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> AwsStacks() => StackFiles.AwsStacks();
 
     [Theory]
     [MemberData(nameof(AwsStacks))]

@@ -26,16 +26,7 @@ public sealed class OrderingTests
 
     public static TheoryData<string> Ec2Stacks() => StackFiles.Ec2Stacks();
 
-    public static TheoryData<string> AwsStacks()
-    {
-        var data = new TheoryData<string>();
-        foreach (var stack in StackFiles.WithTarget("aws-ec2").Concat(StackFiles.WithTarget("aws-ecs")))
-        {
-            data.Add(stack);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> AwsStacks() => StackFiles.AwsStacks();
 
     [Theory]
     [MemberData(nameof(EcsStacks))]

@@ -14,16 +14,7 @@ namespace ConvexInfra.Components.Tests.Ops;
 [Collection(PulumiDeployments.Name)]
 public sealed class ExportTaskOutputTests(StackRuns runs) : IClassFixture<StackRuns>
 {
-    public static TheoryData<string> Stacks()
-    {
-        var data = new TheoryData<string>();
-        foreach (var stack in StackFiles.WithTarget("aws-ec2").Concat(StackFiles.WithTarget("aws-ecs")))
-        {
-            data.Add(stack);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Stacks() => StackFiles.AwsStacks();
 
     [Theory]
     [MemberData(nameof(Stacks))]

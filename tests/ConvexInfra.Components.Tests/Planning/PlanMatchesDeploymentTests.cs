@@ -47,16 +47,7 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
         return data;
     }
 
-    public static TheoryData<string> AwsStacks()
-    {
-        var data = new TheoryData<string>();
-        foreach (var stack in StackFiles.WithTarget("aws-ec2").Concat(StackFiles.WithTarget("aws-ecs")))
-        {
-            data.Add(stack);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> AwsStacks() => StackFiles.AwsStacks();
 
     [Theory]
     [MemberData(nameof(AllStacks))]

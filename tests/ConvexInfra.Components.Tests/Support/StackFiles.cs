@@ -52,6 +52,18 @@ internal static class StackFiles
         return data;
     }
 
+    /// <summary>Every stack file of either AWS target; fails the theory when there is none.</summary>
+    public static TheoryData<string> AwsStacks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var stack in WithTarget("aws-ec2").Concat(WithTarget("aws-ecs")))
+        {
+            data.Add(stack);
+        }
+
+        return data;
+    }
+
     /// <summary>A copy of a stack's config with one key replaced (or removed when <paramref name="raw"/> is null).</summary>
     public static StackConfig With(StackConfig config, string key, string? raw)
     {
