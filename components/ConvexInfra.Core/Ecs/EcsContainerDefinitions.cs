@@ -38,6 +38,7 @@ public static class EcsContainerDefinitions
             json.WriteStartArray();
             WriteBackend(json, spec, account, aws, backend, logGroupName);
             WriteDashboard(json, spec, aws.Region, logGroupName);
+            WriteProxy(json, spec, aws.Region, logGroupName);
             json.WriteEndArray();
         }
 
@@ -104,6 +105,37 @@ public static class EcsContainerDefinitions
         WriteLogs(json, region, logGroupName, EcsContainers.Dashboard);
         json.WriteEndObject();
     }
+
+    /// <summary>
+    /// Caddy for the site hostname (<see cref="SiteProxyCaddyfile"/>). The config travels in an environment variable and
+    /// is written to a file at start. Not essential: if it stops, the ALB health check on its health port fails and
+    /// ECS replaces the task, without the API going down with it first.
+    /// </summary>
+    private static void WriteProxy(Utf8JsonWriter json, DeploymentSpec spec, string region, string logGroupName)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", EcsContainers.Proxy);
+        json.WriteString("image", Rendering.HostLayout.CaddyImage);
+        json.WriteBoolean("essential", false);
+        WriteStrings(json, "command", ["sh", "-c", ProxyCommand]);
+        WritePorts(json, EcsContainers.SiteProxyPort, EcsContainers.ProxyHealthPort);
+        WriteEnvironment(json, [new EnvVar(ProxyConfigVariable, SiteProxyCaddyfile.Render(spec))]);
+        json.WriteStartArray("dependsOn");
+        json.WriteStartObject();
+        json.WriteString("containerName", EcsContainers.Backend);
+        json.WriteString("condition", "START");
+        json.WriteEndObject();
+        json.WriteEndArray();
+        WriteLogs(json, region, logGroupName, EcsContainers.Proxy);
+        json.WriteEndObject();
+    }
+
+    /// <summary>The variable holding the proxy's Caddyfile.</summary>
+    public const string ProxyConfigVariable = "CADDYFILE";
+
+    /// <summary>Writes the Caddyfile from <see cref="ProxyConfigVariable"/> and runs Caddy in the foreground.</summary>
+    public const string ProxyCommand =
+        "printf '%s' \"$CADDYFILE\" > /tmp/Caddyfile && exec caddy run --config /tmp/Caddyfile --adapter caddyfile";
 
     private static void WritePorts(Utf8JsonWriter json, params int[] ports)
     {

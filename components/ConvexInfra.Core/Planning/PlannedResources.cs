@@ -55,7 +55,12 @@ internal static class PlannedResources
         var ssh = spec.Network.SshAllowedCidrs.Count == 0 ? "SSH closed" : $"SSH from {string.Join(", ", spec.Network.SshAllowedCidrs)}";
         yield return new("compute", $"EC2 {spec.Compute.Ec2InstanceType} (Graviton, AL2023), {spec.Compute.RootVolumeGb} GB encrypted gp3, IMDSv2, Elastic IP, {ssh}");
         yield return new("compute", $"Caddy (automatic HTTPS) in front of backend + dashboard at {spec.ImageRevision[..12]}…, applied from the SSM release parameter");
-        yield return new("iam", "instance role: the five buckets, the stack's own SSM parameters, KMS decrypt through SSM");
+        yield return new("compute", $"host tooling parameter (convex-release, convex-host-setup, units) installed by the host before each release; " +
+            $"security updates in the patch window {spec.Rollout.PatchWindow.Text} UTC");
+        yield return new("rollout", $"host-status parameter written by the host; pulumi up waits up to {spec.Rollout.HostReportTimeoutMinutes} min for its report; " +
+            $"rollback when /version is not answered within {spec.Rollout.BackendHealthTimeoutMinutes} min; alarm on failed or rolled-back releases");
+        yield return new("logs", $"CloudWatch log group {Naming.ResourceNames.HostLogGroup(spec)} (backend, dashboard, proxy), {spec.Monitoring.LogRetentionDays} days");
+        yield return new("iam", "instance role: the five buckets, the stack's own SSM parameters, KMS decrypt through SSM, writes only its host-status parameter and logs");
     }
 
     private static IEnumerable<PlannedResource> Ecs(DeploymentSpec spec)
@@ -64,6 +69,7 @@ internal static class PlannedResources
         yield return new("compute", $"ECS Fargate ARM64 service, 1 task ({compute.FargateCpu} CPU units, {compute.FargateMemoryMb} MiB, {compute.FargateEphemeralStorageGb} GB ephemeral), " +
             $"{(compute.EcsSubnets == EcsSubnetPlacement.Public ? "public subnets with public IPs" : "private subnets behind a NAT gateway")}");
         yield return new("load balancer", "ALB with ACM certificate, HTTPS listener with host rules, HTTP → HTTPS redirect, idle timeout 300 s+");
+        yield return new("compute", $"Caddy ({Rendering.HostLayout.CaddyImage}) in the task: the site hostname reaches HTTP actions through the backend's 3210/http route (no 4-request cap)");
         yield return new("iam", "task role (buckets), execution role (SSM secrets, logs)");
         yield return new("logs", $"CloudWatch log group, {spec.Monitoring.LogRetentionDays} days");
     }
