@@ -119,8 +119,10 @@ public sealed class ConvexDeployment : ComponentResource
         var child = new ComponentResourceOptions { Parent = this };
         var backups = NewBackups(name, spec, aws, network, secrets, revision);
 
-        // A new revision reaches the host only after the pre-upgrade export succeeded.
-        var releaseJson = Output.Tuple(runtime, backups.PreUpgradeGate).Apply(t => HostRelease.Render(spec, t.Item1).Json);
+        // A new revision reaches the host only after the pre-upgrade export succeeded; a new secret value only once it
+        // is written (the release names each parameter's version, so it also changes with it).
+        var releaseJson = Output.Tuple(runtime, backups.PreUpgradeGate, secrets.ParameterVersions)
+            .Apply(t => HostRelease.Render(spec, t.Item1, t.Item3).Json);
 
         var host = new Ec2Host($"{name}-host", new Ec2HostArgs
         {
@@ -166,6 +168,7 @@ public sealed class ConvexDeployment : ComponentResource
             Account = aws.Account,
             Network = network,
             Runtime = gatedRuntime,
+            SecretVersions = secrets.ParameterVersions,
         }, new ComponentResourceOptions { Parent = this });
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
         {

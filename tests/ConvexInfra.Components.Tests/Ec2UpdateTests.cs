@@ -1,5 +1,7 @@
+using System.Text.Json;
 using ConvexInfra.Components.Tests.Support;
 using ConvexInfra.Core.Spec;
+using Pulumi.Testing;
 
 namespace ConvexInfra.Components.Tests;
 
@@ -11,6 +13,7 @@ namespace ConvexInfra.Components.Tests;
 public sealed class Ec2UpdateTests
 {
     private const string OtherRevision = "0123456789abcdef0123456789abcdef01234567";
+    private const string OtherPassword = "AnotherMockDbPasswordSecretValue0123456";
 
     public static TheoryData<string> Stacks() => StackFiles.Ec2Stacks();
 
@@ -33,6 +36,35 @@ public sealed class Ec2UpdateTests
         Assert.NotEqual(Release(before), Release(after));
         Assert.Contains(OtherRevision, Release(after), StringComparison.Ordinal);
         Assert.DoesNotContain(OtherRevision, hostAfter.Text("userData"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task A_changed_postgres_url_changes_the_release_through_the_parameter_version(string stack)
+    {
+        var config = StackFiles.Load(stack);
+        var before = await StackRun.RunAsync(config);
+        var again = await StackRun.RunAsync(config);
+        var after = await StackRun.RunAsync(config, databasePassword: OtherPassword);
+
+        static MockResourceArgs PostgresUrl(StackRun run) =>
+            Assert.Single(run.OfType("aws:ssm/parameter:Parameter"), p => p.Text("name")?.EndsWith("/postgres-url", StringComparison.Ordinal) == true);
+        Assert.NotEqual(PostgresUrl(before).Text("value"), PostgresUrl(after).Text("value"));
+
+        // The release names the version SSM gave each secret parameter; the host reads the new value on the new release.
+        static Dictionary<string, int> SecretVersions(StackRun run)
+        {
+            using var release = JsonDocument.Parse(run.ReleaseParameter().Text("insecureValue")!);
+            return release.RootElement.GetProperty("secrets").EnumerateArray()
+                .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("version").GetInt32());
+        }
+
+        Assert.Equal(MockValues.ParameterVersion(PostgresUrl(after).Text("value")!), SecretVersions(after)["POSTGRES_URL"]);
+        Assert.Equal(SecretVersions(before), SecretVersions(again));
+        Assert.NotEqual(SecretVersions(before)["POSTGRES_URL"], SecretVersions(after)["POSTGRES_URL"]);
+        Assert.Equal(SecretVersions(before)["INSTANCE_SECRET"], SecretVersions(after)["INSTANCE_SECRET"]);
+        Assert.Equal(before.ReleaseParameter().Text("insecureValue"), again.ReleaseParameter().Text("insecureValue"));
+        Assert.NotEqual(before.ReleaseParameter().Text("insecureValue"), after.ReleaseParameter().Text("insecureValue"));
     }
 
     [Theory]

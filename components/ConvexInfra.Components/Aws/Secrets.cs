@@ -35,6 +35,12 @@ public sealed class Secrets : ComponentResource
     public Output<string> PostgresUrl { get; }
     public SecretParameterNames ParameterNames { get; }
 
+    /// <summary>
+    /// The SSM versions of the instance secret and <c>POSTGRES_URL</c> parameters (not secret). Whatever reads the
+    /// values at run time takes these as input: it then waits until the values are written, and changes with them.
+    /// </summary>
+    public Output<SecretParameterVersions> ParameterVersions { get; }
+
     public Secrets(string name, SecretsArgs args, ComponentResourceOptions? options = null)
         : base(ComponentTokens.Secrets, name, options)
     {
@@ -88,12 +94,14 @@ public sealed class Secrets : ComponentResource
             Output.Tuple(args.DatabasePassword.ToOutput(), args.DatabaseHost.ToOutput(), args.DatabasePort.ToOutput())
                 .Apply(t => Core.Containers.PostgresUrl.Build(args.DatabaseUser, t.Item1, t.Item2, t.Item3)));
 
-        SecureParameter($"{name}-instance-secret", ParameterNames.InstanceSecret, InstanceSecret,
+        var instanceSecretParameter = SecureParameter($"{name}-instance-secret", ParameterNames.InstanceSecret, InstanceSecret,
             "Convex INSTANCE_SECRET (hex, 32 bytes)", spec, child);
-        SecureParameter($"{name}-postgres-url", ParameterNames.PostgresUrl, PostgresUrl,
+        var postgresUrlParameter = SecureParameter($"{name}-postgres-url", ParameterNames.PostgresUrl, PostgresUrl,
             "Convex POSTGRES_URL (no database name, no query string)", spec, child);
         SecureParameter($"{name}-admin-key", ParameterNames.AdminKey, AdminKey,
             "Convex admin key (CONVEX_SELF_HOSTED_ADMIN_KEY)", spec, child);
+        ParameterVersions = Output.Tuple(instanceSecretParameter.Version, postgresUrlParameter.Version)
+            .Apply(v => new SecretParameterVersions(v.Item1, v.Item2));
 
         RegisterOutputs(new Dictionary<string, object?>
         {
@@ -104,10 +112,9 @@ public sealed class Secrets : ComponentResource
         });
     }
 
-    private static void SecureParameter(
-        string resourceName, string parameterName, Output<string> value, string description, DeploymentSpec spec, CustomResourceOptions child)
-    {
-        _ = new Ssm.Parameter(resourceName, new Ssm.ParameterArgs
+    private static Ssm.Parameter SecureParameter(
+        string resourceName, string parameterName, Output<string> value, string description, DeploymentSpec spec, CustomResourceOptions child) =>
+        new(resourceName, new Ssm.ParameterArgs
         {
             Name = parameterName,
             Type = "SecureString",
@@ -115,5 +122,4 @@ public sealed class Secrets : ComponentResource
             Description = description,
             Tags = AwsTags.For(spec, resourceName),
         }, child);
-    }
 }

@@ -17,7 +17,7 @@ public sealed class StorageArgs
 /// <summary>
 /// The five buckets the backend's S3 mode needs (all five or none): private, encrypted, TLS-only, versioned where
 /// user data lives (files, modules), with lifecycle rules on the transient ones (exports, snapshot imports).
-/// Non-dev buckets are retained when the stack is destroyed.
+/// Non-dev buckets are protected (as the database is) and retained when the stack is destroyed.
 /// </summary>
 public sealed class Storage : ComponentResource
 {
@@ -58,13 +58,16 @@ public sealed class Storage : ComponentResource
         var spec = args.Spec;
         var resourceName = $"{name}-{purpose}";
         var retain = spec.Protection.RetainBucketsOnDelete;
+        // Protected like the database (DataSafety, one decision from the spec): retain-on-delete alone still lets a
+        // `pulumi destroy` or a replacement drop the bucket from the stack without asking.
+        var protect = DataSafety.For(spec).Protect;
         var bucket = new S3.Bucket(resourceName, new S3.BucketArgs
         {
             BucketPrefix = BucketNaming.Prefix(spec, purpose),
             // Only throwaway stacks may delete a bucket that still holds objects.
             ForceDestroy = !retain,
             Tags = AwsTags.For(spec, resourceName),
-        }, new CustomResourceOptions { Parent = this, RetainOnDelete = retain });
+        }, new CustomResourceOptions { Parent = this, RetainOnDelete = retain, Protect = protect });
 
         var child = new CustomResourceOptions { Parent = this };
         _ = new S3.BucketOwnershipControls(resourceName, new S3.BucketOwnershipControlsArgs

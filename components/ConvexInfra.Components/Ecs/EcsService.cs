@@ -20,13 +20,16 @@ public sealed class EcsServiceArgs
 
     /// <summary>Bucket names, database address and parameter names as the containers need them.</summary>
     public required Output<AwsRuntimeValues> Runtime { get; init; }
+
+    /// <summary>The SSM versions of the two secrets the task gets injected; a change rolls the service.</summary>
+    public required Output<SecretParameterVersions> SecretVersions { get; init; }
 }
 
 /// <summary>
 /// The Fargate (ARM64) service running exactly one Convex task (backend + dashboard) behind the load balancer.
 /// Deployments stop the old task before starting the new one (<see cref="EcsDeploymentSettings"/>): never two
-/// backends on one database. Secrets come from SSM through the execution role; S3 and SSM access at run time
-/// through the task role with Core's least-privilege policy.
+/// backends on one database. Secrets come from SSM through the execution role; S3 access at run time through the
+/// task role with Core's least-privilege policy.
 /// </summary>
 public sealed class EcsService : ComponentResource
 {
@@ -93,9 +96,8 @@ public sealed class EcsService : ComponentResource
         _ = new Iam.RolePolicy($"{name}-task", new Iam.RolePolicyArgs
         {
             Role = task.Name,
-            // The policy names at least one parameter; the instance secret is already in the task's environment, so
-            // naming it grants nothing new (the admin key and POSTGRES_URL stay out of the task role's reach).
-            Policy = args.Runtime.Apply(r => IamPolicies.BackendAccess(account, r.Buckets, [r.Parameters.InstanceSecret], null)),
+            // Only the buckets: ECS injects both secrets through the execution role, so the task reads no parameter.
+            Policy = args.Runtime.Apply(r => IamPolicies.EcsTask(account, r.Buckets)),
         }, child);
 
         var cluster = new AwsEcs.Cluster($"{name}-cluster", new AwsEcs.ClusterArgs
@@ -120,8 +122,10 @@ public sealed class EcsService : ComponentResource
             },
             ExecutionRoleArn = execution.Arn,
             TaskRoleArn = task.Arn,
-            ContainerDefinitions = Output.Tuple(args.Runtime, logGroup.Name).Apply(t =>
-                EcsContainerDefinitions.Render(spec, account, t.Item1, t.Item2)),
+            // The secret versions make a rotated instance secret or a new POSTGRES_URL a new task definition, so the
+            // service starts a task that reads the new values (ECS reads secrets only when a task starts).
+            ContainerDefinitions = Output.Tuple(args.Runtime, logGroup.Name, args.SecretVersions).Apply(t =>
+                EcsContainerDefinitions.Render(spec, account, t.Item1, t.Item2, t.Item3)),
             Tags = AwsTags.For(spec, $"{name}-task"),
         }, child);
 
@@ -160,7 +164,13 @@ public sealed class EcsService : ComponentResource
             PropagateTags = "SERVICE",
             WaitForSteadyState = true,
             Tags = AwsTags.For(spec, $"{name}-service"),
-        }, new CustomResourceOptions { Parent = this, DependsOn = { loadBalancer.HttpsListener } });
+        }, new CustomResourceOptions
+        {
+            Parent = this,
+            // The target groups are attached by the listener rules, not by the listener (whose default is a 404):
+            // CreateService fails on a target group without a load balancer, so wait for every rule.
+            DependsOn = [loadBalancer.HttpsListener, .. loadBalancer.ListenerRules],
+        });
 
         LoadBalancerDnsName = loadBalancer.DnsName;
         // Same contract as the EC2 target: dnsRecords lists only records to create by hand. The aws-ecs target needs

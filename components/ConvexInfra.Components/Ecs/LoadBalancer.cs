@@ -32,8 +32,14 @@ public sealed class LoadBalancer : ComponentResource
     public Output<string> DnsName { get; }
     public IReadOnlyDictionary<string, Output<string>> TargetGroupArns { get; }
 
-    /// <summary>The HTTPS listener; the ECS service waits for it so target groups are attached before tasks register.</summary>
+    /// <summary>The HTTPS listener (its default action is a fixed 404; the rules do the routing).</summary>
     public Resource HttpsListener { get; }
+
+    /// <summary>
+    /// The host rules that attach the target groups to the load balancer. The ECS service waits for them:
+    /// <c>CreateService</c> refuses a target group that has no associated load balancer yet.
+    /// </summary>
+    public IReadOnlyList<Resource> ListenerRules { get; }
 
     public LoadBalancer(string name, LoadBalancerArgs args, ComponentResourceOptions? options = null)
         : base(ComponentTokens.LoadBalancer, name, options)
@@ -164,6 +170,7 @@ public sealed class LoadBalancer : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-https"),
         }, child);
 
+        var rules = new List<Resource>();
         foreach (var rule in plan.Rules)
         {
             var condition = new InputList<LB.Inputs.ListenerRuleConditionArgs>
@@ -181,7 +188,7 @@ public sealed class LoadBalancer : ComponentResource
                 });
             }
 
-            _ = new LB.ListenerRule($"{name}-rule-{rule.Priority}", new LB.ListenerRuleArgs
+            rules.Add(new LB.ListenerRule($"{name}-rule-{rule.Priority}", new LB.ListenerRuleArgs
             {
                 ListenerArn = https.Arn,
                 Priority = rule.Priority,
@@ -191,7 +198,7 @@ public sealed class LoadBalancer : ComponentResource
                     new LB.Inputs.ListenerRuleActionArgs { Type = "forward", TargetGroupArn = targetGroups[rule.TargetName].Arn },
                 },
                 Tags = AwsTags.For(spec, $"{name}-rule-{rule.Priority}"),
-            }, child);
+            }, child));
         }
 
         foreach (var hostname in plan.Rules.Select(r => r.Hostname).Distinct(StringComparer.Ordinal))
@@ -211,6 +218,7 @@ public sealed class LoadBalancer : ComponentResource
         DnsName = alb.DnsName;
         TargetGroupArns = targetGroups.ToDictionary(p => p.Key, p => p.Value.Arn, StringComparer.Ordinal);
         HttpsListener = https;
+        ListenerRules = rules;
         RegisterOutputs(new Dictionary<string, object?> { ["dnsName"] = DnsName });
     }
 

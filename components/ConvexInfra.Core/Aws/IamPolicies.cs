@@ -16,7 +16,7 @@ public static class IamPolicies
     public static string SchedulerAssumeRole() => AssumeRole("AllowSchedulerAssumeRole", "scheduler.amazonaws.com");
 
     /// <summary>
-    /// What the backend needs at run time, as the EC2 instance role or the ECS task role: read and write objects
+    /// What the backend needs at run time, as the EC2 instance role: read and write objects
     /// in the five Convex buckets, list them, read the stack's parameters and decrypt them. With
     /// <paramref name="logGroupArn"/> (EC2 hosts shipping container logs themselves) it may also write log streams there.
     /// </summary>
@@ -36,26 +36,13 @@ public static class IamPolicies
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(buckets);
-        var bucketNames = buckets.All.Distinct(StringComparer.Ordinal).ToList();
-        var statements = new List<PolicyStatement>
-        {
-            new(
-                "ConvexObjectsReadWrite",
-                "Allow",
-                ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
-                bucketNames.Select(name => AwsArns.BucketObjects(ctx.Partition, name)).ToList()),
-            new(
-                "ConvexBucketsList",
-                "Allow",
-                ["s3:GetBucketLocation", "s3:ListBucket"],
-                bucketNames.Select(name => AwsArns.Bucket(ctx.Partition, name)).ToList()),
-            new(
-                "StackParametersRead",
-                "Allow",
-                ["ssm:GetParameter", "ssm:GetParameters"],
-                ParameterArns(ctx, parameterNames)),
-            DecryptThroughSsm("StackParametersDecrypt", ctx, kmsKeyArn),
-        };
+        var statements = BucketAccess(ctx, buckets);
+        statements.Add(new(
+            "StackParametersRead",
+            "Allow",
+            ["ssm:GetParameter", "ssm:GetParameters"],
+            ParameterArns(ctx, parameterNames)));
+        statements.Add(DecryptThroughSsm("StackParametersDecrypt", ctx, kmsKeyArn));
 
         if (logGroupArn is not null)
         {
@@ -94,6 +81,18 @@ public static class IamPolicies
     }
 
     /// <summary>
+    /// The ECS task role: the five buckets and nothing else. ECS injects the instance secret and
+    /// <c>POSTGRES_URL</c> through the execution role (<see cref="EcsExecution"/>), so the running task reads no
+    /// parameter itself.
+    /// </summary>
+    public static string EcsTask(AwsAccountContext ctx, BucketNames buckets)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(buckets);
+        return PolicyDocument.Render(BucketAccess(ctx, buckets));
+    }
+
+    /// <summary>
     /// The ECS task execution role: fetch the secrets ECS injects into the containers and write the containers'
     /// logs. No ECR permissions: the images come from ghcr.io.
     /// </summary>
@@ -128,6 +127,25 @@ public static class IamPolicies
 
     private static string AssumeRole(string sid, string service) =>
         PolicyDocument.Render([new(sid, "Allow", ["sts:AssumeRole"], [], ServicePrincipal: service)]);
+
+    /// <summary>Read and write objects in the five Convex buckets and list them (what <c>crates/aws_s3</c> calls).</summary>
+    private static List<PolicyStatement> BucketAccess(AwsAccountContext ctx, BucketNames buckets)
+    {
+        var bucketNames = buckets.All.Distinct(StringComparer.Ordinal).ToList();
+        return
+        [
+            new(
+                "ConvexObjectsReadWrite",
+                "Allow",
+                ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+                bucketNames.Select(name => AwsArns.BucketObjects(ctx.Partition, name)).ToList()),
+            new(
+                "ConvexBucketsList",
+                "Allow",
+                ["s3:GetBucketLocation", "s3:ListBucket"],
+                bucketNames.Select(name => AwsArns.Bucket(ctx.Partition, name)).ToList()),
+        ];
+    }
 
     private static List<string> ParameterArns(AwsAccountContext ctx, IReadOnlyList<string> parameterNames)
     {

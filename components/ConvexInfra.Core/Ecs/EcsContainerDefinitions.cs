@@ -14,7 +14,13 @@ namespace ConvexInfra.Core.Ecs;
 /// </summary>
 public static class EcsContainerDefinitions
 {
-    public static string Render(DeploymentSpec spec, AwsAccountContext account, AwsRuntimeValues aws, string logGroupName)
+    /// <param name="secretVersions">
+    /// The SSM versions of the secret parameters, as a docker label on the backend: ECS only sees a new value through
+    /// a new task definition, so a changed instance secret or <c>POSTGRES_URL</c> must change it to start a new task.
+    /// Null (the offline plan, which cannot know them) leaves the label out.
+    /// </param>
+    public static string Render(
+        DeploymentSpec spec, AwsAccountContext account, AwsRuntimeValues aws, string logGroupName, SecretParameterVersions? secretVersions = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(account);
@@ -36,7 +42,7 @@ public static class EcsContainerDefinitions
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartArray();
-            WriteBackend(json, spec, account, aws, backend, logGroupName);
+            WriteBackend(json, spec, account, aws, backend, logGroupName, secretVersions);
             WriteDashboard(json, spec, aws.Region, logGroupName);
             WriteProxy(json, spec, aws.Region, logGroupName);
             json.WriteEndArray();
@@ -46,7 +52,13 @@ public static class EcsContainerDefinitions
     }
 
     private static void WriteBackend(
-        Utf8JsonWriter json, DeploymentSpec spec, AwsAccountContext account, AwsRuntimeValues aws, ContainerEnvironment env, string logGroupName)
+        Utf8JsonWriter json,
+        DeploymentSpec spec,
+        AwsAccountContext account,
+        AwsRuntimeValues aws,
+        ContainerEnvironment env,
+        string logGroupName,
+        SecretParameterVersions? secretVersions)
     {
         json.WriteStartObject();
         json.WriteString("name", EcsContainers.Backend);
@@ -73,6 +85,13 @@ public static class EcsContainerDefinitions
 
         json.WriteEndArray();
 
+        if (secretVersions is not null)
+        {
+            json.WriteStartObject("dockerLabels");
+            json.WriteString(SecretParameterVersions.DockerLabel, secretVersions.Label);
+            json.WriteEndObject();
+        }
+
         json.WriteStartObject("healthCheck");
         WriteStrings(json, "command", ["CMD-SHELL", $"curl -fsS http://127.0.0.1:{EcsContainers.ApiPort}/version || exit 1"]);
         json.WriteNumber("interval", EcsDeploymentSettings.HealthCheckIntervalSeconds);
@@ -92,7 +111,12 @@ public static class EcsContainerDefinitions
         json.WriteStartObject();
         json.WriteString("name", EcsContainers.Dashboard);
         json.WriteString("image", spec.DashboardImage);
-        json.WriteBoolean("essential", true);
+        // A crashed dashboard must not stop the task (an essential container's exit stops every container in it):
+        // the backend keeps serving, and ECS restarts the dashboard container in place.
+        json.WriteBoolean("essential", false);
+        json.WriteStartObject("restartPolicy");
+        json.WriteBoolean("enabled", true);
+        json.WriteEndObject();
         WritePorts(json, EcsContainers.DashboardPort);
         WriteEnvironment(json, ConvexEnvironment.Dashboard(spec));
         json.WriteStartArray("dependsOn");

@@ -112,8 +112,10 @@ public static partial class LocalPlanner
         Image = spec.DashboardImage,
         Ports = [new PortBinding(Loopback, local.DashboardPort, DashboardContainerPort)],
         Volumes = [],
+        // The dashboard image has node but no curl (a Node alpine base at the pinned revision): a curl check would
+        // never pass and `pulumi up` would wait for health until it times out. The URL is node's first argument.
         HealthCheck = new HealthCheck(
-            ["CMD", "curl", "-fsS", "-o", "/dev/null", $"http://{Loopback}:{DashboardContainerPort}/"],
+            ["CMD", "node", "-e", DashboardProbe, $"http://{Loopback}:{DashboardContainerPort}/"],
             IntervalSeconds: 5, TimeoutSeconds: 5, StartPeriodSeconds: 30, Retries: 5),
         StopSignal = StopSignal,
         StopGraceSeconds = 10,
@@ -125,6 +127,9 @@ public static partial class LocalPlanner
         Labels = LocalNames.Labels(spec, LocalRole.Dashboard),
         LogOptions = LogRotation,
     };
+
+    /// <summary>Exit 0 on a 2xx answer from the URL in argv[1], 1 on any other status or no answer (Node 18+ has fetch).</summary>
+    private const string DashboardProbe = "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))";
 
     private static readonly IReadOnlyDictionary<string, string> LogRotation =
         new SortedDictionary<string, string>(StringComparer.Ordinal) { ["max-size"] = "10m", ["max-file"] = "3" };

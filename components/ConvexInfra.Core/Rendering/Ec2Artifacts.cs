@@ -16,7 +16,7 @@ public static class Ec2Artifacts
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(aws);
         var tooling = HostTooling.Render(spec);
-        var release = HostRelease.Render(spec, aws, tooling);
+        var release = HostRelease.Render(spec, aws, tooling: tooling);
         var files = new List<RenderedFile>
         {
             new(UserDataPath, HostBootstrap.UserData(spec, aws.Region), "0644"),

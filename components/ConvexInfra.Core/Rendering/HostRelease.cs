@@ -14,8 +14,8 @@ public sealed record HostReleaseBundle(string Json, string Sha256);
 
 /// <summary>
 /// One release of the EC2 host, stored in the plain SSM parameter <c>ResourceNames.ReleaseParameter</c>:
-/// the image revision, the files under /etc/convex, and the NAMES of the SecureString parameters the
-/// host decrypts into backend.secrets.env. Image and environment changes reach the host through this
+/// the image revision, the files under /etc/convex, and the NAMES (and SSM versions) of the SecureString
+/// parameters the host decrypts into backend.secrets.env. Image and environment changes reach the host through this
 /// parameter alone, so the instance and its user data stay untouched.
 /// </summary>
 public static class HostRelease
@@ -35,7 +35,13 @@ public static class HostRelease
         Indented = false,
     };
 
-    public static HostReleaseBundle Render(DeploymentSpec spec, AwsRuntimeValues aws, HostToolingBundle? tooling = null)
+    /// <param name="secretVersions">
+    /// The SSM versions of the secret parameters, written next to each parameter's name: a changed value gives a new
+    /// release, so the host re-reads it, and the release exists only once the new version does. Null (the offline
+    /// plan, which cannot know them) leaves them out.
+    /// </param>
+    /// <param name="tooling">The host tooling the release names (default: rendered from the spec).</param>
+    public static HostReleaseBundle Render(DeploymentSpec spec, AwsRuntimeValues aws, SecretParameterVersions? secretVersions = null, HostToolingBundle? tooling = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(aws);
@@ -68,6 +74,11 @@ public static class HostRelease
                 json.WriteStartObject();
                 json.WriteString("name", secret.Name);
                 json.WriteString("parameter", ParameterFor(secret.Kind, aws.Parameters));
+                if (secretVersions is not null)
+                {
+                    json.WriteNumber("version", secretVersions.For(secret.Kind));
+                }
+
                 json.WriteEndObject();
             }
 
@@ -108,7 +119,6 @@ public static class HostRelease
         json.WriteNumber("healthTimeoutSeconds", spec.Rollout.BackendHealthTimeoutSeconds);
         json.WriteStartObject("tooling");
         json.WriteString("parameter", ResourceNames.HostToolingParameter(spec));
-        json.WriteString("version", tooling.Version);
         json.WriteString("sha256", tooling.Sha256);
         json.WriteEndObject();
         json.WriteEndObject();

@@ -55,6 +55,38 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
 
     [Theory]
     [MemberData(nameof(Stacks))]
+    public async Task A_dashboard_crash_does_not_stop_the_backend(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        using var containers = JsonDocument.Parse(run.ServiceTaskDefinition().Text("containerDefinitions")!);
+        var essential = containers.RootElement.EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("essential").GetBoolean());
+
+        Assert.Equal(new Dictionary<string, bool> { [EcsContainers.Backend] = true, [EcsContainers.Dashboard] = false }, essential);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task The_task_role_reads_the_buckets_and_no_parameter(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var taskRoleArn = run.ServiceTaskDefinition().Text("taskRoleArn")!;
+        var role = Assert.Single(run.OfType("aws:iam/role:Role"), r => taskRoleArn.EndsWith($":role/{r.Text("name") ?? run.IdOf(r)}", StringComparison.Ordinal));
+        var policy = Assert.Single(run.PoliciesOfRole(run.IdOf(role))).Text("policy")!;
+
+        using var document = JsonDocument.Parse(policy);
+        var actions = document.RootElement.GetProperty("Statement").EnumerateArray()
+            .SelectMany(s => s.GetProperty("Action").ValueKind == JsonValueKind.Array
+                ? s.GetProperty("Action").EnumerateArray().Select(a => a.GetString()!)
+                : [s.GetProperty("Action").GetString()!])
+            .ToList();
+        Assert.Contains("s3:GetObject", actions);
+        Assert.DoesNotContain(actions, a => a.StartsWith("ssm:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal));
+        Assert.DoesNotContain("instance-secret", policy, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
     public async Task No_secret_value_appears_in_the_task_definition_or_plain_outputs(string stack)
     {
         var run = await runs.GetAsync(stack);

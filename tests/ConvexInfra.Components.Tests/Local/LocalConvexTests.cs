@@ -250,6 +250,19 @@ public class LocalConvexTests
     }
 
     [Fact]
+    public async Task The_dashboard_health_check_needs_only_node_which_its_image_has()
+    {
+        var run = await LocalStackRun.UpAsync(LocalStackRun.LocalStackSpec(null));
+        var check = (IReadOnlyDictionary<string, object>)run.ContainerInputs(LocalRole.Dashboard)["healthcheck"];
+        var tests = ((IEnumerable<object>)check["tests"]).Cast<string>().ToList();
+
+        // The dashboard image has no curl: a curl check never passes and `pulumi up` (Wait = true) times out.
+        Assert.Equal(["CMD", "node", "-e"], tests.Take(3));
+        Assert.Equal("http://127.0.0.1:6791/", tests[^1]);
+        Assert.DoesNotContain(tests, t => t.Contains("curl", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Every_child_is_parented_to_the_component()
     {
         var run = await PostgresAsync();

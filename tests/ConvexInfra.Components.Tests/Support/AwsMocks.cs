@@ -17,12 +17,15 @@ internal sealed class AwsMocks
 
     /// <summary>The stored revision-history parameter; null answers like SSM for a first deploy (ParameterNotFound).</summary>
     private readonly string? _revisionHistory;
+    /// <summary>The database password RandomPassword answers with; null = <see cref="MockValues.DatabasePassword"/>.</summary>
+    private readonly string _databasePassword;
     private int _counter;
 
-    public AwsMocks(string region, string? revisionHistory = null)
+    public AwsMocks(string region, string? revisionHistory = null, string? databasePassword = null)
     {
         _region = region;
         _revisionHistory = revisionHistory;
+        _databasePassword = databasePassword ?? MockValues.DatabasePassword;
         Mock = new Mock<IMocks>(MockBehavior.Strict);
         Mock.Setup(m => m.NewResourceAsync(It.IsAny<MockResourceArgs>()))
             .Returns(async (MockResourceArgs args) =>
@@ -66,7 +69,8 @@ internal sealed class AwsMocks
         switch (args.Type)
         {
             case "aws:s3/bucket:Bucket":
-                var bucket = $"{Text(args, "bucketPrefix") ?? name + "-"}{n:D8}";
+                // The suffix AWS adds to a prefix, derived from the resource name so two runs of one stack agree.
+                var bucket = $"{Text(args, "bucketPrefix") ?? name + "-"}{MockValues.ParameterVersion(name):D8}";
                 id = bucket;
                 state["bucket"] = bucket;
                 state["arn"] = $"arn:aws:s3:::{bucket}";
@@ -181,16 +185,18 @@ internal sealed class AwsMocks
                 var parameter = Text(args, "name") ?? name;
                 id = parameter;
                 state["arn"] = $"arn:aws:ssm:{_region}:{MockValues.AccountId}:parameter{parameter}";
+                // SSM counts versions up on every change of the value; a number derived from the value changes with it.
+                state["version"] = MockValues.ParameterVersion(Text(args, "value") ?? Text(args, "insecureValue") ?? "");
                 break;
             case "random:index/randomBytes:RandomBytes":
                 id = $"bytes-{n}";
-                var hex = MockValues.HexOfLength(Number(args, "length"));
+                var hex = MockValues.RandomHex(Number(args, "length"), Keepers(args));
                 state["hex"] = hex;
                 state["base64"] = Convert.ToBase64String(Convert.FromHexString(hex));
                 break;
             case "random:index/randomPassword:RandomPassword":
                 id = "none";
-                state["result"] = MockValues.DatabasePassword;
+                state["result"] = _databasePassword;
                 break;
             case "random:index/randomInteger:RandomInteger":
                 id = $"int-{n}";
@@ -256,6 +262,11 @@ internal sealed class AwsMocks
 
     private static string? Text(MockResourceArgs args, string key) =>
         args.Inputs.TryGetValue(key, out var value) ? value as string : null;
+
+    private static Dictionary<string, string> Keepers(MockResourceArgs args) =>
+        args.Inputs.TryGetValue("keepers", out var value) && value is IDictionary<string, object> map
+            ? map.ToDictionary(p => p.Key, p => Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "", StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
 
     private static int Number(MockResourceArgs args, string key) =>
         args.Inputs.TryGetValue(key, out var value) ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) : 0;

@@ -21,6 +21,31 @@ internal static class MockValues
 
     public static IReadOnlyList<string> Zones(string region) => [$"{region}a", $"{region}b", $"{region}c"];
 
+    /// <summary>
+    /// What <c>RandomBytes</c> gives: <see cref="HexOfLength"/> while every keeper is at its default ("0"), and other
+    /// bytes (derived from the keepers) once one changes, as the provider replaces the bytes when a keeper changes.
+    /// </summary>
+    public static string RandomHex(int length, IReadOnlyDictionary<string, string> keepers)
+    {
+        if (keepers.Values.All(v => v == "0"))
+        {
+            return HexOfLength(length);
+        }
+
+        var seed = string.Join(";", keepers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        var bytes = new List<byte>();
+        for (var block = 0; bytes.Count < length; block++)
+        {
+            bytes.AddRange(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{length}|{seed}|{block}")));
+        }
+
+        return Convert.ToHexStringLower(bytes.Take(length).ToArray());
+    }
+
+    /// <summary>An SSM parameter version (1 and up) that changes whenever the value does.</summary>
+    public static int ParameterVersion(string value) =>
+        1 + (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value))) % 100_000);
+
     /// <summary>Hex of <paramref name="length"/> bytes: the instance secret for 32, the nonce for 12, else a pattern.</summary>
     public static string HexOfLength(int length) => length switch
     {

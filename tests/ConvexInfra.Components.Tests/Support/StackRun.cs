@@ -15,12 +15,16 @@ internal sealed record StackRun(
     IReadOnlyDictionary<string, string> Ids)
 {
     /// <param name="revisionHistory">The stored revision history SSM answers with; null = first deploy.</param>
-    public static async Task<StackRun> RunAsync(StackConfig config, string? revisionHistory = null)
+    /// <param name="gate">Holds some registrations until released (ordering tests); null = none held.</param>
+    /// <param name="databasePassword">The database password the mocks generate; null = <see cref="MockValues.DatabasePassword"/>.</param>
+    public static async Task<StackRun> RunAsync(
+        StackConfig config, string? revisionHistory = null, MockGate? gate = null, string? databasePassword = null)
     {
         var spec = ConvexProgram.ReadSpec(config);
-        var mocks = new AwsMocks(spec.Region ?? "eu-west-1", revisionHistory);
+        var mocks = new AwsMocks(spec.Region ?? "eu-west-1", revisionHistory, databasePassword);
+        var engine = gate is null ? mocks.Mock.Object : gate.Around(mocks.Mock.Object);
         var (resources, outputs) = await Deployment.TestAsync(
-            mocks.Mock.Object,
+            engine,
             new TestOptions { ProjectName = config.ProjectName, StackName = config.StackName, IsPreview = false },
             () => ConvexProgram.RunAsync(config));
         return new StackRun(spec, resources, outputs, mocks.Resources.ToList(), mocks.Calls.ToList(), new Dictionary<string, string>(mocks.Ids));
@@ -64,6 +68,10 @@ internal sealed record StackRun(
         var group = Assert.Single(groups);
         return Assert.Single(OfType("aws:cloudwatch/logGroup:LogGroup"), l => l.Text("name") == group);
     }
+
+    /// <summary>The release parameter of the EC2 host (plain JSON), found by its name.</summary>
+    public MockResourceArgs ReleaseParameter() =>
+        Assert.Single(OfType("aws:ssm/parameter:Parameter"), p => p.Text("name")?.EndsWith("/release", StringComparison.Ordinal) == true);
 
     public IEnumerable<MockResourceArgs> AwsResources => Registered.Where(r => r.Type?.StartsWith("aws:", StringComparison.Ordinal) == true);
 }

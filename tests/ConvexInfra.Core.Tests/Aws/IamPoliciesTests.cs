@@ -96,6 +96,18 @@ public class IamPoliciesTests
     }
 
     [Fact]
+    public void Ecs_task_role_gets_the_buckets_of_backend_access_and_no_parameter()
+    {
+        var task = PolicyJson.Statements(IamPolicies.EcsTask(Ctx, ProdBuckets));
+        var backend = PolicyJson.Statements(IamPolicies.BackendAccess(Ctx, ProdBuckets, ProdParameters, null));
+
+        Assert.Equal(["ConvexObjectsReadWrite", "ConvexBucketsList"], task.Select(s => s.Sid));
+        static string Grant(ParsedStatement s) => $"{s.Effect} {string.Join(',', s.Actions)} on {string.Join(',', s.Resources)}";
+        Assert.Equal(backend.Where(s => s.Sid.StartsWith("Convex", StringComparison.Ordinal)).Select(Grant), task.Select(Grant));
+        Assert.DoesNotContain(task, s => s.Actions.Any(a => a.StartsWith("ssm:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Ecs_execution_reads_the_injected_secrets_and_writes_logs_only()
     {
         var statements = PolicyJson.Statements(IamPolicies.EcsExecution(Ctx, ProdParameters.Take(2).ToList(), KmsKey, LogGroup + ":*"));

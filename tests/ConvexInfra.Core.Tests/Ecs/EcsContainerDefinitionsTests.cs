@@ -2,6 +2,7 @@ using System.Text.Json;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Containers;
 using ConvexInfra.Core.Ecs;
+using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Spec;
 using ConvexInfra.Core.Tests.Fixtures;
 
@@ -31,7 +32,46 @@ public sealed class EcsContainerDefinitionsTests
         Assert.Equal([EcsContainers.Backend, EcsContainers.Dashboard, EcsContainers.Proxy], containers.Select(c => c.GetProperty("name").GetString()));
         Assert.Equal($"ghcr.io/get-convex/convex-backend:{Spec.ImageRevision}", Container("backend").GetProperty("image").GetString());
         Assert.Equal($"ghcr.io/get-convex/convex-dashboard:{Spec.ImageRevision}", Container("dashboard").GetProperty("image").GetString());
-        Assert.All(containers.Where(c => c.GetProperty("name").GetString() != EcsContainers.Proxy), c => Assert.True(c.GetProperty("essential").GetBoolean()));
+        Assert.True(Container("backend").GetProperty("essential").GetBoolean());
+        Assert.Single(containers, c => c.GetProperty("essential").GetBoolean());
+    }
+
+    [Fact]
+    public void A_dashboard_crash_does_not_stop_the_backend()
+    {
+        var dashboard = Container("dashboard");
+
+        Assert.False(dashboard.GetProperty("essential").GetBoolean());
+        Assert.True(dashboard.GetProperty("restartPolicy").GetProperty("enabled").GetBoolean());
+        Assert.True(Container("backend").GetProperty("essential").GetBoolean());
+    }
+
+    [Fact]
+    public void Secret_versions_are_a_backend_label_so_a_changed_secret_changes_the_task_definition()
+    {
+        var aws = TestSpecs.RequireAws(Spec);
+        string Rendered(SecretParameterVersions? versions) => EcsContainerDefinitions.Render(Spec, Account, aws, LogGroup, versions);
+        var baseline = Rendered(new SecretParameterVersions(3, 1));
+
+        using var json = JsonDocument.Parse(baseline);
+        var backend = json.RootElement.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "backend");
+        var labels = backend.GetProperty("dockerLabels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+        Assert.Equal(new Dictionary<string, string?> { [SecretParameterVersions.DockerLabel] = "instance-secret=3,postgres-url=1" }, labels);
+        Assert.False(json.RootElement.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "dashboard").TryGetProperty("dockerLabels", out _));
+
+        Assert.Equal(baseline, Rendered(new SecretParameterVersions(3, 1)));
+        Assert.NotEqual(baseline, Rendered(new SecretParameterVersions(4, 1)));
+        Assert.NotEqual(baseline, Rendered(new SecretParameterVersions(3, 2)));
+        Assert.DoesNotContain("dockerLabels", Rendered(null), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Secret_versions_must_be_ssm_versions()
+    {
+        var aws = TestSpecs.RequireAws(Spec);
+        var error = Assert.Throws<ArgumentException>(() => EcsContainerDefinitions.Render(Spec, Account, aws, LogGroup, new SecretParameterVersions(0, 1)));
+        Assert.Contains("instance-secret=0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Parameter.Version", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Rendering;
+using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Tests.Fixtures;
 
 namespace ConvexInfra.Core.Tests.Rendering;
@@ -72,6 +73,24 @@ public class HostReleaseTests
         Assert.NotEqual(baseline, HostRelease.Render(spec with { ImageRevision = TestSpecs.OtherRevision }, aws).Sha256);
         Assert.NotEqual(baseline, HostRelease.Render(spec with { Rotation = spec.Rotation with { InstanceSecretVersion = 2 } }, aws).Sha256);
         Assert.NotEqual(baseline, HostRelease.Render(spec with { Backend = spec.Backend with { RustLog = "debug" } }, aws).Sha256);
+    }
+
+    [Fact]
+    public void Each_secret_names_the_ssm_version_it_needs_so_a_new_value_is_a_new_release()
+    {
+        var spec = TestSpecs.Ec2Dev;
+        var aws = TestSpecs.RequireAws(spec);
+        var versions = new SecretParameterVersions(InstanceSecret: 4, PostgresUrl: 2);
+        using var json = JsonDocument.Parse(HostRelease.Render(spec, aws, versions).Json);
+
+        var secrets = json.RootElement.GetProperty("secrets").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("version").GetInt32());
+        Assert.Equal(new Dictionary<string, int> { ["INSTANCE_SECRET"] = 4, ["POSTGRES_URL"] = 2 }, secrets);
+
+        var baseline = HostRelease.Render(spec, aws, versions).Sha256;
+        Assert.NotEqual(baseline, HostRelease.Render(spec, aws, versions with { PostgresUrl = 3 }).Sha256);
+        Assert.NotEqual(baseline, HostRelease.Render(spec, aws, versions with { InstanceSecret = 5 }).Sha256);
+        Assert.DoesNotContain("\"version\"", HostRelease.Render(spec, aws).Json, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -186,7 +186,7 @@ public sealed class FakeHost : IDisposable
     public HostReleaseBundle Publish(DeploymentSpec spec, string instanceSecret, string postgresUrl, HostToolingBundle? tooling = null)
     {
         tooling ??= HostTooling.Render(spec);
-        var bundle = HostRelease.Render(spec, Aws, tooling);
+        var bundle = HostRelease.Render(spec, Aws, tooling: tooling);
         SetParameter(Core.Naming.ResourceNames.ReleaseParameter(spec), bundle.Json);
         SetParameter(Core.Naming.ResourceNames.HostToolingParameter(spec), tooling.ParameterValue);
         SetParameter(Aws.Parameters.InstanceSecret, instanceSecret);
