@@ -14,6 +14,7 @@ public static class CliApp
         new EnvCommand(),
         new VerifyCommand(),
         new DeploymentEnvCommand(),
+        new LogsCommand(),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken = default)
