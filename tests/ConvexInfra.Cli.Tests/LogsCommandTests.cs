@@ -12,7 +12,10 @@ public sealed class LogsCommandTests : IDisposable
             var path = Path.Combine(scratch, "bin", tool);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, $"#!/bin/sh\necho \"$*\" >> {Path.Combine(scratch, tool + ".log")}\necho \"{tool} line 1\"\necho \"{tool} warning\" >&2\n");
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         }
     }
 

@@ -132,8 +132,8 @@ public static class EcsContainerDefinitions
 
     /// <summary>
     /// Caddy for the site hostname (<see cref="SiteProxyCaddyfile"/>). The config travels in an environment variable and
-    /// is written to a file at start. Not essential: if it stops, the ALB health check on its health port fails and
-    /// ECS replaces the task, without the API going down with it first.
+    /// is written to a file at start. Not essential and restarted in place by ECS, like the dashboard: a Caddy crash
+    /// never stops the backend.
     /// </summary>
     private static void WriteProxy(Utf8JsonWriter json, DeploymentSpec spec, string region, string logGroupName)
     {
@@ -141,6 +141,9 @@ public static class EcsContainerDefinitions
         json.WriteString("name", EcsContainers.Proxy);
         json.WriteString("image", Rendering.HostLayout.CaddyImage);
         json.WriteBoolean("essential", false);
+        json.WriteStartObject("restartPolicy");
+        json.WriteBoolean("enabled", true);
+        json.WriteEndObject();
         WriteStrings(json, "command", ["sh", "-c", ProxyCommand]);
         WritePorts(json, EcsContainers.SiteProxyPort, EcsContainers.ProxyHealthPort);
         WriteEnvironment(json, [new EnvVar(ProxyConfigVariable, SiteProxyCaddyfile.Render(spec))]);

@@ -62,7 +62,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
         var essential = containers.RootElement.EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("essential").GetBoolean());
 
-        Assert.Equal(new Dictionary<string, bool> { [EcsContainers.Backend] = true, [EcsContainers.Dashboard] = false }, essential);
+        Assert.Equal(new Dictionary<string, bool> { [EcsContainers.Backend] = true, [EcsContainers.Dashboard] = false, [EcsContainers.Proxy] = false }, essential);
     }
 
     [Theory]

@@ -54,6 +54,7 @@ public class SiteProxyTests
 
         Assert.Equal("caddy:2.10.0", proxy.GetProperty("image").GetString());
         Assert.False(proxy.GetProperty("essential").GetBoolean());
+        Assert.True(proxy.GetProperty("restartPolicy").GetProperty("enabled").GetBoolean());
         var environment = proxy.GetProperty("environment").EnumerateArray().Single();
         Assert.Equal(EcsContainerDefinitions.ProxyConfigVariable, environment.GetProperty("name").GetString());
         Assert.Equal(SiteProxyCaddyfile.Render(spec), environment.GetProperty("value").GetString());

@@ -1,3 +1,4 @@
+using ConvexInfra.Core.Local;
 using ConvexInfra.Core.Logs;
 using ConvexInfra.Core.Rendering;
 using ConvexInfra.Core.Tests.Fixtures;
@@ -36,7 +37,7 @@ public class LogsCommandLineTests
         var call = LogsCommandLine.For(TestSpecs.LocalSqlite, LogContainer.Dashboard, "30m", follow: true);
 
         Assert.Equal("docker", call.Program);
-        Assert.Equal(["logs", "--since", "30m", "--timestamps", "--follow", Local.LocalNames.Container(TestSpecs.LocalSqlite, Local.LocalRole.Dashboard)], call.Arguments);
+        Assert.Equal(["logs", "--since", "30m", "--timestamps", "--follow", LocalNames.Container(TestSpecs.LocalSqlite, LocalRole.Dashboard)], call.Arguments);
     }
 
     [Fact]
