@@ -1,6 +1,12 @@
+using System.CommandLine;
+
 namespace ConvexInfra.Cli;
 
-/// <summary>One top-level verb of <c>convex-infra</c>.</summary>
+/// <summary>
+/// One top-level verb of <c>convex-infra</c>. A verb is one class: it builds its System.CommandLine
+/// <see cref="Command"/> (options, subcommands, action) around the console it runs with, and is listed once in
+/// <see cref="CliApp.Commands"/>.
+/// </summary>
 public interface ICliCommand
 {
     string Name { get; }
@@ -8,10 +14,7 @@ public interface ICliCommand
     /// <summary>One line for the command list in <c>convex-infra --help</c>.</summary>
     string Summary { get; }
 
-    /// <summary>The full help text for <c>convex-infra NAME --help</c>.</summary>
-    string Help { get; }
-
-    Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken);
+    Command Build(CliConsole console);
 }
 
 /// <summary>Exit codes shared by every command, so CI can tell a bad call from a failed check.</summary>

@@ -7,7 +7,8 @@ public class CliAppTests
     {
         var result = await CliRunner.RunAsync([]);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Usage: convex-infra COMMAND", result.Out);
+        Assert.Contains("Usage:", result.Out);
+        Assert.Contains("convex-infra [command] [options]", result.Out);
     }
 
     [Fact]
@@ -38,15 +39,35 @@ public class CliAppTests
     }
 
     [Fact]
-    public void ArgReader_reads_equals_form_and_rejects_duplicates()
+    public async Task Equals_form_is_read_and_a_repeated_option_is_a_usage_error()
     {
-        var reader = new ConvexInfra.Cli.ArgReader(["--stack=dev", "--json"]);
-        Assert.Equal("dev", reader.Option("--stack"));
-        Assert.True(reader.Flag("--json"));
-        reader.EnsureAllConsumed();
+        var equals = await CliRunner.RunAsync(["plan", "--stack=no-such-stack", "--root=/nonexistent-dir"]);
+        Assert.Equal(2, equals.ExitCode);
+        Assert.Contains("no Pulumi.yaml found in /nonexistent-dir", equals.Error);
 
-        var twice = new ConvexInfra.Cli.ArgReader(["--stack", "a", "--stack", "b"]);
-        var e = Assert.Throws<ConvexInfra.Cli.UsageException>(() => twice.Option("--stack"));
-        Assert.Contains("more than once", e.Message);
+        var twice = await CliRunner.RunAsync(["plan", "--stack", "a", "--stack", "b"]);
+        Assert.Equal(2, twice.ExitCode);
+        Assert.Contains("--stack", twice.Error);
+        Assert.Contains("convex-infra plan:", twice.Error);
+    }
+
+    [Fact]
+    public async Task Version_option_and_verb_print_the_same_line()
+    {
+        var option = await CliRunner.RunAsync(["--version"]);
+        var verb = await CliRunner.RunAsync(["version"]);
+        Assert.Equal(0, option.ExitCode);
+        Assert.StartsWith("convex-infra ", option.Out, StringComparison.Ordinal);
+        Assert.Equal(verb.Out, option.Out);
+    }
+
+    [Fact]
+    public async Task Suggest_directive_completes_verbs_for_dotnet_suggest()
+    {
+        var result = await CliRunner.RunAsync(["[suggest:3]", "res"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("reset", result.Out.Split('\n', StringSplitOptions.TrimEntries));
+        Assert.Contains("restore", result.Out.Split('\n', StringSplitOptions.TrimEntries));
+        Assert.DoesNotContain("verify", result.Out.Split('\n', StringSplitOptions.TrimEntries));
     }
 }

@@ -139,12 +139,15 @@ public sealed class DeploymentEnvCommandTests : IAsyncLifetime
         Assert.DoesNotContain("deadbeef", result.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task It_waits_for_version_before_the_first_call()
+    [Theory]
+    [InlineData("10")]
+    [InlineData("10s")]
+    [InlineData("1m")]
+    public async Task It_waits_for_version_before_the_first_call(string wait)
     {
         await using var starting = await FakeEnvBackend.StartAsync(startingVersionAnswers: 2);
 
-        var result = await CliRunner.RunAsync(["deployment-env", "list", "--api-url", starting.Url, "--admin-key-env", "ADMIN_KEY", "--wait", "10"], environment: KeyEnv);
+        var result = await CliRunner.RunAsync(["deployment-env", "list", "--api-url", starting.Url, "--admin-key-env", "ADMIN_KEY", "--wait", wait], environment: KeyEnv);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(["/version", "/version", "/version", "/api/query"], starting.Requests.Select(r => r.Path));
@@ -167,7 +170,8 @@ public sealed class DeploymentEnvCommandTests : IAsyncLifetime
     [InlineData(new[] { "--from", "env.json" }, "exactly one of --admin-key-env VAR or --admin-key-stdin")]
     [InlineData(new[] { "--admin-key-env", "NOPE", "--from", "env.json" }, "environment variable NOPE is not set")]
     [InlineData(new[] { "--admin-key-env", "ADMIN_KEY", "--from", "missing.json" }, "--from missing.json: file not found")]
-    [InlineData(new[] { "--admin-key-env", "ADMIN_KEY", "--from", "env.json", "--wait", "soon" }, "--wait must be whole seconds")]
+    [InlineData(new[] { "--admin-key-env", "ADMIN_KEY", "--from", "env.json", "--wait", "soon" }, "--wait: 'soon' is not a duration; expected e.g. 90s, 5m")]
+    [InlineData(new[] { "--admin-key-env", "ADMIN_KEY", "--from", "env.json", "--wait", "2h" }, "--wait: '2h' is longer than the 1h this command waits at most")]
     public async Task Bad_calls_are_usage_errors_naming_the_option(string[] options, string expected)
     {
         File.WriteAllText(Path.Combine(directory, "env.json"), "{}");

@@ -28,6 +28,28 @@ public static partial class DurationText
         return total;
     }
 
+    /// <summary>
+    /// A wait option as every command takes it (<c>--wait 5m</c>, <c>--wait 90s</c>, or bare seconds <c>--wait 120</c>):
+    /// <paramref name="fallback"/> when not given; more than <paramref name="maximum"/> is refused.
+    /// </summary>
+    public static TimeSpan ParseWait(string option, string? text, TimeSpan fallback, TimeSpan maximum)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        var wait = Parse(option, text);
+        return wait <= maximum
+            ? wait
+            : throw new FormatException($"{option}: '{text}' is longer than the {Describe(maximum)} this command waits at most; e.g. {option} 5m");
+    }
+
+    private static string Describe(TimeSpan span) =>
+        span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours}h"
+        : span.TotalMinutes >= 1 && span.TotalMinutes % 1 == 0 ? $"{span.TotalMinutes}m"
+        : $"{span.TotalSeconds}s";
+
     private static TimeSpan Part(Match match, string group, Func<double, TimeSpan> unit) =>
         match.Groups[group].Success ? unit(int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture)) : TimeSpan.Zero;
 

@@ -124,7 +124,10 @@ public static class EdgeChecks
         if (seen.Failure is { } failure)
         {
             var failed = TransportCauses.Fail(name, "GET over plain HTTP", seen.Url, failure, seen.FailureMessage);
-            return failed with { Fix = "open port 80 to the proxy and let it redirect to HTTPS (Caddy does this by default; ALB needs a redirect listener)" };
+            // A name that does not resolve or a failed handshake keeps its own fix: port 80 is not the problem then.
+            return failure is TransportFailureKind.ConnectionRefused or TransportFailureKind.Timeout
+                ? failed with { Fix = "open port 80 to the proxy and let it redirect to HTTPS (Caddy does this by default; ALB needs a redirect listener)" }
+                : failed;
         }
 
         var status = seen.Status!.Value;

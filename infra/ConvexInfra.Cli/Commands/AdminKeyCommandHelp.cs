@@ -13,21 +13,16 @@ internal static class AdminKeyCommandHelp
         """;
 
     public static string Overview => $"""
-        Usage: convex-infra admin-key SUBCOMMAND [options]
-
         Makes and checks admin keys for a self-hosted Convex backend, offline: no running backend needed.
         An admin key lets the Convex CLI (CONVEX_SELF_HOSTED_ADMIN_KEY), the dashboard and HTTP clients
         ("Authorization: Convex <key>") act as an admin. It is computed from the instance name and the
         instance secret alone, never expires, and every key ever issued stays valid until the instance
         secret is rotated.
 
-        Subcommands:
-          generate   Print a new admin key.
-          verify     Say whether the backend would accept a key, and if not, why.
+        Subcommands: generate prints a new admin key; verify says whether the backend would accept a key, and
+        if not, why. Run 'convex-infra admin-key SUBCOMMAND --help' for a subcommand's options.
 
         {SecretOptions}
-
-        Run 'convex-infra admin-key SUBCOMMAND --help' for a subcommand's options.
 
         Examples:
           export INSTANCE_SECRET=$(openssl rand -hex 32)
@@ -37,19 +32,10 @@ internal static class AdminKeyCommandHelp
         """;
 
     public static string Generate => $"""
-        Usage: convex-infra admin-key generate --instance-name NAME <secret option> [options]
+        Synopsis: convex-infra admin-key generate --instance-name NAME <secret option> [options]
 
         Prints a new admin key, in the format the backend issues today ('NAME|01…'), on standard output.
         Each run gives a different key (random nonce, current time); all of them are valid.
-
-          --instance-name NAME   the backend's INSTANCE_NAME, e.g. convex-self-hosted (required)
-          --member-id N          the member the key acts as (default 0, the generic admin)
-          --system               a system key instead of a member key (like generate_key --system-key)
-          --read-only            a key that can run queries and read data, but not write
-          --nonce HEX24          a fixed 12-byte nonce (24 hex characters) instead of a random one
-          --issued-at SECONDS    a fixed issue time in Unix seconds instead of now
-                                 (with both --nonce and --issued-at the output is always the same)
-          --json                 print a JSON object instead of the bare key
 
         {SecretOptions}
 
@@ -61,15 +47,10 @@ internal static class AdminKeyCommandHelp
         """;
 
     public static string Verify => $"""
-        Usage: convex-infra admin-key verify --instance-name NAME <secret option> (--key KEY | --key-env VAR) [--json]
+        Synopsis: convex-infra admin-key verify --instance-name NAME <secret option> (--key KEY | --key-env VAR) [--json]
 
         Checks a key the way the backend does and prints what it is (format, member or system, read-only,
         issue time). Accepts keys in the current format and in the legacy format that older backends issued.
-
-          --instance-name NAME   the backend's INSTANCE_NAME, e.g. convex-self-hosted (required)
-          --key-env VAR          read the key from environment variable VAR (recommended)
-          --key KEY              give the key itself
-          --json                 print a JSON object instead of a sentence
 
         {SecretOptions}
 

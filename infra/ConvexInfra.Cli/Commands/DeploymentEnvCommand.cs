@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Globalization;
 using ConvexInfra.Core.DeploymentEnv;
+using ConvexInfra.Core.Verify;
 
 namespace ConvexInfra.Cli.Commands;
 
@@ -15,57 +17,57 @@ public sealed class DeploymentEnvCommand : ICliCommand
 
     public string Summary => "List, diff or apply the deployment's environment variables (npx convex env) from a JSON map.";
 
-    public string Help => """
-        Usage: convex-infra deployment-env SUBCOMMAND --api-url URL (--admin-key-env VAR | --admin-key-stdin) [options]
-
-        Subcommands:
-          list    Print the names of the variables set on the deployment (values are never printed).
-          diff    Show what 'apply' would change: + add, ~ change, - unset, = unchanged, ? kept.
-          apply   Set new and changed values in one call; unset variables not in the map only with --prune.
-                  Unchanged values cause no call at all.
-
-        Options:
-          --api-url URL          The backend API origin, e.g. https://api.convex.example.com
-          --admin-key-env VAR    Read the admin key from environment variable VAR, e.g. CONVEX_SELF_HOSTED_ADMIN_KEY
-          --admin-key-stdin      Read the admin key from the first line of standard input
-          --from FILE            diff/apply: a JSON object of name -> string value, or '-' for standard input
-                                 (after the admin key's line when both come from stdin), e.g.
-                                 {"AUTH_GITHUB_ID": "Iv1.0123", "APP_MODE": "production"}
-          --prune                diff/apply: unset deployment variables that the map does not list
-          --wait SECONDS         Wait up to SECONDS for GET /version to answer 200 first (default 120)
-
-        The admin key and the values never appear on the command line or in the output.
-        Endpoints: POST /api/query (_system/cli/queryEnvironmentVariables) and
-        POST /api/update_environment_variables, with 'Authorization: Convex <admin key>'.
-
-        """;
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    public Command Build(CliConsole console)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(console);
-        var subcommand = args.Count > 0 ? args[0] : null;
-        var rest = args.Skip(1).ToList();
-        if (subcommand is null or "--help" or "-h" or "help" || rest.Contains("--help") || rest.Contains("-h"))
+        var command = new DetailedCommand(Name, Summary, """
+            The deployment's environment variables (the ones npx convex env manages) against a desired JSON map.
+            The admin key and the values never appear on the command line or in the output.
+            Endpoints: POST /api/query (_system/cli/queryEnvironmentVariables) and
+            POST /api/update_environment_variables, with 'Authorization: Convex <admin key>'.
+            """.TrimEnd());
+        command.Subcommands.Add(Sub(console, "list", "Print the names of the variables set on the deployment (values are never printed).", withMap: false));
+        command.Subcommands.Add(Sub(console, "diff", "Show what 'apply' would change: + add, ~ change, - unset, = unchanged, ? kept.", withMap: true));
+        command.Subcommands.Add(Sub(console, "apply", "Set new and changed values in one call; unset variables not in the map only with --prune.", withMap: true));
+        return command;
+    }
+
+    private static Command Sub(CliConsole console, string name, string description, bool withMap)
+    {
+        var apiUrl = CliKit.Text("--api-url", "URL", "the backend API origin, e.g. https://api.convex.example.com (required)");
+        var keyEnv = CliKit.Text("--admin-key-env", "VAR", "read the admin key from environment variable VAR, e.g. CONVEX_SELF_HOSTED_ADMIN_KEY");
+        var keyStdin = CliKit.Flag("--admin-key-stdin", "read the admin key from the first line of standard input");
+        var from = CliKit.Text("--from", "FILE|-", "the desired variables: a JSON object of name -> string value, or '-' for stdin (required)");
+        var prune = CliKit.Flag("--prune", "unset deployment variables that the map does not list");
+        var wait = CliKit.Text("--wait", "DURATION", "wait up to DURATION (5m, 90s, or seconds) for GET /version to answer 200 first (default 2m)");
+        var command = CliKit.Verb(name, description, """
+            Unchanged values cause no call at all. The admin key and the values never appear on the command line or
+            in the output. --from takes a JSON object of name -> string value, e.g.
+            {"AUTH_GITHUB_ID": "Iv1.0123", "APP_MODE": "production"}, or '-' for standard input (after the admin key's
+            line when both come from stdin).
+            """, apiUrl, keyEnv, keyStdin);
+        if (withMap)
         {
-            await console.Out.WriteAsync(Help);
-            return subcommand is null ? ExitCodes.Usage : ExitCodes.Ok;
+            command.Options.Add(from);
+            command.Options.Add(prune);
         }
 
-        if (subcommand is not ("list" or "diff" or "apply"))
-        {
-            throw new UsageException($"unknown subcommand '{subcommand}'; use list, diff or apply, e.g. convex-infra deployment-env diff --api-url https://api.example.com --admin-key-env CONVEX_SELF_HOSTED_ADMIN_KEY --from env.json");
-        }
+        command.Options.Add(wait);
+        CliKit.Run(command, console, (result, cancellationToken) => RunAsync(
+            console,
+            name,
+            ParseApiUrl(CliKit.Required(result, apiUrl, "https://api.convex.example.com")),
+            result.GetValue(keyEnv),
+            result.GetValue(keyStdin),
+            withMap ? CliKit.Required(result, from, "env.json") : null,
+            withMap && result.GetValue(prune),
+            ParseWait(result.GetValue(wait)),
+            cancellationToken));
+        return command;
+    }
 
-        var reader = new ArgReader(rest);
-        var apiUrl = ParseApiUrl(reader.Required("--api-url", "https://api.convex.example.com"));
-        var keyEnv = reader.Option("--admin-key-env");
-        var keyStdin = reader.Flag("--admin-key-stdin");
-        var from = subcommand == "list" ? null : reader.Required("--from", "env.json");
-        var prune = subcommand != "list" && reader.Flag("--prune");
-        var wait = ParseWait(reader.Option("--wait"));
-        reader.EnsureAllConsumed();
-
+    private static async Task<int> RunAsync(
+        CliConsole console, string subcommand, Uri apiUrl, string? keyEnv, bool keyStdin, string? from, bool prune, TimeSpan wait, CancellationToken cancellationToken)
+    {
         var adminKey = await ReadAdminKeyAsync(keyEnv, keyStdin, console);
         var desired = from is null ? null : await ReadDesiredAsync(from, console);
 
@@ -109,10 +111,17 @@ public sealed class DeploymentEnvCommand : ICliCommand
             ? url
             : throw new UsageException($"--api-url must be an http(s) origin without a path, got '{value}'; e.g. --api-url https://api.convex.example.com");
 
-    private static TimeSpan ParseWait(string? value) =>
-        value is null ? TimeSpan.FromSeconds(120)
-        : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= 3600 ? TimeSpan.FromSeconds(seconds)
-        : throw new UsageException($"--wait must be whole seconds from 0 to 3600, got '{value}'; e.g. --wait 120");
+    private static TimeSpan ParseWait(string? value)
+    {
+        try
+        {
+            return DurationText.ParseWait("--wait", value, TimeSpan.FromSeconds(120), TimeSpan.FromHours(1));
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
 
     private static async Task<string> ReadAdminKeyAsync(string? env, bool stdin, CliConsole console)
     {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ConvexInfra.Cli.Outputs;
 using ConvexInfra.Core.Outputs;
 
@@ -10,48 +11,61 @@ public sealed class EnvCommand : ICliCommand
 
     public string Summary => "Write the stack outputs as env variables (Convex CLI, Vite, Next.js, dotenv, JSON, GitHub Actions).";
 
-    public string Help => $"""
-        Usage: convex-infra env (--from FILE|- | --stack NAME) --format FORMAT [--write PATH]
-
-        Turns the stack outputs into env variables. Prints to standard output unless --write is given.
-
-        Options:
-        {StackOutputsInput.HelpText}
-          --format FORMAT    one of:
-                               convex-cli  CONVEX_SELF_HOSTED_URL, CONVEX_SELF_HOSTED_ADMIN_KEY (npx convex deploy)
-                               vite        VITE_CONVEX_URL (never the admin key)
-                               nextjs      NEXT_PUBLIC_CONVEX_URL (never the admin key)
-                               dotenv      every variable: the two above, CONVEX_SITE_URL, CONVEX_DASHBOARD_URL,
-                                           CONVEX_INSTANCE_NAME, VITE_CONVEX_URL, NEXT_PUBLIC_CONVEX_URL
-                               json        every variable as one JSON object
-                               github      appends every variable to $GITHUB_ENV and the outputs (apiUrl, siteUrl,
-                                           dashboardUrl, instanceName, adminKey) to $GITHUB_OUTPUT; masks the key
-                                           with ::add-mask:: first
-          --write PATH       write to PATH instead of standard output. An existing dotenv file is merged: the
-                             variables of the format are replaced where they stand, every other line and comment
-                             is kept (CRLF files stay CRLF). A file holding the admin key gets mode 600.
-
-        Exit codes: 0 written, 1 bad or incomplete outputs (e.g. "[secret]" without --show-secrets), 2 usage error.
-
-        Examples:
-          pulumi stack output --json --show-secrets --stack prod | convex-infra env --from - --format convex-cli --write .env.local
-          convex-infra env --stack prod --format vite --write web/.env.production
-          convex-infra env --stack prod --format github
-
-        """;
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    public Command Build(CliConsole console)
     {
-        var reader = new ArgReader(args);
-        var input = StackOutputsInput.Read(reader);
-        var formatText = reader.Required("--format", "convex-cli");
+        var outputs = new StackOutputsOptions();
+        var format = CliKit.Text("--format", "FORMAT", "convex-cli, vite, nextjs, dotenv, json or github (required; see below)");
+        const string formats = """
+            Formats:
+              convex-cli  CONVEX_SELF_HOSTED_URL, CONVEX_SELF_HOSTED_ADMIN_KEY (npx convex deploy)
+              vite        VITE_CONVEX_URL (never the admin key)
+              nextjs      NEXT_PUBLIC_CONVEX_URL (never the admin key)
+              dotenv      every variable: the two above, CONVEX_SITE_URL, CONVEX_DASHBOARD_URL,
+                          CONVEX_INSTANCE_NAME, VITE_CONVEX_URL, NEXT_PUBLIC_CONVEX_URL
+              json        every variable as one JSON object
+              github      appends every variable to $GITHUB_ENV and the outputs (apiUrl, siteUrl,
+                          dashboardUrl, instanceName, adminKey) to $GITHUB_OUTPUT; masks the key
+                          with ::add-mask:: first
+            """;
+        format.CompletionSources.Add(EnvFormats.AllNames.ToArray());
+        var write = CliKit.Text("--write", "PATH", "write to PATH instead of standard output, merging into an existing dotenv file (see below)");
+        var keepCloud = CliKit.Flag("--keep-cloud", "with --write: keep CONVEX_DEPLOYMENT and CONVEX_DEPLOY_KEY lines as they are");
+        var command = CliKit.Verb(Name, Summary, formats + "\n\n" + """
+            Turns the stack outputs into env variables. Prints to standard output unless --write is given.
+            --write merges into an existing dotenv file: the variables of the format are replaced where they stand,
+            every other line and comment is kept (CRLF files stay CRLF). Lines setting CONVEX_DEPLOYMENT or
+            CONVEX_DEPLOY_KEY (left from Convex Cloud; with them the Convex CLI talks to the cloud, not to this stack)
+            are commented out with a dated note, and stderr says so; --keep-cloud keeps them. A file holding the
+            admin key gets mode 600.
+
+            Exit codes: 0 written, 1 bad or incomplete outputs (e.g. "[secret]" without --show-secrets), 2 usage error.
+
+            Examples:
+              pulumi stack output --json --show-secrets --stack prod | convex-infra env --from - --format convex-cli --write .env.local
+              convex-infra env --stack prod --format vite --write web/.env.production
+              convex-infra env --stack prod --format github
+            """);
+        outputs.AddTo(command);
+        command.Options.Add(format);
+        command.Options.Add(write);
+        command.Options.Add(keepCloud);
+        CliKit.Run(command, console, (result, cancellationToken) =>
+            RunAsync(console, outputs.Read(result), CliKit.Required(result, format, "convex-cli"), result.GetValue(write), result.GetValue(keepCloud), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, StackOutputsInput input, string formatText, string? write, bool keepCloud, CancellationToken cancellationToken)
+    {
         var format = EnvFormats.TryParse(formatText)
             ?? throw new UsageException($"--format: unknown format '{formatText}'; expected one of {string.Join(", ", EnvFormats.AllNames)}, e.g. --format vite");
-        var write = reader.Option("--write");
-        reader.EnsureAllConsumed();
         if (!input.Given)
         {
             throw new UsageException("the stack outputs are required: --from FILE, --from - (stdin) or --stack NAME");
+        }
+
+        if (keepCloud && write is null)
+        {
+            throw new UsageException("--keep-cloud only applies to --write PATH (nothing is rewritten on standard output)");
         }
 
         if (format == EnvFormat.Github && write is not null)
@@ -71,8 +85,8 @@ public sealed class EnvCommand : ICliCommand
             return format switch
             {
                 EnvFormat.Github => await WriteGithubAsync(outputs, variables, console, cancellationToken),
-                EnvFormat.Json => await EmitAsync(EnvJson.Render(variables), null, write, variables, console, cancellationToken),
-                _ => await EmitAsync(null, Header(outputs, format), write, variables, console, cancellationToken),
+                EnvFormat.Json => await EmitAsync(EnvJson.Render(variables), null, write, keepCloud, variables, console, cancellationToken),
+                _ => await EmitAsync(null, Header(outputs, format), write, keepCloud, variables, console, cancellationToken),
             };
         }
         catch (Exception e) when (e is StackOutputsException or InputException or ArgumentException)
@@ -86,7 +100,7 @@ public sealed class EnvCommand : ICliCommand
         $"Convex {(outputs.Stack is null ? "deployment" : $"stack '{outputs.Stack}'")}: written by convex-infra env --format {format.Name()}";
 
     /// <param name="text">Fixed text (JSON), or null for dotenv text rendered or merged with <paramref name="header"/>.</param>
-    private static async Task<int> EmitAsync(string? text, string? header, string? write, IReadOnlyList<EnvVariable> variables, CliConsole console, CancellationToken cancellationToken)
+    private static async Task<int> EmitAsync(string? text, string? header, string? write, bool keepCloud, IReadOnlyList<EnvVariable> variables, CliConsole console, CancellationToken cancellationToken)
     {
         if (write is null)
         {
@@ -102,11 +116,23 @@ public sealed class EnvCommand : ICliCommand
 
         var existed = File.Exists(path);
         var content = text ?? DotenvFile.Merge(existed ? await File.ReadAllTextAsync(path, cancellationToken) : string.Empty, variables, header!);
+        IReadOnlyList<string> commented = [];
+        if (text is null && !keepCloud)
+        {
+            (content, commented) = CloudLeftovers.CommentOut(content, DateOnly.FromDateTime(DateTime.UtcNow));
+        }
+
         var holdsSecret = variables.Any(v => v.IsSecret);
         await EnvFileWriter.WriteAsync(path, content, holdsSecret, cancellationToken);
         var verb = existed && text is null ? "merged" : "wrote";
         await console.Error.WriteLineAsync(
             $"convex-infra env: {verb} {string.Join(", ", variables.Select(v => v.Name))} into {write}{(holdsSecret ? " (mode 600: it holds the admin key; keep it out of git)" : string.Empty)}");
+        if (commented.Count > 0)
+        {
+            await console.Error.WriteLineAsync(
+                $"convex-infra env: commented out {string.Join(" and ", commented)} in {write}: left from Convex Cloud, they make the Convex CLI use the cloud instead of this stack (--keep-cloud keeps them)");
+        }
+
         return ExitCodes.Ok;
     }
 

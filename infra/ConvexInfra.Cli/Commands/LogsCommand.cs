@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using ConvexInfra.Cli.Outputs;
 using ConvexInfra.Core.Logs;
@@ -15,34 +16,37 @@ public sealed class LogsCommand : ICliCommand
 
     public string Summary => "Show a stack's container logs (CloudWatch on AWS through the AWS CLI, docker logs locally).";
 
-    public string Help => """
-        Usage: convex-infra logs --stack NAME [--container backend|dashboard|proxy] [--since 1h] [--follow] [--root DIR]
-
-        Reads Pulumi.NAME.yaml for the target, then shows the container's logs:
-          aws-ec2, aws-ecs  aws logs tail on the stack's log group and the container's streams (AWS CLI v2, with
-                            your usual credentials and the stack's region)
-          local             docker logs on the stack's container (no proxy container there)
-
-        Options:
-          --stack NAME       the stack (reads Pulumi.NAME.yaml)
-          --container NAME   backend (default), dashboard or proxy (Caddy)
-          --since DURATION   how far back: 30m, 1h (default), 24h
-          --follow           keep printing new lines until interrupted
-          --root DIR         the repository root holding Pulumi.yaml (default: search upwards from here)
-
-        Example: convex-infra logs --stack prod --container backend --since 2h --follow
-
-        """;
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    public Command Build(CliConsole console)
     {
-        var reader = new ArgReader(args);
-        var stack = reader.Required("--stack", "prod");
-        var containerName = reader.Option("--container") ?? "backend";
-        var since = reader.Option("--since") ?? LogsCommandLine.DefaultSince;
-        var follow = reader.Flag("--follow");
-        var rootOption = reader.Option("--root");
-        reader.EnsureAllConsumed();
+        var stack = CliKit.Text("--stack", "NAME", "the stack (reads Pulumi.NAME.yaml; required)");
+        var container = CliKit.Text("--container", "NAME", "backend (default), dashboard or proxy (Caddy)");
+        var since = CliKit.Text("--since", "DURATION", "how far back: 30m, 1h (default), 24h");
+        var follow = CliKit.Flag("--follow", "keep printing new lines until interrupted");
+        var rootDir = CliKit.Text("--root", "DIR", "the repository root holding Pulumi.yaml (default: search upwards from here)");
+        var command = CliKit.Verb(Name, Summary, """
+            Reads Pulumi.NAME.yaml for the target, then shows the container's logs:
+              aws-ec2, aws-ecs  aws logs tail on the stack's log group and the container's streams (AWS CLI v2, with
+                                your usual credentials and the stack's region)
+              local             docker logs on the stack's container (there is no proxy container locally)
+
+            Exit codes: 0 the tool succeeded, 1 it failed or is missing, 2 usage error.
+
+            Example: convex-infra logs --stack prod --container backend --since 2h --follow
+            """, stack, container, since, follow, rootDir);
+        CliKit.Run(command, console, (result, cancellationToken) => RunAsync(
+            console,
+            CliKit.Required(result, stack, "prod"),
+            result.GetValue(container) ?? "backend",
+            result.GetValue(since) ?? LogsCommandLine.DefaultSince,
+            result.GetValue(follow),
+            result.GetValue(rootDir),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliConsole console, string stack, string containerName, string since, bool follow, string? rootOption, CancellationToken cancellationToken)
+    {
         if (!LogsCommandLine.Containers.TryGetValue(containerName, out var container))
         {
             throw new UsageException($"--container: got '{containerName}'; expected one of {string.Join(", ", LogsCommandLine.Containers.Keys)}");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using ConvexInfra.Core.Planning;
@@ -17,37 +18,30 @@ public sealed class PlanCommand : ICliCommand
 
     public string Summary => "Validate a stack file offline, show what it creates and costs, render its artifacts.";
 
-    public string Help => """
-        Usage: convex-infra plan --stack NAME [--out DIR] [--root DIR] [--json]
-
-        Reads Pulumi.NAME.yaml from the repository (no AWS account, no Pulumi CLI needed), validates every
-        setting, and prints what `pulumi up` would create, the public URLs, the sizes and an estimated
-        monthly cost (us-east-1 list prices). Values AWS assigns at deploy time (bucket suffixes, the RDS
-        endpoint, the account id) appear as placeholders marked 'assigned-at-deploy' / 000000000000.
-
-        Options:
-          --stack NAME   the stack to plan: local, dev, staging, prod, ecs, ... (reads Pulumi.NAME.yaml)
-          --out DIR      also write every rendered artifact (env files, Caddyfile, compose file, cloud-init,
-                         scripts, systemd units, IAM policies, network plan) under DIR
-          --root DIR     the repository root holding Pulumi.yaml (default: search upwards from here)
-          --json         print the plan as JSON instead of text
-
-        Exit codes: 0 the stack is valid; 1 the stack file has errors (all are listed, each with the key,
-        what was given, what is expected and an example); 2 bad arguments.
-
-        Example: convex-infra plan --stack dev --out out/dev
-
-        """;
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    public Command Build(CliConsole console)
     {
-        var reader = new ArgReader(args);
-        var stack = reader.Required("--stack", "dev");
-        var outDir = reader.Option("--out");
-        var rootOption = reader.Option("--root");
-        var json = reader.Flag("--json");
-        reader.EnsureAllConsumed();
+        var stack = CliKit.Text("--stack", "NAME", "the stack to plan: local, dev, staging, prod, ecs, ... (reads Pulumi.NAME.yaml; required)");
+        var outDir = CliKit.Text("--out", "DIR", "also write every rendered artifact (env files, Caddyfile, compose file, cloud-init, scripts, systemd units, IAM policies, network plan) under DIR");
+        var rootDir = CliKit.Text("--root", "DIR", "the repository root holding Pulumi.yaml (default: search upwards from here)");
+        var json = CliKit.Flag("--json", "print the plan as JSON instead of text");
+        var command = CliKit.Verb(Name, Summary, """
+            Reads Pulumi.NAME.yaml from the repository (no AWS account, no Pulumi CLI needed), validates every
+            setting, and prints what `pulumi up` would create, the public URLs, the sizes and an estimated
+            monthly cost (us-east-1 list prices). Values AWS assigns at deploy time (bucket suffixes, the RDS
+            endpoint, the account id) appear as placeholders marked 'assigned-at-deploy' / 000000000000.
 
+            Exit codes: 0 the stack is valid; 1 the stack file has errors (all are listed, each with the key,
+            what was given, what is expected and an example); 2 bad arguments.
+
+            Example: convex-infra plan --stack dev --out out/dev
+            """, stack, outDir, rootDir, json);
+        CliKit.Run(command, console, (result, _) =>
+            RunAsync(console, CliKit.Required(result, stack, "dev"), result.GetValue(outDir), result.GetValue(rootDir), result.GetValue(json)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, string stack, string? outDir, string? rootOption, bool json)
+    {
         var root = rootOption is null ? FindRoot(console.WorkingDirectory) : Path.GetFullPath(rootOption, console.WorkingDirectory);
         if (root is null || !File.Exists(Path.Combine(root, "Pulumi.yaml")))
         {

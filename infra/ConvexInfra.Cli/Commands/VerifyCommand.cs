@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using ConvexInfra.Cli.Outputs;
 using ConvexInfra.Cli.Verify;
@@ -14,64 +15,74 @@ public sealed class VerifyCommand : ICliCommand
 
     public string Name => "verify";
 
-    public string Summary => "Check a live deployment: version, instance name, admin key, websocket, HTTP actions, dashboard, TLS, redirects.";
+    public string Summary => "Check a live deployment: version, instance name, admin key, deployed functions, websocket, HTTP actions, dashboard, TLS, redirects.";
 
-    public string Help => $"""
-        Usage: convex-infra verify (--from FILE|- | --stack NAME | --api-url URL) [options]
-
-        Checks a live deployment and prints one line per check: PASS, WARN, SKIP or FAIL, and for a
-        failure its likely cause and fix. Checks that do not apply (TLS of an http:// URL, a URL that was
-        not given) are SKIP, not FAIL.
-          version        GET <api>/version answers
-          instance-name  GET <api>/instance_name equals the expected instance name
-          admin-key      GET <api>/api/check_admin_key accepts the key (Authorization: Convex <key>); a
-                         rejected key is diagnosed as "wrong instance name" or "different instance secret"
-          websocket      a real websocket upgrade on <api>{BackendChecks.SyncPath}
-          http-actions   the site URL answers (any status below 500)
-          dashboard      the dashboard URL answers 2xx/3xx
-          tls HOST       the certificate of each https hostname is trusted, matches, and its days to expiry
-          redirect HOST  http://HOST/ redirects to https://HOST/
-
-        Options:
-        {StackOutputsInput.HelpText}
-          --api-url URL         the API URL (overrides apiUrl from the outputs)
-          --site-url URL        the HTTP actions URL (overrides siteUrl)
-          --dashboard-url URL   the dashboard URL (overrides dashboardUrl)
-          --admin-key KEY       the admin key (overrides adminKey; default $CONVEX_SELF_HOSTED_ADMIN_KEY)
-          --instance-name NAME  the expected instance name (overrides instanceName)
-          --ca-file PEM         also trust the CA certificates in PEM (private CA, tests); never needed for public certificates
-          --wait DURATION       retry until healthy or DURATION has passed, e.g. 5m (for CI right after a deploy)
-          --interval DURATION   pause between attempts with --wait (default 5s)
-          --timeout DURATION    per request (default 10s)
-          --http-port PORT      port where plain HTTP should redirect to HTTPS (default 80)
-          --json                print the report as JSON
-
-        Exit codes: 0 healthy (every check passed, warned or was skipped), 1 a check failed or bad input
-        (unreadable outputs, missing --ca-file), 2 usage error.
-
-        Examples:
-          convex-infra verify --stack prod --wait 5m
-          pulumi stack output --json --show-secrets | convex-infra verify --from - --json
-          convex-infra verify --api-url http://127.0.0.1:3210 --instance-name convex-local
-
-        """;
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    public Command Build(CliConsole console)
     {
-        var reader = new ArgReader(args);
-        var input = StackOutputsInput.Read(reader);
-        var apiUrl = UrlOption(reader, "--api-url");
-        var siteUrl = UrlOption(reader, "--site-url");
-        var dashboardUrl = UrlOption(reader, "--dashboard-url");
-        var adminKey = reader.Option("--admin-key");
-        var instanceName = reader.Option("--instance-name");
-        var caFile = reader.Option("--ca-file");
-        var wait = DurationOption(reader, "--wait", TimeSpan.Zero);
-        var interval = DurationOption(reader, "--interval", DefaultInterval);
-        var timeout = DurationOption(reader, "--timeout", DefaultTimeout);
-        var httpPort = PortOption(reader, "--http-port");
-        var json = reader.Flag("--json");
-        reader.EnsureAllConsumed();
+        var outputs = new StackOutputsOptions();
+        var apiUrl = CliKit.Text("--api-url", "URL", "the API URL (overrides apiUrl from the outputs)");
+        var siteUrl = CliKit.Text("--site-url", "URL", "the HTTP actions URL (overrides siteUrl)");
+        var dashboardUrl = CliKit.Text("--dashboard-url", "URL", "the dashboard URL (overrides dashboardUrl)");
+        var adminKey = CliKit.Text("--admin-key", "KEY", "the admin key (overrides adminKey; default $CONVEX_SELF_HOSTED_ADMIN_KEY)");
+        var instanceName = CliKit.Text("--instance-name", "NAME", "the expected instance name (overrides instanceName)");
+        var expectFunction = CliKit.Text("--expect-function", "NAME", "also require this function to be deployed, e.g. messages:list (module path, ':', export)");
+        var caFile = CliKit.Text("--ca-file", "PEM", "also trust the CA certificates in PEM (private CA, tests); never needed for public certificates");
+        var wait = CliKit.Text("--wait", "DURATION", "retry until healthy or DURATION has passed, e.g. 5m (for CI right after a deploy)");
+        var interval = CliKit.Text("--interval", "DURATION", "pause between attempts with --wait (default 5s)");
+        var timeout = CliKit.Text("--timeout", "DURATION", "per request (default 10s)");
+        var httpPort = CliKit.Text("--http-port", "PORT", "port where plain HTTP should redirect to HTTPS (default 80)");
+        var json = CliKit.Flag("--json", "print the report as JSON");
+        var command = CliKit.Verb(Name, Summary, $"""
+            Checks a live deployment and prints one line per check: PASS, WARN, SKIP or FAIL, and for a
+            failure its likely cause and fix. Checks that do not apply (TLS of an http:// URL, a URL that was
+            not given) are SKIP, not FAIL. Give the stack outputs (--from, --stack) or at least --api-url.
+              version        GET <api>/version answers
+              instance-name  GET <api>/instance_name equals the expected instance name
+              admin-key      GET <api>/api/check_admin_key accepts the key (Authorization: Convex <key>); a
+                             rejected key is diagnosed as "wrong instance name" or "different instance secret"
+              functions      POST <api>/api/query {FunctionChecks.ApiSpecFunction} (what npx convex function-spec runs)
+                             lists at least one deployed function ("{FunctionChecks.NoneDeployed}"),
+                             and the one of --expect-function
+              websocket      a real websocket upgrade on <api>{BackendChecks.SyncPath}
+              http-actions   the site URL answers (any status below 500)
+              dashboard      the dashboard URL answers 2xx/3xx
+              tls HOST       the certificate of each https hostname is trusted, matches, and its days to expiry
+              redirect HOST  http://HOST/ redirects to https://HOST/
+
+            Exit codes: 0 healthy (every check passed, warned or was skipped), 1 a check failed or bad input
+            (unreadable outputs, missing --ca-file), 2 usage error.
+
+            Examples:
+              convex-infra verify --stack prod --wait 5m
+              pulumi stack output --json --show-secrets | convex-infra verify --from - --json
+              convex-infra verify --api-url http://127.0.0.1:3210 --instance-name convex-local --expect-function messages:list
+            """);
+        outputs.AddTo(command);
+        foreach (var option in new Option[] { apiUrl, siteUrl, dashboardUrl, adminKey, instanceName, expectFunction, caFile, wait, interval, timeout, httpPort, json })
+        {
+            command.Options.Add(option);
+        }
+
+        CliKit.Run(command, console, (result, cancellationToken) => RunAsync(console, new VerifyArgs(
+            outputs.Read(result),
+            UrlOption(result, apiUrl),
+            UrlOption(result, siteUrl),
+            UrlOption(result, dashboardUrl),
+            result.GetValue(adminKey),
+            result.GetValue(instanceName),
+            result.GetValue(expectFunction),
+            result.GetValue(caFile),
+            DurationOption(result, wait, TimeSpan.Zero),
+            DurationOption(result, interval, DefaultInterval),
+            DurationOption(result, timeout, DefaultTimeout),
+            PortOption(result, httpPort),
+            result.GetValue(json)), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, VerifyArgs a, CancellationToken cancellationToken)
+    {
+        var (input, apiUrl, siteUrl, dashboardUrl, adminKey, instanceName, expectFunction, caFile, wait, interval, timeout, httpPort, json) = a;
         if (!input.Given && apiUrl is null)
         {
             throw new UsageException("give the stack outputs (--from FILE, --from - or --stack NAME) or at least --api-url URL");
@@ -96,7 +107,10 @@ public sealed class VerifyCommand : ICliCommand
                     ? "adminKey in the outputs is \"[secret]\": export them with --show-secrets, or pass --admin-key"
                     : null,
                 instanceName ?? outputs?.InstanceName,
-                httpPort);
+                httpPort)
+            {
+                ExpectFunction = expectFunction,
+            };
 
             using var trust = caFile is null ? TrustPolicy.System() : TrustPolicy.WithCaFile(Path.GetFullPath(caFile, console.WorkingDirectory));
             using var probes = new Probes(trust, timeout);
@@ -134,9 +148,10 @@ public sealed class VerifyCommand : ICliCommand
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private static Uri? UrlOption(ArgReader reader, string name)
+    private static Uri? UrlOption(ParseResult result, Option<string> option)
     {
-        var text = reader.Option(name);
+        var name = option.Name;
+        var text = result.GetValue(option);
         if (text is null)
         {
             return null;
@@ -147,9 +162,10 @@ public sealed class VerifyCommand : ICliCommand
             : throw new UsageException($"{name}: '{text}' is not an absolute http(s) URL; e.g. {name} https://api.convex.example.com");
     }
 
-    private static TimeSpan DurationOption(ArgReader reader, string name, TimeSpan fallback)
+    private static TimeSpan DurationOption(ParseResult result, Option<string> option, TimeSpan fallback)
     {
-        var text = reader.Option(name);
+        var name = option.Name;
+        var text = result.GetValue(option);
         try
         {
             return text is null ? fallback : DurationText.Parse(name, text);
@@ -160,9 +176,10 @@ public sealed class VerifyCommand : ICliCommand
         }
     }
 
-    private static int PortOption(ArgReader reader, string name)
+    private static int PortOption(ParseResult result, Option<string> option)
     {
-        var text = reader.Option(name);
+        var name = option.Name;
+        var text = result.GetValue(option);
         if (text is null)
         {
             return 80;
@@ -172,4 +189,22 @@ public sealed class VerifyCommand : ICliCommand
             ? port
             : throw new UsageException($"{name}: '{text}' is not a port number; expected 1-65535, e.g. {name} 80");
     }
+}
+
+internal sealed record VerifyArgs(
+    StackOutputsInput Input,
+    Uri? ApiUrl,
+    Uri? SiteUrl,
+    Uri? DashboardUrl,
+    string? AdminKey,
+    string? InstanceName,
+    string? ExpectFunction,
+    string? CaFile,
+    TimeSpan Wait,
+    TimeSpan Interval,
+    TimeSpan Timeout,
+    int HttpPort,
+    bool Json)
+{
+    public override string ToString() => $"VerifyArgs({ApiUrl}, key {(AdminKey is null ? "none" : "given")})";
 }

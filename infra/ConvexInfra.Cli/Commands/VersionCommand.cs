@@ -1,4 +1,4 @@
-using System.Reflection;
+using System.CommandLine;
 
 namespace ConvexInfra.Cli.Commands;
 
@@ -8,18 +8,14 @@ public sealed class VersionCommand : ICliCommand
 
     public string Summary => "Print the version of convex-infra.";
 
-    public string Help => """
-        Usage: convex-infra version
-
-        Prints the version of this tool.
-
-        """;
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    public Command Build(CliConsole console)
     {
-        new ArgReader(args).EnsureAllConsumed();
-        var version = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        await console.Out.WriteLineAsync($"convex-infra {version}");
-        return ExitCodes.Ok;
+        var command = CliKit.Verb(Name, Summary, "Prints the version of this tool, the same line as convex-infra --version.");
+        CliKit.Run(command, console, async (_, _) =>
+        {
+            await console.Out.WriteLineAsync($"convex-infra {CliApp.Version}");
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using ConvexInfra.Core.Outputs;
 
@@ -12,37 +13,24 @@ public sealed class InputException(string message) : Exception(message);
 /// </summary>
 public sealed record StackOutputsInput(string? From, string? Stack)
 {
-    public const string HelpText = """
-          --from FILE|-      read the JSON of 'pulumi stack output --json --show-secrets' from FILE, or '-' for stdin
-          --stack NAME       run 'pulumi stack output --json --show-secrets --stack NAME' (needs pulumi on PATH)
-        """;
-
     private static readonly TimeSpan PulumiTimeout = TimeSpan.FromMinutes(2);
-
-    public static StackOutputsInput Read(ArgReader args)
-    {
-        var input = new StackOutputsInput(args.Option("--from"), args.Option("--stack"));
-        if (input.From is not null && input.Stack is not null)
-        {
-            throw new UsageException("give either --from or --stack, not both");
-        }
-
-        return input;
-    }
 
     public bool Given => From is not null || Stack is not null;
 
     /// <summary>Reads and parses the outputs; <see cref="InputException"/> or <see cref="StackOutputsException"/> on bad input.</summary>
-    public async Task<StackOutputs> LoadAsync(CliConsole console, CancellationToken cancellationToken)
+    public async Task<StackOutputs> LoadAsync(CliConsole console, CancellationToken cancellationToken) =>
+        StackOutputsParser.Parse(await LoadJsonAsync(console, cancellationToken));
+
+    /// <summary>The outputs' JSON as given (a file, stdin or pulumi), for readers of outputs beyond <see cref="StackOutputs"/>.</summary>
+    public async Task<string> LoadJsonAsync(CliConsole console, CancellationToken cancellationToken)
     {
-        var json = From switch
+        return From switch
         {
             "-" => await console.In.ReadToEndAsync(cancellationToken),
             { } path => await ReadFileAsync(Path.GetFullPath(path, console.WorkingDirectory), path, cancellationToken),
             null when Stack is not null => await RunPulumiAsync(console, Stack, cancellationToken),
             _ => throw new UsageException("the stack outputs are required: --from FILE, --from - (stdin) or --stack NAME"),
         };
-        return StackOutputsParser.Parse(json);
     }
 
     private static async Task<string> ReadFileAsync(string fullPath, string given, CancellationToken cancellationToken)
@@ -113,5 +101,32 @@ public sealed record StackOutputsInput(string? From, string? Stack)
     {
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return lines.Length == 0 ? "(no error output)" : string.Join(" / ", lines.TakeLast(count));
+    }
+}
+
+/// <summary>The <c>--from</c> and <c>--stack</c> options that every command reading stack outputs shares.</summary>
+public sealed class StackOutputsOptions
+{
+    public Option<string> From { get; } = CliKit.Text("--from", "FILE|-", "read the JSON of 'pulumi stack output --json --show-secrets' from FILE, or '-' for stdin");
+
+    public Option<string> Stack { get; } = CliKit.Text("--stack", "NAME", "run 'pulumi stack output --json --show-secrets --stack NAME' (needs pulumi on PATH)");
+
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(From);
+        command.Options.Add(Stack);
+    }
+
+    public StackOutputsInput Read(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var input = new StackOutputsInput(result.GetValue(From), result.GetValue(Stack));
+        if (input.From is not null && input.Stack is not null)
+        {
+            throw new UsageException("give either --from or --stack, not both");
+        }
+
+        return input;
     }
 }

@@ -6,6 +6,9 @@ namespace ConvexInfra.Cli.Verify;
 /// <summary>What verify checks: the three public URLs, the key and the name they should answer with.</summary>
 public sealed record VerifyTarget(Uri ApiUrl, Uri? SiteUrl, Uri? DashboardUrl, string? AdminKey, string? AdminKeyUnavailableReason, string? InstanceName, int HttpPort)
 {
+    /// <summary><c>--expect-function</c>: a function that must be deployed; null to require only some function.</summary>
+    public string? ExpectFunction { get; init; }
+
     // The admin key must never reach a log through this record.
     public override string ToString() => $"VerifyTarget({ApiUrl}, {SiteUrl}, {DashboardUrl}, key {(AdminKey is null ? "none" : "given")}, {InstanceName})";
 }
@@ -29,6 +32,11 @@ public static class LiveChecks
             ? null
             : await probes.GetAsync(api + "/api/check_admin_key", "Convex " + target.AdminKey, cancellationToken);
         results.Add(BackendChecks.CheckAdminKey(keySeen, target.AdminKey, target.AdminKeyUnavailableReason, deploymentName));
+
+        var functionsSeen = target.AdminKey is null
+            ? null
+            : await probes.PostJsonAsync(api + FunctionChecks.QueryPath, FunctionChecks.RequestBody(), "Convex " + target.AdminKey, cancellationToken);
+        results.Add(FunctionChecks.Check(functionsSeen, target.AdminKey, target.AdminKeyUnavailableReason, target.ExpectFunction));
 
         var socketUrl = (target.ApiUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws") + api[target.ApiUrl.Scheme.Length..] + BackendChecks.SyncPath;
         results.Add(BackendChecks.CheckWebsocket(await probes.WebsocketAsync(socketUrl, cancellationToken)));

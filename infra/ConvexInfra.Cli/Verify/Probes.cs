@@ -25,9 +25,21 @@ public sealed class Probes(TrustPolicy trust, TimeSpan timeout) : IDisposable
         Timeout = timeout,
     };
 
-    public async Task<HttpObservation> GetAsync(string url, string? authorization, CancellationToken cancellationToken)
+    public Task<HttpObservation> GetAsync(string url, string? authorization, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, url, null, authorization, cancellationToken);
+
+    /// <summary>A POST of a JSON body (the admin query API).</summary>
+    public Task<HttpObservation> PostJsonAsync(string url, string json, string? authorization, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, url, json, authorization, cancellationToken);
+
+    private async Task<HttpObservation> SendAsync(HttpMethod method, string url, string? json, string? authorization, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var request = new HttpRequestMessage(method, url);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("convex-infra-verify", "1"));
         if (authorization is not null)
         {
@@ -146,33 +158,7 @@ public sealed class Probes(TrustPolicy trust, TimeSpan timeout) : IDisposable
         }
     }
 
-    private static TransportFailureKind? Classify(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            switch (inner)
-            {
-                case OperationCanceledException or TimeoutException:
-                    return TransportFailureKind.Timeout;
-                case AuthenticationException:
-                    return TransportFailureKind.Tls;
-                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
-                    return TransportFailureKind.NameResolution;
-                case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
-                    return TransportFailureKind.Tls;
-                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
-                    return TransportFailureKind.NameResolution;
-                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
-                    return TransportFailureKind.ConnectionRefused;
-                case SocketException { SocketErrorCode: SocketError.TimedOut }:
-                    return TransportFailureKind.Timeout;
-                default:
-                    break;
-            }
-        }
-
-        return e is HttpRequestException or WebSocketException or SocketException or IOException ? TransportFailureKind.Other : null;
-    }
+    private static TransportFailureKind? Classify(Exception e) => TransportFailures.Classify(e);
 
     private static string Message(Exception e)
     {

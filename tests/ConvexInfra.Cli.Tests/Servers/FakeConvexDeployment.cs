@@ -21,6 +21,9 @@ public sealed record BackendBehavior
     public string CertificateName { get; init; } = "localhost";
     public double CertificateDays { get; init; } = 90;
 
+    /// <summary>What <c>_system/cli/modules:apiSpec</c> lists: function identifiers (empty: nothing was ever deployed).</summary>
+    public IReadOnlyList<string> Functions { get; init; } = ["messages.js:list", "messages.js:send"];
+
     /// <summary>The first N /version requests answer 503, like a backend still starting behind its proxy.</summary>
     public int StartingVersionAnswers { get; init; }
 }
@@ -98,6 +101,10 @@ public sealed partial class FakeConvexDeployment : IAsyncDisposable
         {
             await CheckAdminKeyAsync(context);
         }
+        else if (path == "/api/query" && context.Request.Method == "POST")
+        {
+            await QueryAsync(context);
+        }
         else if (SyncPath().IsMatch(path) && Behavior.Websocket && context.WebSockets.IsWebSocketRequest)
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
@@ -132,6 +139,37 @@ public sealed partial class FakeConvexDeployment : IAsyncDisposable
         context.Response.StatusCode = 401;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync("""{"code":"BadAdminKey","message":"The provided admin key was invalid for this instance"}""");
+    }
+
+    /// <summary>Bodies of the POST /api/query requests, in order.</summary>
+    public List<string> Queries { get; } = [];
+
+    // As crates/local_backend's /api/query: 401 BadAdminKey for a wrong key; {"status":"success","value":[…]} with
+    // apiSpec's entries (npm-packages/system-udfs/convex/_system/cli/modules.ts), plus one HTTP route when deployed.
+    private async Task QueryAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        lock (Queries)
+        {
+            Queries.Add(body);
+        }
+
+        context.Response.ContentType = "application/json";
+        if (context.Request.Headers.Authorization.ToString() != "Convex " + Behavior.AcceptedKey)
+        {
+            context.Response.StatusCode = 401;
+            await context.Response.WriteAsync("""{"code":"BadAdminKey","message":"The provided admin key was invalid for this instance"}""");
+            return;
+        }
+
+        var entries = Behavior.Functions.Select(f => (object)new { identifier = f, functionType = "Query", visibility = new { kind = "public" }, args = new { type = "any" } }).ToList();
+        if (entries.Count > 0)
+        {
+            entries.Add(new { functionType = "HttpAction", method = "GET", path = "/health" });
+        }
+
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new { status = "success", value = entries, logLines = Array.Empty<string>() }));
     }
 
     private Task SiteAsync(HttpContext context) => Behavior.SiteAnswersLikeApi

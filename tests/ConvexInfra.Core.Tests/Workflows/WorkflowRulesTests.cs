@@ -18,18 +18,38 @@ public partial class WorkflowRulesTests
     }
 
     [Fact]
-    public void Every_action_is_pinned_to_a_major_version_or_a_commit()
+    public void Every_action_is_pinned_to_a_full_commit_sha_with_its_tag_in_a_comment()
     {
         var uses = WorkflowYaml.Jobs()
             .SelectMany(job => job.Node.Steps().Select(step => step.Text("uses")).Append(job.Node.Text("uses")))
             .OfType<string>()
+            .Where(u => !u.StartsWith("./", StringComparison.Ordinal))
+            .ToList();
+        var lines = WorkflowYaml.Files().SelectMany(File.ReadAllLines).Where(l => UsesLine().IsMatch(l)).ToList();
+
+        Assert.True(uses.Count >= 10, $"expected the workflows' actions, found {uses.Count}");
+        Assert.All(uses, action => Assert.Matches(PinnedAction(), action));
+        // YAML drops comments, so the tag comment is checked on the raw lines (Dependabot rewrites both together).
+        Assert.Equal(uses.Count, lines.Count(l => !l.Contains("uses: ./", StringComparison.Ordinal)));
+        Assert.All(lines.Where(l => !l.Contains("uses: ./", StringComparison.Ordinal)), line => Assert.Matches(PinnedLine(), line));
+    }
+
+    [Fact]
+    public void Dependabot_updates_the_pinned_actions_and_the_nuget_packages()
+    {
+        var stream = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(WorkflowYaml.Root, ".github", "dependabot.yml")))
+        {
+            stream.Load(reader);
+        }
+
+        var updates = ((YamlSequenceNode)((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("updates")]).Children
+            .Cast<YamlMappingNode>()
             .ToList();
 
-        Assert.NotEmpty(uses);
-        foreach (var action in uses.Where(u => !u.StartsWith("./", StringComparison.Ordinal)))
-        {
-            Assert.Matches(PinnedAction(), action);
-        }
+        Assert.Equal(["github-actions", "nuget"], updates.Select(u => u.Text("package-ecosystem")).Order(StringComparer.Ordinal));
+        Assert.All(updates, u => Assert.Equal("/", u.Text("directory")));
+        Assert.All(updates, u => Assert.NotNull(u.Map("schedule").Text("interval")));
     }
 
     [Fact]
@@ -48,21 +68,20 @@ public partial class WorkflowRulesTests
     {
         var jobs = WorkflowYaml.Load("deploy.yml").Map("jobs");
 
-        Assert.Null(jobs.Map("dev").Text("needs"));
-        Assert.Equal("dev", jobs.Map("staging").Text("needs"));
-        Assert.Equal("staging", jobs.Map("prod").Text("needs"));
-        Assert.Equal("staging", jobs.Map("ecs").Text("needs"));
+        Assert.Equal(["gate"], WorkflowYaml.Needs(jobs.Map("dev")));
+        Assert.Equal(["dev", "gate"], WorkflowYaml.Needs(jobs.Map("staging")).Order(StringComparer.Ordinal));
+        Assert.Equal(["gate", "staging"], WorkflowYaml.Needs(jobs.Map("prod")).Order(StringComparer.Ordinal));
+        Assert.Equal(["gate", "staging"], WorkflowYaml.Needs(jobs.Map("ecs")).Order(StringComparer.Ordinal));
         foreach (var stack in new[] { "dev", "staging", "prod", "ecs" })
         {
             var job = jobs.Map(stack);
             Assert.Equal("./.github/workflows/deploy-stack.yml", job.Text("uses"));
             Assert.Equal(stack, job.Map("with").Text("stack"));
-            Assert.Equal("${{ github.sha }}", job.Map("with").Text("ref"));
+            // One commit for every stack: the one the successful ci run tested, as the gate job found it.
+            Assert.Equal("${{ needs.gate.outputs.sha }}", job.Map("with").Text("ref"));
             Assert.Equal("write", job.Map("permissions").Text("id-token"));
+            Assert.Contains($"contains(fromJSON(needs.gate.outputs.stacks || '[]'), '{stack}')", job.Text("if"), StringComparison.Ordinal);
         }
-
-        var on = WorkflowYaml.Load("deploy.yml").Map("on");
-        Assert.Equal(["main"], ((YamlSequenceNode)on.Map("push").Children[new YamlScalarNode("branches")]).Children.Select(n => n.ToString()));
     }
 
     [Fact]
@@ -78,11 +97,12 @@ public partial class WorkflowRulesTests
         int IndexOf(Func<YamlMappingNode, bool> match) => steps.Select((step, i) => (step, i)).Single(p => match(p.step)).i;
         var checkout = IndexOf(s => s.Text("uses")?.StartsWith("actions/checkout@", StringComparison.Ordinal) == true);
         var credentials = IndexOf(s => s.Text("uses")?.StartsWith("aws-actions/configure-aws-credentials@", StringComparison.Ordinal) == true);
-        var up = IndexOf(s => s.Text("uses")?.StartsWith("pulumi/actions@", StringComparison.Ordinal) == true);
+        var up = IndexOf(s => s.Text("uses")?.StartsWith("pulumi/actions@", StringComparison.Ordinal) == true && s.Map("with").Text("command") == "up");
         var verify = IndexOf(s => s.Text("run")?.Contains("convex-infra verify --stack \"$STACK\" --wait", StringComparison.Ordinal) == true);
         var publish = IndexOf(s => s.Text("run")?.Contains("convex-infra env --stack \"$STACK\" --format github", StringComparison.Ordinal) == true);
 
         Assert.Equal("${{ inputs.ref }}", steps[checkout].Map("with").Text("ref"));
+        Assert.Equal("0", steps[checkout].Map("with").Text("fetch-depth"));
         Assert.Equal("${{ vars.AWS_DEPLOY_ROLE_ARN }}", steps[credentials].Map("with").Text("role-to-assume"));
         Assert.Equal("up", steps[up].Map("with").Text("command"));
         Assert.Equal("true", steps[up].Map("with").Text("suppress-outputs"));
@@ -111,12 +131,15 @@ public partial class WorkflowRulesTests
     }
 
     [Fact]
-    public void Ci_runs_the_test_command()
+    public void Ci_runs_the_same_commands_as_the_ci_entry_point_in_the_same_order()
     {
         var runs = WorkflowYaml.Load("ci.yml").Map("jobs").Map("test").Steps().Select(s => s.Text("run")).OfType<string>().ToList();
+        var entryPoint = File.ReadAllLines(Path.Combine(WorkflowYaml.Root, ".ci", "run"))
+            .Where(l => l.StartsWith("bash ", StringComparison.Ordinal))
+            .ToList();
 
-        Assert.Contains("bash scripts/install-test-tools.sh", runs);
-        Assert.Contains("bash scripts/test.sh", runs);
+        Assert.Equal(["bash scripts/install-test-tools.sh", "bash scripts/check-format.sh", "bash scripts/test.sh"], entryPoint);
+        Assert.Equal(entryPoint, runs);
     }
 
     [Fact]
@@ -157,6 +180,12 @@ public partial class WorkflowRulesTests
         Assert.True(parsed >= new Version(3, 229, 0), "refresh --preview-only locks diy stacks before 3.229.0");
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@(v[0-9]+|[0-9a-f]{40})$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")]
     private static partial Regex PinnedAction();
+
+    [GeneratedRegex(@"^\s*(-\s+)?uses:\s")]
+    private static partial Regex UsesLine();
+
+    [GeneratedRegex(@"uses: [A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}  # v[0-9]+(\.[0-9]+){0,2}$")]
+    private static partial Regex PinnedLine();
 }

@@ -32,6 +32,12 @@ internal static partial class WorkflowYaml
             ? scalar.Value
             : null;
 
+    /// <summary>A job's <c>needs:</c>, whether written as one name or as a list.</summary>
+    public static IReadOnlyList<string> Needs(YamlMappingNode job) =>
+        job.Children.TryGetValue(new YamlScalarNode("needs"), out var needs)
+            ? needs is YamlSequenceNode list ? list.Children.Select(n => n.ToString()).ToList() : [needs.ToString()]
+            : [];
+
     public static IReadOnlyList<YamlMappingNode> Steps(this YamlMappingNode job) =>
         job.Children.TryGetValue(new YamlScalarNode("steps"), out var steps) && steps is YamlSequenceNode list
             ? list.Children.Cast<YamlMappingNode>().ToList()

@@ -1,0 +1,247 @@
+using System.Text.RegularExpressions;
+
+namespace ConvexInfra.Core.Aws.Iam;
+
+/// <summary>
+/// The one place that says which AWS calls the CI roles make for a stack: per registered resource type
+/// (<see cref="IamActionTable"/>), per invoke the program calls, per AWS CLI command the program runs on the runner
+/// (Command.Local, e.g. the pre-upgrade export's <c>aws ecs run-task</c>), and for the Pulumi state backend (S3 + KMS).
+/// <see cref="Requests"/> turns what a stack registered into the exact requests (action, ARN, region, context keys) so
+/// a test can evaluate <c>docs/cicd/permissions-*.json</c> against them (<see cref="IamPolicy"/>).
+/// Types without AWS calls (components, providers, random, tls, docker, command) need nothing.
+/// </summary>
+public static partial class IamActionMap
+{
+    /// <summary>Services whose endpoint is global: their requests carry <c>aws:RequestedRegion = us-east-1</c>.</summary>
+    public static IReadOnlySet<string> GlobalServices { get; } = new HashSet<string>(StringComparer.Ordinal) { "iam", "route53" };
+
+    /// <summary>
+    /// Actions without resource-level permissions (Service Authorization Reference: resource type "*"): their request
+    /// Resource is <c>*</c>, so only a statement with <c>"Resource": "*"</c> allows them. Every EC2 and Elastic Load
+    /// Balancing <c>Describe*</c> action is one too.
+    /// </summary>
+    public static IReadOnlySet<string> AccountLevel { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "acm:RequestCertificate", "ssm:DescribeParameters", "route53:CreateHealthCheck", "ecs:CreateCluster",
+        "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition", "logs:DescribeLogGroups",
+        "cloudwatch:DescribeAlarms", "ec2:CreateVpc", "ec2:AllocateAddress", "ec2:CreateInternetGateway",
+    };
+
+    /// <summary>Type-token prefixes whose resources make no AWS call of their own.</summary>
+    public static IReadOnlyList<string> NoAwsCalls { get; } =
+        ["convex-infra:", "pulumi:", "random:", "tls:", "docker:", "command:"];
+
+    public static IReadOnlyDictionary<string, IamResourceActions> ResourceTypes { get; } =
+        IamActionTable.Resources.ToDictionary(r => r.Type, StringComparer.Ordinal);
+
+    /// <summary>AWS CLI calls the program's commands make on the runner, with the actions each needs.</summary>
+    public static IReadOnlyList<IamRunnerCommand> RunnerCommands { get; } =
+    [
+        new("ecs run-task", ["ecs:RunTask", IamAction.PassRole("taskRoleArn", "ecs-tasks.amazonaws.com"), IamAction.PassRole("executionRoleArn", "ecs-tasks.amazonaws.com")],
+            (command, _) => command.Input("environment.TASK_DEFINITION") ?? "*",
+            "AWS CLI ecs run-task = ECS RunTask; RunTask passes the task definition's roles (Service Authorization Reference, Amazon ECS)"),
+        new("ecs wait tasks-stopped", ["ecs:DescribeTasks"], TaskArn, "the CLI waiter polls ECS DescribeTasks"),
+        new("ecs describe-tasks", ["ecs:DescribeTasks"], TaskArn, "AWS CLI ecs describe-tasks = ECS DescribeTasks"),
+    ];
+
+    /// <summary>Invokes (data sources) and the actions they need; every phase calls them.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<IamAction>> Invokes { get; } = new Dictionary<string, IReadOnlyList<IamAction>>(StringComparer.Ordinal)
+    {
+        // GetCallerIdentity needs no permission (STS documentation); GetPartition and GetRegion call nothing.
+        ["aws:index/getCallerIdentity:getCallerIdentity"] = [],
+        ["aws:index/getPartition:getPartition"] = [],
+        ["aws:index/getRegion:getRegion"] = [],
+        ["aws:index/getAvailabilityZones:getAvailabilityZones"] = ["ec2:DescribeAvailabilityZones"],
+        ["aws:ssm/getParameter:getParameter"] = ["ssm:GetParameter"],
+    };
+
+    /// <summary>
+    /// The requests <paramref name="role"/> makes for a stack that registered <paramref name="resources"/> and called
+    /// <paramref name="invokes"/>. Throws naming every type, invoke or CLI call this map does not know, so the map
+    /// must grow with the program.
+    /// </summary>
+    public static IReadOnlyList<IamRequest> Requests(IamTarget target, IReadOnlyList<RegisteredResource> resources, IReadOnlyList<RegisteredInvoke> invokes, IamRole role)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(resources);
+        ArgumentNullException.ThrowIfNull(invokes);
+        var requests = new List<IamRequest>(StateBackend(target, role));
+        var unknown = new SortedSet<string>(StringComparer.Ordinal);
+
+        foreach (var invoke in invokes)
+        {
+            if (!Invokes.TryGetValue(invoke.Token, out var actions))
+            {
+                unknown.Add($"invoke {invoke.Token}");
+                continue;
+            }
+
+            var name = invoke.Arguments.GetValueOrDefault("name") ?? "";
+            var arn = name.StartsWith("/aws/service/", StringComparison.Ordinal)
+                ? $"arn:{target.Partition}:ssm:{target.Region}::parameter{name}"
+                : $"arn:{target.Partition}:ssm:{target.Region}:{target.AccountId}:parameter/{name.TrimStart('/')}";
+            var facts = new Facts(target, target.Region, new RegisteredResource(invoke.Token, invoke.Token, name, invoke.Arguments), arn, resources);
+            requests.AddRange(actions.Select(a => Request(a, facts, $"invoke {invoke.Token}")).OfType<IamRequest>());
+        }
+
+        foreach (var resource in resources)
+        {
+            if (resource.Type.StartsWith("command:local:Command", StringComparison.Ordinal))
+            {
+                if (role == IamRole.Deploy)
+                {
+                    requests.AddRange(CommandRequests(target, resource, resources, unknown));
+                }
+
+                continue;
+            }
+
+            if (NoAwsCalls.Any(prefix => resource.Type.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (!ResourceTypes.TryGetValue(resource.Type, out var rule))
+            {
+                unknown.Add($"resource type {resource.Type}");
+                continue;
+            }
+
+            var region = resource.Input("region") ?? target.Region;
+            var facts = new Facts(target, region, resource, IamArns.Of(resource, target, region), resources);
+            var actions = role == IamRole.Deploy ? rule.All : rule.Read.Concat(rule.Tag.Where(IsRead));
+            requests.AddRange(actions.Distinct().Select(a => Request(a, facts, $"{resource.Type} {resource.LogicalName}")).OfType<IamRequest>());
+        }
+
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                "The IAM action map (components/ConvexInfra.Core/Aws/Iam/IamActionTable.cs, IamActionMap.cs) does not know: "
+                + string.Join("; ", unknown) + ". Add the actions its create, read, update and delete call, with their source.");
+        }
+
+        return requests;
+    }
+
+    /// <summary>A read-only action (what the preview role may have): Describe/Get/List, or kms:Decrypt of the state.</summary>
+    public static bool IsRead(IamAction action) => ReadVerb().IsMatch(action?.Name ?? "");
+
+    private static IEnumerable<IamRequest> StateBackend(IamTarget target, IamRole role)
+    {
+        // The diy backend (pulumi/pkg/backend/diy): lists and reads .pulumi/, reads and writes the stack's checkpoint,
+        // history, backups and lock; secrets go through the stack's KMS key (awskms:// secrets provider).
+        var bucket = $"arn:{target.Partition}:s3:::{target.StateBucket}";
+        var stackPath = $"{bucket}/.pulumi/stacks/{target.ProjectName}/{target.StackName}.json";
+        var none = new Dictionary<string, string>();
+        yield return new IamRequest("s3:ListBucket", bucket, new Dictionary<string, string> { ["s3:prefix"] = $".pulumi/stacks/{target.ProjectName}/" }, "state backend: list stacks");
+        yield return new IamRequest("s3:GetObject", $"{bucket}/.pulumi/meta.yaml", none, "state backend: layout version");
+        yield return new IamRequest("s3:GetObject", stackPath, none, "state backend: read the checkpoint");
+        yield return new IamRequest("kms:Decrypt", target.StateKmsKeyArn, Region(target.Region), "secrets provider: decrypt the stack's secrets");
+        if (role == IamRole.Deploy)
+        {
+            yield return new IamRequest("s3:PutObject", stackPath, none, "state backend: write the checkpoint");
+            yield return new IamRequest("s3:PutObject", $"{bucket}/.pulumi/locks/{target.ProjectName}/{target.StackName}/lock.json", none, "state backend: take the lock");
+            yield return new IamRequest("s3:DeleteObject", $"{bucket}/.pulumi/locks/{target.ProjectName}/{target.StackName}/lock.json", none, "state backend: release the lock");
+            yield return new IamRequest("kms:Encrypt", target.StateKmsKeyArn, Region(target.Region), "secrets provider: encrypt new secrets");
+
+            // deploy-stack.yml keeps the deployed commit in a stack tag (.github/scripts/deployed-commit.sh); the diy
+            // backend stores tags in a file next to the checkpoint (Pulumi CLI 3.211.0+).
+            var tags = $"{bucket}/.pulumi/stacks/{target.ProjectName}/{target.StackName}.pulumi-tags";
+            yield return new IamRequest("s3:GetObject", tags, none, "state backend: read the deployed-commit stack tag");
+            yield return new IamRequest("s3:PutObject", tags, none, "state backend: record the deployed commit in a stack tag");
+        }
+    }
+
+    private static IEnumerable<IamRequest> CommandRequests(IamTarget target, RegisteredResource command, IReadOnlyList<RegisteredResource> all, SortedSet<string> unknown)
+    {
+        var script = string.Join("\n", new[] { "create", "update", "delete" }.Select(command.Input).OfType<string>());
+        var region = command.Input("environment.REGION") ?? command.Input("environment.AWS_REGION") ?? target.Region;
+        foreach (Match call in AwsCliCall().Matches(script))
+        {
+            var key = Regex.Replace(call.Groups[1].Value, @"\s+", " ");
+            var known = RunnerCommands.FirstOrDefault(c => c.Call == key);
+            if (known is null)
+            {
+                unknown.Add($"runner command 'aws {key}' (in {command.LogicalName})");
+                continue;
+            }
+
+            // The roles RunTask passes are those of the task definition it starts.
+            var definition = all.FirstOrDefault(r => r.Type == "aws:ecs/taskDefinition:TaskDefinition"
+                && command.Input("environment.TASK_DEFINITION") is { } arn && arn.Contains($":task-definition/{r.Input("family") ?? r.Id}:", StringComparison.Ordinal));
+            var facts = new Facts(target, region, definition ?? command, known.Arn(command, target), all);
+            foreach (var request in known.Actions.Select(a => Request(a, facts, $"runner: aws {key} in {command.LogicalName}")).OfType<IamRequest>())
+            {
+                yield return request;
+            }
+        }
+    }
+
+    /// <summary>The request for one action; null for a PassRole whose role input the resource leaves unset (nothing is passed).</summary>
+    private static IamRequest? Request(IamAction action, Facts facts, string why)
+    {
+        if (action.On == IamOn.RoleArnInput && facts.Resource.Input(action.Input!) is null)
+        {
+            return null;
+        }
+
+        var context = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["aws:RequestedRegion"] = GlobalServices.Contains(action.Service) && action.PassedToService is null ? "us-east-1" : facts.Region,
+        };
+        if (action.PassedToService is { } service)
+        {
+            context["iam:PassedToService"] = service;
+        }
+
+        if (action.ServiceName is { } linked)
+        {
+            context["iam:AWSServiceName"] = linked;
+        }
+
+        var resource = action.On switch
+        {
+            IamOn.RoleArnInput => facts.Resource.Input(action.Input!)!,
+            IamOn.RoleOfInstanceProfile => RoleOfProfile(facts, action),
+            IamOn.BucketObjects => $"{facts.Arn}/0123456789abcdef/object",
+            IamOn.Route53Change => $"arn:{facts.Target.Partition}:route53:::change/C0123456789ABCDEFGHIJ",
+            _ when action.Name == "iam:CreateServiceLinkedRole" => $"arn:{facts.Target.Partition}:iam::{facts.Target.AccountId}:role/aws-service-role/{action.ServiceName}/AWSServiceRole",
+            _ when AccountLevel.Contains(action.Name) || DescribeEverywhere().IsMatch(action.Name) => "*",
+            _ => facts.Arn,
+        };
+        return new IamRequest(action.Name, resource, context, why);
+    }
+
+    private static string RoleOfProfile(Facts facts, IamAction action)
+    {
+        var profileName = facts.Resource.Input(action.Input!) ?? throw Missing(facts, action);
+        var profile = facts.All.FirstOrDefault(r => r.Type == "aws:iam/instanceProfile:InstanceProfile" && (r.Id == profileName || r.Input("name") == profileName));
+        var role = profile?.Input("role") ?? throw new InvalidOperationException(
+            $"{facts.Resource.Type} {facts.Resource.LogicalName}: instance profile '{profileName}' or its role is not among the registered resources");
+        return $"arn:{facts.Target.Partition}:iam::{facts.Target.AccountId}:role/{role}";
+    }
+
+    private static InvalidOperationException Missing(Facts facts, IamAction action) =>
+        new($"{facts.Resource.Type} {facts.Resource.LogicalName}: {action.Name} needs the input '{action.Input}', which the resource does not set");
+
+    private static string TaskArn(RegisteredResource command, IamTarget target)
+    {
+        var cluster = command.Input("environment.CLUSTER") ?? "*";
+        var clusterName = cluster[(cluster.LastIndexOf('/') + 1)..];
+        var region = command.Input("environment.REGION") ?? target.Region;
+        return $"arn:{target.Partition}:ecs:{region}:{target.AccountId}:task/{clusterName}/0123456789abcdef0123456789abcdef";
+    }
+
+    private static Dictionary<string, string> Region(string region) => new(StringComparer.Ordinal) { ["aws:RequestedRegion"] = region };
+
+    private sealed record Facts(IamTarget Target, string Region, RegisteredResource Resource, string Arn, IReadOnlyList<RegisteredResource> All);
+
+    [GeneratedRegex(@"\baws\s+((?:[a-z0-9-]+)\s+(?:wait\s+)?[a-z0-9-]+)")]
+    private static partial Regex AwsCliCall();
+
+    [GeneratedRegex(@"^(ec2|elasticloadbalancing):Describe")]
+    private static partial Regex DescribeEverywhere();
+
+    [GeneratedRegex(@":(Describe|Get|List)[A-Za-z]*$")]
+    private static partial Regex ReadVerb();
+}

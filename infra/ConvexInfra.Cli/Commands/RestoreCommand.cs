@@ -1,0 +1,245 @@
+using System.CommandLine;
+using ConvexInfra.Cli.Outputs;
+using ConvexInfra.Cli.Tools;
+using ConvexInfra.Cli.Verify;
+using ConvexInfra.Core.Backup;
+using ConvexInfra.Core.DeploymentEnv;
+using ConvexInfra.Core.Outputs;
+
+namespace ConvexInfra.Cli.Commands;
+
+/// <summary>
+/// <c>convex-infra restore</c>: finds or downloads an export, shows what it replaces, asks, imports it with
+/// <c>npx convex import</c>, re-applies the deployment variables and runs verify. Also the way in from Convex Cloud:
+/// an export zip of a cloud deployment has the same layout.
+/// </summary>
+public sealed class RestoreCommand : ICliCommand
+{
+    public string Name => "restore";
+
+    public string Summary => "Import an export (latest, s3://… or a zip, also from Convex Cloud) into a stack, then verify.";
+
+    public Command Build(CliConsole console)
+    {
+        var stack = CliKit.Text("--stack", "NAME", "the stack to restore into; its outputs come from 'pulumi stack output --json --show-secrets --stack NAME'");
+        var outputs = CliKit.Text("--outputs", "FILE|-", "read the stack outputs JSON from FILE or '-' (stdin) instead of running pulumi");
+        var from = CliKit.Text("--from", "SOURCE", "the export (required): latest, s3://BUCKET/KEY or a local .zip, e.g. one exported from Convex Cloud");
+        from.CompletionSources.Add("latest");
+        var replaceAll = CliKit.Flag("--replace-all", "replace every table (tables not in the export are emptied); without it only the tables in the export are replaced");
+        var yes = CliKit.Flag("--yes", "do not ask before replacing data (CI)");
+        var envFile = CliKit.Text("--deployment-env", "FILE", "after the import, apply this JSON map of deployment variables (as deployment-env apply --from FILE)");
+        var dir = CliKit.Text("--dir", "DIR", "local target: where 'latest' looks for zips (default convex-backups/STACK)");
+        var command = CliKit.Verb(Name, Summary, """
+            --from latest: on AWS the newest object in the exports bucket (stack output buckets.exports), on the local
+            target the newest .zip in --dir. An s3:// address is downloaded with the AWS CLI v2 first.
+
+            Imports an export into the stack: 'npx convex import --replace' (or --replace-all) with the stack's URL and
+            admin key in the environment of npx (CONVEX_SELF_HOSTED_URL, CONVEX_SELF_HOSTED_ADMIN_KEY), never on a
+            command line. Run it from the app's folder (npx needs its package.json with convex).
+            Before the import it lists the tables the export holds and what will be replaced, and asks (unless --yes).
+            After it, --deployment-env FILE is applied (an export carries no environment variables) and verify runs.
+            A prod-tier stack is refused unless both --replace-all and --yes are given.
+
+            Exit codes: 0 restored and verified, 1 a step failed or the answer was no (the message says which),
+            2 usage error or a prod stack without --replace-all --yes.
+
+            Examples:
+              convex-infra restore --stack dev --from latest
+              convex-infra restore --stack prod --from s3://convex-prod-exports-1a2b/convex-prod-0f1e/export --replace-all --yes
+              convex-infra restore --stack prod --from cloud-export.zip --replace-all --yes --deployment-env env.json
+            """, stack, outputs, from, replaceAll, yes, envFile, dir);
+        CliKit.Run(command, console, (result, cancellationToken) => RunAsync(
+            console,
+            new StackOutputsInput(result.GetValue(outputs), result.GetValue(stack)),
+            CliKit.Required(result, from, "latest"),
+            result.GetValue(replaceAll),
+            result.GetValue(yes),
+            result.GetValue(envFile),
+            result.GetValue(dir),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliConsole console, StackOutputsInput input, string source, bool replaceAll, bool yes, string? envFile, string? dir, CancellationToken cancellationToken)
+    {
+        if (!input.Given || (input.From is not null && input.Stack is not null))
+        {
+            throw new UsageException("give the stack with exactly one of --stack NAME or --outputs FILE|-");
+        }
+
+        if (input.From == "-" && !yes)
+        {
+            throw new UsageException("--outputs - reads standard input, so restore cannot ask there: add --yes, or pass the outputs in a file");
+        }
+
+        var temp = Path.Combine(Path.GetTempPath(), $"convex-infra-restore-{Guid.NewGuid():N}");
+        try
+        {
+            var stack = await LoadedStack.LoadAsync(input, console, cancellationToken);
+            if (RestoreRules.RestoreRefusal(stack.Outputs.Tier, replaceAll, yes) is { } refusal)
+            {
+                throw new UsageException(refusal);
+            }
+
+            LoadedStack.EnsureNoCloudSettings(console);
+            var desiredEnv = envFile is null ? null : await ReadDesiredEnvAsync(console, envFile);
+            var zip = await ResolveAsync(console, stack, source, dir, temp, cancellationToken);
+            SnapshotContents contents;
+            await using (var stream = File.OpenRead(zip))
+            {
+                contents = SnapshotZip.Describe(stream);
+            }
+
+            await console.Error.WriteAsync(Describe(stack, source, zip, contents, replaceAll));
+            if (!yes && !await Confirmation.AskAsync(console, $"Replace data in stack '{stack.Name}'?"))
+            {
+                await console.Error.WriteLineAsync("convex-infra restore: not confirmed; nothing was changed");
+                return ExitCodes.Failed;
+            }
+
+            var import = await ExternalTool.RunAsync(console, "npx", ConvexCliCalls.Import(zip, replaceAll), stack.ConvexCliEnvironment(), cancellationToken);
+            if (import.ExitCode != 0)
+            {
+                await console.Error.WriteLineAsync(
+                    $"convex-infra restore: npx convex import failed with exit code {import.ExitCode}: {import.Tail()}. " +
+                    "Each table is imported atomically, so the tables of a failed import keep their old data; fix the cause and run restore again.");
+                return ExitCodes.Failed;
+            }
+
+            await console.Error.WriteLineAsync($"convex-infra restore: imported {Path.GetFileName(zip)} into '{stack.Name}'");
+            if (desiredEnv is not null)
+            {
+                await ApplyEnvAsync(console, stack, desiredEnv, cancellationToken);
+            }
+            else
+            {
+                await console.Error.WriteLineAsync(
+                    "convex-infra restore: no --deployment-env given: the deployment's environment variables were left as they are (an export has none)");
+            }
+
+            if (!await VerifyOnce.RunAsync(stack.Outputs, stack.AdminKey, console, cancellationToken))
+            {
+                await console.Error.WriteLineAsync("convex-infra restore: the data was imported, but verify found problems (see the FAIL lines)");
+                return ExitCodes.Failed;
+            }
+
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is StackOutputsException or InputException or BackupException or DeploymentEnvException)
+        {
+            await console.Error.WriteLineAsync($"convex-infra restore: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+        }
+    }
+
+    private static string Describe(LoadedStack stack, string source, string zip, SnapshotContents contents, bool replaceAll)
+    {
+        var tables = contents.Tables.Count == 0 ? "no tables" : $"{contents.Tables.Count} table(s): {string.Join(", ", contents.Tables)}";
+        var mode = replaceAll
+            ? "--replace-all: EVERY table of the deployment is replaced; tables that are not in the export end up empty."
+            : "--replace: the tables in the export are replaced; other tables keep their data.";
+        var storage = contents.HasFileStorage
+            ? $"file storage: {contents.StoredFiles} file(s) in the export replace the stored files."
+            : "file storage: the export holds none (exported without --include-file-storage); stored files are kept.";
+        return $"""
+            convex-infra restore: {source}{(source == zip ? string.Empty : $" ({zip})")}
+              into stack '{stack.Name}' (tier {stack.Outputs.Tier ?? "unknown"}, target {stack.Outputs.Target ?? "unknown"}) at {stack.ApiUrl}
+              the export holds {tables}
+              mode {mode}
+              {storage}
+              not restored by any import: deployed functions, environment variables, scheduled functions.
+
+            """;
+    }
+
+    /// <summary>The local zip to import: found locally, or downloaded into <paramref name="temp"/>.</summary>
+    private static async Task<string> ResolveAsync(CliConsole console, LoadedStack stack, string source, string? dir, string temp, CancellationToken cancellationToken)
+    {
+        if (source == "latest" && stack.IsLocal)
+        {
+            var folder = Path.GetFullPath(dir ?? LoadedStack.DefaultBackupDir(stack), console.WorkingDirectory);
+            return (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.zip") : [])
+                .Select(f => new FileInfo(f)).OrderByDescending(f => f.LastWriteTimeUtc).ThenByDescending(f => f.Name, StringComparer.Ordinal)
+                .FirstOrDefault()?.FullName
+                ?? throw new BackupException($"--from latest: no .zip in {folder}; take one with 'convex-infra backup' or give a file");
+        }
+
+        var region = stack.Outputs.Region ?? string.Empty;
+        S3Location? location = null;
+        if (source == "latest")
+        {
+            var bucket = stack.Backup.ExportsBucket ?? throw new BackupException("--from latest: the stack outputs have no 'buckets.exports'");
+            var listing = await BackupCommand.Aws(console, AwsCliCalls.ListExports(region, bucket), "aws s3api list-objects-v2", cancellationToken);
+            var latest = ExportObjects.Latest(ExportObjects.Parse(listing.Out))
+                ?? throw new BackupException($"--from latest: s3://{bucket}/ holds no export yet; take one with 'convex-infra backup --stack {stack.Name} --wait'");
+            location = new S3Location(bucket, latest.Key);
+        }
+        else if (source.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            try
+            {
+                location = S3Location.Parse(source);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--from: {e.Message}");
+            }
+        }
+
+        if (location is null)
+        {
+            var path = Path.GetFullPath(source, console.WorkingDirectory);
+            return File.Exists(path)
+                ? path
+                : throw new UsageException($"--from: '{source}' is not 'latest', an s3:// address or an existing file; e.g. --from latest or --from export.zip");
+        }
+
+        if (region.Length == 0)
+        {
+            throw new BackupException($"--from {location}: the stack outputs name no AWS region to download it with");
+        }
+
+        Directory.CreateDirectory(temp);
+        var local = Path.Combine(temp, "export.zip");
+        await BackupCommand.Aws(console, AwsCliCalls.Download(region, location, local), "aws s3 cp", cancellationToken);
+        return File.Exists(local) ? local : throw new BackupException($"aws s3 cp ended without writing {local}");
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string>> ReadDesiredEnvAsync(CliConsole console, string envFile)
+    {
+        var path = Path.GetFullPath(envFile, console.WorkingDirectory);
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"--deployment-env {envFile}: file not found ({path})");
+        }
+
+        try
+        {
+            return DesiredEnvJson.Parse(await File.ReadAllTextAsync(path), $"--deployment-env {envFile}");
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    private static async Task ApplyEnvAsync(CliConsole console, LoadedStack stack, IReadOnlyDictionary<string, string> desired, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var client = new DeploymentEnvClient(http, stack.Outputs.ApiUrl, stack.AdminKey);
+        var plan = EnvChangePlanner.Plan(desired, await client.ListAsync(cancellationToken), prune: false);
+        await console.Error.WriteAsync(plan.Describe());
+        await client.UpdateAsync(plan.Changes, cancellationToken);
+        await console.Error.WriteLineAsync(plan.IsEmpty
+            ? "convex-infra restore: deployment variables already as given; nothing sent"
+            : $"convex-infra restore: applied {plan.Changes.Count} deployment variable change(s)");
+    }
+}

@@ -1,0 +1,117 @@
+using ConvexInfra.Components.Tests.Support;
+using ConvexInfra.Core.Aws.Iam;
+
+namespace ConvexInfra.Components.Tests.Iam;
+
+/// <summary>
+/// The CI roles of docs/cicd/ can do what the program does. Each AWS stack file runs under mocks; every resource it
+/// registers, invoke it calls and AWS CLI command it runs on the runner becomes requests (Core's IamActionMap: action,
+/// ARN, region, context keys), and Core's IamPolicy evaluates docs/cicd/permissions-deploy.json (all of them) and
+/// permissions-preview.json (the reads of preview and refresh) against them, the us-east-1 alarms included.
+/// </summary>
+[Collection(PulumiDeployments.Name)]
+public sealed class IamCompletenessTests(IamRuns runs) : IClassFixture<IamRuns>
+{
+    public static TheoryData<string> Cases() => IamRuns.CaseData();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task The_deploy_role_allows_every_call_of_pulumi_up(string name)
+    {
+        var stack = await runs.GetAsync(name);
+        var policy = IamPolicy.Parse(IamRuns.Policy("permissions-deploy.json", stack.Stack));
+
+        var denied = stack.Deploy.Where(r => policy.Evaluate(r) != IamDecision.Allowed).Select(r => r.ToString()).Distinct().ToList();
+
+        Assert.True(denied.Count == 0, $"permissions-deploy.json denies {denied.Count} call(s) of stack {name}:\n" + string.Join("\n", denied));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task The_preview_role_allows_every_read_of_preview_and_refresh(string name)
+    {
+        var stack = await runs.GetAsync(name);
+        var policy = IamPolicy.Parse(IamRuns.Policy("permissions-preview.json", stack.Stack));
+
+        var denied = stack.Preview.Where(r => policy.Evaluate(r) != IamDecision.Allowed).Select(r => r.ToString()).Distinct().ToList();
+
+        Assert.True(denied.Count == 0, $"permissions-preview.json denies {denied.Count} call(s) of stack {name}:\n" + string.Join("\n", denied));
+        Assert.All(stack.Preview, r => Assert.Matches(@":(Describe|Get|List)[A-Za-z]*$|^kms:Decrypt$", r.Action));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Us_east_1_resources_are_requested_in_us_east_1(string name)
+    {
+        var stack = await runs.GetAsync(name);
+        var inUsEast1 = stack.Resources.Where(r => r.Input("region") == "us-east-1").ToList();
+
+        foreach (var resource in inUsEast1)
+        {
+            Assert.Contains(stack.Deploy, r => r.Why.EndsWith(resource.LogicalName, StringComparison.Ordinal) && r.Context["aws:RequestedRegion"] == "us-east-1");
+        }
+
+        if (stack.Resources.Any(r => r.Type == "aws:route53/healthCheck:HealthCheck"))
+        {
+            Assert.NotEmpty(inUsEast1);
+        }
+    }
+
+    [Theory]
+    [InlineData("permissions-deploy.json")]
+    [InlineData("permissions-preview.json")]
+    public async Task Removing_any_one_action_from_a_policy_denies_a_call(string file)
+    {
+        var stacks = new List<StackRequests>();
+        foreach (var name in IamRuns.Cases())
+        {
+            stacks.Add(await runs.GetAsync(name));
+        }
+
+        var preview = file.Contains("preview", StringComparison.Ordinal);
+        var policies = stacks.Select(s => s.Stack).Distinct().ToDictionary(s => s, s => IamPolicy.Parse(IamRuns.Policy(file, s)));
+        var statements = policies.Values.First().Statements.Where(s => s.Effect == IamEffect.Allow).ToList();
+        var unneeded = new List<string>();
+        var removals = 0;
+
+        foreach (var statement in statements)
+        {
+            foreach (var action in statement.Actions)
+            {
+                removals++;
+                var denied = stacks.Any(s => (preview ? s.Preview : s.Deploy)
+                    .Any(r => policies[s.Stack].Without(statement.Sid, action).Evaluate(r) != IamDecision.Allowed));
+                if (!denied)
+                {
+                    unneeded.Add($"{statement.Sid}: {action}");
+                }
+            }
+        }
+
+        Assert.True(removals > 10, $"expected the actions of {file}, found {removals}");
+        Assert.True(unneeded.Count == 0, $"{file} allows actions no stack needs (remove them, or add the call that needs them to Core's IamActionMap):\n" + string.Join("\n", unneeded));
+    }
+
+    [Fact]
+    public async Task A_copy_of_the_deploy_policy_missing_one_action_fails_the_check()
+    {
+        var stack = await runs.GetAsync("prod");
+        var full = IamPolicy.Parse(IamRuns.Policy("permissions-deploy.json", "prod"));
+        var statement = full.Statements.Single(s => s.Actions.Contains("cloudwatch:PutDashboard"));
+        var copy = full.Without(statement.Sid, "cloudwatch:PutDashboard");
+
+        Assert.All(stack.Deploy, r => Assert.Equal(IamDecision.Allowed, full.Evaluate(r)));
+        var denied = Assert.Single(stack.Deploy.Where(r => copy.Evaluate(r) != IamDecision.Allowed).Select(r => r.Action).Distinct());
+        Assert.Equal("cloudwatch:PutDashboard", denied);
+    }
+
+    [Fact]
+    public async Task The_pre_upgrade_export_on_the_runner_needs_run_task_and_describe_tasks()
+    {
+        var stack = await runs.GetAsync("prod");
+
+        var runner = stack.Deploy.Where(r => r.Why.StartsWith("runner:", StringComparison.Ordinal)).Select(r => r.Action).Distinct().Order(StringComparer.Ordinal);
+
+        Assert.Equal(["ecs:DescribeTasks", "ecs:RunTask", "iam:PassRole"], runner);
+    }
+}
