@@ -49,7 +49,7 @@ public static class HostReportWait
           fi
           if ((waited >= DEADLINE_SECONDS || SECONDS >= DEADLINE_SECONDS)); then
             echo "host report: the host did not report release ${RELEASE_SHA256} within ${DEADLINE_SECONDS}s (hostReportTimeoutMinutes)." >&2
-            echo "host report: see 'journalctl -u convex-release' on the host (aws ssm start-session) and the status parameter ${STATUS_PARAMETER}" >&2
+            echo "host report: see 'journalctl -u convex-release' on the host (through Session Manager) and the status parameter ${STATUS_PARAMETER}" >&2
             exit 1
           fi
           sleep "${poll}"
