@@ -4,6 +4,7 @@ using ConvexInfra.Components.Ecs;
 using ConvexInfra.Components.Local;
 using ConvexInfra.Components.Ops;
 using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Backup;
 using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Rendering;
@@ -13,37 +14,54 @@ using Pulumi;
 
 namespace ConvexInfra.Components;
 
-public sealed class ConvexDeploymentArgs
-{
-    public required DeploymentSpec Spec { get; init; }
-
-    /// <summary>Looked up before any resource is registered; required for AWS targets, null for local.</summary>
-    public AwsEnvironment? Aws { get; init; }
-
-    /// <summary><c>convex-infra:deploymentEnvSecrets</c> as a secret output; null when the stack sets none.</summary>
-    public Output<ImmutableDictionary<string, string>>? DeploymentEnvSecrets { get; init; }
-
-    /// <summary>How the deployment-env step starts the CLI; <c>convex-infra</c> on PATH by default.</summary>
-    public string Cli { get; init; } = Core.DeploymentEnv.ApplyCommandLine.DefaultCli;
-
-    /// <summary>Core's revision decision from the stored history (AWS targets); null counts as a first deploy.</summary>
-    public RevisionDecision? Revision { get; init; }
-}
-
 /// <summary>
-/// A self-hosted Convex deployment: the top component every target shares. Exposes what the output contract
-/// (<see cref="Core.Outputs.StackOutputNames"/>) needs; secret values are secret outputs.
+/// A self-hosted Convex deployment: the top component every target shares, and the component this package offers
+/// to other Pulumi programs (C# directly, any language through the component provider). Its <c>[Output]</c>
+/// properties are the stack output contract (<see cref="Core.Outputs.StackOutputNames"/>); the admin key is secret.
 /// </summary>
 public sealed class ConvexDeployment : ComponentResource
 {
-    public Output<string> AdminKey { get; }
-    public Output<string> DatabaseEndpoint { get; }
-    public Output<BucketNames>? Buckets { get; }
-    public SecretParameterNames? SecretParameters { get; }
-    public Output<ImmutableArray<DnsRecord>> DnsRecords { get; }
+    [Output("apiUrl")] public Output<string> ApiUrl { get; private set; }
+    [Output("siteUrl")] public Output<string> SiteUrl { get; private set; }
+    [Output("dashboardUrl")] public Output<string> DashboardUrl { get; private set; }
+
+    /// <summary>Admin key of the instance; secret.</summary>
+    [Output("adminKey")] public Output<string> AdminKey { get; private set; }
+
+    [Output("instanceName")] public Output<string> InstanceName { get; private set; }
+    [Output("target")] public Output<string> Target { get; private set; }
+    [Output("tier")] public Output<string> Tier { get; private set; }
+    [Output("stack")] public Output<string> Stack { get; private set; }
+
+    /// <summary>AWS region; empty for the local target.</summary>
+    [Output("region")] public Output<string> Region { get; private set; }
+
+    [Output("imageRevision")] public Output<string> ImageRevision { get; private set; }
+
+    /// <summary>RDS address (or local Postgres container; empty with SQLite).</summary>
+    [Output("databaseEndpoint")] public Output<string> DatabaseEndpoint { get; private set; }
+
+    /// <summary>The five bucket names by role (exports, snapshotImports, modules, files, search); AWS targets only.</summary>
+    [Output("buckets")] public Output<Dictionary<string, string>>? Buckets { get; private set; }
+
+    /// <summary>SSM parameter names of the instance secret, POSTGRES_URL and admin key (names, not values); AWS only.</summary>
+    [Output("secretParameters")] public Output<Dictionary<string, string>>? SecretParameters { get; private set; }
+
+    /// <summary>Records to create by hand when no hosted zone is given (name, type, value); empty otherwise.</summary>
+    [Output("dnsRecords")] public Output<List<Dictionary<string, string>>> DnsRecords { get; private set; }
+
+    /// <summary>The validated spec the deployment was built from.</summary>
+    internal DeploymentSpec Spec { get; }
+
+    internal Output<BucketNames>? BucketNames { get; }
+    internal SecretParameterNames? SecretParameterNames { get; }
+
+    /// <summary>The export task as the schedule starts it (AWS targets; the <c>exportTask</c> stack output of <c>backup</c>).</summary>
+    internal Output<ExportTaskOutput>? ExportTask { get; }
+    internal Output<ImmutableArray<DnsRecord>> DnsRecordList { get; }
 
     /// <summary>Database settings as built (null when the target has no RDS); tests read the protect decision here.</summary>
-    public DataSafety? DataSafety { get; }
+    internal DataSafety? DataSafety { get; }
 
     /// <summary>The Convex Auth signing key; null unless <c>convexAuth</c> is true.</summary>
     internal ConvexAuthSigningKey? ConvexAuth { get; }
@@ -51,23 +69,36 @@ public sealed class ConvexDeployment : ComponentResource
     /// <summary>The step that applies deployment variables; null when the stack asks for none.</summary>
     internal DeploymentEnvironment? DeploymentEnvironment { get; }
 
+    /// <summary>
+    /// Validates <paramref name="args"/> through Core's settings reader (every error at once, before anything is
+    /// registered), looks up the AWS account facts, and builds the deployment.
+    /// </summary>
     public ConvexDeployment(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options = null)
+        : this(name, ConvexDeploymentPreparation.Prepare(name, args), options)
+    {
+    }
+
+    private ConvexDeployment(string name, PreparedDeployment prepared, ComponentResourceOptions? options)
         : base(ComponentTokens.ConvexDeployment, name, options)
     {
-        var spec = args.Spec;
-        var revision = args.Revision ?? RevisionHistory.Decide([], spec.ImageRevision, spec.Extensions.AllowRevisionDowngrade);
+        var spec = prepared.Spec;
+        var revision = prepared.Revision;
+        Spec = spec;
         Resource backend;
         switch (spec.Target)
         {
             case DeploymentTarget.AwsEc2:
             case DeploymentTarget.AwsEcs:
-                var aws = args.Aws ?? throw new ArgumentException("AWS targets need the account environment (ConvexDeploymentArgs.Aws).", nameof(args));
-                var parts = spec.Target == DeploymentTarget.AwsEc2 ? BuildEc2(name, spec, aws, revision) : BuildEcs(name, spec, aws, revision);
+                var aws = prepared.Aws ?? throw new InvalidOperationException("AWS targets need the account environment.");
+                var parts = spec.Target == DeploymentTarget.AwsEc2
+                    ? BuildEc2(name, spec, aws, revision, prepared.Inputs)
+                    : BuildEcs(name, spec, aws, revision, prepared.Inputs);
                 AdminKey = parts.AdminKey;
                 DatabaseEndpoint = parts.DatabaseEndpoint;
-                Buckets = parts.Buckets;
-                SecretParameters = parts.SecretParameters;
-                DnsRecords = parts.DnsRecords;
+                BucketNames = parts.Buckets;
+                SecretParameterNames = parts.SecretParameters;
+                ExportTask = parts.ExportTask;
+                DnsRecordList = parts.DnsRecords;
                 DataSafety = parts.DataSafety;
                 backend = parts.Backend;
                 break;
@@ -76,7 +107,7 @@ public sealed class ConvexDeployment : ComponentResource
                 var local = new LocalConvex($"{name}-local", new LocalConvexArgs { Spec = spec }, new ComponentResourceOptions { Parent = this });
                 AdminKey = local.AdminKey;
                 DatabaseEndpoint = local.DatabaseEndpoint;
-                DnsRecords = Output.Create(ImmutableArray<DnsRecord>.Empty);
+                DnsRecordList = Output.Create(ImmutableArray<DnsRecord>.Empty);
                 backend = local;
                 break;
 
@@ -91,31 +122,49 @@ public sealed class ConvexDeployment : ComponentResource
             {
                 Spec = spec,
                 AdminKey = AdminKey,
-                Secrets = args.DeploymentEnvSecrets,
+                Secrets = prepared.Inputs.DeploymentEnvSecrets,
                 AuthVariables = ConvexAuth?.Variables,
                 Backend = [backend],
-                Cli = args.Cli,
+                Cli = prepared.Cli,
             }, this);
         }
+
+        AdminKey = Output.CreateSecret(AdminKey);
+        ApiUrl = Output.Create(spec.Endpoints.ApiOrigin);
+        SiteUrl = Output.Create(spec.Endpoints.SiteOrigin);
+        DashboardUrl = Output.Create(spec.Endpoints.DashboardOrigin);
+        InstanceName = Output.Create(spec.InstanceName);
+        Target = Output.Create(spec.Target.ConfigName());
+        Tier = Output.Create(spec.Tier.ConfigName());
+        Stack = Output.Create(spec.StackName);
+        Region = Output.Create(spec.Region ?? "");
+        ImageRevision = Output.Create(spec.ImageRevision);
+        Buckets = BucketNames?.Apply(names => OutputValues.Buckets(names).ToDictionary(p => p.Key, p => (string)p.Value, StringComparer.Ordinal));
+        SecretParameters = SecretParameterNames is { } parameters
+            ? Output.Create(OutputValues.SecretParameters(parameters).ToDictionary(p => p.Key, p => (string)p.Value, StringComparer.Ordinal))
+            : null;
+        DnsRecords = DnsRecordList.Apply(records => records
+            .Select(r => new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = r.Name, ["type"] = r.Type, ["value"] = r.Value })
+            .ToList());
 
         var outputs = new Dictionary<string, object?>
         {
             ["adminKey"] = AdminKey,
             ["databaseEndpoint"] = DatabaseEndpoint,
-            ["dnsRecords"] = DnsRecords.Apply(records => OutputValues.DnsRecords(records)),
+            ["dnsRecords"] = DnsRecordList.Apply(records => OutputValues.DnsRecords(records)),
         };
-        if (Buckets is not null)
+        if (BucketNames is not null)
         {
-            outputs["buckets"] = Buckets.Apply(names => OutputValues.Buckets(names));
+            outputs["buckets"] = BucketNames.Apply(names => OutputValues.Buckets(names));
         }
 
         RegisterOutputs(outputs);
     }
 
-    private AwsParts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision)
+    private AwsParts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision, DeferredInputs inputs)
     {
         var amiId = aws.HostAmiId ?? throw new ArgumentException("The aws-ec2 target needs the host AMI (AwsEnvironment.HostAmiId).", nameof(aws));
-        var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws);
+        var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws, inputs);
         var child = new ComponentResourceOptions { Parent = this };
         var backups = NewBackups(name, spec, aws, network, secrets, revision);
 
@@ -133,6 +182,7 @@ public sealed class ConvexDeployment : ComponentResource
             SecurityGroupId = network.BackendSecurityGroupId,
             Buckets = storage.BucketNames,
             ReleaseJson = releaseJson,
+            HostedZoneId = DeferredChecks.HostedZoneId(name, inputs.HostedZoneId),
         }, child);
 
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
@@ -143,6 +193,7 @@ public sealed class ConvexDeployment : ComponentResource
             DatabaseIdentifier = database.Identifier,
             ApiHealthCheck = true,
             EcsClusterArn = backups.ClusterArn,
+            AlarmTopicArn = DeferredChecks.AlarmTopicArn(name, spec, inputs.AlarmTopicArn),
         }, child);
 
         return new AwsParts(
@@ -152,12 +203,13 @@ public sealed class ConvexDeployment : ComponentResource
             secrets.ParameterNames,
             host.ManualDnsRecords,
             database.Safety,
-            host);
+            host,
+            backups.RunTaskTarget);
     }
 
-    private AwsParts BuildEcs(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision)
+    private AwsParts BuildEcs(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision, DeferredInputs inputs)
     {
-        var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws);
+        var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws, inputs);
         var backups = NewBackups(name, spec, aws, network, secrets, revision);
 
         // A new revision reaches the task definition only after the pre-upgrade export succeeded.
@@ -168,6 +220,7 @@ public sealed class ConvexDeployment : ComponentResource
             Account = aws.Account,
             Network = network,
             Runtime = gatedRuntime,
+            HostedZoneId = DeferredChecks.HostedZoneId(name, inputs.HostedZoneId),
             SecretVersions = secrets.ParameterVersions,
         }, new ComponentResourceOptions { Parent = this });
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
@@ -179,6 +232,7 @@ public sealed class ConvexDeployment : ComponentResource
             EcsClusterName = service.ClusterName,
             EcsServiceName = service.ServiceName,
             EcsClusterArn = service.ClusterArn,
+            AlarmTopicArn = DeferredChecks.AlarmTopicArn(name, spec, inputs.AlarmTopicArn),
         }, new ComponentResourceOptions { Parent = this });
 
         return new AwsParts(
@@ -188,17 +242,23 @@ public sealed class ConvexDeployment : ComponentResource
             secrets.ParameterNames,
             service.DnsRecords,
             database.Safety,
-            service);
+            service,
+            backups.RunTaskTarget);
     }
 
     /// <summary>What both AWS targets share: network, buckets, database, secrets and the runtime values they yield.</summary>
     private (Network Network, Storage Storage, Database Database, Secrets Secrets, Output<AwsRuntimeValues> Runtime) BuildShared(
-        string name, DeploymentSpec spec, AwsEnvironment aws)
+        string name, DeploymentSpec spec, AwsEnvironment aws, DeferredInputs inputs)
     {
         var child = new ComponentResourceOptions { Parent = this };
 
         // Network, buckets, secrets and the host come up in parallel; only POSTGRES_URL and the release wait for RDS.
-        var network = new Network($"{name}-network", new NetworkArgs { Spec = spec, AvailabilityZones = aws.AvailabilityZones }, child);
+        var network = new Network($"{name}-network", new NetworkArgs
+        {
+            Spec = spec,
+            AvailabilityZones = aws.AvailabilityZones,
+            Existing = DeferredChecks.Network(name, spec, inputs, this),
+        }, child);
         var storage = new Storage($"{name}-storage", new StorageArgs { Spec = spec, Partition = aws.Account.Partition }, child);
         var database = new Database($"{name}-database", new DatabaseArgs
         {
@@ -242,5 +302,6 @@ public sealed class ConvexDeployment : ComponentResource
         SecretParameterNames SecretParameters,
         Output<ImmutableArray<DnsRecord>> DnsRecords,
         DataSafety DataSafety,
-        Resource Backend);
+        Resource Backend,
+        Output<ExportTaskOutput> ExportTask);
 }

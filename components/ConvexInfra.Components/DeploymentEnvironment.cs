@@ -39,12 +39,7 @@ internal sealed class DeploymentEnvironment
     /// <summary>The desired map (secret); tests read it.</summary>
     public Output<IReadOnlyDictionary<string, string>> Desired { get; }
 
-    public static bool IsNeeded(DeploymentSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var e = spec.Extensions;
-        return e.ConvexAuth || e.DeploymentEnv.Count > 0 || e.HasDeploymentEnvSecrets || e.DeploymentEnvPrune;
-    }
+    public static bool IsNeeded(DeploymentSpec spec) => Core.DeploymentEnv.DeploymentEnvRules.IsNeeded(spec);
 
     public DeploymentEnvironment(string name, DeploymentEnvironmentArgs args, Resource parent)
     {

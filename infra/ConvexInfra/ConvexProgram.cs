@@ -8,32 +8,28 @@ using Pulumi;
 namespace ConvexInfra;
 
 /// <summary>
-/// The Pulumi program: stack config → Core's spec (every error at once, nothing created when any) → AWS lookups →
-/// the <see cref="ConvexDeployment"/> component → the output contract.
+/// The Pulumi program, a thin caller of the component: stack config → the stack file check (every error at once,
+/// nothing created when any) → the same typed <see cref="ConvexDeploymentArgs"/> any other program would write →
+/// <see cref="ConvexDeployment"/> (which validates them again, looks up the account and builds everything) → the
+/// output contract.
 /// </summary>
 public static class ConvexProgram
 {
     public static Task<IDictionary<string, object?>> RunAsync() =>
         RunAsync(PulumiStackConfig.Read(Deployment.Instance.ProjectName, Deployment.Instance.StackName));
 
-    public static async Task<IDictionary<string, object?>> RunAsync(StackConfig config)
+    public static Task<IDictionary<string, object?>> RunAsync(StackConfig config)
     {
+        // The stack file's own check first: unknown keys (typos) and the stack-file wording of every error.
         var spec = ReadSpec(config);
-        var aws = spec.Target.IsAws() ? await AwsLookups.LoadAsync(spec).ConfigureAwait(false) : null;
-        var revision = spec.Target.IsAws() ? await RevisionHistoryLookup.DecideAsync(spec).ConfigureAwait(false) : null;
-        if (revision is { Allowed: false })
+        var args = ConvexDeploymentSettings.FromStackConfig(config);
+        if (spec.Extensions.HasDeploymentEnvSecrets)
         {
-            throw new RunException($"Stack '{config.StackName}': nothing was created or changed. {revision.Message}");
+            args.DeploymentEnvSecrets = ReadDeploymentEnvSecrets();
         }
 
-        var deployment = new ConvexDeployment(AwsNames.RootName(spec), new ConvexDeploymentArgs
-        {
-            Spec = spec,
-            Aws = aws,
-            Revision = revision,
-            DeploymentEnvSecrets = spec.Extensions.HasDeploymentEnvSecrets ? ReadDeploymentEnvSecrets() : null,
-        });
-        return StackOutputs.Build(spec, deployment);
+        var deployment = new ConvexDeployment(AwsNames.RootName(spec), args);
+        return Task.FromResult(StackOutputs.Build(deployment));
     }
 
     /// <summary>

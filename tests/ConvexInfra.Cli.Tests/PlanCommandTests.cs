@@ -25,8 +25,8 @@ public sealed class PlanCommandTests : IDisposable
     [InlineData("local", "http://127.0.0.1:3210", "local/docker-compose.preview.yml")]
     [InlineData("dev", "https://api.", "ec2/user-data.yaml")]
     [InlineData("staging", "https://api.", "ec2/host/etc/convex/caddy/Caddyfile")]
-    [InlineData("prod", "https://api.", "aws/iam/backend-access.json")]
-    [InlineData("ecs", "https://api.", "aws/network-plan.json")]
+    [InlineData("prod", "https://api.", "aws/iam/roles/host-backend-access.json")]
+    [InlineData("ecs", "https://api.", "aws/ecs/ecs-task.containers.json")]
     public async Task Plans_every_repository_stack_and_writes_its_artifacts(string stack, string apiUrlStart, string someArtifact)
     {
         var outDir = Path.Combine(scratch, stack);
@@ -52,6 +52,44 @@ public sealed class PlanCommandTests : IDisposable
         Assert.StartsWith("https://", json.RootElement.GetProperty("urls").GetProperty("api").GetString(), StringComparison.Ordinal);
         Assert.True(json.RootElement.GetProperty("monthlyCostUsd").GetDecimal() > 0);
         Assert.Contains(json.RootElement.GetProperty("artifacts").EnumerateArray(), a => a.GetString() == "ec2/release.json");
+    }
+
+    [Fact]
+    public async Task Text_output_lists_backups_and_monitoring_their_cost_and_the_cold_deploy_time()
+    {
+        var result = await CliRunner.RunAsync(["plan", "--stack", "ecs"], workingDirectory: RepoRoot());
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var expected in new[]
+        {
+            "  backups", "aws:scheduler:Schedule", "  monitoring", "aws:cloudwatch:Dashboard", "aws:route53:HealthCheck",
+            "aws:cloudwatch:MetricAlarm", "aws:cloudwatch:EventRule", "aws:sns:Topic", "idle timeout 600 s",
+            "  backups: $", "  monitoring: $", "CloudWatch dashboard", "Expected cold deploy: ", "rds-multi-az",
+        })
+        {
+            Assert.Contains(expected, result.Out);
+        }
+
+        Assert.DoesNotContain("300 s+", result.Out);
+    }
+
+    [Fact]
+    public async Task Json_output_carries_resources_by_type_cost_categories_and_the_deploy_time()
+    {
+        var result = await CliRunner.RunAsync(["plan", "--stack", "prod", "--json"], workingDirectory: RepoRoot());
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        var root = json.RootElement;
+        var resources = root.GetProperty("resources").EnumerateArray().ToList();
+        Assert.Equal(root.GetProperty("resourceCount").GetInt32(), resources.Sum(r => r.GetProperty("count").GetInt32()));
+        Assert.Contains(resources, r => r.GetProperty("group").GetString() == "monitoring" && r.GetProperty("type").GetString() == "aws:cloudwatch/dashboard:Dashboard");
+        var categories = root.GetProperty("monthlyCostByCategoryUsd");
+        Assert.True(categories.GetProperty("monitoring").GetDecimal() >= 3m);
+        Assert.True(categories.GetProperty("backups").GetDecimal() > 0m);
+        var deploy = root.GetProperty("coldDeployMinutes");
+        Assert.True(deploy.GetProperty("low").GetInt32() < deploy.GetProperty("high").GetInt32());
+        Assert.Contains(deploy.GetProperty("criticalPath").EnumerateArray(), s => s.GetProperty("step").GetString() == "rds-multi-az");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using ConvexInfra.Components.Aws;
 using ConvexInfra.Components.Tests.Support;
+using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Spec;
 
 namespace ConvexInfra.Components.Tests;

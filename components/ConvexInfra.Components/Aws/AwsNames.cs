@@ -10,9 +10,5 @@ public static class AwsNames
     /// The deployment component's name: <c>{stack}-{instance}</c> limited to lowercase letters, digits and single
     /// hyphens, starting with a letter, because RDS identifiers and parameter group names derive from it.
     /// </summary>
-    public static string RootName(DeploymentSpec spec)
-    {
-        var name = BucketNaming.Sanitize(ResourceNames.ResourcePrefix(spec));
-        return name[0] is >= 'a' and <= 'z' ? name : $"c-{name}";
-    }
+    public static string RootName(DeploymentSpec spec) => ResourceNames.RootName(spec);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Spec;
 
@@ -24,20 +23,5 @@ internal static class BucketNaming
         return stackPart + suffix;
     }
 
-    internal static string Sanitize(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text.ToLowerInvariant())
-        {
-            builder.Append(c is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? c : '-');
-        }
-
-        var result = builder.ToString().Trim('-');
-        while (result.Contains("--", StringComparison.Ordinal))
-        {
-            result = result.Replace("--", "-", StringComparison.Ordinal);
-        }
-
-        return result.Length == 0 ? "convex" : result;
-    }
+    internal static string Sanitize(string text) => ResourceNames.DnsSafe(text);
 }

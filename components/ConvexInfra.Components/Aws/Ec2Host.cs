@@ -30,6 +30,9 @@ public sealed class Ec2HostArgs
 
     /// <summary>The release JSON (Core's HostRelease) the host's timer applies; not secret.</summary>
     public required Output<string> ReleaseJson { get; init; }
+
+    /// <summary>The Route 53 zone when it is an input of its own (an output of another resource); else the spec's.</summary>
+    public Input<string>? HostedZoneId { get; init; }
 }
 
 /// <summary>
@@ -78,18 +81,10 @@ public sealed class Ec2Host : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-logs"),
         }, child);
 
-        var secretParameters = ResourceNames.SecretParameters(spec);
-        // The admin key parameter is for people and CI; the host never needs it. It writes only its status.
-        IReadOnlyList<string> hostParameters =
-        [
-            secretParameters.InstanceSecret, secretParameters.PostgresUrl,
-            ResourceNames.ReleaseParameter(spec), ResourceNames.HostToolingParameter(spec),
-        ];
         var access = new Iam.RolePolicy($"{name}-backend-access", new Iam.RolePolicyArgs
         {
             Role = role.Name,
-            Policy = Output.Tuple(args.Buckets, logGroup.Arn).Apply(t => IamPolicies.Ec2HostAccess(
-                args.Account, t.Item1, hostParameters, ResourceNames.HostStatusParameter(spec), HostStatus.MetricNamespace, t.Item2)),
+            Policy = Output.Tuple(args.Buckets, logGroup.Arn).Apply(t => StackPolicies.HostBackendAccess(spec, args.Account, t.Item1, t.Item2)),
         }, child);
 
         // Session Manager instead of SSH: port 22 stays closed unless sshAllowedCidrs opens it.
@@ -194,7 +189,7 @@ public sealed class Ec2Host : ComponentResource
             {
                 _ = new Route53.Record($"{name}-dns-{index}", new Route53.RecordArgs
                 {
-                    ZoneId = dns.HostedZoneId,
+                    ZoneId = args.HostedZoneId ?? dns.HostedZoneId!,
                     Name = hostname,
                     Type = "A",
                     Ttl = 300,

@@ -21,6 +21,9 @@ public sealed class EcsServiceArgs
     /// <summary>Bucket names, database address and parameter names as the containers need them.</summary>
     public required Output<AwsRuntimeValues> Runtime { get; init; }
 
+    /// <summary>The Route 53 zone when it is an input of its own (an output of another resource); else the spec's.</summary>
+    public Input<string>? HostedZoneId { get; init; }
+
     /// <summary>The SSM versions of the two secrets the task gets injected; a change rolls the service.</summary>
     public required Output<SecretParameterVersions> SecretVersions { get; init; }
 }
@@ -48,7 +51,8 @@ public sealed class EcsService : ComponentResource
         var child = new CustomResourceOptions { Parent = this };
         var privateTasks = spec.Compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat;
 
-        if (privateTasks)
+        // An existing network routes its private subnets itself (its owner provides the NAT or endpoints).
+        if (privateTasks && network.PrivateRouteTableId is { } privateRoutes)
         {
             // One NAT gateway (not one per zone): tasks reach ghcr.io, SSM and the RDS CA download through it.
             var natAddress = new Ec2.Eip($"{name}-nat", new Ec2.EipArgs { Domain = "vpc", Tags = AwsTags.For(spec, $"{name}-nat") }, child);
@@ -60,7 +64,7 @@ public sealed class EcsService : ComponentResource
             }, child);
             _ = new Ec2.Route($"{name}-private-nat", new Ec2.RouteArgs
             {
-                RouteTableId = network.PrivateRouteTableId,
+                RouteTableId = privateRoutes,
                 DestinationCidrBlock = "0.0.0.0/0",
                 NatGatewayId = nat.Id,
             }, child);
@@ -73,7 +77,6 @@ public sealed class EcsService : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-logs"),
         }, child);
 
-        var parameters = args.Runtime.Apply(r => r.Parameters);
         var execution = new Iam.Role($"{name}-execution", new Iam.RoleArgs
         {
             AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
@@ -83,8 +86,7 @@ public sealed class EcsService : ComponentResource
         _ = new Iam.RolePolicy($"{name}-execution", new Iam.RolePolicyArgs
         {
             Role = execution.Name,
-            Policy = Output.Tuple(parameters, logGroup.Arn).Apply(t =>
-                IamPolicies.EcsExecution(account, [t.Item1.InstanceSecret, t.Item1.PostgresUrl], null, t.Item2)),
+            Policy = logGroup.Arn.Apply(arn => StackPolicies.EcsExecution(spec, account, arn)),
         }, child);
 
         var task = new Iam.Role($"{name}-task", new Iam.RoleArgs
@@ -97,7 +99,7 @@ public sealed class EcsService : ComponentResource
         {
             Role = task.Name,
             // Only the buckets: ECS injects both secrets through the execution role, so the task reads no parameter.
-            Policy = args.Runtime.Apply(r => IamPolicies.EcsTask(account, r.Buckets)),
+            Policy = args.Runtime.Apply(r => StackPolicies.EcsTask(spec, account, r.Buckets)),
         }, child);
 
         var cluster = new AwsEcs.Cluster($"{name}-cluster", new AwsEcs.ClusterArgs
@@ -135,6 +137,7 @@ public sealed class EcsService : ComponentResource
             VpcId = network.VpcId,
             PublicSubnetIds = network.PublicSubnetIds,
             TaskSecurityGroupId = network.BackendSecurityGroupId,
+            HostedZoneId = args.HostedZoneId,
         }, new ComponentResourceOptions { Parent = this });
 
         var plan = AlbRoutingPlan.For(spec);

@@ -20,6 +20,9 @@ public sealed class LoadBalancerArgs
 
     /// <summary>The tasks' security group: the load balancer may reach it on the three container ports only.</summary>
     public required Input<string> TaskSecurityGroupId { get; init; }
+
+    /// <summary>The Route 53 zone when it is an input of its own (an output of another resource); else the spec's.</summary>
+    public Input<string>? HostedZoneId { get; init; }
 }
 
 /// <summary>
@@ -45,7 +48,7 @@ public sealed class LoadBalancer : ComponentResource
         : base(ComponentTokens.LoadBalancer, name, options)
     {
         var spec = args.Spec;
-        var zoneId = spec.Dns?.HostedZoneId ?? throw new ArgumentException(
+        Input<string> zoneId = args.HostedZoneId ?? spec.Dns?.HostedZoneId ?? throw new ArgumentException(
             "convex-infra:hostedZoneId: the aws-ecs target validates its ACM certificate through Route 53 and needs the hosted zone "
             + "of the three hostnames. Example: convex-infra:hostedZoneId: Z0123456789ABCDEFGHIJ", nameof(args));
         var plan = AlbRoutingPlan.For(spec);
@@ -223,7 +226,7 @@ public sealed class LoadBalancer : ComponentResource
     }
 
     /// <summary>One certificate for the three hostnames, issued once Route 53 serves ACM's validation records.</summary>
-    private static Output<string> Certificate(string name, DeploymentSpec spec, string zoneId, CustomResourceOptions child)
+    private static Output<string> Certificate(string name, DeploymentSpec spec, Input<string> zoneId, CustomResourceOptions child)
     {
         var endpoints = spec.Endpoints;
         string[] hostnames = [endpoints.ApiHostname, endpoints.SiteHostname, endpoints.DashboardHostname];

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ConvexInfra.Components.Aws;
+using ConvexInfra.Core.Backup;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Ops;
@@ -50,6 +51,9 @@ public sealed class Backups : ComponentResource
     public Output<string> LogGroupName { get; }
     public string RevisionHistoryParameter { get; }
 
+    /// <summary>How to start the export task by hand exactly as the schedule does (the <c>exportTask</c> stack output).</summary>
+    public Output<ExportTaskOutput> RunTaskTarget { get; }
+
     /// <summary>
     /// Resolves after the pre-upgrade export finished (immediately when the revision does not change); make the
     /// release depend on it so a failed export stops the upgrade.
@@ -67,7 +71,7 @@ public sealed class Backups : ComponentResource
 
         var logGroup = new CloudWatch.LogGroup($"{name}-export-logs", new CloudWatch.LogGroupArgs
         {
-            Name = $"{ResourceNames.ParameterPrefix(spec)}/export",
+            Name = ExportTask.LogGroupName(spec),
             RetentionInDays = spec.Monitoring.LogRetentionDays,
             Tags = AwsTags.For(spec, $"{name}-export-logs"),
         }, child);
@@ -89,7 +93,6 @@ public sealed class Backups : ComponentResource
             ClusterName = cluster.Name;
         }
 
-        var adminKeyParameter = ResourceNames.SecretParameters(spec).AdminKey;
         var executionRole = new Iam.Role($"{name}-export-execution", new Iam.RoleArgs
         {
             AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
@@ -99,7 +102,7 @@ public sealed class Backups : ComponentResource
         var executionPolicy = new Iam.RolePolicy($"{name}-export-execution", new Iam.RolePolicyArgs
         {
             Role = executionRole.Name,
-            Policy = logGroup.Arn.Apply(arn => IamPolicies.EcsExecution(ctx, [adminKeyParameter], null, arn)),
+            Policy = logGroup.Arn.Apply(arn => StackPolicies.ExportExecution(spec, ctx, arn)),
         }, child);
 
         // Egress only: HTTPS to the npm registry and to the stack's own public API.
@@ -122,17 +125,18 @@ public sealed class Backups : ComponentResource
 
         var taskDefinition = new AwsEcs.TaskDefinition($"{name}-export", new AwsEcs.TaskDefinitionArgs
         {
-            Family = $"{ResourceNames.ResourcePrefix(spec)}-export",
+            Family = ExportTask.Family(spec),
             RequiresCompatibilities = { "FARGATE" },
             NetworkMode = "awsvpc",
             Cpu = ExportTask.Cpu.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Memory = ExportTask.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ExecutionRoleArn = executionRole.Arn,
-            ContainerDefinitions = logGroup.Name.Apply(group => ExportTask.ContainerDefinitions(new ExportTaskValues(
-                ctx.Region, spec.Endpoints.ApiUrl.ToString().TrimEnd('/'), AwsArns.Parameter(ctx, adminKeyParameter), group))),
+            ContainerDefinitions = logGroup.Name.Apply(group => ExportTask.ContainerDefinitions(ExportTask.ValuesFor(spec, ctx, group))),
             Tags = AwsTags.For(spec, $"{name}-export"),
         }, new CustomResourceOptions { Parent = this, DependsOn = { executionPolicy } });
         TaskDefinitionArn = taskDefinition.Arn;
+        RunTaskTarget = Output.Tuple(ClusterArn, taskDefinition.Arn, args.SubnetIds, securityGroup.Id)
+            .Apply(t => new ExportTaskOutput(t.Item1, t.Item2, t.Item3, t.Item4, args.AssignPublicIp));
 
         var schedulerRole = new Iam.Role($"{name}-export-scheduler", new Iam.RoleArgs
         {
@@ -144,7 +148,7 @@ public sealed class Backups : ComponentResource
         {
             Role = schedulerRole.Name,
             Policy = Output.Tuple(taskDefinition.Arn, ClusterArn, executionRole.Arn)
-                .Apply(t => OpsPolicies.SchedulerRunExportTask(t.Item1, t.Item2, [t.Item3])),
+                .Apply(t => StackPolicies.ExportScheduler(t.Item1, t.Item2, t.Item3)),
         }, child);
 
         var schedule = new Scheduler.Schedule($"{name}-export", new Scheduler.ScheduleArgs

@@ -32,6 +32,9 @@ public sealed class MonitoringArgs
 
     /// <summary>Cluster whose stopped tasks with a non-zero exit (failed exports, crashed or OOM-killed backends) notify the topic.</summary>
     public Output<string>? EcsClusterArn { get; init; }
+
+    /// <summary>An existing SNS topic in the stack's region (<c>alarmTopicArn</c>) that the regional alarms notify too.</summary>
+    public Input<string>? AlarmTopicArn { get; init; }
 }
 
 /// <summary>
@@ -97,6 +100,14 @@ public sealed class Monitoring : ComponentResource
         {
             var notify = alarm.LivesInUsEast1 ? usEast1Topic.Arn : topic.Arn;
             var actions = new InputList<string> { notify };
+            var okActions = new InputList<string> { notify };
+            if (args.AlarmTopicArn is { } extra && !alarm.LivesInUsEast1)
+            {
+                // CloudWatch notifies only topics in the alarm's region; the us-east-1 health alarm keeps its own topic.
+                actions.Add(extra);
+                okActions.Add(extra);
+            }
+
             if (alarm.RecoverInstance)
             {
                 actions.Add(AlarmDefinition.RecoverActionArn(args.Account.Partition, region));
@@ -117,7 +128,7 @@ public sealed class Monitoring : ComponentResource
                 TreatMissingData = alarm.TreatMissingData,
                 Dimensions = Dimensions(alarm, args, healthCheck),
                 AlarmActions = actions,
-                OkActions = { notify },
+                OkActions = okActions,
                 Tags = AwsTags.For(spec, alarmName),
             }, child);
         }

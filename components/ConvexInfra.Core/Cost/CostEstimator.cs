@@ -7,7 +7,8 @@ namespace ConvexInfra.Core.Cost;
 /// Monthly on-demand cost of a stack from us-east-1 list prices (730 hours a month). It prices what the
 /// program creates: the EC2 host with its volume and Elastic IP, or the Fargate task behind a load
 /// balancer (with a NAT gateway when tasks sit in private subnets); RDS (doubled for Multi-AZ, whose
-/// standby is billed like the primary); S3, logs and the hosted zone at stated usage assumptions.
+/// standby is billed like the primary); S3, logs and the hosted zone at stated usage assumptions; and the
+/// backups and monitoring (<see cref="OpsCostLines"/>).
 /// </summary>
 public static class CostEstimator
 {
@@ -55,6 +56,7 @@ public static class CostEstimator
         }
 
         lines.Add(Line("SSM Parameter Store", "standard parameters for the stack's secrets and release", rates.SsmStandardParameterMonth));
+        lines.AddRange(OpsCostLines.For(spec, prices));
         return new CostEstimate(lines, lines.Sum(line => line.MonthlyUsd), Note(spec, prices));
     }
 
@@ -88,7 +90,11 @@ public static class CostEstimator
         yield return Line("Load balancer capacity units", $"{Num(lcus)} LCU on average (assumed) × {hours} h × ${Num(rates.AlbLcuHourly)}", lcus * hours * rates.AlbLcuHourly);
         var zones = spec.Network.AvailabilityZoneCount;
         yield return PublicIpv4("Load balancer public IPv4", $"one address per availability zone ({zones})", zones, prices);
-        if (compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat)
+        if (compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat && spec.Network.Existing is not null)
+        {
+            // An existing VPC routes its private subnets itself: no NAT gateway of ours.
+        }
+        else if (compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat)
         {
             yield return Line("NAT gateway", $"one gateway, {hours} h × ${Num(rates.NatGatewayHourly)} (plus ${Num(rates.NatGatewayPerGbProcessed)}/GB processed, not included)", hours * rates.NatGatewayHourly);
             yield return PublicIpv4("NAT gateway public IPv4", "the gateway's Elastic IP", 1, prices);
@@ -136,6 +142,6 @@ public static class CostEstimator
             : $" This stack runs in {spec.Region}, where prices differ; no conversion is applied.";
         return $"Prices are {prices.Region} on-demand list prices in {prices.Currency} (as of {prices.AsOf}), "
             + $"{prices.HoursPerMonth} hours a month.{region} Not included: data transfer out, NAT gateway data processing, "
-            + "S3 requests, CloudWatch alarms and metrics, RDS backup storage beyond the free allowance, taxes.";
+            + "S3 requests, Container Insights and custom metrics, RDS backup storage beyond the free allowance, free tiers, taxes.";
     }
 }

@@ -19,10 +19,24 @@ public sealed record PriceRates(
     decimal CloudWatchLogsIngestPerGb,
     decimal S3StandardGbMonth,
     decimal Route53HostedZoneMonth,
-    decimal SsmStandardParameterMonth);
+    decimal SsmStandardParameterMonth,
+    decimal FargateX86VcpuHourly,
+    decimal FargateX86GbHourly,
+    decimal CloudWatchLogsStorageGbMonth,
+    decimal CloudWatchAlarmMonth,
+    decimal CloudWatchDashboardMonth,
+    decimal Route53HealthCheckAwsEndpointMonth,
+    decimal Route53HealthCheckOptionalFeatureMonth,
+    decimal SnsEmailPer100k,
+    decimal SchedulerPerMillionInvocations);
 
 /// <summary>Usage the estimate cannot know from the spec; stated in each line's detail.</summary>
-public sealed record UsageAssumptions(decimal AlbAverageLcus, decimal LogIngestGbPerMonth, decimal S3StoredGb);
+public sealed record UsageAssumptions(
+    decimal AlbAverageLcus,
+    decimal LogIngestGbPerMonth,
+    decimal S3StoredGb,
+    decimal ExportMinutesPerRun,
+    decimal AlarmEmailsPerMonth);
 
 /// <summary>
 /// The price list the estimator uses, kept as data (Data/prices-us-east-1.json) so it can be updated without
@@ -38,7 +52,8 @@ public sealed record PriceTable(
     IReadOnlyDictionary<string, decimal> Ec2InstanceHourly,
     IReadOnlyDictionary<string, decimal> RdsPostgresInstanceHourlySingleAz,
     PriceRates Rates,
-    UsageAssumptions Assumptions)
+    UsageAssumptions Assumptions,
+    IReadOnlyDictionary<string, string> RateNotes)
 {
     private const string ResourceSuffix = ".Data.prices-us-east-1.json";
 

@@ -11,6 +11,14 @@ public static class DeploymentEnvRules
     public const int MaxNameLength = 40;
     public const int MaxValueBytes = 8 * 1024;
 
+    /// <summary>Whether the stack applies deployment variables at all (Convex Auth, plain or secret variables, pruning).</summary>
+    public static bool IsNeeded(Spec.DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var e = spec.Extensions;
+        return e.ConvexAuth || e.DeploymentEnv.Count > 0 || e.HasDeploymentEnvSecrets || e.DeploymentEnvPrune;
+    }
+
     /// <summary>Null when the name is valid, otherwise why not.</summary>
     public static string? NameProblem(string name)
     {

@@ -30,6 +30,36 @@ public static class ResourceNames
         return prefix.Length <= 32 ? prefix : prefix[..32].TrimEnd('-');
     }
 
+    /// <summary>
+    /// The deployment component's name and so the prefix of every resource name: <see cref="ResourcePrefix"/> limited
+    /// to lowercase letters, digits and single hyphens, starting with a letter, because RDS identifiers and parameter
+    /// group names derive from it.
+    /// </summary>
+    public static string RootName(DeploymentSpec spec)
+    {
+        var name = DnsSafe(ResourcePrefix(spec));
+        return name[0] is >= 'a' and <= 'z' ? name : $"c-{name}";
+    }
+
+    /// <summary>Lowercase letters, digits and single inner hyphens; <c>convex</c> when nothing is left.</summary>
+    public static string DnsSafe(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text.ToLowerInvariant())
+        {
+            builder.Append(c is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? c : '-');
+        }
+
+        var result = builder.ToString().Trim('-');
+        while (result.Contains("--", StringComparison.Ordinal))
+        {
+            result = result.Replace("--", "-", StringComparison.Ordinal);
+        }
+
+        return result.Length == 0 ? "convex" : result;
+    }
+
     /// <summary>Tags put on every AWS resource; the stack's own tags win over none of these.</summary>
     public static IReadOnlyDictionary<string, string> StandardTags(DeploymentSpec spec)
     {

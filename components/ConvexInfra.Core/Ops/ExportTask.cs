@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Naming;
+using ConvexInfra.Core.Spec;
 
 namespace ConvexInfra.Core.Ops;
 
@@ -32,6 +35,32 @@ public static class ExportTask
     public const string UrlVariable = "CONVEX_SELF_HOSTED_URL";
 
     public const string AdminKeyVariable = "CONVEX_SELF_HOSTED_ADMIN_KEY";
+
+    /// <summary>The export task's log group, next to the stack's parameters.</summary>
+    public static string LogGroupName(DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return $"{ResourceNames.ParameterPrefix(spec)}/export";
+    }
+
+    /// <summary>The export task definition's family; a new revision of it is registered on every change.</summary>
+    public static string Family(DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return $"{ResourceNames.ResourcePrefix(spec)}-export";
+    }
+
+    /// <summary>The stack's values for <see cref="ContainerDefinitions"/>: its API URL and admin key parameter.</summary>
+    public static ExportTaskValues ValuesFor(DeploymentSpec spec, AwsAccountContext account, string logGroupName)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(account);
+        return new ExportTaskValues(
+            account.Region,
+            spec.Endpoints.ApiUrl.ToString().TrimEnd('/'),
+            AwsArns.Parameter(account, ResourceNames.SecretParameters(spec).AdminKey),
+            logGroupName);
+    }
 
     /// <summary>POSIX sh (Debian's dash in the node image); fails on the first error so the task's exit code tells.</summary>
     public static string Script() =>

@@ -30,6 +30,25 @@ public static class PlanPlaceholders
 
     public static AwsAccountContext Account(DeploymentSpec spec) => new("aws", RegionOf(spec), AccountId);
 
+    /// <summary>The SSM versions of the secret parameters on a first deploy (SSM numbers them from 1; each change counts up).</summary>
+    public static SecretParameterVersions SecretVersions { get; } = new(SecretParameterVersions.First, SecretParameterVersions.First);
+
+    /// <summary>A log group's ARN: the name is the stack's own, only the account is a placeholder.</summary>
+    public static string LogGroupArn(DeploymentSpec spec, string logGroupName) =>
+        $"arn:aws:logs:{RegionOf(spec)}:{AccountId}:log-group:{logGroupName}";
+
+    /// <summary>A task definition's first revision; the family is the stack's own.</summary>
+    public static string TaskDefinitionArn(DeploymentSpec spec, string family) =>
+        $"arn:aws:ecs:{RegionOf(spec)}:{AccountId}:task-definition/{family}:1";
+
+    /// <summary>A cluster whose name AWS/Pulumi assigns.</summary>
+    public static string ClusterArn(DeploymentSpec spec, string purpose) =>
+        $"arn:aws:ecs:{RegionOf(spec)}:{AccountId}:cluster/{ResourceNames.ResourcePrefix(spec)}-{purpose}-{Marker}";
+
+    /// <summary>A role whose name Pulumi assigns (auto-named with a random suffix).</summary>
+    public static string RoleArn(DeploymentSpec spec, string purpose) =>
+        $"arn:aws:iam::{AccountId}:role/{ResourceNames.ResourcePrefix(spec)}-{purpose}-{Marker}";
+
     /// <summary>The first availability zones of the region by their usual letters; the real ones come from AWS.</summary>
     public static IReadOnlyList<string> AvailabilityZones(DeploymentSpec spec) =>
         Enumerable.Range(0, spec.Network.AvailabilityZoneCount).Select(i => $"{RegionOf(spec)}{(char)('a' + i)}").ToList();

@@ -1,76 +1,145 @@
+using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.DeploymentEnv;
+using ConvexInfra.Core.Local;
+using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Spec;
+using T = ConvexInfra.Core.Planning.ResourceTypes;
 
 namespace ConvexInfra.Core.Planning;
 
-/// <summary>The resources each target creates, described from the spec (sizes, protection, exposure).</summary>
+/// <summary>
+/// Every resource a first <c>pulumi up</c> of the stack registers, by component (<see cref="PlannedResource.Group"/>)
+/// and Pulumi type, counted from the spec with the same Core plans the components use (network plan, ingress plan,
+/// ALB routing plan, monitoring plan, local plan). A component test runs the real program under mocks for every
+/// stack file and compares these counts with what it registered, so adding a resource to a component without
+/// listing it here fails.
+/// </summary>
 internal static class PlannedResources
 {
+    /// <summary>Buckets whose objects are versioned (user data and pushed code); the others hold transient or rebuildable data.</summary>
+    public static readonly IReadOnlyList<string> VersionedBuckets = ["modules", "files"];
+
     public static IReadOnlyList<PlannedResource> For(DeploymentSpec spec) => spec.Target switch
     {
-        DeploymentTarget.Local => [.. Local(spec)],
-        DeploymentTarget.AwsEc2 => [.. Shared(spec), .. Ec2(spec)],
-        DeploymentTarget.AwsEcs => [.. Shared(spec), .. Ecs(spec)],
+        DeploymentTarget.Local => [.. Local(spec), .. DeploymentEnv(spec)],
+        DeploymentTarget.AwsEc2 => [.. Shared(spec), .. Ec2(spec), .. PlannedOpsResources.For(spec), .. DeploymentEnv(spec)],
+        DeploymentTarget.AwsEcs => [.. Shared(spec), .. PlannedEcsResources.For(spec), .. PlannedOpsResources.For(spec), .. DeploymentEnv(spec)],
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Target, "unknown target"),
     };
 
     private static IEnumerable<PlannedResource> Local(DeploymentSpec spec)
     {
-        yield return new("docker", "network and named volumes (kept on destroy)");
+        const string g = "local";
+        var plan = LocalPlanner.Plan(spec);
+        yield return new(g, T.DockerNetwork, 1, $"Docker network {plan.NetworkName}");
+        yield return new(g, T.DockerVolume, plan.Volumes.Count, $"named volumes {string.Join(", ", plan.Volumes.Select(v => v.Name))} (kept on destroy)");
+        yield return new(g, T.DockerImage, plan.Containers.Count, string.Join(", ", plan.Containers.Select(c => c.Image)));
+        var database = spec.Database.Engine == DatabaseEngine.Postgres
+            ? $"postgres with database {spec.DatabaseName} (no published port)"
+            : "SQLite on the backend's data volume";
+        yield return new(g, T.DockerContainer, plan.Containers.Count,
+            $"{string.Join(", ", plan.Containers.Select(c => c.Name))}; backend on 127.0.0.1:{spec.Local?.ApiPort}/{spec.Local?.SitePort}, " +
+            $"dashboard on 127.0.0.1:{spec.Local?.DashboardPort}; {database}");
+        yield return new(g, T.RandomBytes, 2, "instance secret (32 bytes) and the admin key's nonce, Pulumi secrets");
+        yield return new(g, T.RandomInteger, 1, "the admin key's issue time, kept in state so the key stays stable");
         if (spec.Database.Engine == DatabaseEngine.Postgres)
         {
-            yield return new("docker", $"postgres container with database {spec.DatabaseName} (no published port)");
+            yield return new(g, T.RandomPassword, 1, "the local Postgres password");
         }
-        else
-        {
-            yield return new("docker", "SQLite on the backend's data volume");
-        }
-
-        yield return new("docker", $"backend {spec.BackendImage} on 127.0.0.1:{spec.Local?.ApiPort}/{spec.Local?.SitePort}");
-        yield return new("docker", $"dashboard {spec.DashboardImage} on 127.0.0.1:{spec.Local?.DashboardPort}");
-        yield return new("secrets", "instance secret (32 random bytes) and a stable admin key, both Pulumi secrets");
     }
+
+    private static string Ids(IReadOnlyList<string>? ids) => ids is null ? "(an output)" : string.Join(", ", ids);
 
     private static IEnumerable<PlannedResource> Shared(DeploymentSpec spec)
     {
-        var db = spec.Database;
-        var protection = spec.Protection.ProtectData ? "protected (deletion protection, final snapshot, retain)" : "not protected (dev)";
-        yield return new("network", $"VPC {spec.Network.VpcCidr}, public + private subnets over {spec.Network.AvailabilityZoneCount} AZs, internet gateway, S3 gateway endpoint");
-        yield return new("database", $"RDS PostgreSQL {db.EngineVersion} {db.InstanceClass}, {db.AllocatedStorageGb}–{db.MaxAllocatedStorageGb} GB gp3, " +
-            $"{(db.MultiAz ? "Multi-AZ" : "single-AZ")}, backups {db.BackupRetentionDays} d, encrypted, private, SSL forced, {protection}");
-        yield return new("storage", $"5 S3 buckets (exports, snapshot imports, modules, files, search): private, encrypted, TLS-only" +
-            (spec.Protection.RetainBucketsOnDelete ? ", retained on delete" : string.Empty));
-        yield return new("secrets", "instance secret, database password, POSTGRES_URL and admin key in SSM SecureString; admin key output (secret)");
-        if (spec.Dns is not null)
+        var zones = spec.Network.AvailabilityZoneCount;
+        var network = NetworkPlanner.Plan(spec.Network.VpcCidr, PlanPlaceholders.AvailabilityZones(spec));
+        const string n = "network";
+        if (spec.Network.Existing is { } existing)
         {
-            yield return new("dns", $"Route 53 records in zone {spec.Dns.HostedZoneId} for {spec.Endpoints.ApiHostname}, {spec.Endpoints.SiteHostname}, {spec.Endpoints.DashboardHostname}");
+            yield return new(n, T.SecurityGroup, 1, $"the backend's group (host or task) in the existing VPC {existing.VpcId ?? "(an output)"}: " +
+                $"nothing of the network is created; public subnets {Ids(existing.PublicSubnetIds)}, private subnets {Ids(existing.PrivateSubnetIds)} (the database)");
         }
         else
         {
-            yield return new("dns", "no zone configured: the records to create by hand are the dnsRecords output");
+            yield return new(n, T.Vpc, 1, $"VPC {spec.Network.VpcCidr}");
+            yield return new(n, T.Subnet, network.AllSubnets.Count, $"{network.PublicSubnets.Count} public + {network.PrivateSubnets.Count} private subnets over {zones} availability zones");
+            yield return new(n, T.RouteTable, 2, "public and private route tables");
+            yield return new(n, T.RouteTableAssociation, network.AllSubnets.Count, "one per subnet");
+            yield return new(n, T.InternetGateway, 1, "internet gateway");
+            yield return new(n, T.Route, 1, "public subnets → internet gateway");
+            yield return new(n, T.VpcEndpoint, 1, "S3 gateway endpoint (free; S3 traffic stays off the NAT/internet path)");
+            yield return new(n, T.SecurityGroup, 1, "the backend's group (host or task)");
         }
+
+        yield return new(n, T.EgressRule, 1, "backend egress");
+
+        var db = spec.Database;
+        const string d = "database";
+        var protection = spec.Protection.ProtectData ? "protected (deletion protection, final snapshot, retain)" : "not protected (dev)";
+        yield return new(d, T.DbInstance, 1, $"RDS PostgreSQL {db.EngineVersion} {db.InstanceClass}, {db.AllocatedStorageGb}–{db.MaxAllocatedStorageGb} GB gp3, " +
+            $"{(db.MultiAz ? "Multi-AZ" : "single-AZ")}, automated backups {db.BackupRetentionDays} d, encrypted, private, SSL forced, {protection}");
+        yield return new(d, T.DbSubnetGroup, 1, "private subnets");
+        yield return new(d, T.DbParameterGroup, 1, "rds.force_ssl");
+        yield return new(d, T.SecurityGroup, 1, "database group");
+        yield return new(d, T.IngressRule, 1, "5432 from the backend's group only");
+        yield return new(d, T.RandomPassword, 1, "master password (Pulumi secret)");
+
+        const string s = "storage";
+        var buckets = BucketNames.Purposes.Count;
+        yield return new(s, T.Bucket, buckets, $"{string.Join(", ", BucketNames.Purposes)}: private, encrypted, TLS-only" +
+            (spec.Protection.RetainBucketsOnDelete ? ", retained on delete" : string.Empty));
+        yield return new(s, T.BucketOwnershipControls, buckets, "bucket owner enforced (no ACLs)");
+        yield return new(s, T.BucketPublicAccessBlock, buckets, "all public access blocked");
+        yield return new(s, T.BucketEncryption, buckets, "SSE-S3 with bucket keys");
+        yield return new(s, T.BucketPolicy, buckets, "deny non-TLS requests");
+        yield return new(s, T.BucketVersioning, VersionedBuckets.Count, $"versioning on {string.Join(" and ", VersionedBuckets)}");
+        yield return new(s, T.BucketLifecycle, buckets, "expire exports and snapshot imports, old versions and aborted uploads");
+
+        const string sec = "secrets";
+        yield return new(sec, T.RandomBytes, 2, "instance secret (32 bytes) and the admin key's nonce");
+        yield return new(sec, T.RandomInteger, 1, "the admin key's issue time (stable admin key)");
+        yield return new(sec, T.Parameter, 3, "instance secret, POSTGRES_URL and admin key as SSM SecureString; admin key output (secret)");
     }
 
     private static IEnumerable<PlannedResource> Ec2(DeploymentSpec spec)
     {
+        const string h = "host";
+        var ingress = IngressPlan.For(spec);
         var ssh = spec.Network.SshAllowedCidrs.Count == 0 ? "SSH closed" : $"SSH from {string.Join(", ", spec.Network.SshAllowedCidrs)}";
-        yield return new("compute", $"EC2 {spec.Compute.Ec2InstanceType} (Graviton, AL2023), {spec.Compute.RootVolumeGb} GB encrypted gp3, IMDSv2, Elastic IP, {ssh}");
-        yield return new("compute", $"Caddy (automatic HTTPS) in front of backend + dashboard at {spec.ImageRevision[..12]}…, applied from the SSM release parameter");
-        yield return new("compute", $"host tooling parameter (convex-release, convex-host-setup, units) installed by the host before each release; " +
-            $"security updates in the patch window {spec.Rollout.PatchWindow.Text} UTC");
-        yield return new("rollout", $"host-status parameter written by the host; pulumi up waits up to {spec.Rollout.HostReportTimeoutMinutes} min for its report; " +
-            $"rollback when /version is not answered within {spec.Rollout.BackendHealthTimeoutMinutes} min; alarm on failed or rolled-back releases");
-        yield return new("logs", $"CloudWatch log group {Naming.ResourceNames.HostLogGroup(spec)} (backend, dashboard, proxy), {spec.Monitoring.LogRetentionDays} days");
-        yield return new("iam", "instance role: the five buckets, the stack's own SSM parameters, KMS decrypt through SSM, writes only its host-status parameter and logs");
+        yield return new(h, T.Instance, 1, $"EC2 {spec.Compute.Ec2InstanceType} (Graviton, AL2023), {spec.Compute.RootVolumeGb} GB encrypted gp3, IMDSv2, {ssh}; " +
+            $"Caddy (automatic HTTPS) in front of backend + dashboard at {spec.ImageRevision[..12]}…");
+        yield return new(h, T.Eip, 1, "Elastic IP");
+        yield return new(h, T.IngressRule, ingress.Count, string.Join(", ", ingress.Select(r => $"{r.Port} from {r.Cidr}")));
+        yield return new(h, T.Role, 1, "instance role");
+        yield return new(h, T.RolePolicy, 1, "backend access: the five buckets, the host's SSM parameters, KMS decrypt through SSM, its log group, " +
+            "writes only its host-status parameter (aws/iam/roles/host-backend-access.json)");
+        yield return new(h, T.RolePolicyAttachment, 1, "AmazonSSMManagedInstanceCore (Session Manager instead of SSH)");
+        yield return new(h, T.InstanceProfile, 1, "instance profile");
+        yield return new(h, T.Parameter, 3, "release parameter the host's convex-release timer applies; host tooling (convex-release, convex-host-setup, " +
+            $"units, security updates in the window {spec.Rollout.PatchWindow.Text} UTC) the host installs first; host-status parameter the host writes");
+        yield return new(h, T.LogGroup, 1, $"{Naming.ResourceNames.HostLogGroup(spec)}: backend, dashboard and proxy logs, {spec.Monitoring.LogRetentionDays} days");
+        yield return new(h, T.Command, 1, $"pulumi up waits up to {spec.Rollout.HostReportTimeoutMinutes} min for the host's report on the new release " +
+            $"(rollback when /version is not answered within {spec.Rollout.BackendHealthTimeoutMinutes} min)");
+        if (spec.Dns is not null)
+        {
+            yield return new(h, T.Record, 3, $"A records in zone {spec.Dns.HostedZoneId ?? "(an output)"} for {spec.Endpoints.ApiHostname}, {spec.Endpoints.SiteHostname}, {spec.Endpoints.DashboardHostname}");
+        }
     }
 
-    private static IEnumerable<PlannedResource> Ecs(DeploymentSpec spec)
+    private static IEnumerable<PlannedResource> DeploymentEnv(DeploymentSpec spec)
     {
-        var compute = spec.Compute;
-        yield return new("compute", $"ECS Fargate ARM64 service, 1 task ({compute.FargateCpu} CPU units, {compute.FargateMemoryMb} MiB, {compute.FargateEphemeralStorageGb} GB ephemeral), " +
-            $"{(compute.EcsSubnets == EcsSubnetPlacement.Public ? "public subnets with public IPs" : "private subnets behind a NAT gateway")}");
-        yield return new("load balancer", "ALB with ACM certificate, HTTPS listener with host rules, HTTP → HTTPS redirect, idle timeout 300 s+");
-        yield return new("compute", $"Caddy ({Rendering.HostLayout.CaddyImage}) in the task: the site hostname reaches HTTP actions through the backend's 3210/http route (no 4-request cap)");
-        yield return new("iam", "task role (buckets), execution role (SSM secrets, logs)");
-        yield return new("logs", $"CloudWatch log group, {spec.Monitoring.LogRetentionDays} days");
+        if (!DeploymentEnvRules.IsNeeded(spec))
+        {
+            yield break;
+        }
+
+        const string g = "deployment-env";
+        if (spec.Extensions.ConvexAuth)
+        {
+            yield return new(g, T.TlsPrivateKey, 1, "Convex Auth RSA signing key (JWT_PRIVATE_KEY, JWKS)");
+        }
+
+        yield return new(g, T.Command, 1, "applies the deployment's environment variables through the admin API (convex-infra deployment-env apply)");
     }
 }

@@ -17,7 +17,7 @@ public static class StackPlanner
     public static StackPlan Plan(DeploymentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new StackPlan(spec, PlannedResources.For(spec), Artifacts(spec), CostEstimator.Estimate(spec));
+        return new StackPlan(spec, PlannedResources.For(spec), Artifacts(spec), CostEstimator.Estimate(spec), Planning.DeployTime.Estimate(spec));
     }
 
     private static List<RenderedFile> Artifacts(DeploymentSpec spec)
@@ -33,32 +33,9 @@ public static class StackPlanner
         }
 
         var aws = PlanPlaceholders.Aws(spec);
-        var account = PlanPlaceholders.Account(spec);
-        var backend = ConvexEnvironment.Backend(spec, aws);
-        files.Add(EnvArtifact("env/backend.env", backend));
+        files.Add(EnvArtifact("env/backend.env", ConvexEnvironment.Backend(spec, aws)));
         files.Add(new RenderedFile("env/dashboard.env", EnvFile.Render(ConvexEnvironment.Dashboard(spec)), "0644"));
-
-        var network = NetworkPlanner.Plan(spec.Network.VpcCidr, PlanPlaceholders.AvailabilityZones(spec));
-        files.Add(new RenderedFile("aws/network-plan.json", JsonSerializer.Serialize(network, Indented) + "\n", "0644"));
-
-        var parameters = ResourceNames.SecretParameters(spec).All.ToList();
-        if (spec.Target == DeploymentTarget.AwsEc2)
-        {
-            parameters.Add(ResourceNames.ReleaseParameter(spec));
-            files.Add(new RenderedFile("aws/iam/ec2-assume-role.json", IamPolicies.Ec2AssumeRole() + "\n", "0644"));
-            files.AddRange(Ec2Artifacts.RenderAll(spec, aws));
-        }
-        else
-        {
-            files.Add(new RenderedFile("aws/iam/ecs-tasks-assume-role.json", IamPolicies.EcsTasksAssumeRole() + "\n", "0644"));
-        }
-
-        files.Add(new RenderedFile("aws/iam/backend-access.json", IamPolicies.BackendAccess(account, aws.Buckets, parameters, kmsKeyArn: null) + "\n", "0644"));
-        foreach (var bucket in aws.Buckets.All)
-        {
-            files.Add(new RenderedFile($"aws/iam/bucket-policy-{bucket}.json", IamPolicies.TlsOnlyBucketPolicy(account.Partition, bucket) + "\n", "0644"));
-        }
-
+        files.AddRange(AwsPlanArtifacts.For(spec));
         return files;
     }
 

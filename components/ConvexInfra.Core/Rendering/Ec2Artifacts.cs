@@ -11,12 +11,13 @@ public static class Ec2Artifacts
     public const string ToolingPath = "ec2/host-tooling.b64";
     public const string HostRoot = "ec2/host";
 
-    public static IReadOnlyList<RenderedFile> RenderAll(DeploymentSpec spec, AwsRuntimeValues aws)
+    /// <param name="secretVersions">The secret parameters' SSM versions written into the release (see <see cref="HostRelease.Render"/>).</param>
+    public static IReadOnlyList<RenderedFile> RenderAll(DeploymentSpec spec, AwsRuntimeValues aws, SecretParameterVersions? secretVersions = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(aws);
         var tooling = HostTooling.Render(spec);
-        var release = HostRelease.Render(spec, aws, tooling: tooling);
+        var release = HostRelease.Render(spec, aws, secretVersions, tooling);
         var files = new List<RenderedFile>
         {
             new(UserDataPath, HostBootstrap.UserData(spec, aws.Region), "0644"),

@@ -37,8 +37,8 @@ public static class HostRelease
 
     /// <param name="secretVersions">
     /// The SSM versions of the secret parameters, written next to each parameter's name: a changed value gives a new
-    /// release, so the host re-reads it, and the release exists only once the new version does. Null (the offline
-    /// plan, which cannot know them) leaves them out.
+    /// release, so the host re-reads it, and the release exists only once the new version does. Null leaves them out;
+    /// the offline plan passes a first deploy's versions.
     /// </param>
     /// <param name="tooling">The host tooling the release names (default: rendered from the spec).</param>
     public static HostReleaseBundle Render(DeploymentSpec spec, AwsRuntimeValues aws, SecretParameterVersions? secretVersions = null, HostToolingBundle? tooling = null)

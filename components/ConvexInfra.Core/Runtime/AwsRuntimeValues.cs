@@ -3,6 +3,9 @@ namespace ConvexInfra.Core.Runtime;
 /// <summary>The five buckets the backend needs for S3 storage mode; all five or none.</summary>
 public sealed record BucketNames(string Exports, string SnapshotImports, string Modules, string Files, string Search)
 {
+    /// <summary>What each bucket holds, in the order of <see cref="All"/>.</summary>
+    public static IReadOnlyList<string> Purposes { get; } = ["exports", "imports", "modules", "files", "search"];
+
     public IReadOnlyList<string> All => [Exports, SnapshotImports, Modules, Files, Search];
 }
 

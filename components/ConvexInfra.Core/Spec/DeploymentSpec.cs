@@ -64,15 +64,28 @@ public sealed record PublicEndpoints(
     public string DashboardOrigin => Origin(DashboardUrl);
 }
 
-/// <summary>Route 53 zone that receives the three records; without it the records to create are an output.</summary>
-public sealed record DnsSpec(string HostedZoneId);
+/// <summary>
+/// Route 53 zone that receives the three records; without it the records to create are an output. The id is null
+/// when the ConvexDeployment component was given an output of another resource (known at deployment time).
+/// </summary>
+public sealed record DnsSpec(string? HostedZoneId);
 
 public sealed record NetworkSpec(
     string VpcCidr,
     int AvailabilityZoneCount,
     IReadOnlyList<string> HttpAllowedCidrs,
     IReadOnlyList<string> SshAllowedCidrs,
-    IReadOnlyList<string> DashboardAllowedCidrs);
+    IReadOnlyList<string> DashboardAllowedCidrs)
+{
+    /// <summary>An existing VPC to deploy into (nothing of the network is created); null = the stack creates its VPC.</summary>
+    public ExistingNetworkSpec? Existing { get; init; }
+}
+
+/// <summary>
+/// Bring your own network: the VPC and its subnets. A null id or list is an output of another resource, known only
+/// at deployment time (the ConvexDeployment component checks it then).
+/// </summary>
+public sealed record ExistingNetworkSpec(string? VpcId, IReadOnlyList<string>? PublicSubnetIds, IReadOnlyList<string>? PrivateSubnetIds);
 
 public sealed record DatabaseSpec(
     DatabaseEngine Engine,
@@ -100,7 +113,14 @@ public sealed record ProtectionSpec(
     bool FinalSnapshot,
     bool RetainBucketsOnDelete);
 
-public sealed record MonitoringSpec(string? AlarmEmail, int LogRetentionDays);
+public sealed record MonitoringSpec(string? AlarmEmail, int LogRetentionDays)
+{
+    /// <summary>Whether an existing SNS topic is notified too (<c>alarmTopicArn</c>).</summary>
+    public bool HasAlarmTopic { get; init; }
+
+    /// <summary>The topic's ARN; null when it is an output of another resource or not set.</summary>
+    public string? AlarmTopicArn { get; init; }
+}
 
 /// <summary>Backend knobs that differ from the image defaults.</summary>
 public sealed record BackendTuning(

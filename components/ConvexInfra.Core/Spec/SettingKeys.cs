@@ -43,11 +43,15 @@ public static class SettingKeys
 
     public static readonly SettingKey VpcCidr = Key("vpcCidr", "IPv4 CIDR of the VPC, /16 to /24, in a private range.", "10.40.0.0/16");
     public static readonly SettingKey AvailabilityZones = Key("availabilityZones", "Number of availability zones to spread subnets over (2 or 3).", "2");
+    public static readonly SettingKey ExistingVpcId = Key("existingVpcId", "Deploy into this existing VPC instead of creating one (needs publicSubnetIds and privateSubnetIds).", "vpc-0a1b2c3d4e5f67890");
+    public static readonly SettingKey PublicSubnetIds = Key("publicSubnetIds", "Public subnets of existingVpcId (a route to an internet gateway): the host, the load balancer and export tasks.", "[\"subnet-0a1b2c3d4e5f67890\", \"subnet-0b1c2d3e4f5a67890\"]", SettingShape.List);
+    public static readonly SettingKey PrivateSubnetIds = Key("privateSubnetIds", "Private subnets of existingVpcId in at least two zones: the database (and private ECS tasks).", "[\"subnet-0c1d2e3f4a5b67890\", \"subnet-0d1e2f3a4b5c67890\"]", SettingShape.List);
     public static readonly SettingKey HttpAllowedCidrs = Key("httpAllowedCidrs", "IPv4 CIDRs allowed to reach ports 80/443.", "[\"0.0.0.0/0\"]", SettingShape.List);
     public static readonly SettingKey SshAllowedCidrs = Key("sshAllowedCidrs", "IPv4 CIDRs allowed to SSH to the EC2 host; never 0.0.0.0/0 (default none).", "[\"203.0.113.0/24\"]", SettingShape.List);
     public static readonly SettingKey DashboardAllowedCidrs = Key("dashboardAllowedCidrs", "IPv4 CIDRs allowed to open the dashboard (default: httpAllowedCidrs).", "[\"198.51.100.0/24\"]", SettingShape.List);
 
     public static readonly SettingKey AlarmEmail = Key("alarmEmail", "E-mail address subscribed to the CloudWatch alarms.", "oncall@example.com");
+    public static readonly SettingKey AlarmTopicArn = Key("alarmTopicArn", "An existing SNS topic (same region) that the alarms notify as well as the stack's own topic.", "arn:aws:sns:eu-west-1:123456789012:oncall");
     public static readonly SettingKey LogRetentionDays = Key("logRetentionDays", "CloudWatch log retention in days (a value CloudWatch allows, 0 = never expire).", "90");
     public static readonly SettingKey DocumentRetentionDelaySeconds = Key("documentRetentionDelaySeconds", "DOCUMENT_RETENTION_DELAY: seconds old document revisions are kept (default 172800).", "172800");
     public static readonly SettingKey RustLog = Key("rustLog", "RUST_LOG filter for the backend (default info).", "info");
@@ -84,8 +88,8 @@ public static class SettingKeys
         Domain, ApiHostname, SiteHostname, DashboardHostname, HostedZoneId, AcmeEmail,
         InstanceType, RootVolumeGb, FargateCpu, FargateMemoryMb, FargateEphemeralStorageGb, EcsSubnets,
         Database, DbInstanceClass, DbAllocatedStorageGb, DbMaxAllocatedStorageGb, DbMultiAz, DbEngineVersion, BackupRetentionDays,
-        VpcCidr, AvailabilityZones, HttpAllowedCidrs, SshAllowedCidrs, DashboardAllowedCidrs,
-        AlarmEmail, LogRetentionDays, DocumentRetentionDelaySeconds, RustLog, DisableBeacon, RedactLogsToClient, ProtectData,
+        VpcCidr, AvailabilityZones, ExistingVpcId, PublicSubnetIds, PrivateSubnetIds, HttpAllowedCidrs, SshAllowedCidrs, DashboardAllowedCidrs,
+        AlarmEmail, AlarmTopicArn, LogRetentionDays, DocumentRetentionDelaySeconds, RustLog, DisableBeacon, RedactLogsToClient, ProtectData,
         InstanceSecretVersion, AdminKeyVersion,
         LocalApiPort, LocalSitePort, LocalDashboardPort,
         Tags,
@@ -98,6 +102,9 @@ public static class SettingKeys
 
     /// <summary>Keys whose value is expected to be a Pulumi secret; every other key must be plain.</summary>
     public static IReadOnlyList<SettingKey> SecretKeys { get; } = [DeploymentEnvSecrets];
+
+    /// <summary>Keys whose value may be an output of another resource when the ConvexDeployment component is used directly.</summary>
+    public static IReadOnlyList<SettingKey> DeferrableKeys { get; } = [ExistingVpcId, PublicSubnetIds, PrivateSubnetIds, HostedZoneId, AlarmTopicArn];
 
     public static SettingKey? Find(string fullName) => All.FirstOrDefault(key => key.FullName == fullName);
 }

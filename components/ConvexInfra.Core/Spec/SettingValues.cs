@@ -19,6 +19,9 @@ internal sealed class SettingValues(StackConfig config)
 
     public bool Has(SettingKey key) => config.Find(key.FullName) is not null;
 
+    /// <summary>Set, but an output of another resource whose value is checked once known (<see cref="ConfigValue.Deferred"/>).</summary>
+    public bool IsDeferred(SettingKey key) => config.Find(key.FullName)?.IsDeferred == true;
+
     public void Fail(SettingKey key, string given, string expected) =>
         errors.Add(new ConfigError(key.FullName, given, expected, key.ExampleLine));
 
@@ -31,6 +34,7 @@ internal sealed class SettingValues(StackConfig config)
     {
         null => NotSet,
         { IsSecret: true } => SecretGiven,
+        { IsDeferred: true } => "an output of another resource",
         var value => Quote(value.Raw),
     };
 
@@ -218,6 +222,16 @@ internal sealed class SettingValues(StackConfig config)
         var value = config.Find(key.FullName);
         if (value is null)
         {
+            return null;
+        }
+
+        if (value.IsDeferred)
+        {
+            if (!SettingKeys.DeferrableKeys.Contains(key))
+            {
+                Fail(key, "an output of another resource", $"a plain value known before deployment ({Purpose(key)})");
+            }
+
             return null;
         }
 

@@ -44,7 +44,10 @@ public static class SettingsReader
         var tags = values.Map(SettingKeys.Tags) ?? new SortedDictionary<string, string>(StringComparer.Ordinal);
         CheckTags(values, tags);
         var extensions = ExtensionSettingsReader.Read(values);
-        var hostedZone = target?.IsAws() == true ? values.Text(SettingKeys.HostedZoneId, ValueRules.HostedZoneId) : null;
+        var existingNetwork = ExistingNetworkSettings.Read(context);
+        var (hasAlarmTopic, alarmTopicArn) = ExistingNetworkSettings.AlarmTopic(context);
+        var zoneDeferred = values.IsDeferred(SettingKeys.HostedZoneId);
+        var hostedZone = target?.IsAws() == true && !zoneDeferred ? values.Text(SettingKeys.HostedZoneId, ValueRules.HostedZoneId) : null;
         if (target == DeploymentTarget.AwsEcs && !values.Has(SettingKeys.HostedZoneId))
         {
             // The ALB's ACM certificate is validated through Route 53; without a zone it would never be issued.
@@ -68,12 +71,12 @@ public static class SettingsReader
             ImageRevision = imageRevision,
             Region = region,
             Endpoints = endpoints,
-            Dns = hostedZone is null ? null : new DnsSpec(hostedZone),
-            Network = network,
+            Dns = hostedZone is null && !(zoneDeferred && target.Value.IsAws()) ? null : new DnsSpec(hostedZone),
+            Network = network with { Existing = existingNetwork },
             Database = database,
             Compute = compute,
             Protection = protection,
-            Monitoring = monitoring,
+            Monitoring = monitoring with { HasAlarmTopic = hasAlarmTopic, AlarmTopicArn = alarmTopicArn },
             Backend = backend,
             Rotation = rotation,
             Rollout = rollout,

@@ -2,11 +2,15 @@ namespace ConvexInfra.Core.Spec;
 
 /// <summary>
 /// One raw configuration value as Pulumi holds it: scalars as their text, lists and maps as JSON text,
-/// and secure values as an opaque placeholder (their plaintext never reaches Core).
+/// and secure values as an opaque placeholder (their plaintext never reaches Core). A deferred value is set but not
+/// known yet: an output of another resource handed to the ConvexDeployment component (a VPC id, subnet ids, a hosted
+/// zone id, an alarm topic ARN); the reader counts it as present and the component checks it once it is known.
 /// </summary>
-public sealed record ConfigValue(string Raw, bool IsSecret = false)
+public sealed record ConfigValue(string Raw, bool IsSecret = false, bool IsDeferred = false)
 {
     public static ConfigValue Secret() => new("[secret]", IsSecret: true);
+
+    public static ConfigValue Deferred() => new("[an output of another resource]", IsDeferred: true);
 }
 
 /// <summary>

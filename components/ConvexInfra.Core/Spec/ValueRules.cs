@@ -99,6 +99,10 @@ public static partial class ValueRules
     public static string? HostedZoneId(string id) =>
         HostedZonePattern().IsMatch(id) ? null : "a Route 53 hosted zone id: 'Z' then uppercase letters and digits, without the /hostedzone/ prefix";
 
+    /// <summary>An SNS topic ARN: <c>arn:&lt;partition&gt;:sns:&lt;region&gt;:&lt;account&gt;:&lt;name&gt;</c>.</summary>
+    public static string? SnsTopicArn(string arn) =>
+        SnsTopicArnPattern().IsMatch(arn) ? null : "an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:oncall";
+
     public static string? Email(string address) =>
         EmailPattern().IsMatch(address) ? null : "an e-mail address such as ops@example.com";
 
@@ -141,6 +145,9 @@ public static partial class ValueRules
         Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps && url.Host.Length > 0
             ? null
             : "an absolute https:// URL such as https://app.example.com";
+
+    [GeneratedRegex("^arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$")]
+    private static partial Regex SnsTopicArnPattern();
 
     [GeneratedRegex("^[a-z][a-z0-9-]*$")]
     private static partial Regex InstanceNamePattern();

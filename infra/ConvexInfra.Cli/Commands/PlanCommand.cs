@@ -21,14 +21,16 @@ public sealed class PlanCommand : ICliCommand
     public Command Build(CliConsole console)
     {
         var stack = CliKit.Text("--stack", "NAME", "the stack to plan: local, dev, staging, prod, ecs, ... (reads Pulumi.NAME.yaml; required)");
-        var outDir = CliKit.Text("--out", "DIR", "also write every rendered artifact (env files, Caddyfile, compose file, cloud-init, scripts, systemd units, IAM policies, network plan) under DIR");
+        var outDir = CliKit.Text("--out", "DIR", "also write every rendered artifact (env files, Caddyfile, compose file, cloud-init, scripts, systemd units, the policy of every IAM role, ECS container definitions, bucket and topic policies, network plan) under DIR");
         var rootDir = CliKit.Text("--root", "DIR", "the repository root holding Pulumi.yaml (default: search upwards from here)");
         var json = CliKit.Flag("--json", "print the plan as JSON instead of text");
         var command = CliKit.Verb(Name, Summary, """
             Reads Pulumi.NAME.yaml from the repository (no AWS account, no Pulumi CLI needed), validates every
-            setting, and prints what `pulumi up` would create, the public URLs, the sizes and an estimated
-            monthly cost (us-east-1 list prices). Values AWS assigns at deploy time (bucket suffixes, the RDS
-            endpoint, the account id) appear as placeholders marked 'assigned-at-deploy' / 000000000000.
+            setting, and prints every resource `pulumi up` would create (by component and Pulumi type, backups
+            and monitoring included), the public URLs, the sizes, an estimated monthly cost (us-east-1 list
+            prices, split into infrastructure, backups and monitoring) and the expected cold-deploy time with its
+            critical path. Values AWS assigns at deploy time (bucket suffixes, the RDS endpoint, the account id)
+            appear as placeholders marked 'assigned-at-deploy' / 000000000000.
 
             Exit codes: 0 the stack is valid; 1 the stack file has errors (all are listed, each with the key,
             what was given, what is expected and an example); 2 bad arguments.
@@ -124,9 +126,19 @@ public sealed class PlanCommand : ICliCommand
             region = spec.Region,
             imageRevision = spec.ImageRevision,
             urls = new { api = spec.Endpoints.ApiOrigin, site = spec.Endpoints.SiteOrigin, dashboard = spec.Endpoints.DashboardOrigin },
-            resources = plan.Resources.Select(r => new { group = r.Group, description = r.Description }),
+            resourceCount = plan.ResourceCount,
+            resources = plan.Resources.Select(r => new { group = r.Group, type = r.Type, count = r.Count, description = r.Description }),
+            coldDeployMinutes = new
+            {
+                low = plan.DeployTime.LowMinutes,
+                high = plan.DeployTime.HighMinutes,
+                criticalPath = plan.DeployTime.CriticalPath.Select(s => new { step = s.Key, label = s.Label, low = s.Low, high = s.High, source = s.Source }),
+                note = plan.DeployTime.Note,
+            },
             monthlyCostUsd = plan.Cost.MonthlyTotalUsd,
-            costLines = plan.Cost.Lines.Select(l => new { item = l.Item, detail = l.Detail, monthlyUsd = l.MonthlyUsd }),
+            monthlyCostByCategoryUsd = plan.Cost.Lines.GroupBy(l => l.Category).ToDictionary(g => g.Key, g => g.Sum(l => l.MonthlyUsd)),
+            costLines = plan.Cost.Lines.Select(l => new { item = l.Item, category = l.Category, detail = l.Detail, monthlyUsd = l.MonthlyUsd }),
+            costNote = plan.Cost.Note,
             artifacts = plan.Artifacts.Select(a => a.Path),
             outDir,
         };
@@ -151,12 +163,26 @@ internal static class PlanText
             $"  site       {spec.Endpoints.SiteOrigin}",
             $"  dashboard  {spec.Endpoints.DashboardOrigin}",
             string.Empty,
-            "Will create:",
+            $"Will create {plan.ResourceCount} resources:",
         };
-        lines.AddRange(plan.Resources.Select(r => $"  [{r.Group}] {r.Description}"));
+        foreach (var group in plan.Resources.Where(r => r.Count > 0).GroupBy(r => r.Group))
+        {
+            lines.Add($"  {group.Key}");
+            lines.AddRange(group.Select(r => $"    {r.Count,3} × {ShortType(r.Type),-34} {r.Description}"));
+        }
+
+        lines.Add(string.Empty);
+        lines.Add(plan.Spec.Target == DeploymentTarget.Local
+            ? "Expected cold deploy: no cloud resources; pulling the images takes most of the time."
+            : $"Expected cold deploy: {plan.DeployTime.Range} (critical path: {string.Join(" → ", plan.DeployTime.CriticalPath.Select(s => s.Key))}; step times and sources in Data/deploy-durations.json)");
         lines.Add(string.Empty);
         lines.Add(FormattableString.Invariant($"Estimated monthly cost: ${plan.Cost.MonthlyTotalUsd:0.00}"));
-        lines.AddRange(plan.Cost.Lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"  {l.MonthlyUsd,9:0.00}  {l.Item} ({l.Detail})")));
+        foreach (var category in plan.Cost.Lines.GroupBy(l => l.Category))
+        {
+            lines.Add(FormattableString.Invariant($"  {category.Key}: ${category.Sum(l => l.MonthlyUsd):0.00}"));
+            lines.AddRange(category.Select(l => string.Create(CultureInfo.InvariantCulture, $"    {l.MonthlyUsd,9:0.00}  {l.Item} ({l.Detail})")));
+        }
+
         if (!string.IsNullOrEmpty(plan.Cost.Note))
         {
             lines.Add($"  {plan.Cost.Note}");
@@ -172,5 +198,12 @@ internal static class PlanText
         }
 
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
+    /// <summary><c>aws:ec2/vpc:Vpc</c> → <c>aws:ec2:Vpc</c>, the form <c>pulumi preview</c> prints.</summary>
+    private static string ShortType(string type)
+    {
+        var parts = type.Split(':');
+        return parts.Length == 3 ? $"{parts[0]}:{parts[1].Split('/')[0]}:{parts[2]}" : type;
     }
 }

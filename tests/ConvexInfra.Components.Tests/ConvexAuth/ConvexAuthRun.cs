@@ -21,7 +21,8 @@ internal sealed record ConvexAuthRun(DeploymentSpec Spec, ConvexDeployment Deplo
     /// <summary>One key for the whole test run: RSA generation is slow and the tests compare runs.</summary>
     private static readonly string SharedPem = CreatePem();
 
-    public static DeploymentSpec SpecWith(params (string Key, string Value)[] settings)
+    /// <summary>The local stack file with some settings replaced, as the typed args will carry them.</summary>
+    public static StackConfig SpecWith(params (string Key, string Value)[] settings)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "stacks", "Pulumi.local.yaml");
         var config = StackFile.Load(path);
@@ -31,12 +32,14 @@ internal sealed record ConvexAuthRun(DeploymentSpec Spec, ConvexDeployment Deplo
             values[$"{SettingKeys.Namespace}:{key}"] = value == "<secret>" ? ConfigValue.Secret() : new ConfigValue(value);
         }
 
-        var result = SettingsReader.Read(config with { Values = values });
-        return result.Spec ?? throw new InvalidOperationException(string.Join(Environment.NewLine, result.Errors));
+        var changed = config with { Values = values };
+        var result = SettingsReader.Read(changed);
+        return result.IsValid ? changed : throw new InvalidOperationException(string.Join(Environment.NewLine, result.Errors));
     }
 
-    public static async Task<ConvexAuthRun> UpAsync(DeploymentSpec spec, IReadOnlyDictionary<string, string>? secrets = null)
+    public static async Task<ConvexAuthRun> UpAsync(StackConfig config, IReadOnlyDictionary<string, string>? secrets = null)
     {
+        var spec = SettingsReader.Read(config).Spec!;
         var mocks = new LocalMocks();
         var registered = new ConcurrentQueue<MockResourceArgs>();
         var local = mocks.Mock.Object;
@@ -72,11 +75,13 @@ internal sealed record ConvexAuthRun(DeploymentSpec Spec, ConvexDeployment Deplo
             new TestOptions { ProjectName = spec.ProjectName, StackName = spec.StackName, IsPreview = false },
             () =>
             {
-                deployment = new ConvexDeployment("convex", new ConvexDeploymentArgs
+                var args = ConvexDeploymentSettings.FromStackConfig(config);
+                if (secrets is not null)
                 {
-                    Spec = spec,
-                    DeploymentEnvSecrets = secrets is null ? null : Output.CreateSecret(secrets.ToImmutableDictionary()),
-                });
+                    args.DeploymentEnvSecrets = Output.CreateSecret(secrets.ToImmutableDictionary());
+                }
+
+                deployment = new ConvexDeployment("convex", args);
             });
         return new ConvexAuthRun(spec, deployment!, [.. registered], SharedPem);
     }

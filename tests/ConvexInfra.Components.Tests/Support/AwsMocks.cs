@@ -19,7 +19,6 @@ internal sealed class AwsMocks
     private readonly string? _revisionHistory;
     /// <summary>The database password RandomPassword answers with; null = <see cref="MockValues.DatabasePassword"/>.</summary>
     private readonly string _databasePassword;
-    private int _counter;
 
     public AwsMocks(string region, string? revisionHistory = null, string? databasePassword = null)
     {
@@ -57,11 +56,15 @@ internal sealed class AwsMocks
     /// <summary>The id handed out per "type::name", to follow references between resources.</summary>
     public ConcurrentDictionary<string, string> Ids { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Subnets of someone else's VPC, as <c>ec2.getSubnet</c> answers for them: id → (VPC id, zone).</summary>
+    public Dictionary<string, (string VpcId, string Zone)> Subnets { get; } = new(StringComparer.Ordinal);
+
     private (string? id, object state) NewResource(MockResourceArgs args)
     {
         Resources.Enqueue(args);
         var name = args.Name ?? "unnamed";
-        var n = Interlocked.Increment(ref _counter);
+        // Derived from the resource's type and name, not the registration order, so two runs (and a graph snapshot) agree.
+        var n = StableNumber($"{args.Type}::{name}");
         var state = ImmutableDictionary.CreateBuilder<string, object>();
         state.AddRange(args.Inputs);
         string id;
@@ -243,6 +246,7 @@ internal sealed class AwsMocks
                 ["excludeZoneIds"] = ImmutableArray<object>.Empty,
                 ["filters"] = ImmutableArray<object>.Empty,
             },
+            "aws:ec2/getSubnet:getSubnet" => Subnet((string)args.Args["id"]),
             "aws:ssm/getParameter:getParameter" when ((string)args.Args["name"]).EndsWith("/revision-history", StringComparison.Ordinal) => RevisionHistory(args),
             "aws:ssm/getParameter:getParameter" => new Dictionary<string, object>
             {
@@ -259,6 +263,22 @@ internal sealed class AwsMocks
             _ => throw new InvalidOperationException($"The mocks do not know the invoke {args.Token}; add a realistic answer."),
         };
     }
+
+    private Dictionary<string, object> Subnet(string id) => Subnets.TryGetValue(id, out var subnet)
+        ? new Dictionary<string, object>
+        {
+            ["id"] = id,
+            ["arn"] = $"arn:aws:ec2:{_region}:{MockValues.AccountId}:subnet/{id}",
+            ["vpcId"] = subnet.VpcId,
+            ["availabilityZone"] = subnet.Zone,
+            ["availabilityZoneId"] = $"euw1-az{subnet.Zone[^1] - 'a' + 1}",
+            ["cidrBlock"] = "10.20.0.0/24",
+            ["ownerId"] = MockValues.AccountId,
+        }
+        : throw new InvalidOperationException($"Invoke of 'aws:ec2/getSubnet:getSubnet' failed: InvalidSubnetID.NotFound: The subnet ID '{id}' does not exist");
+
+    private static int StableNumber(string key) =>
+        (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)), 0) % 9_000_000) + 1_000_000;
 
     private static string? Text(MockResourceArgs args, string key) =>
         args.Inputs.TryGetValue(key, out var value) ? value as string : null;

@@ -6,8 +6,11 @@ namespace ConvexInfra.Core.Tests.Cost;
 
 public class CostEstimatorTests
 {
+    /// <summary>The deployment's own lines; backups and monitoring are checked in <see cref="OpsCostTests"/>.</summary>
     private static Dictionary<string, decimal> ByItem(CostEstimate estimate) =>
-        estimate.Lines.ToDictionary(line => line.Item, line => line.MonthlyUsd);
+        estimate.Lines.Where(line => line.Category == CostCategory.Infrastructure).ToDictionary(line => line.Item, line => line.MonthlyUsd);
+
+    private static decimal Infrastructure(CostEstimate estimate) => estimate.TotalOf(CostCategory.Infrastructure);
 
     [Fact]
     public void Dev_ec2_stack()
@@ -27,7 +30,7 @@ public class CostEstimatorTests
                 ["SSM Parameter Store"] = 0m,
             },
             ByItem(estimate));
-        Assert.Equal(32.22m, estimate.MonthlyTotalUsd);
+        Assert.Equal(32.22m, Infrastructure(estimate));
     }
 
     [Fact]
@@ -49,7 +52,7 @@ public class CostEstimatorTests
                 ["SSM Parameter Store"] = 0m,
             },
             ByItem(estimate));
-        Assert.Equal(138.21m, estimate.MonthlyTotalUsd);
+        Assert.Equal(138.21m, Infrastructure(estimate));
         Assert.Contains("Multi-AZ", estimate.Lines.Single(l => l.Item == "RDS PostgreSQL instance").Detail);
     }
 
@@ -69,7 +72,7 @@ public class CostEstimatorTests
         Assert.False(lines.ContainsKey("NAT gateway"));
         Assert.False(lines.ContainsKey("EC2 instance"));
         Assert.False(lines.ContainsKey("Elastic IP"));
-        Assert.Equal(199.33m, estimate.MonthlyTotalUsd);
+        Assert.Equal(199.33m, Infrastructure(estimate));
     }
 
     [Fact]
@@ -81,7 +84,7 @@ public class CostEstimatorTests
         Assert.Equal(32.85m, lines["NAT gateway"]); // 730 × 0.045
         Assert.Equal(3.65m, lines["NAT gateway public IPv4"]);
         Assert.False(lines.ContainsKey("Task public IPv4"));
-        Assert.Equal(232.18m, estimate.MonthlyTotalUsd);
+        Assert.Equal(232.18m, Infrastructure(estimate));
         Assert.Equal(32.85m, estimate.MonthlyTotalUsd - CostEstimator.Estimate(AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public)).MonthlyTotalUsd);
     }
 
@@ -147,7 +150,7 @@ public class CostEstimatorTests
         var spec = AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public);
         spec = spec with { Compute = spec.Compute with { Ec2InstanceType = "unused" } };
 
-        Assert.Equal(199.33m, CostEstimator.Estimate(spec).MonthlyTotalUsd);
+        Assert.Equal(199.33m, Infrastructure(CostEstimator.Estimate(spec)));
     }
 
     [Fact]
@@ -158,6 +161,6 @@ public class CostEstimatorTests
 
         var frankfurt = CostEstimator.Estimate(AwsTestSpecs.DevEc2() with { Region = "eu-central-1" });
         Assert.Contains("This stack runs in eu-central-1, where prices differ", frankfurt.Note);
-        Assert.Equal(32.22m, frankfurt.MonthlyTotalUsd);
+        Assert.Equal(32.22m, Infrastructure(frankfurt));
     }
 }

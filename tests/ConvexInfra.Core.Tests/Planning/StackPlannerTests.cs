@@ -47,7 +47,8 @@ public class StackPlannerTests
         else
         {
             Assert.True(plan.Cost.MonthlyTotalUsd > 20m, $"{stack}: {plan.Cost.MonthlyTotalUsd}");
-            Assert.Contains(plan.Artifacts, a => a.Path == "aws/iam/backend-access.json");
+            var backendAccess = plan.Spec.Target == DeploymentTarget.AwsEc2 ? "host-backend-access" : "ecs-task";
+            Assert.Contains(plan.Artifacts, a => a.Path == $"{StackPlan.RolePolicyFolder}{backendAccess}.json");
             Assert.Contains(plan.Artifacts, a => a.Path == "aws/network-plan.json");
         }
     }

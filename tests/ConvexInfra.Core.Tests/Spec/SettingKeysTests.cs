@@ -46,9 +46,12 @@ public class SettingKeysTests
     {
         foreach (var key in SettingKeys.Own.Where(k => k.Shape == SettingShape.Scalar))
         {
-            // convexAuth needs its SITE_URL; every other key stands alone.
+            // convexAuth needs its SITE_URL and existingVpcId its subnets; every other key stands alone.
             (string, string?)[] changes = key == SettingKeys.ConvexAuth
                 ? [(key.FullName, key.Example), (SettingKeys.ConvexAuthSiteUrl.FullName, SettingKeys.ConvexAuthSiteUrl.Example)]
+                : key == SettingKeys.ExistingVpcId
+                ? [(key.FullName, key.Example), (SettingKeys.PublicSubnetIds.FullName, SettingKeys.PublicSubnetIds.Example),
+                    (SettingKeys.PrivateSubnetIds.FullName, SettingKeys.PrivateSubnetIds.Example)]
                 : [(key.FullName, key.Example)];
             var config = TestConfigs.Aws("prod", changes);
             var result = SettingsReader.Read(config);

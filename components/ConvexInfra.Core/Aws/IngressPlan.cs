@@ -1,6 +1,6 @@
 using ConvexInfra.Core.Spec;
 
-namespace ConvexInfra.Components.Aws;
+namespace ConvexInfra.Core.Aws;
 
 /// <summary>One inbound rule of the EC2 host's security group.</summary>
 public sealed record IngressRulePlan(string Name, int Port, string Cidr, string Description);

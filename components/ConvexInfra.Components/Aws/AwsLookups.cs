@@ -1,9 +1,8 @@
-using ConvexInfra.Components.Aws;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Spec;
-using Aws = Pulumi.Aws;
+using PulumiAws = Pulumi.Aws;
 
-namespace ConvexInfra;
+namespace ConvexInfra.Components.Aws;
 
 /// <summary>
 /// Account facts read once before any resource is registered: partition and account id (IAM ARNs), the region's
@@ -14,22 +13,22 @@ internal static class AwsLookups
     public static async Task<AwsEnvironment> LoadAsync(DeploymentSpec spec)
     {
         var region = spec.Region ?? throw new InvalidOperationException("aws:region: required for AWS targets; the settings reader should have said so.");
-        var identity = await Aws.GetCallerIdentity.InvokeAsync().ConfigureAwait(false);
-        var partition = await Aws.GetPartition.InvokeAsync().ConfigureAwait(false);
-        var zones = await Aws.GetAvailabilityZones.InvokeAsync(new Aws.GetAvailabilityZonesArgs
+        var identity = await PulumiAws.GetCallerIdentity.InvokeAsync().ConfigureAwait(false);
+        var partition = await PulumiAws.GetPartition.InvokeAsync().ConfigureAwait(false);
+        var zones = await PulumiAws.GetAvailabilityZones.InvokeAsync(new PulumiAws.GetAvailabilityZonesArgs
         {
             State = "available",
             // Local Zones and Wavelength Zones need an opt-in and lack RDS: only regular zones.
             Filters =
             {
-                new Aws.Inputs.GetAvailabilityZonesFilterArgs { Name = "opt-in-status", Values = { "opt-in-not-required" } },
+                new PulumiAws.Inputs.GetAvailabilityZonesFilterArgs { Name = "opt-in-status", Values = { "opt-in-not-required" } },
             },
         }).ConfigureAwait(false);
 
         string? amiId = null;
         if (spec.Target == DeploymentTarget.AwsEc2)
         {
-            var ami = await Aws.Ssm.GetParameter.InvokeAsync(new Aws.Ssm.GetParameterArgs { Name = Ec2Host.AmiParameter }).ConfigureAwait(false);
+            var ami = await PulumiAws.Ssm.GetParameter.InvokeAsync(new PulumiAws.Ssm.GetParameterArgs { Name = Ec2Host.AmiParameter }).ConfigureAwait(false);
             amiId = ami.Value;
         }
 

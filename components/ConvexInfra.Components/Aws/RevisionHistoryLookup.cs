@@ -1,8 +1,8 @@
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Spec;
-using Aws = Pulumi.Aws;
+using PulumiAws = Pulumi.Aws;
 
-namespace ConvexInfra;
+namespace ConvexInfra.Components.Aws;
 
 /// <summary>
 /// Reads the revisions this stack ran from the SSM parameter the Backups component rewrites on every update, and
@@ -20,7 +20,7 @@ internal static class RevisionHistoryLookup
     {
         try
         {
-            var parameter = await Aws.Ssm.GetParameter.InvokeAsync(new Aws.Ssm.GetParameterArgs { Name = name }).ConfigureAwait(false);
+            var parameter = await PulumiAws.Ssm.GetParameter.InvokeAsync(new PulumiAws.Ssm.GetParameterArgs { Name = name }).ConfigureAwait(false);
             return parameter.Value;
         }
         catch (Exception e) when (IsParameterNotFound(e))

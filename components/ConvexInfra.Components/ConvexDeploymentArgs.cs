@@ -1,0 +1,96 @@
+using Pulumi;
+
+namespace ConvexInfra.Components;
+
+/// <summary>
+/// Inputs of <see cref="ConvexDeployment"/>: one property per stack setting (docs/spec.md), named like the setting
+/// without its <c>convex-infra:</c> prefix (<c>region</c> is <c>aws:region</c>). Settings are plain values: they are
+/// validated through Core's settings reader when the component is constructed, with the same tier defaults and the
+/// same key-named errors, all at once, before any resource exists. Values that are typically outputs of other
+/// resources (VPC and subnet ids, the hosted zone, an alarm topic, secret deployment variables) are
+/// <c>Input</c>s: known values are checked at once, outputs as soon as they are known.
+/// </summary>
+public sealed class ConvexDeploymentArgs : ResourceArgs
+{
+    // Identity
+    [Input("target", required: true)] public string Target { get; set; } = "";
+    [Input("tier")] public string? Tier { get; set; }
+    [Input("instanceName", required: true)] public string InstanceName { get; set; } = "";
+    [Input("imageRevision", required: true)] public string ImageRevision { get; set; } = "";
+
+    /// <summary>AWS region; defaults to the <c>aws:region</c> config of the calling stack.</summary>
+    [Input("region")] public string? Region { get; set; }
+
+    // Domain and hostnames
+    [Input("domain")] public string? Domain { get; set; }
+    [Input("apiHostname")] public string? ApiHostname { get; set; }
+    [Input("siteHostname")] public string? SiteHostname { get; set; }
+    [Input("dashboardHostname")] public string? DashboardHostname { get; set; }
+    [Input("hostedZoneId")] public Input<string>? HostedZoneId { get; set; }
+    [Input("acmeEmail")] public string? AcmeEmail { get; set; }
+
+    // Sizes
+    [Input("instanceType")] public string? InstanceType { get; set; }
+    [Input("rootVolumeGb")] public int? RootVolumeGb { get; set; }
+    [Input("fargateCpu")] public int? FargateCpu { get; set; }
+    [Input("fargateMemoryMb")] public int? FargateMemoryMb { get; set; }
+    [Input("fargateEphemeralStorageGb")] public int? FargateEphemeralStorageGb { get; set; }
+    [Input("ecsSubnets")] public string? EcsSubnets { get; set; }
+
+    // Database
+    [Input("database")] public string? Database { get; set; }
+    [Input("dbInstanceClass")] public string? DbInstanceClass { get; set; }
+    [Input("dbAllocatedStorageGb")] public int? DbAllocatedStorageGb { get; set; }
+    [Input("dbMaxAllocatedStorageGb")] public int? DbMaxAllocatedStorageGb { get; set; }
+    [Input("dbMultiAz")] public bool? DbMultiAz { get; set; }
+    [Input("dbEngineVersion")] public string? DbEngineVersion { get; set; }
+    [Input("backupRetentionDays")] public int? BackupRetentionDays { get; set; }
+
+    // Network: created by the stack, or brought along (existingVpcId with its subnets)
+    [Input("vpcCidr")] public string? VpcCidr { get; set; }
+    [Input("availabilityZones")] public int? AvailabilityZones { get; set; }
+    [Input("existingVpcId")] public Input<string>? ExistingVpcId { get; set; }
+    [Input("publicSubnetIds")] public InputList<string>? PublicSubnetIds { get; set; }
+    [Input("privateSubnetIds")] public InputList<string>? PrivateSubnetIds { get; set; }
+
+    // Allowlists
+    [Input("httpAllowedCidrs")] public List<string>? HttpAllowedCidrs { get; set; }
+    [Input("sshAllowedCidrs")] public List<string>? SshAllowedCidrs { get; set; }
+    [Input("dashboardAllowedCidrs")] public List<string>? DashboardAllowedCidrs { get; set; }
+
+    // Alarms, logs, retention, backend tuning, data safety
+    [Input("alarmEmail")] public string? AlarmEmail { get; set; }
+    [Input("alarmTopicArn")] public Input<string>? AlarmTopicArn { get; set; }
+    [Input("logRetentionDays")] public int? LogRetentionDays { get; set; }
+    [Input("documentRetentionDelaySeconds")] public int? DocumentRetentionDelaySeconds { get; set; }
+    [Input("rustLog")] public string? RustLog { get; set; }
+    [Input("disableBeacon")] public bool? DisableBeacon { get; set; }
+    [Input("redactLogsToClient")] public bool? RedactLogsToClient { get; set; }
+    [Input("protectData")] public bool? ProtectData { get; set; }
+
+    // Rotation counters
+    [Input("instanceSecretVersion")] public int? InstanceSecretVersion { get; set; }
+    [Input("adminKeyVersion")] public int? AdminKeyVersion { get; set; }
+
+    // Local target
+    [Input("localApiPort")] public int? LocalApiPort { get; set; }
+    [Input("localSitePort")] public int? LocalSitePort { get; set; }
+    [Input("localDashboardPort")] public int? LocalDashboardPort { get; set; }
+
+    [Input("tags")] public Dictionary<string, string>? Tags { get; set; }
+
+    // Convex Auth, deployment environment, operations
+    [Input("convexAuth")] public bool? ConvexAuth { get; set; }
+    [Input("convexAuthSiteUrl")] public string? ConvexAuthSiteUrl { get; set; }
+    [Input("convexAuthKeyVersion")] public int? ConvexAuthKeyVersion { get; set; }
+    [Input("deploymentEnv")] public Dictionary<string, string>? DeploymentEnv { get; set; }
+
+    /// <summary>Secret deployment variables; always treated as secret, whatever the caller passes.</summary>
+    [Input("deploymentEnvSecrets")] public InputMap<string>? DeploymentEnvSecrets { get; set; }
+    [Input("deploymentEnvPrune")] public bool? DeploymentEnvPrune { get; set; }
+    [Input("exportSchedule")] public string? ExportSchedule { get; set; }
+    [Input("allowRevisionDowngrade")] public bool? AllowRevisionDowngrade { get; set; }
+
+    /// <summary>How the deployment-env step starts the CLI; <c>convex-infra</c> on PATH. Not an input of the package.</summary>
+    internal string Cli { get; set; } = Core.DeploymentEnv.ApplyCommandLine.DefaultCli;
+}

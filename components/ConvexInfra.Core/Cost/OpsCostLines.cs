@@ -1,0 +1,51 @@
+using System.Globalization;
+using ConvexInfra.Core.Ops;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Core.Cost;
+
+/// <summary>
+/// What the backups and the monitoring of an AWS stack cost: the scheduled export task's Fargate minutes, its
+/// schedule, the alarms (counted by <see cref="MonitoringPlan"/>), the dashboard, the API health check, the alarm
+/// topics, the task-stopped rule and the log storage of the retention period.
+/// </summary>
+internal static class OpsCostLines
+{
+    public static IEnumerable<CostLine> For(DeploymentSpec spec, PriceTable prices)
+    {
+        var rates = prices.Rates;
+        var assumptions = prices.Assumptions;
+        var runs = ScheduleRuns.PerMonth(BackupPlan.For(spec).ExportSchedule, prices.HoursPerMonth);
+        var hours = runs * assumptions.ExportMinutesPerRun / 60m;
+        var vcpu = ExportTask.Cpu / 1024m;
+        var memoryGb = ExportTask.MemoryMb / 1024m;
+        var schedule = BackupPlan.For(spec).ExportSchedule;
+        yield return Line(CostCategory.Backups, "Export task (Fargate x86)",
+            $"{Num(runs)} runs a month ({schedule}) × {Num(assumptions.ExportMinutesPerRun)} min (assumed) × ({Num(vcpu)} vCPU × ${Num(rates.FargateX86VcpuHourly)} + {Num(memoryGb)} GB × ${Num(rates.FargateX86GbHourly)}) per hour",
+            hours * ((vcpu * rates.FargateX86VcpuHourly) + (memoryGb * rates.FargateX86GbHourly)));
+        yield return Line(CostCategory.Backups, "EventBridge Scheduler",
+            $"{Num(runs)} invocations a month × ${Num(rates.SchedulerPerMillionInvocations)} per million", runs * rates.SchedulerPerMillionInvocations / 1_000_000m);
+
+        var alarms = MonitoringPlan.Alarms(StackMonitoring.Inputs(spec)).Count;
+        var topics = StackMonitoring.TopicRegions(spec).Count;
+        yield return Line(CostCategory.Monitoring, "CloudWatch alarms", $"{alarms} metric alarms × ${Num(rates.CloudWatchAlarmMonth)}", alarms * rates.CloudWatchAlarmMonth);
+        yield return Line(CostCategory.Monitoring, "CloudWatch dashboard", $"1 dashboard × ${Num(rates.CloudWatchDashboardMonth)} (an account's first 3 are free)", rates.CloudWatchDashboardMonth);
+        yield return Line(CostCategory.Monitoring, "Route 53 health check",
+            $"1 HTTPS check of an AWS endpoint: ${Num(rates.Route53HealthCheckAwsEndpointMonth)} + ${Num(rates.Route53HealthCheckOptionalFeatureMonth)} for HTTPS",
+            rates.Route53HealthCheckAwsEndpointMonth + rates.Route53HealthCheckOptionalFeatureMonth);
+        yield return Line(CostCategory.Monitoring, "SNS alarm topics",
+            $"{topics} topic{(topics > 1 ? "s" : string.Empty)} (free), {Num(assumptions.AlarmEmailsPerMonth)} e-mails a month (assumed) × ${Num(rates.SnsEmailPer100k)} per 100,000",
+            assumptions.AlarmEmailsPerMonth * rates.SnsEmailPer100k / 100_000m);
+        yield return Line(CostCategory.Monitoring, "EventBridge task-stopped rule", "AWS service events on the default event bus are free", 0m);
+        var retentionMonths = spec.Monitoring.LogRetentionDays / (prices.HoursPerMonth / 24m);
+        var storedGb = assumptions.LogIngestGbPerMonth * retentionMonths;
+        yield return Line(CostCategory.Monitoring, "CloudWatch Logs storage",
+            $"{Num(Math.Round(storedGb, 2))} GB kept ({Num(assumptions.LogIngestGbPerMonth)} GB a month for {spec.Monitoring.LogRetentionDays} days) × ${Num(rates.CloudWatchLogsStorageGbMonth)}/GB-month",
+            storedGb * rates.CloudWatchLogsStorageGbMonth);
+    }
+
+    private static CostLine Line(string category, string item, string detail, decimal monthly) =>
+        new(item, detail, Math.Round(monthly, 2, MidpointRounding.AwayFromZero), category);
+
+    private static string Num(decimal value) => value.ToString("0.#####", CultureInfo.InvariantCulture);
+}

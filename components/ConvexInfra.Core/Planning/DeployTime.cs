@@ -1,0 +1,126 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Core.Planning;
+
+/// <summary>One step of a first deploy with its typical duration in minutes and where the figure comes from.</summary>
+public sealed record DeployStep(string Key, string Label, decimal Low, decimal High, string Source);
+
+/// <summary>The step durations, kept as data (Data/deploy-durations.json) with a source or stated assumption per step.</summary>
+public sealed record DeployDurations(string AsOf, string Note, IReadOnlyList<DeployStep> Steps)
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
+
+    public DeployStep Step(string key) =>
+        Steps.SingleOrDefault(s => s.Key == key) ?? throw new InvalidOperationException($"deploy-durations.json has no step '{key}'");
+
+    public static DeployDurations Embedded()
+    {
+        var assembly = typeof(DeployDurations).Assembly;
+        var name = assembly.GetManifestResourceNames().Single(r => r.EndsWith(".Data.deploy-durations.json", StringComparison.Ordinal));
+        using var stream = assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"embedded {name} is missing");
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd());
+    }
+
+    public static DeployDurations Parse(string json) =>
+        JsonSerializer.Deserialize<DeployDurations>(json, Options) ?? throw new JsonException("deploy-durations.json is empty (null)");
+}
+
+/// <summary>Expected wall time of a cold <c>pulumi up</c> (whole minutes, low–high) and the chain of steps that decides it.</summary>
+public sealed record DeployTimeEstimate(int LowMinutes, int HighMinutes, IReadOnlyList<DeployStep> CriticalPath, string Note)
+{
+    public string Range => $"{LowMinutes}–{HighMinutes} min";
+}
+
+/// <summary>
+/// The cold-deploy model: each step starts when the steps it depends on are done (the same dependencies the
+/// components create: the database needs the network, POSTGRES_URL and the task definition need the database's
+/// address, the ECS service needs its task definition and the HTTPS listener, alarms need what they watch), and the
+/// deploy ends with the longest chain. Low and high figures are chained separately.
+/// </summary>
+public static class DeployTime
+{
+    public static DeployTimeEstimate Estimate(DeploymentSpec spec) => Estimate(spec, DeployDurations.Embedded());
+
+    public static DeployTimeEstimate Estimate(DeploymentSpec spec, DeployDurations durations)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(durations);
+        if (spec.Target == DeploymentTarget.Local)
+        {
+            return new DeployTimeEstimate(0, 0, [], "The local target pulls two images and starts containers; no cloud resources are created.");
+        }
+
+        var graph = Graph(spec);
+        var low = Longest(graph, durations, s => s.Low);
+        var high = Longest(graph, durations, s => s.High);
+        var path = high.Path.Select(durations.Step).ToList();
+        return new DeployTimeEstimate((int)Math.Floor(low.Minutes), (int)Math.Ceiling(high.Minutes), path,
+            $"Cold pulumi up, modelled from typical step times (Data/deploy-durations.json, as of {durations.AsOf}); critical path: " +
+            string.Join(" → ", path.Select(s => s.Label)) + ".");
+    }
+
+    /// <summary>
+    /// Step → the steps it waits for. On a first deploy the pre-upgrade gate resolves at once, so the host's release
+    /// and the ECS task definition wait for the database's address, not for the backups.
+    /// </summary>
+    private static Dictionary<string, string[]> Graph(DeploymentSpec spec)
+    {
+        var rds = spec.Database.MultiAz ? "rds-multi-az" : "rds-single-az";
+        var graph = new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            ["pulumi"] = [],
+            ["network"] = ["pulumi"],
+            [rds] = ["network"],
+            ["secrets"] = [rds],
+            ["backups"] = ["network", "secrets"],
+        };
+        if (spec.Target == DeploymentTarget.AwsEc2)
+        {
+            graph["host"] = ["network"];
+            graph["monitoring"] = [rds, "host", "backups"];
+        }
+        else
+        {
+            graph["certificate"] = ["pulumi"];
+            graph["load-balancer"] = ["network", "certificate"];
+            graph["ecs-service"] = [rds, "load-balancer"];
+            graph["monitoring"] = [rds, "ecs-service"];
+            if (spec.Compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat)
+            {
+                graph["nat-gateway"] = ["network"];
+                graph["ecs-service"] = [.. graph["ecs-service"], "nat-gateway"];
+            }
+        }
+
+        return graph;
+    }
+
+    private static (decimal Minutes, List<string> Path) Longest(
+        Dictionary<string, string[]> graph, DeployDurations durations, Func<DeployStep, decimal> minutes)
+    {
+        var memo = new Dictionary<string, (decimal Minutes, List<string> Path)>(StringComparer.Ordinal);
+        (decimal Minutes, List<string> Path) Finish(string key)
+        {
+            if (memo.TryGetValue(key, out var done))
+            {
+                return done;
+            }
+
+            var before = graph[key].Select(Finish).OrderByDescending(f => f.Minutes).FirstOrDefault((0m, []));
+            var result = (before.Item1 + minutes(durations.Step(key)), new List<string>(before.Item2) { key });
+            memo[key] = result;
+            return result;
+        }
+
+        return graph.Keys.Select(Finish).OrderByDescending(f => f.Minutes).First();
+    }
+}

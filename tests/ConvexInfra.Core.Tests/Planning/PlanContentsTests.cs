@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ConvexInfra.Core.Planning;
+using ConvexInfra.Core.Spec;
+using ConvexInfra.Core.Tests.Aws;
+using ConvexInfra.Core.Tests.Spec;
+
+namespace ConvexInfra.Core.Tests.Planning;
+
+/// <summary>What the plan says about roles, containers, backups, monitoring and the cold-deploy time.</summary>
+public partial class PlanContentsTests
+{
+    private static StackPlan PlanOf(string stack)
+    {
+        var result = SettingsReader.Read(StackFile.Load(Path.Combine(RepoRootFinder.Find(), $"Pulumi.{stack}.yaml")));
+        Assert.True(result.IsValid, result.ErrorReport);
+        return StackPlanner.Plan(result.Spec!);
+    }
+
+    private static string Artifact(StackPlan plan, string path) => Assert.Single(plan.Artifacts, a => a.Path == path).Content;
+
+    private static List<string> ParameterArns(string policy)
+    {
+        using var document = JsonDocument.Parse(policy);
+        return document.RootElement.GetProperty("Statement").EnumerateArray()
+            .Where(s => s.GetProperty("Sid").GetString() == "StackParametersRead")
+            .SelectMany(s => s.GetProperty("Resource").ValueKind == JsonValueKind.Array
+                ? s.GetProperty("Resource").EnumerateArray().Select(r => r.GetString()!)
+                : [s.GetProperty("Resource").GetString()!])
+            .ToList();
+    }
+
+    [Fact]
+    public void The_host_policy_reads_its_secrets_and_release_but_not_the_admin_key()
+    {
+        var plan = PlanOf("dev");
+
+        var arns = ParameterArns(Artifact(plan, $"{StackPlan.RolePolicyFolder}host-backend-access.json"));
+
+        Assert.Equal(
+            ["/convex-infra/dev/instance-secret", "/convex-infra/dev/postgres-url", "/convex-infra/dev/release"],
+            arns.Select(a => a[a.IndexOf(":parameter", StringComparison.Ordinal)..][":parameter".Length..]).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(plan.Artifacts, a => a.Path.StartsWith("aws/iam/", StringComparison.Ordinal)
+            && !a.Path.Contains("export-execution", StringComparison.Ordinal) && a.Content.Contains("/admin-key", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_ecs_plan_renders_the_task_containers_and_their_roles()
+    {
+        var plan = PlanOf("ecs");
+
+        using var containers = JsonDocument.Parse(Artifact(plan, $"{StackPlan.ContainersFolder}ecs-task{StackPlan.ContainersSuffix}"));
+        var names = containers.RootElement.EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
+        Assert.Contains("backend", names);
+        Assert.Contains("dashboard", names);
+        Assert.Contains(plan.Artifacts, a => a.Path == $"{StackPlan.RolePolicyFolder}ecs-execution.json");
+        Assert.Contains(plan.Artifacts, a => a.Path == $"{StackPlan.RolePolicyFolder}ecs-task.json");
+        Assert.DoesNotContain("/admin-key", Artifact(plan, $"{StackPlan.RolePolicyFolder}ecs-task.json"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    [InlineData("ecs")]
+    public void Aws_plans_list_backups_and_monitoring(string stack)
+    {
+        var plan = PlanOf(stack);
+        var backups = plan.Resources.Where(r => r.Group == "backups").Select(r => r.Type).ToList();
+        var monitoring = plan.Resources.Where(r => r.Group == "monitoring").Select(r => r.Type).ToList();
+
+        Assert.Contains(ResourceTypes.Schedule, backups);
+        Assert.Contains(ResourceTypes.TaskDefinition, backups);
+        Assert.Contains(ResourceTypes.Role, backups);
+        Assert.Contains(ResourceTypes.Topic, monitoring);
+        Assert.Contains(ResourceTypes.HealthCheck, monitoring);
+        Assert.Contains(ResourceTypes.MetricAlarm, monitoring);
+        Assert.Contains(ResourceTypes.EventRule, monitoring);
+        Assert.Contains(ResourceTypes.Dashboard, monitoring);
+        Assert.True(plan.Cost.TotalOf(Core.Cost.CostCategory.Monitoring) >= 3m, "the dashboard alone is billed monthly");
+        Assert.True(plan.Cost.TotalOf(Core.Cost.CostCategory.Backups) > 0m);
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("ecs")]
+    [InlineData("local")]
+    public void Artifacts_named_in_the_resource_list_are_rendered(string stack)
+    {
+        var plan = PlanOf(stack);
+        var named = plan.Resources.SelectMany(r => ArtifactPath().Matches(r.Description).Select(m => m.Value)).ToList();
+
+        Assert.All(named, path => Assert.Contains(plan.Artifacts, a => a.Path == path));
+        if (plan.Spec.Target != DeploymentTarget.Local)
+        {
+            Assert.NotEmpty(named);
+        }
+    }
+
+    [Fact]
+    public void Cold_deploy_follows_the_database_and_multi_az_takes_longer()
+    {
+        var single = DeployTime.Estimate(AwsTestSpecs.DevEc2());
+        var multi = DeployTime.Estimate(AwsTestSpecs.ProdEc2());
+
+        Assert.Contains(single.CriticalPath, s => s.Key == "rds-single-az");
+        Assert.Contains(multi.CriticalPath, s => s.Key == "rds-multi-az");
+        Assert.True(multi.LowMinutes > single.LowMinutes && multi.HighMinutes > single.HighMinutes, $"{single.Range} vs {multi.Range}");
+        Assert.True(single.LowMinutes < single.HighMinutes);
+        Assert.Matches(@"^\d+–\d+ min$", single.Range);
+    }
+
+    [Fact]
+    public void Cold_deploy_of_ecs_waits_for_the_service_and_private_tasks_need_the_nat_gateway()
+    {
+        var publicTasks = DeployTime.Estimate(AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public));
+        var durations = DeployDurations.Embedded();
+        var slowNat = durations with { Steps = [.. durations.Steps.Select(s => s.Key == "nat-gateway" ? s with { High = 60 } : s)] };
+        var privateTasks = DeployTime.Estimate(AwsTestSpecs.ProdEcs(EcsSubnetPlacement.PrivateWithNat), slowNat);
+
+        Assert.Contains(publicTasks.CriticalPath, s => s.Key == "ecs-service");
+        Assert.Contains(privateTasks.CriticalPath, s => s.Key == "nat-gateway");
+        Assert.Equal(0, DeployTime.Estimate(AwsTestSpecs.Local()).HighMinutes);
+    }
+
+    [Fact]
+    public void Every_step_duration_has_a_source_and_a_sane_range()
+    {
+        var durations = DeployDurations.Embedded();
+
+        Assert.All(durations.Steps, s =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(s.Source), s.Key);
+            Assert.InRange(s.Low, 0.05m, s.High);
+        });
+        Assert.Equal(durations.Steps.Count, durations.Steps.Select(s => s.Key).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [GeneratedRegex(@"aws/[a-z0-9/.-]+\.json")]
+    private static partial Regex ArtifactPath();
+}
