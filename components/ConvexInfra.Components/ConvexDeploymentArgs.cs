@@ -91,6 +91,12 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("exportSchedule")] public string? ExportSchedule { get; set; }
     [Input("allowRevisionDowngrade")] public bool? AllowRevisionDowngrade { get; set; }
 
+    // Rollouts: deadlines and the EC2 host's patch window
+    [Input("hostReportTimeoutMinutes")] public int? HostReportTimeoutMinutes { get; set; }
+    [Input("backendHealthTimeoutMinutes")] public int? BackendHealthTimeoutMinutes { get; set; }
+    [Input("exportTimeoutMinutes")] public int? ExportTimeoutMinutes { get; set; }
+    [Input("patchWindow")] public string? PatchWindow { get; set; }
+
     /// <summary>How the deployment-env step starts the CLI; <c>convex-infra</c> on PATH. Not an input of the package.</summary>
     internal string Cli { get; set; } = Core.DeploymentEnv.ApplyCommandLine.DefaultCli;
 }

@@ -27,6 +27,7 @@ public static class CliApp
         new BackupCommand(),
         new RestoreCommand(),
         new ResetCommand(),
+        new LogsCommand(),
     ];
 
     public static string Version =>

@@ -2,9 +2,12 @@ using System.Collections.Immutable;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Rendering;
+using ConvexInfra.Core.Rollout;
 using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Spec;
 using Pulumi;
+using CloudWatch = Pulumi.Aws.CloudWatch;
+using CommandLocal = Pulumi.Command.Local;
 using Ec2 = Pulumi.Aws.Ec2;
 using Iam = Pulumi.Aws.Iam;
 using Route53 = Pulumi.Aws.Route53;
@@ -46,6 +49,11 @@ public sealed class Ec2Host : ComponentResource
     public Output<string> InstanceId { get; }
     public Output<string> PublicIp { get; }
     public Output<string> ReleaseParameterName { get; }
+    public Output<string> StatusParameterName { get; }
+    public Output<string> LogGroupName { get; }
+
+    /// <summary>The host's report on the release this update wrote (stdout of the wait step); fails the update unless applied.</summary>
+    public Output<string> ReleaseReport { get; }
 
     /// <summary>Records to create by hand: empty when a Route 53 zone is configured (they are created here).</summary>
     public Output<ImmutableArray<DnsRecord>> ManualDnsRecords { get; }
@@ -66,10 +74,17 @@ public sealed class Ec2Host : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-role"),
         }, child);
 
+        var logGroup = new CloudWatch.LogGroup($"{name}-logs", new CloudWatch.LogGroupArgs
+        {
+            Name = ResourceNames.HostLogGroup(spec),
+            RetentionInDays = spec.Monitoring.LogRetentionDays,
+            Tags = AwsTags.For(spec, $"{name}-logs"),
+        }, child);
+
         var access = new Iam.RolePolicy($"{name}-backend-access", new Iam.RolePolicyArgs
         {
             Role = role.Name,
-            Policy = args.Buckets.Apply(b => StackPolicies.HostBackendAccess(spec, args.Account, b)),
+            Policy = Output.Tuple(args.Buckets, logGroup.Arn).Apply(t => StackPolicies.HostBackendAccess(spec, args.Account, t.Item1, t.Item2)),
         }, child);
 
         // Session Manager instead of SSH: port 22 stays closed unless sshAllowedCidrs opens it.
@@ -85,6 +100,28 @@ public sealed class Ec2Host : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-profile"),
         }, child);
 
+        var tooling = HostTooling.Render(spec);
+        var toolingParameter = new Ssm.Parameter($"{name}-host-tooling", new Ssm.ParameterArgs
+        {
+            Name = ResourceNames.HostToolingParameter(spec),
+            Type = "String",
+            // Scripts and units (base64 gzip JSON), never a secret; the release names it by sha256.
+            InsecureValue = tooling.ParameterValue,
+            Tier = "Intelligent-Tiering",
+            Description = $"Convex host tooling {tooling.Version}, installed by the host before it applies a release",
+            Tags = AwsTags.For(spec, $"{name}-host-tooling"),
+        }, child);
+
+        // Written by the host after each release attempt; Pulumi creates it and never resets what the host wrote.
+        var status = new Ssm.Parameter($"{name}-host-status", new Ssm.ParameterArgs
+        {
+            Name = ResourceNames.HostStatusParameter(spec),
+            Type = "String",
+            InsecureValue = "{\"status\":\"none\"}",
+            Description = "Outcome of the host's last release attempt (applied, failed, rolled-back), written by the host",
+            Tags = AwsTags.For(spec, $"{name}-host-status"),
+        }, new CustomResourceOptions { Parent = this, IgnoreChanges = { "insecureValue", "value" } });
+
         var release = new Ssm.Parameter($"{name}-release", new Ssm.ParameterArgs
         {
             Name = ResourceNames.ReleaseParameter(spec),
@@ -95,7 +132,12 @@ public sealed class Ec2Host : ComponentResource
             Tier = "Intelligent-Tiering",
             Description = "Convex release applied by the host's convex-release timer",
             Tags = AwsTags.For(spec, $"{name}-release"),
-        }, child);
+        }, new CustomResourceOptions
+        {
+            Parent = this,
+            // The host reads the tooling the release names: it must be there before the release changes.
+            DependsOn = { toolingParameter, status },
+        });
 
         var instance = new Ec2.Instance($"{name}-instance", new Ec2.InstanceArgs
         {
@@ -162,15 +204,38 @@ public sealed class Ec2Host : ComponentResource
             ManualDnsRecords = address.PublicIp.Apply(ip => DnsPlan.ForHost(spec, ip).ToImmutableArray());
         }
 
+        // pulumi up ends only when the host reports the release it just wrote (or fails with the host's reason).
+        var releaseHash = args.ReleaseJson.Apply(HostRelease.Sha256Hex);
+        var wait = new CommandLocal.Command($"{name}-release-report", new CommandLocal.CommandArgs
+        {
+            Create = HostReportWait.Script(),
+            Interpreter = { "/bin/bash", "-c" },
+            Environment =
+            {
+                { "REGION", region },
+                { "STATUS_PARAMETER", status.Name },
+                { "RELEASE_SHA256", releaseHash },
+                { "DEADLINE_SECONDS", (spec.Rollout.HostReportTimeoutMinutes * 60).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            },
+            // A new release replaces the command, so the wait runs again for every release and never for an unchanged one.
+            Triggers = new InputList<object> { (Input<object>)releaseHash.Apply(h => (object)h) },
+        }, new CustomResourceOptions { Parent = this, DependsOn = { release, instance, address } });
+
         InstanceId = instance.Id;
         PublicIp = address.PublicIp;
         ReleaseParameterName = release.Name;
+        StatusParameterName = status.Name;
+        LogGroupName = logGroup.Name;
+        ReleaseReport = wait.Stdout;
 
         RegisterOutputs(new Dictionary<string, object?>
         {
             ["instanceId"] = InstanceId,
             ["publicIp"] = PublicIp,
             ["releaseParameter"] = ReleaseParameterName,
+            ["statusParameter"] = StatusParameterName,
+            ["logGroup"] = LogGroupName,
+            ["releaseReport"] = ReleaseReport,
         });
     }
 

@@ -79,7 +79,7 @@ public sealed class LoadBalancer : ComponentResource
             }
         }
 
-        foreach (var port in plan.Targets.Select(t => t.ContainerPort).Distinct())
+        foreach (var port in plan.Targets.SelectMany(t => new[] { t.ContainerPort, t.HealthCheckPort }).Distinct())
         {
             _ = new Vpc.SecurityGroupEgressRule($"{name}-alb-to-task-{port}", new Vpc.SecurityGroupEgressRuleArgs
             {

@@ -215,6 +215,8 @@ public sealed class Backups : ComponentResource
                 { "CLUSTER", ClusterArn },
                 { "TASK_DEFINITION", taskDefinition.Arn },
                 { "NETWORK_CONFIGURATION", network },
+                { "LOG_GROUP", LogGroupName },
+                { "DEADLINE_SECONDS", (spec.Rollout.ExportTimeoutMinutes * 60).ToString(System.Globalization.CultureInfo.InvariantCulture) },
             },
             // One export per revision change: a new revision replaces the command and so runs it again.
             Triggers = new[] { spec.ImageRevision },

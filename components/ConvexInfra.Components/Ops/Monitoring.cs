@@ -1,6 +1,8 @@
 using ConvexInfra.Components.Aws;
 using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Ops;
+using ConvexInfra.Core.Rendering;
 using ConvexInfra.Core.Spec;
 using Pulumi;
 using CloudWatch = Pulumi.Aws.CloudWatch;
@@ -208,6 +210,9 @@ public sealed class Monitoring : ComponentResource
             case AlarmSubject.LoadBalancerTargets:
                 map.Add("TargetGroup", args.TargetGroupArnSuffix!);
                 map.Add("LoadBalancer", args.LoadBalancerArnSuffix!);
+                break;
+            case AlarmSubject.HostRelease:
+                map.Add(HostStatus.MetricDimension, ResourceNames.ResourcePrefix(args.Spec));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(alarm), alarm.Subject, "unknown alarm subject");

@@ -25,7 +25,14 @@ public static class IamPolicies
         BucketNames buckets,
         IReadOnlyList<string> parameterNames,
         string? kmsKeyArn,
-        string? logGroupArn = null)
+        string? logGroupArn = null) => PolicyDocument.Render(BackendStatements(ctx, buckets, parameterNames, kmsKeyArn, logGroupArn));
+
+    private static List<PolicyStatement> BackendStatements(
+        AwsAccountContext ctx,
+        BucketNames buckets,
+        IReadOnlyList<string> parameterNames,
+        string? kmsKeyArn,
+        string? logGroupArn)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(buckets);
@@ -42,6 +49,34 @@ public static class IamPolicies
             statements.Add(WriteLogs("HostLogsWrite", ctx, logGroupArn));
         }
 
+        return statements;
+    }
+
+    /// <summary>
+    /// The EC2 instance role: <see cref="BackendAccess"/> (buckets, the parameters it reads, container logs in its log
+    /// group) plus writing its release outcome, to exactly one parameter (the stack's host status) and to one metric
+    /// namespace. <c>cloudwatch:PutMetricData</c> has no resource type, hence <c>*</c> narrowed by the namespace condition.
+    /// </summary>
+    public static string Ec2HostAccess(
+        AwsAccountContext ctx,
+        BucketNames buckets,
+        IReadOnlyList<string> readParameters,
+        string statusParameter,
+        string metricNamespace,
+        string logGroupArn)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentException.ThrowIfNullOrWhiteSpace(statusParameter);
+        ArgumentException.ThrowIfNullOrWhiteSpace(metricNamespace);
+        if (readParameters.Contains(statusParameter, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"statusParameter: '{statusParameter}' is also a parameter the host reads; the host writes only its status", nameof(statusParameter));
+        }
+
+        var statements = BackendStatements(ctx, buckets, readParameters, null, logGroupArn);
+        statements.Add(new PolicyStatement("HostStatusWrite", "Allow", ["ssm:PutParameter"], [AwsArns.Parameter(ctx, statusParameter)]));
+        statements.Add(new PolicyStatement("HostReleaseMetric", "Allow", ["cloudwatch:PutMetricData"], ["*"],
+            Conditions: [new PolicyCondition("StringEquals", "cloudwatch:namespace", metricNamespace)]));
         return PolicyDocument.Render(statements);
     }
 

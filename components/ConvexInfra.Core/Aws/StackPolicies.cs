@@ -12,12 +12,15 @@ namespace ConvexInfra.Core.Aws;
 /// </summary>
 public static class StackPolicies
 {
-    /// <summary>The EC2 host reads the instance secret, POSTGRES_URL and its release; the admin key is for people and CI.</summary>
+    /// <summary>
+    /// The EC2 host reads the instance secret, POSTGRES_URL, its release and its host tooling; the admin key is for
+    /// people and CI. It writes only its host-status parameter.
+    /// </summary>
     public static IReadOnlyList<string> HostParameters(DeploymentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var secrets = ResourceNames.SecretParameters(spec);
-        return [secrets.InstanceSecret, secrets.PostgresUrl, ResourceNames.ReleaseParameter(spec)];
+        return [secrets.InstanceSecret, secrets.PostgresUrl, ResourceNames.ReleaseParameter(spec), ResourceNames.HostToolingParameter(spec)];
     }
 
     /// <summary>The two secrets ECS injects into the backend container (the execution role fetches them).</summary>
@@ -28,9 +31,12 @@ public static class StackPolicies
         return [secrets.InstanceSecret, secrets.PostgresUrl];
     }
 
-    /// <summary>The EC2 instance role: buckets, the host's parameters, decrypt through SSM.</summary>
-    public static string HostBackendAccess(DeploymentSpec spec, AwsAccountContext account, BucketNames buckets) =>
-        IamPolicies.BackendAccess(account, buckets, HostParameters(spec), kmsKeyArn: null);
+    /// <summary>
+    /// The EC2 instance role: buckets, the host's parameters, decrypt through SSM, its container log group, and its
+    /// release reports (the host-status parameter and the <c>ConvexInfra/Host</c> metric namespace only).
+    /// </summary>
+    public static string HostBackendAccess(DeploymentSpec spec, AwsAccountContext account, BucketNames buckets, string logGroupArn) =>
+        IamPolicies.Ec2HostAccess(account, buckets, HostParameters(spec), ResourceNames.HostStatusParameter(spec), Rendering.HostStatus.MetricNamespace, logGroupArn);
 
     /// <summary>The ECS execution role: the injected secrets and the task's log group.</summary>
     public static string EcsExecution(DeploymentSpec spec, AwsAccountContext account, string logGroupArn) =>

@@ -16,10 +16,10 @@ public sealed record AlbHostRule(int Priority, string Hostname, string TargetNam
 
 /// <summary>
 /// Host-based routing of the load balancer. The api hostname goes to the backend's 3210, the dashboard hostname
-/// to 6791. The site hostname goes to the backend's site proxy on 3211, because an ALB cannot add the
-/// <c>/http</c> path prefix that 3210 expects for HTTP actions. That proxy lets only 4 requests run at once;
-/// if HTTP actions queue behind it, point clients at <c>https://API/http/...</c> instead (3210 allows 128).
-/// Requests for any other host get a 404 from the listener's default action.
+/// to 6791. The site hostname goes to the task's Caddy (<see cref="SiteProxyCaddyfile"/>), which adds the <c>/http</c>
+/// path prefix that an ALB cannot add and forwards to 3210 (128 requests in flight), instead of the backend's own
+/// 3211 site proxy (4 in flight, 125 s each). Its health check asks Caddy's health port for the backend's
+/// <c>/version</c>. Requests for any other host get a 404 from the listener's default action.
 /// </summary>
 public sealed record AlbRoutingPlan(IReadOnlyList<AlbTargetPlan> Targets, IReadOnlyList<AlbHostRule> Rules)
 {
@@ -45,8 +45,9 @@ public sealed record AlbRoutingPlan(IReadOnlyList<AlbTargetPlan> Targets, IReadO
         IReadOnlyList<AlbTargetPlan> targets =
         [
             new(ApiTarget, EcsContainers.Backend, EcsContainers.ApiPort, backendHealth.Port, backendHealth.Path, backendHealth.Matcher),
-            // The site proxy forwards every path to /http/...; checking it would test user code, so check 3210.
-            new(SiteTarget, EcsContainers.Backend, EcsContainers.SitePort, backendHealth.Port, backendHealth.Path, backendHealth.Matcher),
+            // The site listener forwards every path to /http/...; checking it would test user code, so the check goes to
+            // Caddy's health listener, which answers with the backend's /version.
+            new(SiteTarget, EcsContainers.Proxy, EcsContainers.SiteProxyPort, EcsContainers.ProxyHealthPort, backendHealth.Path, backendHealth.Matcher),
             new(DashboardTarget, EcsContainers.Dashboard, EcsContainers.DashboardPort, EcsContainers.DashboardPort, "/", "200-399"),
         ];
 

@@ -44,6 +44,7 @@ public static class EcsContainerDefinitions
             json.WriteStartArray();
             WriteBackend(json, spec, account, aws, backend, logGroupName, secretVersions);
             WriteDashboard(json, spec, aws.Region, logGroupName);
+            WriteProxy(json, spec, aws.Region, logGroupName);
             json.WriteEndArray();
         }
 
@@ -128,6 +129,40 @@ public static class EcsContainerDefinitions
         WriteLogs(json, region, logGroupName, EcsContainers.Dashboard);
         json.WriteEndObject();
     }
+
+    /// <summary>
+    /// Caddy for the site hostname (<see cref="SiteProxyCaddyfile"/>). The config travels in an environment variable and
+    /// is written to a file at start. Not essential and restarted in place by ECS, like the dashboard: a Caddy crash
+    /// never stops the backend.
+    /// </summary>
+    private static void WriteProxy(Utf8JsonWriter json, DeploymentSpec spec, string region, string logGroupName)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", EcsContainers.Proxy);
+        json.WriteString("image", Rendering.HostLayout.CaddyImage);
+        json.WriteBoolean("essential", false);
+        json.WriteStartObject("restartPolicy");
+        json.WriteBoolean("enabled", true);
+        json.WriteEndObject();
+        WriteStrings(json, "command", ["sh", "-c", ProxyCommand]);
+        WritePorts(json, EcsContainers.SiteProxyPort, EcsContainers.ProxyHealthPort);
+        WriteEnvironment(json, [new EnvVar(ProxyConfigVariable, SiteProxyCaddyfile.Render(spec))]);
+        json.WriteStartArray("dependsOn");
+        json.WriteStartObject();
+        json.WriteString("containerName", EcsContainers.Backend);
+        json.WriteString("condition", "START");
+        json.WriteEndObject();
+        json.WriteEndArray();
+        WriteLogs(json, region, logGroupName, EcsContainers.Proxy);
+        json.WriteEndObject();
+    }
+
+    /// <summary>The variable holding the proxy's Caddyfile.</summary>
+    public const string ProxyConfigVariable = "CADDYFILE";
+
+    /// <summary>Writes the Caddyfile from <see cref="ProxyConfigVariable"/> and runs Caddy in the foreground.</summary>
+    public const string ProxyCommand =
+        "printf '%s' \"$CADDYFILE\" > /tmp/Caddyfile && exec caddy run --config /tmp/Caddyfile --adapter caddyfile";
 
     private static void WritePorts(Utf8JsonWriter json, params int[] ports)
     {

@@ -14,6 +14,15 @@ public static class ResourceNames
     /// <summary>The (non-secret) parameter holding the current release the EC2 host applies.</summary>
     public static string ReleaseParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/release";
 
+    /// <summary>The (non-secret) parameter holding the EC2 host's tooling (scripts and units), named by the release.</summary>
+    public static string HostToolingParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/host-tooling";
+
+    /// <summary>The (non-secret) parameter the EC2 host writes the outcome of each release to; the only one it may write.</summary>
+    public static string HostStatusParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/host-status";
+
+    /// <summary>The EC2 host's container log group (awslogs driver), under the stack's prefix: <c>/convex-infra/prod/ec2</c>.</summary>
+    public static string HostLogGroup(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/ec2";
+
     /// <summary>A short, lowercase, DNS-safe prefix for named AWS resources: <c>{stack}-{instance}</c>, at most 32 characters.</summary>
     public static string ResourcePrefix(DeploymentSpec spec)
     {

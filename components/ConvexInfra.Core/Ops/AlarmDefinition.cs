@@ -14,6 +14,9 @@ public enum AlarmSubject
 
     /// <summary>The ECS service's target group behind the load balancer (dimensions TargetGroup and LoadBalancer).</summary>
     LoadBalancerTargets,
+
+    /// <summary>The EC2 host's release reports (metric ConvexInfra/Host ReleaseFailures, dimension Stack).</summary>
+    HostRelease,
 }
 
 /// <summary>
@@ -41,6 +44,7 @@ public sealed record AlarmDefinition(
         AlarmSubject.Database => ["DBInstanceIdentifier"],
         AlarmSubject.ApiHealthCheck => ["HealthCheckId"],
         AlarmSubject.LoadBalancerTargets => ["TargetGroup", "LoadBalancer"],
+        AlarmSubject.HostRelease => [Rendering.HostStatus.MetricDimension],
         _ => throw new ArgumentOutOfRangeException(nameof(Subject), Subject, "unknown alarm subject"),
     };
 

@@ -25,6 +25,9 @@ public static class ExportTask
 
     public const string ContainerName = "convex-export";
 
+    /// <summary>ECS names each task's stream <c>export/convex-export/&lt;task id&gt;</c>.</summary>
+    public const string StreamPrefix = "export";
+
     public const int Cpu = 512;
 
     public const int MemoryMb = 1024;
@@ -110,7 +113,7 @@ public static class ExportTask
             json.WriteStartObject("options");
             json.WriteString("awslogs-group", values.LogGroupName);
             json.WriteString("awslogs-region", values.Region);
-            json.WriteString("awslogs-stream-prefix", "export");
+            json.WriteString("awslogs-stream-prefix", StreamPrefix);
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteEndObject();

@@ -38,6 +38,8 @@ public static class MonitoringPlan
                 "EC2 instance status check failed for 3 minutes (kernel, disk full, memory exhaustion): reboot it through the console or SSM."));
             alarms.Add(new("host-cpu", AlarmSubject.Ec2Instance, "AWS/EC2", "CPUUtilization", "Average", 300, 3, 90, CompareGreaterOrEqual, "missing",
                 "Host CPU at or above 90% for 15 minutes: resize instanceType."));
+            alarms.Add(new("host-release", AlarmSubject.HostRelease, Rendering.HostStatus.MetricNamespace, Rendering.HostStatus.MetricName, "Maximum", 60, 1, 1, CompareGreaterOrEqual, "notBreaching",
+                "The host reported a release as failed or rolled-back: read the reason in the host-status parameter (docs/ops.md)."));
         }
 
         if (inputs.HasDatabase)

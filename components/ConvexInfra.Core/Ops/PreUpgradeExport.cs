@@ -7,11 +7,20 @@ namespace ConvexInfra.Core.Ops;
 /// </summary>
 public static class PreUpgradeExport
 {
-    /// <summary>bash; reads REGION, CLUSTER, TASK_DEFINITION, NETWORK_CONFIGURATION from the environment.</summary>
+    /// <summary>Seconds between two <c>describe-tasks</c> polls.</summary>
+    public const int PollSeconds = 15;
+
+    /// <summary>
+    /// bash; reads REGION, CLUSTER, TASK_DEFINITION, NETWORK_CONFIGURATION, LOG_GROUP and DEADLINE_SECONDS from the
+    /// environment (POLL_SECONDS: tests only). Polls the task until it stops, instead of <c>aws ecs wait tasks-stopped</c>,
+    /// which gives up after 10 minutes while the export still runs. Past the deadline it stops the task (so no
+    /// export outlives the update) and fails; a non-zero exit fails with the task's stop reason and its log stream.
+    /// </summary>
     public static string Script() =>
         """
         set -euo pipefail
-        : "${REGION:?}" "${CLUSTER:?}" "${TASK_DEFINITION:?}" "${NETWORK_CONFIGURATION:?}"
+        : "${REGION:?}" "${CLUSTER:?}" "${TASK_DEFINITION:?}" "${NETWORK_CONFIGURATION:?}" "${LOG_GROUP:?}" "${DEADLINE_SECONDS:?}"
+        poll="${POLL_SECONDS:-__POLL__}"
         task=$(aws ecs run-task --region "${REGION}" --cluster "${CLUSTER}" --task-definition "${TASK_DEFINITION}" \
           --launch-type FARGATE --network-configuration "${NETWORK_CONFIGURATION}" --started-by pre-upgrade-export \
           --query 'tasks[0].taskArn' --output text)
@@ -19,16 +28,31 @@ public static class PreUpgradeExport
           echo "pre-upgrade export: ECS did not start the export task; the release was not changed" >&2
           exit 1
         fi
-        echo "pre-upgrade export: started ${task}"
-        aws ecs wait tasks-stopped --region "${REGION}" --cluster "${CLUSTER}" --tasks "${task}"
-        code=$(aws ecs describe-tasks --region "${REGION}" --cluster "${CLUSTER}" --tasks "${task}" \
-          --query 'tasks[0].containers[0].exitCode' --output text)
+        logs="log group ${LOG_GROUP}, stream __STREAM__/${task##*/}"
+        echo "pre-upgrade export: started ${task} (deadline ${DEADLINE_SECONDS}s; ${logs})"
+        waited=0
+        while true; do
+          IFS=$'\t' read -r status code reason < <(aws ecs describe-tasks --region "${REGION}" --cluster "${CLUSTER}" --tasks "${task}" \
+            --query 'tasks[0].[lastStatus,containers[0].exitCode,stoppedReason]' --output text) || status=UNKNOWN
+          if [[ "${status}" == "STOPPED" ]]; then
+            break
+          fi
+          if ((waited >= DEADLINE_SECONDS || SECONDS >= DEADLINE_SECONDS)); then
+            aws ecs stop-task --region "${REGION}" --cluster "${CLUSTER}" --task "${task}" \
+              --reason "pre-upgrade export exceeded its ${DEADLINE_SECONDS}s deadline" >/dev/null || true
+            echo "pre-upgrade export: the export task was still ${status} after ${DEADLINE_SECONDS}s and was stopped (raise exportTimeoutMinutes); ${logs}; the release was not changed" >&2
+            exit 1
+          fi
+          sleep "${poll}"
+          waited=$((waited + poll))
+        done
         if [[ "${code}" != "0" ]]; then
-          echo "pre-upgrade export: the export task exited with '${code}' (see its log group); the release was not changed" >&2
+          echo "pre-upgrade export: the export task exited with '${code}': ${reason:-no stop reason}; ${logs}; the release was not changed" >&2
           exit 1
         fi
         echo "pre-upgrade export: done"
-        """.ReplaceLineEndings("\n") + "\n";
+        """.ReplaceLineEndings("\n").Replace("__POLL__", PollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("__STREAM__", $"{ExportTask.StreamPrefix}/{ExportTask.ContainerName}", StringComparison.Ordinal) + "\n";
 
     /// <summary>The <c>--network-configuration</c> value of <c>aws ecs run-task</c> (CLI shorthand syntax).</summary>
     public static string NetworkConfiguration(IReadOnlyList<string> subnetIds, string securityGroupId, bool assignPublicIp)

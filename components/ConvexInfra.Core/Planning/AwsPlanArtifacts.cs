@@ -33,7 +33,7 @@ internal static class AwsPlanArtifacts
         if (spec.Target == DeploymentTarget.AwsEc2)
         {
             yield return File("aws/iam/ec2-assume-role.json", IamPolicies.Ec2AssumeRole() + "\n");
-            yield return Policy("host-backend-access", StackPolicies.HostBackendAccess(spec, account, aws.Buckets));
+            yield return Policy("host-backend-access", StackPolicies.HostBackendAccess(spec, account, aws.Buckets, PlanPlaceholders.LogGroupArn(spec, ResourceNames.HostLogGroup(spec))));
             foreach (var file in Ec2Artifacts.RenderAll(spec, aws, PlanPlaceholders.SecretVersions))
             {
                 yield return file;

@@ -23,7 +23,7 @@ internal static class PlannedEcsResources
 
         yield return new(e, T.EcsCluster, 1, $"cluster, Container Insights {(spec.Tier == Tier.Prod ? "on" : "off")}");
         yield return new(e, T.TaskDefinition, 1, $"Fargate ARM64, {compute.FargateCpu} CPU units, {compute.FargateMemoryMb} MiB, {compute.FargateEphemeralStorageGb} GB ephemeral; " +
-            $"containers {EcsContainers.Backend} + {EcsContainers.Dashboard} at {spec.ImageRevision[..12]}… (aws/ecs/ecs-task.containers.json)");
+            $"containers {EcsContainers.Backend} + {EcsContainers.Dashboard} at {spec.ImageRevision[..12]}… and {EcsContainers.Proxy} (Caddy: the site hostname through 3210/http) (aws/ecs/ecs-task.containers.json)");
         yield return new(e, T.EcsService, 1, $"exactly {EcsDeploymentSettings.DesiredCount} task, old task stopped before the new one starts, " +
             $"{(privateTasks ? "private subnets (egress through a NAT gateway)" : "public subnets with a public IP")}");
         yield return new(e, T.LogGroup, 1, $"{EcsContainers.LogGroupName(spec)}, {spec.Monitoring.LogRetentionDays} days");
@@ -31,7 +31,7 @@ internal static class PlannedEcsResources
         yield return new(e, T.RolePolicy, 2, "aws/iam/roles/ecs-execution.json, aws/iam/roles/ecs-task.json");
 
         var plan = AlbRoutingPlan.For(spec);
-        var ports = plan.Targets.Select(t => t.ContainerPort).Distinct().Count();
+        var ports = plan.Targets.SelectMany(t => new[] { t.ContainerPort, t.HealthCheckPort }).Distinct().Count();
         var sources = spec.Network.HttpAllowedCidrs.Count > 0 ? spec.Network.HttpAllowedCidrs.Count : 1;
         var hostnames = plan.Rules.Select(r => r.Hostname).Distinct(StringComparer.Ordinal).Count();
         const string lb = "load-balancer";
@@ -43,7 +43,7 @@ internal static class PlannedEcsResources
         yield return new(lb, T.TargetGroup, plan.Targets.Count, string.Join(", ", plan.Targets.Select(t => $"{t.Name} → {t.ContainerName}:{t.ContainerPort}")));
         yield return new(lb, T.SecurityGroup, 1, "load balancer group");
         yield return new(lb, T.IngressRule, (sources * 2) + ports, $"80/443 from {(spec.Network.HttpAllowedCidrs.Count > 0 ? string.Join(", ", spec.Network.HttpAllowedCidrs) : "the world")}; tasks admit the ALB on {ports} ports");
-        yield return new(lb, T.EgressRule, ports, "ALB → tasks on the container ports only");
+        yield return new(lb, T.EgressRule, ports, "ALB → tasks on the container and health-check ports only");
         yield return new(lb, T.Certificate, 1, "ACM certificate for the three hostnames");
         yield return new(lb, T.CertificateValidation, 1, "waits for DNS validation");
         yield return new(lb, T.Record, hostnames + 3, $"{hostnames} alias records to the ALB and 3 validation records in zone {spec.Dns?.HostedZoneId}");

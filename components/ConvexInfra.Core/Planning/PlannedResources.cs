@@ -112,10 +112,15 @@ internal static class PlannedResources
         yield return new(h, T.Eip, 1, "Elastic IP");
         yield return new(h, T.IngressRule, ingress.Count, string.Join(", ", ingress.Select(r => $"{r.Port} from {r.Cidr}")));
         yield return new(h, T.Role, 1, "instance role");
-        yield return new(h, T.RolePolicy, 1, "backend access: the five buckets, the host's SSM parameters, KMS decrypt through SSM (aws/iam/roles/host-backend-access.json)");
+        yield return new(h, T.RolePolicy, 1, "backend access: the five buckets, the host's SSM parameters, KMS decrypt through SSM, its log group, " +
+            "writes only its host-status parameter (aws/iam/roles/host-backend-access.json)");
         yield return new(h, T.RolePolicyAttachment, 1, "AmazonSSMManagedInstanceCore (Session Manager instead of SSH)");
         yield return new(h, T.InstanceProfile, 1, "instance profile");
-        yield return new(h, T.Parameter, 1, "release parameter the host's convex-release timer applies");
+        yield return new(h, T.Parameter, 3, "release parameter the host's convex-release timer applies; host tooling (convex-release, convex-host-setup, " +
+            $"units, security updates in the window {spec.Rollout.PatchWindow.Text} UTC) the host installs first; host-status parameter the host writes");
+        yield return new(h, T.LogGroup, 1, $"{Naming.ResourceNames.HostLogGroup(spec)}: backend, dashboard and proxy logs, {spec.Monitoring.LogRetentionDays} days");
+        yield return new(h, T.Command, 1, $"pulumi up waits up to {spec.Rollout.HostReportTimeoutMinutes} min for the host's report on the new release " +
+            $"(rollback when /version is not answered within {spec.Rollout.BackendHealthTimeoutMinutes} min)");
         if (spec.Dns is not null)
         {
             yield return new(h, T.Record, 3, $"A records in zone {spec.Dns.HostedZoneId ?? "(an output)"} for {spec.Endpoints.ApiHostname}, {spec.Endpoints.SiteHostname}, {spec.Endpoints.DashboardHostname}");

@@ -1,55 +1,71 @@
 namespace ConvexInfra.Core.Rendering;
 
 /// <summary>
-/// <c>convex-bootstrap</c>, run once by cloud-init on Amazon Linux 2023 (arm64 or x86_64): installs Docker,
-/// jq and the pinned Docker Compose binary, prepares the directories and starts the release timer. The
-/// AWS CLI and curl ship with the AMI. Nothing stack-specific is in here: that is host.env's job.
+/// <c>convex-bootstrap</c>, the only script in the user data, run at every boot by <c>convex-bootstrap.service</c>
+/// until it succeeds. It is deliberately minimal and stable: it installs jq, reads the current release, installs
+/// <c>convex-release</c> from the host tooling the release names (checked against the release's sha256) and runs
+/// it. <c>convex-release</c> installs the rest of the tooling (units, <c>convex-host-setup</c>: Docker, Compose,
+/// security updates) itself, so a new version of any of those arrives with a release and never changes user data.
+/// <c>CONVEX_ROOT</c> moves every file it touches below another directory (tests only).
 /// </summary>
 public static class BootstrapScript
 {
-    public static string Text { get; } = """
+    public const string Text = """
         #!/usr/bin/env bash
-        # convex-bootstrap: prepares this host for convex-release. Safe to run again.
+        # convex-bootstrap: installs convex-release from the release's host tooling and runs it. Safe to run again.
         set -euo pipefail
+        umask 022
 
-        compose_version=__COMPOSE_VERSION__
+        root="${CONVEX_ROOT:-}"
         log() { printf 'convex-bootstrap: %s\n' "$*" >&2; }
 
-        dnf install -y docker jq
-        systemctl enable --now docker
+        # shellcheck source=/dev/null
+        . "$root/etc/convex/host.env"
+        : "${CONVEX_REGION:?host.env must set CONVEX_REGION}"
+        : "${CONVEX_RELEASE_PARAMETER:?host.env must set CONVEX_RELEASE_PARAMETER}"
 
-        arch=$(uname -m)
-        case "$arch" in
-          x86_64 | aarch64) ;;
-          *)
-            log "unsupported architecture $arch"
-            exit 1
-            ;;
-        esac
+        get_parameter() {
+          aws ssm get-parameter --region "$CONVEX_REGION" --name "$1" --query Parameter.Value --output text
+        }
 
-        if [[ "$(docker-compose version --short 2>/dev/null || true)" != "${compose_version#v}" ]]; then
-          asset="docker-compose-linux-$arch"
-          url="https://github.com/docker/compose/releases/download/$compose_version/$asset"
-          tmp=$(mktemp -d)
-          curl -fsSL --retry 5 -o "$tmp/$asset" "$url"
-          curl -fsSL --retry 5 -o "$tmp/$asset.sha256" "$url.sha256"
-          expected=$(cut -d' ' -f1 <"$tmp/$asset.sha256")
-          actual=$(sha256sum "$tmp/$asset" | cut -d' ' -f1)
-          if [[ "$expected" != "$actual" ]]; then
-            log "checksum mismatch for $url"
-            exit 1
-          fi
-          install -m 0755 "$tmp/$asset" /usr/local/bin/docker-compose
-          rm -rf "$tmp"
+        command -v jq >/dev/null || dnf install -y jq
+
+        # The release exists only once the database does; systemd restarts this unit until then.
+        release=$(get_parameter "$CONVEX_RELEASE_PARAMETER") || {
+          log "no release in $CONVEX_RELEASE_PARAMETER yet; retrying"
+          exit 1
+        }
+        parameter=$(jq -r '.host.tooling.parameter' <<<"$release")
+        expected=$(jq -r '.host.tooling.sha256' <<<"$release")
+        tooling=$(get_parameter "$parameter") || {
+          log "cannot read the host tooling parameter $parameter; retrying"
+          exit 1
+        }
+        tooling=$(printf '%s' "$tooling" | base64 -d | gzip -dc) || {
+          log "the host tooling in $parameter is not base64 gzip; retrying"
+          exit 1
+        }
+        if [[ "$(printf '%s' "$tooling" | sha256sum | cut -d' ' -f1)" != "$expected" ]]; then
+          log "the host tooling in $parameter does not match the release yet; retrying"
+          exit 1
         fi
 
-        install -d -m 0755 /etc/convex /etc/convex/caddy /etc/convex/certs
-        install -d -m 0700 /var/lib/convex
+        mkdir -p "$root/usr/local/sbin"
+        jq -j '.files[] | select(.path == "/usr/local/sbin/convex-release") | .content' <<<"$tooling" >"$root/usr/local/sbin/convex-release.new"
+        [[ -s "$root/usr/local/sbin/convex-release.new" ]] || {
+          log "the host tooling holds no convex-release"
+          exit 1
+        }
+        chmod 0755 "$root/usr/local/sbin/convex-release.new"
+        mv -f "$root/usr/local/sbin/convex-release.new" "$root/usr/local/sbin/convex-release"
 
-        systemctl daemon-reload
-        systemctl enable --now convex-release.timer
-        # Apply the current release now rather than at the next timer tick.
-        /usr/local/sbin/convex-release || log "first apply failed; convex-release.timer retries every minute"
+        # convex-release installs the remaining tooling, enables its timer and applies the release. Its own failures
+        # are reported to the stack and retried by the timer; only missing tooling makes this unit try again.
+        "$root/usr/local/sbin/convex-release" || log "convex-release failed; its timer retries every minute"
+        if [[ ! -s "$root/var/lib/convex/tooling.sha256" ]]; then
+          log "the host tooling is not installed yet; retrying"
+          exit 1
+        fi
 
-        """.Replace("__COMPOSE_VERSION__", HostLayout.ComposeVersion, StringComparison.Ordinal);
+        """;
 }

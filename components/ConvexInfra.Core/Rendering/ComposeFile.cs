@@ -17,8 +17,16 @@ public static class ComposeFile
     /// <summary>Room for the backend to drain in-flight requests after SIGINT before Docker kills it.</summary>
     public const int StopGraceSeconds = 60;
 
-    /// <summary>Schema migrations run at startup before /version answers; failed checks inside this window do not count.</summary>
-    public const int HealthStartPeriodSeconds = 600;
+    /// <summary>
+    /// Log streams in the stack's host log group (<see cref="Naming.ResourceNames.HostLogGroup"/>), one per service;
+    /// a recreated container keeps writing to its service's stream.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> LogStreams = new Dictionary<string, string>
+    {
+        ["backend"] = "backend",
+        ["dashboard"] = "dashboard",
+        ["caddy"] = "proxy",
+    };
 
     public static string Render(DeploymentSpec spec, AwsRuntimeValues aws)
     {
@@ -57,8 +65,9 @@ public static class ComposeFile
         text.Append("      interval: 5s\n");
         text.Append("      timeout: 5s\n");
         text.Append("      retries: 3\n");
-        text.Append(CultureInfo.InvariantCulture, $"      start_period: {HealthStartPeriodSeconds}s\n");
-        AppendLogging(text);
+        // Schema migrations run before /version answers: failed checks count only after the rollout's deadline.
+        text.Append(CultureInfo.InvariantCulture, $"      start_period: {spec.Rollout.BackendHealthTimeoutSeconds}s\n");
+        AppendLogging(text, spec, aws, "backend");
 
         text.Append("  dashboard:\n");
         text.Append(CultureInfo.InvariantCulture, $"    image: {Value(spec.DashboardImage)}\n");
@@ -74,7 +83,7 @@ public static class ComposeFile
         text.Append("    depends_on:\n");
         text.Append("      backend:\n");
         text.Append("        condition: service_healthy\n");
-        AppendLogging(text);
+        AppendLogging(text, spec, aws, "dashboard");
 
         text.Append("  caddy:\n");
         text.Append(CultureInfo.InvariantCulture, $"    image: {Value(HostLayout.CaddyImage)}\n");
@@ -86,7 +95,7 @@ public static class ComposeFile
         text.Append(CultureInfo.InvariantCulture, $"      - {Value($"./{Path.GetDirectoryName(HostLayout.CaddyfileName)}:/etc/caddy:ro")}\n");
         text.Append("      - \"caddy-data:/data\"\n");
         text.Append("      - \"caddy-config:/config\"\n");
-        AppendLogging(text);
+        AppendLogging(text, spec, aws, "caddy");
 
         text.Append("volumes:\n");
         text.Append("  convex-data: {}\n");
@@ -95,13 +104,20 @@ public static class ComposeFile
         return text.ToString();
     }
 
-    private static void AppendLogging(StringBuilder text)
+    /// <summary>
+    /// CloudWatch Logs through Docker's awslogs driver, with the instance role's credentials. Non-blocking with a
+    /// 4 MB buffer: an unreachable CloudWatch drops log lines rather than stalling the backend.
+    /// </summary>
+    private static void AppendLogging(StringBuilder text, DeploymentSpec spec, AwsRuntimeValues aws, string service)
     {
         text.Append("    logging:\n");
-        text.Append("      driver: json-file\n");
+        text.Append("      driver: awslogs\n");
         text.Append("      options:\n");
-        text.Append("        max-size: \"10m\"\n");
-        text.Append("        max-file: \"5\"\n");
+        text.Append(CultureInfo.InvariantCulture, $"        awslogs-region: {Value(aws.Region)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"        awslogs-group: {Value(Naming.ResourceNames.HostLogGroup(spec))}\n");
+        text.Append(CultureInfo.InvariantCulture, $"        awslogs-stream: {Value(LogStreams[service])}\n");
+        text.Append("        mode: \"non-blocking\"\n");
+        text.Append("        max-buffer-size: \"4m\"\n");
     }
 
     /// <summary>Compose interpolates '$' in values; '$$' is a literal dollar.</summary>

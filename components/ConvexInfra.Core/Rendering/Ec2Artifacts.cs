@@ -8,6 +8,7 @@ public static class Ec2Artifacts
 {
     public const string UserDataPath = "ec2/user-data.yaml";
     public const string ReleasePath = "ec2/release.json";
+    public const string ToolingPath = "ec2/host-tooling.b64";
     public const string HostRoot = "ec2/host";
 
     /// <param name="secretVersions">The secret parameters' SSM versions written into the release (see <see cref="HostRelease.Render"/>).</param>
@@ -15,13 +16,16 @@ public static class Ec2Artifacts
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(aws);
-        var release = HostRelease.Render(spec, aws, secretVersions);
+        var tooling = HostTooling.Render(spec);
+        var release = HostRelease.Render(spec, aws, secretVersions, tooling);
         var files = new List<RenderedFile>
         {
             new(UserDataPath, HostBootstrap.UserData(spec, aws.Region), "0644"),
             new(ReleasePath, release.Json + "\n", "0644"),
+            new(ToolingPath, tooling.ParameterValue + "\n", "0644"),
         };
         files.AddRange(HostBootstrap.Files(spec, aws.Region).Select(f => f with { Path = HostRoot + f.Path }));
+        files.AddRange(tooling.Files.Select(f => f with { Path = HostRoot + f.Path }));
         files.AddRange(HostRelease.Files(spec, aws).Select(f => f with { Path = $"{HostRoot}{HostLayout.ConfigDir}/{f.Path}" }));
         return files;
     }

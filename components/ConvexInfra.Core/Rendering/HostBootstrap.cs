@@ -7,9 +7,10 @@ using ConvexInfra.Core.Spec;
 namespace ConvexInfra.Core.Rendering;
 
 /// <summary>
-/// The EC2 host's cloud-init user data. It depends only on values fixed for the life of the instance
-/// (region and parameter names), never on the image revision or environment, so a release never replaces
-/// the instance. Pulumi.Aws v7 stores user data in clear text: nothing secret goes in here.
+/// The EC2 host's cloud-init user data: a minimal, stable bootstrap (host.env, <c>convex-bootstrap</c> and its unit).
+/// It depends only on values fixed for the life of the instance (region and parameter names), never on the image
+/// revision, the environment or the host's scripts (those arrive as <see cref="HostTooling"/> with the release), so
+/// a release never stops the instance. Pulumi.Aws v7 stores user data in clear text: nothing secret goes in here.
 /// </summary>
 public static partial class HostBootstrap
 {
@@ -27,7 +28,8 @@ public static partial class HostBootstrap
         }
 
         text.Append("runcmd:\n");
-        text.Append("  - [").Append(YamlText.Quote(HostLayout.BootstrapScriptPath)).Append("]\n");
+        text.Append("  - [\"systemctl\", \"daemon-reload\"]\n");
+        text.Append("  - [\"systemctl\", \"enable\", \"--now\", \"--no-block\", ").Append(YamlText.Quote(SystemdUnits.BootstrapServiceName)).Append("]\n");
         return text.ToString();
     }
 
@@ -61,9 +63,8 @@ public static partial class HostBootstrap
         return
         [
             new(HostLayout.HostEnvPath, hostEnv, "0644"),
-            new(HostLayout.ReleaseScriptPath, ReleaseScript.Text, "0755"),
             new(HostLayout.BootstrapScriptPath, BootstrapScript.Text, "0755"),
-            .. SystemdUnits.Render(spec),
+            SystemdUnits.Bootstrap(),
         ];
     }
 

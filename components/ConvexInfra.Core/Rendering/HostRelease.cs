@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ConvexInfra.Core.Containers;
+using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Spec;
 
@@ -19,7 +20,7 @@ public sealed record HostReleaseBundle(string Json, string Sha256);
 /// </summary>
 public static class HostRelease
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     /// <summary>SSM's advanced-tier limit; a release must always fit.</summary>
     public const int MaxBytes = 8192;
@@ -39,7 +40,8 @@ public static class HostRelease
     /// release, so the host re-reads it, and the release exists only once the new version does. Null leaves them out;
     /// the offline plan passes a first deploy's versions.
     /// </param>
-    public static HostReleaseBundle Render(DeploymentSpec spec, AwsRuntimeValues aws, SecretParameterVersions? secretVersions = null)
+    /// <param name="tooling">The host tooling the release names (default: rendered from the spec).</param>
+    public static HostReleaseBundle Render(DeploymentSpec spec, AwsRuntimeValues aws, SecretParameterVersions? secretVersions = null, HostToolingBundle? tooling = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(aws);
@@ -54,6 +56,7 @@ public static class HostRelease
             json.WriteString("revision", spec.ImageRevision);
             // Rotating the instance secret changes no file, so the counter makes the host re-read the secrets.
             json.WriteNumber("secretsVersion", spec.Rotation.InstanceSecretVersion);
+            WriteHost(json, spec, tooling ?? HostTooling.Render(spec));
             json.WriteStartArray("files");
             foreach (var file in Files(spec, aws))
             {
@@ -104,6 +107,21 @@ public static class HostRelease
             new(HostLayout.CaddyfileName, Caddyfile.Render(spec), "0644"),
             new(HostLayout.BackendEnvName, EnvFile.Render(ConvexEnvironment.Backend(spec, aws).Plain), "0600"),
         ];
+    }
+
+    /// <summary>How the host reports, how long a new backend may take, and which host tooling (by sha256) runs the release.</summary>
+    private static void WriteHost(Utf8JsonWriter json, DeploymentSpec spec, HostToolingBundle tooling)
+    {
+        json.WriteStartObject("host");
+        json.WriteString("statusParameter", ResourceNames.HostStatusParameter(spec));
+        json.WriteString("metricNamespace", HostStatus.MetricNamespace);
+        json.WriteString("metricStack", ResourceNames.ResourcePrefix(spec));
+        json.WriteNumber("healthTimeoutSeconds", spec.Rollout.BackendHealthTimeoutSeconds);
+        json.WriteStartObject("tooling");
+        json.WriteString("parameter", ResourceNames.HostToolingParameter(spec));
+        json.WriteString("sha256", tooling.Sha256);
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 
     public static string Sha256Hex(string text) =>

@@ -31,6 +31,9 @@ public sealed record DeploymentSpec
     public required SecretRotation Rotation { get; init; }
     public LocalSpec? Local { get; init; }
 
+    /// <summary>Rollout deadlines and the EC2 host's patch window (defaults: <see cref="RolloutSpec.Default"/>).</summary>
+    public RolloutSpec Rollout { get; init; } = RolloutSpec.Default;
+
     /// <summary>Reserved settings for later features; type-checked, not yet acted on.</summary>
     public ExtensionSettings Extensions { get; init; } = ExtensionSettings.None;
 

@@ -42,4 +42,14 @@ internal static class OperationsSettings
             values.Int(SettingKeys.InstanceSecretVersion, 0, int.MaxValue) ?? 0,
             values.Int(SettingKeys.AdminKeyVersion, 0, int.MaxValue) ?? 0);
     }
+
+    public static RolloutSpec Rollout(ReadContext context)
+    {
+        var values = context.Values;
+        return new RolloutSpec(
+            values.Int(SettingKeys.HostReportTimeoutMinutes, 1, 180) ?? RolloutSpec.DefaultHostReportTimeoutMinutes,
+            values.Int(SettingKeys.BackendHealthTimeoutMinutes, 1, 120) ?? RolloutSpec.DefaultBackendHealthTimeoutMinutes,
+            values.Int(SettingKeys.ExportTimeoutMinutes, 5, 720) ?? RolloutSpec.DefaultExportTimeoutMinutes,
+            values.Text(SettingKeys.PatchWindow, PatchWindow.Problem) is { } window ? PatchWindow.TryParse(window)! : context.Defaults.PatchWindow);
+    }
 }

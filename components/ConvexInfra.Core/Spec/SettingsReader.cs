@@ -39,6 +39,7 @@ public static class SettingsReader
         var monitoring = OperationsSettings.Monitoring(context);
         var backend = OperationsSettings.Backend(context);
         var rotation = OperationsSettings.Rotation(context);
+        var rollout = OperationsSettings.Rollout(context);
         var local = context.IsLocal && ports is var (api, site, dashboard) ? new LocalSpec(api, site, dashboard) : null;
         var tags = values.Map(SettingKeys.Tags) ?? new SortedDictionary<string, string>(StringComparer.Ordinal);
         CheckTags(values, tags);
@@ -78,6 +79,7 @@ public static class SettingsReader
             Monitoring = monitoring with { HasAlarmTopic = hasAlarmTopic, AlarmTopicArn = alarmTopicArn },
             Backend = backend,
             Rotation = rotation,
+            Rollout = rollout,
             Local = local,
             Tags = tags,
             Extensions = extensions,

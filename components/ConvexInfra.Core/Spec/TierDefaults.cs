@@ -20,6 +20,7 @@ namespace ConvexInfra.Core.Spec;
 /// | protectData              | false        | true         | true          |
 /// | logRetentionDays         | 7            | 30           | 90            |
 /// | redactLogsToClient       | false        | false        | true          |
+/// | patchWindow              | daily 04:00  | daily 04:00  | Sun 04:00     |
 /// </remarks>
 public sealed record TierDefaults(
     string Ec2InstanceType,
@@ -34,7 +35,8 @@ public sealed record TierDefaults(
     int BackupRetentionDays,
     bool ProtectData,
     int LogRetentionDays,
-    bool RedactLogsToClient)
+    bool RedactLogsToClient,
+    PatchWindow PatchWindow)
 {
     /// <summary>Settings that do not depend on the tier.</summary>
     public const int FargateEphemeralStorageGb = 21;
@@ -55,9 +57,9 @@ public sealed record TierDefaults(
 
     public static TierDefaults For(Tier tier) => tier switch
     {
-        Tier.Dev => new("t4g.small", 20, 1024, 2048, EcsSubnetPlacement.Public, "db.t4g.micro", 20, 100, false, 1, false, 7, false),
-        Tier.Staging => new("t4g.medium", 30, 1024, 4096, EcsSubnetPlacement.PrivateWithNat, "db.t4g.small", 50, 200, false, 7, true, 30, false),
-        Tier.Prod => new("t4g.medium", 30, 2048, 4096, EcsSubnetPlacement.PrivateWithNat, "db.t4g.medium", 100, 500, true, 14, true, 90, true),
+        Tier.Dev => new("t4g.small", 20, 1024, 2048, EcsSubnetPlacement.Public, "db.t4g.micro", 20, 100, false, 1, false, 7, false, PatchWindow.Daily(4, 0)),
+        Tier.Staging => new("t4g.medium", 30, 1024, 4096, EcsSubnetPlacement.PrivateWithNat, "db.t4g.small", 50, 200, false, 7, true, 30, false, PatchWindow.Daily(4, 0)),
+        Tier.Prod => new("t4g.medium", 30, 2048, 4096, EcsSubnetPlacement.PrivateWithNat, "db.t4g.medium", 100, 500, true, 14, true, 90, true, new PatchWindow("Sun", 4, 0)),
         _ => throw new ArgumentOutOfRangeException(nameof(tier), tier, "unknown tier"),
     };
 }

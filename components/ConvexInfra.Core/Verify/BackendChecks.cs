@@ -149,7 +149,7 @@ public static class BackendChecks
     {
         502 or 503 or 504 => CheckResult.Fail(check, $"{what} answered {status}",
             $"the proxy is up but gets no answer from the container on port {port} (container stopped, starting, or crashed)",
-            "look at the container logs (docker logs convex-backend / CloudWatch); retry with --wait 5m right after a deploy"),
+            "look at the backend's logs (convex-infra logs --stack NAME --container backend); retry with --wait 5m right after a deploy"),
         404 => CheckResult.Fail(check, $"{what} answered 404",
             $"this URL does not reach the Convex backend (the proxy routes the hostname to another port than {port})",
             $"route the API hostname to port {port} in the proxy and check the URL"),

@@ -49,8 +49,8 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
 
         using var containers = JsonDocument.Parse(task.Text("containerDefinitions")!);
         var images = containers.RootElement.EnumerateArray().Select(c => c.GetProperty("image").GetString()).ToList();
-        Assert.Equal([run.Spec.BackendImage, run.Spec.DashboardImage], images);
-        Assert.All(images, image => Assert.EndsWith($":{run.Spec.ImageRevision}", image, StringComparison.Ordinal));
+        Assert.Equal([run.Spec.BackendImage, run.Spec.DashboardImage, ConvexInfra.Core.Rendering.HostLayout.CaddyImage], images);
+        Assert.All(images.Take(2), image => Assert.EndsWith($":{run.Spec.ImageRevision}", image, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -62,7 +62,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
         var essential = containers.RootElement.EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("essential").GetBoolean());
 
-        Assert.Equal(new Dictionary<string, bool> { [EcsContainers.Backend] = true, [EcsContainers.Dashboard] = false }, essential);
+        Assert.Equal(new Dictionary<string, bool> { [EcsContainers.Backend] = true, [EcsContainers.Dashboard] = false, [EcsContainers.Proxy] = false }, essential);
     }
 
     [Theory]
@@ -146,7 +146,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
             Assert.Equal(albGroup, r.Text("referencedSecurityGroupId"));
             Assert.Null(r.Text("cidrIpv4"));
         });
-        Assert.Equal([3210, 3211, 6791], intoTasks.Select(r => r.Number("fromPort")!.Value).Order());
+        Assert.Equal([3210, 3212, 3213, 6791], intoTasks.Select(r => r.Number("fromPort")!.Value).Order());
 
         var intoDatabase = Assert.Single(run.OfType(IngressRule), r => r.Text("securityGroupId") == databaseGroup);
         Assert.Equal(taskGroup, intoDatabase.Text("referencedSecurityGroupId"));

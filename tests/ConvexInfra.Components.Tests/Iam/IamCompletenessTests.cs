@@ -106,12 +106,15 @@ public sealed class IamCompletenessTests(IamRuns runs) : IClassFixture<IamRuns>
     }
 
     [Fact]
-    public async Task The_pre_upgrade_export_on_the_runner_needs_run_task_and_describe_tasks()
+    public async Task The_runner_commands_need_run_describe_stop_task_and_reading_the_host_status()
     {
         var stack = await runs.GetAsync("prod");
 
         var runner = stack.Deploy.Where(r => r.Why.StartsWith("runner:", StringComparison.Ordinal)).Select(r => r.Action).Distinct().Order(StringComparer.Ordinal);
 
-        Assert.Equal(["ecs:DescribeTasks", "ecs:RunTask", "iam:PassRole"], runner);
+        // The pre-upgrade export (run, poll, stop past its deadline) and the EC2 release-report wait step.
+        Assert.Equal(["ecs:DescribeTasks", "ecs:RunTask", "ecs:StopTask", "iam:PassRole", "ssm:GetParameter"], runner);
+        var status = Assert.Single(stack.Deploy, r => r.Why.StartsWith("runner: aws ssm get-parameter", StringComparison.Ordinal));
+        Assert.EndsWith(":parameter/convex-infra/prod/host-status", status.Resource, StringComparison.Ordinal);
     }
 }

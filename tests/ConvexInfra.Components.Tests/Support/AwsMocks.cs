@@ -27,7 +27,15 @@ internal sealed class AwsMocks
         _databasePassword = databasePassword ?? MockValues.DatabasePassword;
         Mock = new Mock<IMocks>(MockBehavior.Strict);
         Mock.Setup(m => m.NewResourceAsync(It.IsAny<MockResourceArgs>()))
-            .ReturnsAsync((MockResourceArgs args) => NewResource(args));
+            .Returns(async (MockResourceArgs args) =>
+            {
+                if (Hold?.Invoke(args) == true)
+                {
+                    await Gate.Task.ConfigureAwait(false);
+                }
+
+                return NewResource(args);
+            });
         Mock.Setup(m => m.CallAsync(It.IsAny<MockCallArgs>()))
             .ReturnsAsync((MockCallArgs args) => Call(args));
         Mock.Setup(m => m.RegisterResourceOutputs(It.IsAny<MockRegisterResourceOutputsRequest>()))
@@ -35,6 +43,11 @@ internal sealed class AwsMocks
     }
 
     public Mock<IMocks> Mock { get; }
+
+    /// <summary>Registrations matching this wait for <see cref="Gate"/>: whatever depends on them cannot register meanwhile.</summary>
+    public Func<MockResourceArgs, bool>? Hold { get; set; }
+
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ConcurrentQueue<MockResourceArgs> Resources { get; } = new();
 

@@ -237,4 +237,26 @@ public class IamPoliciesTests
         Assert.Equal(["arn:aws-cn:ssm:cn-north-1:123456789012:parameter/convex/secret"], statements[2].Resources);
         Assert.Equal("ssm.cn-north-1.amazonaws.com.cn", statements[3].Conditions["StringEquals"]["kms:ViaService"]);
     }
+
+    [Fact]
+    public void The_ec2_host_may_write_only_its_own_status_parameter_and_one_metric_namespace()
+    {
+        var spec = AwsTestSpecs.ProdEc2();
+        var status = ResourceNames.HostStatusParameter(spec);
+        IReadOnlyList<string> reads = [.. ProdParameters, ResourceNames.ReleaseParameter(spec), ResourceNames.HostToolingParameter(spec)];
+        var policy = IamPolicies.Ec2HostAccess(Ctx, ProdBuckets, reads, status, "ConvexInfra/Host", LogGroup);
+        var statements = PolicyJson.Statements(policy);
+
+        var writes = statements.Where(s => s.Actions.Any(a => a.StartsWith("ssm:", StringComparison.Ordinal) && a != "ssm:GetParameter" && a != "ssm:GetParameters")).ToList();
+        var write = Assert.Single(writes);
+        Assert.Equal(["ssm:PutParameter"], write.Actions);
+        Assert.Equal([$"arn:aws:ssm:us-east-1:123456789012:parameter{status}"], write.Resources);
+        Assert.DoesNotContain(statements.Where(s => s.Sid == "StackParametersRead").SelectMany(s => s.Resources), r => r.EndsWith(status, StringComparison.Ordinal));
+
+        var metric = Assert.Single(statements, s => s.Actions.Contains("cloudwatch:PutMetricData"));
+        Assert.Equal(["cloudwatch:PutMetricData"], metric.Actions);
+        Assert.Contains("\"cloudwatch:namespace\":\"ConvexInfra/Host\"", policy, StringComparison.Ordinal);
+        Assert.Contains(statements, s => s.Sid == "HostLogsWrite");
+        Assert.Throws<ArgumentException>(() => IamPolicies.Ec2HostAccess(Ctx, ProdBuckets, [.. reads, status], status, "ConvexInfra/Host", LogGroup));
+    }
 }

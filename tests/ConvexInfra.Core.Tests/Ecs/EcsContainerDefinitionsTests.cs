@@ -29,7 +29,7 @@ public sealed class EcsContainerDefinitionsTests
     {
         var containers = Render().EnumerateArray().ToList();
 
-        Assert.Equal([EcsContainers.Backend, EcsContainers.Dashboard], containers.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal([EcsContainers.Backend, EcsContainers.Dashboard, EcsContainers.Proxy], containers.Select(c => c.GetProperty("name").GetString()));
         Assert.Equal($"ghcr.io/get-convex/convex-backend:{Spec.ImageRevision}", Container("backend").GetProperty("image").GetString());
         Assert.Equal($"ghcr.io/get-convex/convex-dashboard:{Spec.ImageRevision}", Container("dashboard").GetProperty("image").GetString());
         Assert.True(Container("backend").GetProperty("essential").GetBoolean());
@@ -154,12 +154,13 @@ public sealed class EcsContainerDefinitionsTests
 
         Assert.Equal([3210, 3211], Ports(Container("backend")));
         Assert.Equal([6791], Ports(Container("dashboard")));
+        Assert.Equal([3212, 3213], Ports(Container("proxy")));
     }
 
     [Fact]
     public void Both_containers_log_to_the_stack_log_group_with_their_own_stream_prefix()
     {
-        foreach (var name in new[] { "backend", "dashboard" })
+        foreach (var name in new[] { "backend", "dashboard", "proxy" })
         {
             var logs = Container(name).GetProperty("logConfiguration");
             Assert.Equal("awslogs", logs.GetProperty("logDriver").GetString());

@@ -18,30 +18,29 @@ public sealed class EcsRoutingAndDeploymentTests
     }
 
     [Fact]
-    public void Each_hostname_goes_to_its_port_and_the_site_to_the_site_proxy()
+    public void Each_hostname_goes_to_its_port_and_the_site_to_the_tasks_caddy()
     {
         var spec = TestSpecs.EcsStaging;
         var plan = AlbRoutingPlan.For(spec);
 
         string TargetOf(string host) => plan.Rules.Single(r => r.Hostname == host).TargetName;
         Assert.Equal(3210, plan.Target(TargetOf("api.staging.convex.example.com")).ContainerPort);
-        Assert.Equal(3211, plan.Target(TargetOf("site.staging.convex.example.com")).ContainerPort);
+        Assert.Equal(3212, plan.Target(TargetOf("site.staging.convex.example.com")).ContainerPort);
+        Assert.Equal("proxy", plan.Target(AlbRoutingPlan.SiteTarget).ContainerName);
         Assert.Equal(6791, plan.Target(TargetOf("dashboard.staging.convex.example.com")).ContainerPort);
         Assert.Equal("dashboard", plan.Target(AlbRoutingPlan.DashboardTarget).ContainerName);
         Assert.All(plan.Rules, r => Assert.Empty(r.SourceCidrs));
     }
 
     [Fact]
-    public void Backend_targets_check_version_on_the_api_port_even_for_the_site_proxy()
+    public void Backend_targets_check_version_the_site_through_caddys_health_port()
     {
         var plan = AlbRoutingPlan.For(TestSpecs.EcsStaging);
 
-        foreach (var name in new[] { AlbRoutingPlan.ApiTarget, AlbRoutingPlan.SiteTarget })
-        {
-            var target = plan.Target(name);
-            Assert.Equal(3210, target.HealthCheckPort);
-            Assert.Equal("/version", target.HealthCheckPath);
-        }
+        Assert.Equal(3210, plan.Target(AlbRoutingPlan.ApiTarget).HealthCheckPort);
+        Assert.Equal(3213, plan.Target(AlbRoutingPlan.SiteTarget).HealthCheckPort);
+        Assert.All(new[] { AlbRoutingPlan.ApiTarget, AlbRoutingPlan.SiteTarget }, name => Assert.Equal("/version", plan.Target(name).HealthCheckPath));
+        Assert.DoesNotContain(plan.Targets, t => t.ContainerPort == 3211);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public class MonitoringPlanTests
         var keys = MonitoringPlan.Alarms(Ec2Stack).Select(a => a.Key).ToList();
 
         Assert.Equal(
-            ["host-system-check", "host-instance-check", "host-cpu", "database-cpu", "database-free-storage", "database-freeable-memory", "api-health"],
+            ["host-system-check", "host-instance-check", "host-cpu", "host-release", "database-cpu", "database-free-storage", "database-freeable-memory", "api-health"],
             keys);
     }
 
@@ -108,4 +108,15 @@ public class MonitoringPlanTests
     [InlineData("db.m7g.0xlarge")]
     public void Database_memory_of_unknown_classes_is_null(string instanceClass) =>
         Assert.Null(DatabaseMemory.MegabytesOf(instanceClass));
+
+    [Fact]
+    public void Ec2_stack_alarms_on_a_failed_or_rolled_back_release()
+    {
+        var alarm = Assert.Single(MonitoringPlan.Alarms(Ec2Stack), a => a.Subject == AlarmSubject.HostRelease);
+
+        Assert.Equal(("ConvexInfra/Host", "ReleaseFailures", "Maximum"), (alarm.Namespace, alarm.MetricName, alarm.Statistic));
+        Assert.Equal((1.0, MonitoringPlan.CompareGreaterOrEqual, "notBreaching"), (alarm.Threshold, alarm.ComparisonOperator, alarm.TreatMissingData));
+        Assert.Equal(["Stack"], alarm.DimensionNames);
+        Assert.DoesNotContain(MonitoringPlan.Alarms(EcsStack), a => a.Subject == AlarmSubject.HostRelease);
+    }
 }

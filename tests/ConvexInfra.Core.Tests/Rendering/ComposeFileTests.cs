@@ -48,8 +48,9 @@ public class ComposeFileTests
         Assert.Contains("./certs:/convex/certs:ro", Items(backend, "volumes"));
         var healthcheck = (YamlMappingNode)backend[new YamlScalarNode("healthcheck")];
         Assert.Equal(["CMD", "curl", "-fsS", "http://127.0.0.1:3210/version"], Items(healthcheck, "test"));
+        Assert.Equal($"{TestSpecs.Ec2Prod.Rollout.BackendHealthTimeoutSeconds}s", Scalar(healthcheck, "start_period"));
         var logging = (YamlMappingNode)backend[new YamlScalarNode("logging")];
-        Assert.Equal("json-file", Scalar(logging, "driver"));
+        Assert.Equal("awslogs", Scalar(logging, "driver"));
         Assert.False(backend.Children.ContainsKey(new YamlScalarNode("environment")), "backend env comes from env files only");
     }
 
@@ -100,4 +101,21 @@ public class ComposeFileTests
 
     private static List<string> Items(YamlMappingNode node, string key) =>
         ((YamlSequenceNode)node[new YamlScalarNode(key)]).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
+
+    [Theory]
+    [InlineData("backend", "backend")]
+    [InlineData("dashboard", "dashboard")]
+    [InlineData("caddy", "proxy")]
+    public void Every_container_logs_to_the_stacks_log_group(string service, string stream)
+    {
+        var logging = (YamlMappingNode)Service(TestSpecs.Ec2Prod, service)[new YamlScalarNode("logging")];
+        var options = (YamlMappingNode)logging[new YamlScalarNode("options")];
+
+        Assert.Equal("awslogs", Scalar(logging, "driver"));
+        Assert.Equal(Core.Naming.ResourceNames.HostLogGroup(TestSpecs.Ec2Prod), Scalar(options, "awslogs-group"));
+        Assert.Equal("/convex-infra/prod/ec2", Scalar(options, "awslogs-group"));
+        Assert.Equal("eu-west-1", Scalar(options, "awslogs-region"));
+        Assert.Equal(stream, Scalar(options, "awslogs-stream"));
+        Assert.Equal("non-blocking", Scalar(options, "mode"));
+    }
 }

@@ -48,9 +48,13 @@ public class HostBootstrapTests
             .Select(f => new RenderedFile(Value(f, "path"), Value(f, "content"), Value(f, "permissions")))
             .ToList();
         Assert.Equal(files, written);
-        var runcmd = (YamlSequenceNode)root[new YamlScalarNode("runcmd")];
-        Assert.Equal(HostLayout.BootstrapScriptPath, ((YamlScalarNode)((YamlSequenceNode)runcmd.Children.Single()).Children.Single()).Value);
-        Assert.Equal("0755", files.Single(f => f.Path == HostLayout.ReleaseScriptPath).Permissions);
+        var runcmd = ((YamlSequenceNode)root[new YamlScalarNode("runcmd")]).Children
+            .Select(c => string.Join(' ', ((YamlSequenceNode)c).Children.Select(a => ((YamlScalarNode)a).Value))).ToList();
+        Assert.Equal(["systemctl daemon-reload", $"systemctl enable --now --no-block {SystemdUnits.BootstrapServiceName}"], runcmd);
+        Assert.Equal("0755", files.Single(f => f.Path == HostLayout.BootstrapScriptPath).Permissions);
+        Assert.Equal(
+            [HostLayout.HostEnvPath, HostLayout.BootstrapScriptPath, $"{HostLayout.SystemdDir}/{SystemdUnits.BootstrapServiceName}"],
+            files.Select(f => f.Path));
     }
 
     [Fact]
@@ -70,6 +74,24 @@ public class HostBootstrapTests
         Assert.Equal(HostBootstrap.UserData(spec, Region), HostBootstrap.UserData(changed, Region));
         Assert.DoesNotContain(TestSpecs.Revision, HostBootstrap.UserData(spec, Region), StringComparison.Ordinal);
         Assert.NotEqual(HostBootstrap.UserData(spec, Region), HostBootstrap.UserData(spec, "us-east-1"));
+    }
+
+    [Fact]
+    public void User_data_is_identical_when_a_host_script_changes_but_the_release_is_not()
+    {
+        var spec = TestSpecs.Ec2Prod;
+        var aws = TestSpecs.RequireAws(spec);
+        var tooling = HostTooling.Files(spec);
+        var changed = tooling.Select(f => f.Path == HostLayout.ReleaseScriptPath ? f with { Content = f.Content + "# a fix\n" } : f).ToList();
+
+        var before = HostRelease.Render(spec, aws, tooling: HostTooling.Render(tooling));
+        var after = HostRelease.Render(spec, aws, tooling: HostTooling.Render(changed));
+
+        Assert.NotEqual(before.Sha256, after.Sha256);
+        Assert.Equal(HostBootstrap.UserData(spec, Region), HostBootstrap.UserData(spec, Region));
+        Assert.DoesNotContain("# convex-release:", HostBootstrap.UserData(spec, Region), StringComparison.Ordinal);
+        Assert.DoesNotContain("docker-compose", HostBootstrap.UserData(spec, Region), StringComparison.Ordinal);
+        Assert.DoesNotContain("dnf-automatic", HostBootstrap.UserData(spec, Region), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -99,10 +121,12 @@ public class HostBootstrapTests
     [Theory]
     [InlineData(HostLayout.ReleaseScriptPath)]
     [InlineData(HostLayout.BootstrapScriptPath)]
+    [InlineData(HostLayout.HostSetupScriptPath)]
     public void Shellcheck_passes_every_script(string path)
     {
         using var dir = new TempDir();
-        var file = dir.Write("script.sh", HostBootstrap.Files(TestSpecs.Ec2Dev, Region).Single(f => f.Path == path).Content);
+        var all = HostBootstrap.Files(TestSpecs.Ec2Dev, Region).Concat(HostTooling.Files(TestSpecs.Ec2Dev));
+        var file = dir.Write("script.sh", all.Single(f => f.Path == path).Content);
 
         ExternalTool.Check("shellcheck", "-s", "bash", "-o", "all", "-e", "SC2250,SC2310,SC2312", file);
     }
@@ -110,7 +134,7 @@ public class HostBootstrapTests
     [Fact]
     public void Bootstrap_pins_compose_and_verifies_its_checksum()
     {
-        var script = BootstrapScript.Text;
+        var script = HostSetupScript.Text;
         Assert.Contains($"compose_version={HostLayout.ComposeVersion}", script, StringComparison.Ordinal);
         Assert.Contains("sha256sum", script, StringComparison.Ordinal);
         Assert.StartsWith("#!/usr/bin/env bash\n", script, StringComparison.Ordinal);
@@ -121,7 +145,7 @@ public class HostBootstrapTests
     public void Systemd_accepts_the_units()
     {
         using var root = new TempDir();
-        foreach (var file in HostBootstrap.Files(TestSpecs.Ec2Dev, Region))
+        foreach (var file in HostBootstrap.Files(TestSpecs.Ec2Dev, Region).Concat(HostTooling.Files(TestSpecs.Ec2Dev)))
         {
             root.Write(file.Path.TrimStart('/'), file.Content, Convert.ToInt32(file.Permissions, 8) is var mode ? (UnixFileMode)mode : null);
         }
@@ -135,11 +159,27 @@ public class HostBootstrapTests
         }
 
         root.Write("etc/systemd/system/docker.service", "[Unit]\nDescription=stand-in for the docker package's unit\n[Service]\nExecStart=/bin/true\n");
-        var units = SystemdUnits.Render(TestSpecs.Ec2Dev).Select(u => u.Path.TrimStart('/')).ToArray();
+        var units = SystemdUnits.Render(TestSpecs.Ec2Dev).Append(SystemdUnits.Bootstrap()).Select(u => u.Path.TrimStart('/')).ToArray();
 
         var result = ExternalTool.Run("systemd-analyze", ["--root=" + root.Path, "verify", .. units], workingDirectory: root.Path);
 
         Assert.True(result.ExitCode == 0 && result.Stderr.Length == 0, $"systemd-analyze verify:\n{result.Output}");
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("prod")]
+    public void The_patch_window_is_a_calendar_systemd_accepts(string stack)
+    {
+        var spec = TestSpecs.Named(stack);
+        var dropIn = SystemdUnits.Patching(spec).Single(f => f.Path.EndsWith(SystemdUnits.PatchTimerDropIn, StringComparison.Ordinal)).Content;
+
+        Assert.Contains($"OnCalendar=\nOnCalendar={spec.Rollout.PatchWindow.OnCalendar}\n", dropIn, StringComparison.Ordinal);
+        var result = ExternalTool.Check("systemd-analyze", "calendar", spec.Rollout.PatchWindow.OnCalendar);
+        Assert.Contains("Next elapse", result.Output, StringComparison.Ordinal);
+        var config = SystemdUnits.Patching(spec).Single(f => f.Path == "/etc/dnf/automatic.conf").Content;
+        Assert.Contains("upgrade_type = security\n", config, StringComparison.Ordinal);
+        Assert.Contains("apply_updates = yes\n", config, StringComparison.Ordinal);
     }
 
     private static string Value(YamlMappingNode node, string key) => ((YamlScalarNode)node[new YamlScalarNode(key)]).Value!;

@@ -30,7 +30,12 @@ public class HostReleaseTests
         using var json = JsonDocument.Parse(HostRelease.Render(spec, aws).Json);
         var root = json.RootElement;
 
-        Assert.Equal(1, root.GetProperty("format").GetInt32());
+        Assert.Equal(2, root.GetProperty("format").GetInt32());
+        var host = root.GetProperty("host");
+        Assert.Equal(ResourceNames.HostStatusParameter(spec), host.GetProperty("statusParameter").GetString());
+        Assert.Equal(spec.Rollout.BackendHealthTimeoutSeconds, host.GetProperty("healthTimeoutSeconds").GetInt32());
+        Assert.Equal(HostTooling.Render(spec).Sha256, host.GetProperty("tooling").GetProperty("sha256").GetString());
+        Assert.Equal(ResourceNames.HostToolingParameter(spec), host.GetProperty("tooling").GetProperty("parameter").GetString());
         Assert.Equal(TestSpecs.Revision, root.GetProperty("revision").GetString());
         var files = root.GetProperty("files").EnumerateArray()
             .ToDictionary(f => f.GetProperty("path").GetString()!, f => (Mode: f.GetProperty("mode").GetString(), Content: f.GetProperty("content").GetString()));
@@ -94,6 +99,22 @@ public class HostReleaseTests
         // Not a limit we enforce (the parameter may use the advanced tier), but a size regression shows up here.
         var size = Encoding.UTF8.GetByteCount(HostRelease.Render(TestSpecs.Ec2Prod, TestSpecs.RequireAws(TestSpecs.Ec2Prod)).Json);
         Assert.InRange(size, 1000, 6000);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestSpecs.Ec2Names), MemberType = typeof(TestSpecs))]
+    public void Host_tooling_fits_its_parameter_and_unpacks_to_the_hashed_json(string stack)
+    {
+        var tooling = HostTooling.Render(TestSpecs.Named(stack));
+
+        Assert.True(tooling.ParameterValue.Length <= HostRelease.MaxBytes, $"tooling is {tooling.ParameterValue.Length} bytes");
+        using var packed = new MemoryStream(Convert.FromBase64String(tooling.ParameterValue));
+        using var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip, Encoding.UTF8);
+        var json = reader.ReadToEnd();
+        Assert.Equal(tooling.Json, json);
+        Assert.Equal(HostRelease.Sha256Hex(json), tooling.Sha256);
+        Assert.Equal(tooling.Sha256, HostTooling.Render(TestSpecs.Named(stack)).Sha256);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public class ReleaseScriptTests
         Assert.Equal(0, host.RunRelease().ExitCode);
 
         var compose = host.Calls.Where(c => c.StartsWith("docker-compose ", StringComparison.Ordinal)).ToList();
-        string Step(string verb) => compose.Single(c => c.Contains($" {verb} ", StringComparison.Ordinal) || c.EndsWith($" {verb}", StringComparison.Ordinal));
+        string Step(string verb) => compose.First(c => c.Contains($" {verb} ", StringComparison.Ordinal) || c.EndsWith($" {verb}", StringComparison.Ordinal));
         var order = new[] { "config", "pull", "run", "up", "exec" }.Select(v => compose.IndexOf(Step(v))).ToList();
         Assert.Equal(order.Order().ToList(), order);
         Assert.Contains("-p convex", Step("up"), StringComparison.Ordinal);
@@ -129,7 +129,7 @@ public class ReleaseScriptTests
         var result = host.RunRelease();
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("FAILED before touching the running release", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("the running release was not touched", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(first.Sha256, host.AppliedHash);
         Assert.Equal(oldCompose, host.ReadConfig("docker-compose.yml"));
         Assert.DoesNotContain(host.Calls.Skip(callsBefore), c => c.Contains(" up ", StringComparison.Ordinal));

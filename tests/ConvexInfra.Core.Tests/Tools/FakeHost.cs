@@ -14,34 +14,58 @@ public sealed class FakeHost : IDisposable
 {
     private readonly TempDir _dir = new();
 
-    public FakeHost(DeploymentSpec spec, AwsRuntimeValues aws)
+    public FakeHost(DeploymentSpec spec, AwsRuntimeValues aws, bool toolingInstalled = true)
     {
         Spec = spec;
         Aws = aws;
         Directory.CreateDirectory(Root);
         foreach (var file in HostBootstrap.Files(spec, aws.Region))
         {
-            _dir.Write("root" + file.Path, file.Content, (UnixFileMode)Convert.ToInt32(file.Permissions, 8));
+            WriteRooted(file);
+        }
+
+        if (toolingInstalled)
+        {
+            // What convex-bootstrap and a first convex-release leave behind: the tooling files and their sha256.
+            var tooling = HostTooling.Render(spec);
+            foreach (var file in tooling.Files)
+            {
+                WriteRooted(file);
+            }
+
+            _dir.Write("root/var/lib/convex/tooling.sha256", tooling.Sha256 + "\n");
         }
 
         WriteFake("aws", """
             #!/usr/bin/env bash
             set -euo pipefail
             printf 'aws %s\n' "$*" >>"$FAKE_DIR/calls.log"
-            name=""
+            service=$1 operation=$2
+            name="" value=""
             while [[ $# -gt 0 ]]; do
               case "$1" in
                 --name) name=$2; shift 2 ;;
+                --value) value=$2; shift 2 ;;
                 *) shift ;;
               esac
             done
             file="$FAKE_DIR/params/$(printf '%s' "$name" | tr '/' '_')"
-            if [[ ! -f "$file" ]]; then
-              echo "An error occurred (ParameterNotFound) when calling the GetParameter operation: $name" >&2
-              exit 254
-            fi
-            cat "$file"
-            echo
+            case "$service $operation" in
+              "ssm get-parameter")
+                if [[ ! -f "$file" ]]; then
+                  echo "An error occurred (ParameterNotFound) when calling the GetParameter operation: $name" >&2
+                  exit 254
+                fi
+                cat "$file"
+                echo ;;
+              "ssm put-parameter")
+                mkdir -p "$FAKE_DIR/params"
+                printf '%s' "$value" >"$file"
+                printf '%s\n' "$value" >>"$FAKE_DIR/status.log"
+                echo '{"Version": 1, "Tier": "Standard"}' ;;
+              "cloudwatch put-metric-data") ;;
+              *) echo "fake aws: unexpected $service $operation" >&2; exit 2 ;;
+            esac
             """);
         WriteFake("docker-compose", $$"""
             #!/usr/bin/env bash
@@ -53,8 +77,43 @@ public sealed class FakeHost : IDisposable
                 exit 1
               fi
             done
+            if [[ " $* " == *" version "* ]]; then
+              echo "{{HostLayout.ComposeVersion.TrimStart('v')}}"
+              exit 0
+            fi
             if [[ " $* " == *" config "* ]]; then
               exec {{ExternalTool.Require("docker-compose")}} "$@"
+            fi
+            if [[ " $* " == *" up "* ]]; then
+              ups=$(( $(cat "$FAKE_DIR/ups" 2>/dev/null || echo 0) + 1 ))
+              echo "$ups" >"$FAKE_DIR/ups"
+              if [[ -f "$FAKE_DIR/crash-on-up" ]] && [[ "$(cat "$FAKE_DIR/crash-on-up")" == "$ups" ]]; then
+                rm -f "$FAKE_DIR/crash-on-up"
+                echo "backend-crash-host-reboot" >>"$FAKE_DIR/backends.log"
+                kill -9 "$PPID"
+                exit 137
+              fi
+              file=""
+              while [[ $# -gt 0 ]]; do
+                case "$1" in
+                  -f) file=$2; shift 2 ;;
+                  *) shift ;;
+                esac
+              done
+              image=$(grep -o 'ghcr.io/get-convex/convex-backend:[0-9a-f]*' "$file")
+              running=$(cat "$FAKE_DIR/backend.running" 2>/dev/null || true)
+              if [[ "$running" != "$image" ]]; then
+                # What compose does when a service's image changes: stop the old container, then start the new one.
+                if [[ -n "$running" ]]; then
+                  echo "stop $running" >>"$FAKE_DIR/backends.log"
+                  rm -f "$FAKE_DIR/backend.running"
+                fi
+                if [[ -f "$FAKE_DIR/backend.running" ]]; then
+                  echo "TWO BACKENDS" >>"$FAKE_DIR/backends.log"
+                fi
+                echo "start $image" >>"$FAKE_DIR/backends.log"
+                echo "$image" >"$FAKE_DIR/backend.running"
+              fi
             fi
             """);
         WriteFake("docker", """
@@ -65,11 +124,33 @@ public sealed class FakeHost : IDisposable
             #!/usr/bin/env bash
             printf 'systemctl %s\n' "$*" >>"$FAKE_DIR/calls.log"
             """);
+        WriteFake("dnf", """
+            #!/usr/bin/env bash
+            printf 'dnf %s\n' "$*" >>"$FAKE_DIR/calls.log"
+            """);
+        WriteFake("sleep", """
+            #!/usr/bin/env bash
+            printf 'sleep %s\n' "$*" >>"$FAKE_DIR/calls.log"
+            """);
         WriteFake("curl", """
             #!/usr/bin/env bash
             set -euo pipefail
-            printf 'curl %s\n' "$*" >>"$FAKE_DIR/calls.log"
             out=""
+            url=""
+            for arg in "$@"; do
+              [[ "$arg" == http* ]] && url=$arg
+            done
+            if [[ "$url" == */version ]]; then
+              running=$(cat "$FAKE_DIR/backend.running" 2>/dev/null || true)
+              printf 'curl /version (%s)\n' "${running:-nothing running}" >>"$FAKE_DIR/calls.log"
+              [[ -n "$running" ]] || exit 7
+              if grep -qxF "$running" "$FAKE_DIR/unhealthy-images" 2>/dev/null; then
+                exit 22
+              fi
+              echo "unknown"
+              exit 0
+            fi
+            printf 'curl %s\n' "$*" >>"$FAKE_DIR/calls.log"
             while [[ $# -gt 0 ]]; do
               case "$1" in
                 -o) out=$2; shift 2 ;;
@@ -101,15 +182,42 @@ public sealed class FakeHost : IDisposable
 
     public void RemoveParameter(string name) => File.Delete(Path.Combine(_dir.Path, "params", name.Replace('/', '_')));
 
-    /// <summary>Publishes a release (as the Pulumi program would) and the stack's secrets.</summary>
-    public HostReleaseBundle Publish(DeploymentSpec spec, string instanceSecret, string postgresUrl)
+    /// <summary>Publishes a release and its host tooling (as the Pulumi program would) and the stack's secrets.</summary>
+    public HostReleaseBundle Publish(DeploymentSpec spec, string instanceSecret, string postgresUrl, HostToolingBundle? tooling = null)
     {
-        var bundle = HostRelease.Render(spec, Aws);
+        tooling ??= HostTooling.Render(spec);
+        var bundle = HostRelease.Render(spec, Aws, tooling: tooling);
         SetParameter(Core.Naming.ResourceNames.ReleaseParameter(spec), bundle.Json);
+        SetParameter(Core.Naming.ResourceNames.HostToolingParameter(spec), tooling.ParameterValue);
         SetParameter(Aws.Parameters.InstanceSecret, instanceSecret);
         SetParameter(Aws.Parameters.PostgresUrl, postgresUrl);
         return bundle;
     }
+
+    /// <summary>The backend image the fake compose project runs now, or null.</summary>
+    public string? RunningBackend => ReadFake("backend.running")?.Trim();
+
+    /// <summary>Every backend stop and start the fake compose performed, in order.</summary>
+    public IReadOnlyList<string> BackendEvents => ReadFake("backends.log")?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
+    /// <summary>Every value the host wrote to its status parameter, oldest first.</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> Reports =>
+        (ReadFake("status.log")?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [])
+        .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.Clone()).ToList();
+
+    /// <summary>/version fails while the backend runs <paramref name="image"/>.</summary>
+    public void MakeUnhealthy(string image) => File.AppendAllText(Path.Combine(_dir.Path, "unhealthy-images"), image + "\n");
+
+    /// <summary>The Nth docker-compose up (counted over the host's life) kills convex-release, as a reboot would.</summary>
+    public void CrashOnUp(int nth)
+    {
+        var ups = int.Parse(ReadFake("ups")?.Trim() ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        _dir.Write("crash-on-up", (ups + nth).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public bool StateFileExists(string name) => File.Exists(Path.Combine(Root, "var/lib/convex", name));
+
+    public string ReadRooted(string absolutePath) => File.ReadAllText(Path.Combine(Root, absolutePath.TrimStart('/')));
 
     public void FailOn(string composeSubcommand) => _dir.Write("fail-" + composeSubcommand, string.Empty);
 
@@ -121,17 +229,29 @@ public sealed class FakeHost : IDisposable
         }
     }
 
-    /// <summary>Runs the rendered convex-release exactly as systemd would, but rooted in the temp dir.</summary>
-    public ToolResult RunRelease()
+    /// <summary>Runs the installed convex-release exactly as systemd would, but rooted in the temp dir.</summary>
+    public ToolResult RunRelease() => RunRooted(HostLayout.ReleaseScriptPath);
+
+    /// <summary>Runs the user data's convex-bootstrap, as its unit does at boot.</summary>
+    public ToolResult RunBootstrap() => RunRooted(HostLayout.BootstrapScriptPath);
+
+    private ToolResult RunRooted(string script)
     {
         var fakeBin = Path.Combine(_dir.Path, "bin");
-        return ExternalTool.Run("bash", [Path.Combine(Root, HostLayout.ReleaseScriptPath.TrimStart('/'))], environment: new Dictionary<string, string>
+        return ExternalTool.Run("bash", [Path.Combine(Root, script.TrimStart('/'))], environment: new Dictionary<string, string>
         {
             ["PATH"] = $"{fakeBin}:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin",
             ["CONVEX_ROOT"] = Root,
             ["FAKE_DIR"] = _dir.Path,
+            // Production polls every 5 s; the fake sleep returns at once, so fewer probes keep the tests quick.
+            ["CONVEX_HEALTH_POLL_SECONDS"] = "30",
         });
     }
+
+    private string? ReadFake(string name) => File.Exists(Path.Combine(_dir.Path, name)) ? File.ReadAllText(Path.Combine(_dir.Path, name)) : null;
+
+    private void WriteRooted(RenderedFile file) =>
+        _dir.Write("root" + file.Path, file.Content, (UnixFileMode)Convert.ToInt32(file.Permissions, 8));
 
     public string ReadConfig(string relativePath) => File.ReadAllText(Path.Combine(ConfigDir, relativePath));
 

@@ -42,6 +42,8 @@ public static partial class IamActionMap
             "AWS CLI ecs run-task = ECS RunTask; RunTask passes the task definition's roles (Service Authorization Reference, Amazon ECS)"),
         new("ecs wait tasks-stopped", ["ecs:DescribeTasks"], TaskArn, "the CLI waiter polls ECS DescribeTasks"),
         new("ecs describe-tasks", ["ecs:DescribeTasks"], TaskArn, "AWS CLI ecs describe-tasks = ECS DescribeTasks"),
+        new("ecs stop-task", ["ecs:StopTask"], TaskArn, "AWS CLI ecs stop-task = ECS StopTask (the pre-upgrade export past its deadline)"),
+        new("ssm get-parameter", ["ssm:GetParameter"], StatusParameterArn, "AWS CLI ssm get-parameter = SSM GetParameter (the EC2 release-report wait step)"),
     ];
 
     /// <summary>Invokes (data sources) and the actions they need; every phase calls them.</summary>
@@ -230,6 +232,13 @@ public static partial class IamActionMap
         var clusterName = cluster[(cluster.LastIndexOf('/') + 1)..];
         var region = command.Input("environment.REGION") ?? target.Region;
         return $"arn:{target.Partition}:ecs:{region}:{target.AccountId}:task/{clusterName}/0123456789abcdef0123456789abcdef";
+    }
+
+    private static string StatusParameterArn(RegisteredResource command, IamTarget target)
+    {
+        var name = command.Input("environment.STATUS_PARAMETER") ?? "/*";
+        var region = command.Input("environment.REGION") ?? target.Region;
+        return $"arn:{target.Partition}:ssm:{region}:{target.AccountId}:parameter{name}";
     }
 
     private static Dictionary<string, string> Region(string region) => new(StringComparer.Ordinal) { ["aws:RequestedRegion"] = region };

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using ConvexInfra.Core.Rendering;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Core.Ecs;
+
+/// <summary>
+/// The Caddyfile of the ECS task's <c>proxy</c> container. The site hostname reaches it (plain HTTP from the ALB) and it
+/// forwards every request to <c>127.0.0.1:3210</c> with <c>/http</c> put before the path, exactly what the backend's 3211
+/// site proxy does (<c>crates/local_backend/src/proxy.rs</c>: <c>format!("{}{}", site_forward_prefix, request.uri())</c>
+/// with <c>site_forward_prefix = http://127.0.0.1:3210/http</c>, headers untouched), without that proxy's limit of 4
+/// requests in flight and its 125 s timeout. A second listener answers the ALB's health check with the backend's
+/// <c>/version</c>, so the check covers Caddy and the backend.
+/// </summary>
+public static class SiteProxyCaddyfile
+{
+    /// <summary>The backend cuts requests at 300 s; the proxy waits a little longer so the backend's own error wins.</summary>
+    public const int TimeoutSeconds = 330;
+
+    public static string Render(DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var timeout = TimeoutSeconds.ToString(CultureInfo.InvariantCulture) + "s";
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"# Managed by convex-infra (stack {spec.StackName}): HTTP actions of {spec.Endpoints.SiteHostname}.\n");
+        text.Append("{\n\tadmin off\n\tauto_https off\n");
+        text.Append("}\n\n");
+        text.Append(CultureInfo.InvariantCulture, $":{EcsContainers.SiteProxyPort} {{\n");
+        text.Append("\tlog {\n\t\toutput stdout\n\t\tformat filter {\n\t\t\twrap json\n\t\t\tfields {\n");
+        text.Append("\t\t\t\trequest>headers>Authorization delete\n\t\t\t\trequest>headers>Cookie delete\n\t\t\t\tresp_headers>Set-Cookie delete\n");
+        text.Append("\t\t\t}\n\t\t}\n\t}\n");
+        text.Append(CultureInfo.InvariantCulture, $"\trequest_body {{\n\t\tmax_size {Caddyfile.MaxRequestBody}\n\t}}\n");
+        text.Append("\trewrite * /http{uri}\n");
+        text.Append(CultureInfo.InvariantCulture, $"\treverse_proxy 127.0.0.1:{EcsContainers.ApiPort} {{\n");
+        text.Append(CultureInfo.InvariantCulture, $"\t\ttransport http {{\n\t\t\tdial_timeout 5s\n\t\t\tread_timeout {timeout}\n\t\t\twrite_timeout {timeout}\n\t\t}}\n");
+        text.Append("\t}\n}\n\n");
+        text.Append(CultureInfo.InvariantCulture, $":{EcsContainers.ProxyHealthPort} {{\n");
+        text.Append("\trewrite * /version\n");
+        text.Append(CultureInfo.InvariantCulture, $"\treverse_proxy 127.0.0.1:{EcsContainers.ApiPort}\n}}\n");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,61 @@
+namespace ConvexInfra.Core.Rendering;
+
+/// <summary>
+/// <c>convex-host-setup</c>, part of the host tooling: run by <c>convex-release</c> whenever the tooling changes.
+/// Installs Docker, jq and the pinned Docker Compose binary (checked against its published sha256), turns on
+/// security updates (<c>dnf-automatic</c>, in the stack's patch window) and enables the release timer. Safe to run
+/// again. <c>CONVEX_ROOT</c> moves every file it writes below another directory (tests only).
+/// </summary>
+public static class HostSetupScript
+{
+    public static string Text { get; } = """
+        #!/usr/bin/env bash
+        # convex-host-setup: installs what convex-release needs and keeps the host patched. Safe to run again.
+        set -euo pipefail
+        umask 022
+
+        root="${CONVEX_ROOT:-}"
+        compose_version=__COMPOSE_VERSION__
+        log() { printf 'convex-host-setup: %s\n' "$*" >&2; }
+
+        dnf install -y docker jq dnf-automatic
+        # AL2023 pins its repositories to the AMI's release version, which receives no updates; 'latest' lets
+        # dnf-automatic see the current security updates.
+        mkdir -p "$root/etc/dnf/vars"
+        printf 'latest\n' >"$root/etc/dnf/vars/releasever"
+        systemctl enable --now docker
+
+        arch=$(uname -m)
+        case "$arch" in
+          x86_64 | aarch64) ;;
+          *)
+            log "unsupported architecture $arch"
+            exit 1
+            ;;
+        esac
+
+        if [[ "$(docker-compose version --short 2>/dev/null || true)" != "${compose_version#v}" ]]; then
+          asset="docker-compose-linux-$arch"
+          url="https://github.com/docker/compose/releases/download/$compose_version/$asset"
+          tmp=$(mktemp -d)
+          curl -fsSL --retry 5 -o "$tmp/$asset" "$url"
+          curl -fsSL --retry 5 -o "$tmp/$asset.sha256" "$url.sha256"
+          expected=$(cut -d' ' -f1 <"$tmp/$asset.sha256")
+          actual=$(sha256sum "$tmp/$asset" | cut -d' ' -f1)
+          if [[ "$expected" != "$actual" ]]; then
+            log "checksum mismatch for $url"
+            exit 1
+          fi
+          mkdir -p "$root/usr/local/bin"
+          install -m 0755 "$tmp/$asset" "$root/usr/local/bin/docker-compose"
+          rm -rf "$tmp"
+        fi
+
+        install -d -m 0755 "$root/etc/convex" "$root/etc/convex/caddy" "$root/etc/convex/certs"
+        install -d -m 0700 "$root/var/lib/convex"
+
+        systemctl daemon-reload
+        systemctl enable --now convex-release.timer dnf-automatic.timer
+
+        """.Replace("__COMPOSE_VERSION__", HostLayout.ComposeVersion, StringComparison.Ordinal);
+}

@@ -1,0 +1,90 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ConvexInfra.Core.Naming;
+using ConvexInfra.Core.Spec;
+
+namespace ConvexInfra.Core.Rendering;
+
+/// <summary>
+/// The host tooling as stored in its SSM parameter: base64 of gzip of a compact JSON document, and the sha256 of
+/// that JSON (what the release names and the host checks). The version is the first 12 hex digits of the sha256.
+/// </summary>
+public sealed record HostToolingBundle(string ParameterValue, string Json, string Sha256, IReadOnlyList<RenderedFile> Files)
+{
+    public string Version => Sha256[..12];
+}
+
+/// <summary>
+/// Everything the EC2 host runs besides the containers: <c>convex-release</c>, <c>convex-host-setup</c>, their
+/// systemd units and the security-update configuration. It travels in its own SSM parameter (together the scripts
+/// outgrow one release parameter) and the release names it by sha256, so a change to any script changes the
+/// release, never the user data. The host installs it before it applies the release.
+/// </summary>
+public static class HostTooling
+{
+    public const int FormatVersion = 1;
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+    };
+
+    /// <summary>Every file of the tooling, with absolute host paths.</summary>
+    public static IReadOnlyList<RenderedFile> Files(DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return
+        [
+            new(HostLayout.ReleaseScriptPath, ReleaseScript.Text, "0755"),
+            new(HostLayout.HostSetupScriptPath, HostSetupScript.Text, "0755"),
+            .. SystemdUnits.Render(spec),
+            .. SystemdUnits.Patching(spec),
+        ];
+    }
+
+    public static HostToolingBundle Render(DeploymentSpec spec) => Render(Files(spec));
+
+    /// <summary>Packs <paramref name="files"/> (tests pass a modified script to prove what a change reaches).</summary>
+    public static HostToolingBundle Render(IReadOnlyList<RenderedFile> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("format", FormatVersion);
+            json.WriteStartArray("files");
+            foreach (var file in files)
+            {
+                json.WriteStartObject();
+                json.WriteString("path", file.Path);
+                json.WriteString("mode", file.Permissions);
+                json.WriteString("content", file.Content);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        var text = Encoding.UTF8.GetString(buffer.ToArray());
+        using var packed = new MemoryStream();
+        using (var gzip = new GZipStream(packed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        var value = Convert.ToBase64String(packed.ToArray());
+        if (value.Length > HostRelease.MaxBytes)
+        {
+            throw new InvalidOperationException($"the host tooling packs to {value.Length} bytes; an SSM parameter holds at most {HostRelease.MaxBytes}");
+        }
+
+        return new HostToolingBundle(value, text, HostRelease.Sha256Hex(text), files);
+    }
+
+    public static string Parameter(DeploymentSpec spec) => ResourceNames.HostToolingParameter(spec);
+}
