@@ -11,7 +11,7 @@ public class OpsCostTests
         estimate.Lines.Where(l => l.Category == category).ToDictionary(l => l.Item, l => l.MonthlyUsd);
 
     [Fact]
-    public void Dev_ec2_pays_for_a_weekly_export_seven_alarms_the_dashboard_and_the_health_check()
+    public void Dev_ec2_pays_for_a_weekly_export_eight_alarms_the_dashboard_and_the_health_check()
     {
         var estimate = CostEstimator.Estimate(AwsTestSpecs.DevEc2());
 
@@ -25,7 +25,7 @@ public class OpsCostTests
         Assert.Equal(
             new Dictionary<string, decimal>
             {
-                ["CloudWatch alarms"] = 0.70m,       // 3 host + 3 database + api-health, × 0.10
+                ["CloudWatch alarms"] = 0.80m,       // 3 host + 3 database + api-health + host-release, × 0.10
                 ["CloudWatch dashboard"] = 3.00m,
                 ["Route 53 health check"] = 1.50m,   // AWS endpoint 0.50 + HTTPS 1.00
                 ["SNS alarm topics"] = 0m,
@@ -33,7 +33,7 @@ public class OpsCostTests
                 ["CloudWatch Logs storage"] = 0.01m, // 1 GB × 7/30.42 months × 0.03
             },
             Lines(estimate, CostCategory.Monitoring));
-        Assert.Equal(32.22m + 0.02m + 5.21m, estimate.MonthlyTotalUsd);
+        Assert.Equal(32.22m + 0.02m + 5.31m, estimate.MonthlyTotalUsd);
         Assert.Contains("4.35 runs a month", estimate.Lines.Single(l => l.Item == "Export task (Fargate x86)").Detail, StringComparison.Ordinal);
     }
 
