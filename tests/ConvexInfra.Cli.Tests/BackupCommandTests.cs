@@ -72,11 +72,10 @@ public sealed class BackupCommandTests : IDisposable
         Directory.Delete(directory, recursive: true);
     }
 
-    private void FakeAws(string exitCode = "0") => tools.Add("aws", $$"""
+    private void FakeAws(string exitCode = "0", string status = "STOPPED") => tools.Add("aws", $$"""
         case "$1 $2" in
           "ecs run-task") echo "{{BackupFixtures.TaskArn}}" ;;
-          "ecs wait") exit 0 ;;
-          "ecs describe-tasks") echo "{{exitCode}}" ;;
+          "ecs describe-tasks") printf '%s\t%s\t%s\n' "{{status}}" "Essential container in task exited" "{{exitCode}}" ;;
           "s3api list-objects-v2")
             now=$(date -u +%Y-%m-%dT%H:%M:%S+00:00)
             echo "{\"Contents\":[{\"Key\":\"convex-prod-0f1e/2c6f\",\"LastModified\":\"2020-01-01T00:00:00+00:00\",\"Size\":10},{\"Key\":\"convex-prod-0f1e/9b1d\",\"LastModified\":\"${now}\",\"Size\":20}]}" ;;
@@ -95,19 +94,18 @@ public sealed class BackupCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Equal($"s3://{BackupFixtures.Bucket}/convex-prod-0f1e/9b1d\n", result.Out.ReplaceLineEndings("\n"));
         var calls = tools.Calls("aws").Select(c => c.Args).ToList();
-        Assert.Equal(4, calls.Count);
+        Assert.Equal(3, calls.Count);
         Assert.Equal(
             ["ecs", "run-task", "--region", "eu-west-1", "--cluster", BackupFixtures.Cluster, "--task-definition", BackupFixtures.TaskDefinition,
                 "--launch-type", "FARGATE",
                 "--network-configuration", "awsvpcConfiguration={subnets=[subnet-0aaa1111bbbb2222c,subnet-0ddd3333eeee4444f],securityGroups=[sg-0123456789abcdef0],assignPublicIp=ENABLED}",
                 "--started-by", "convex-infra-backup", "--count", "1", "--query", "tasks[0].taskArn", "--output", "text"],
             calls[0]);
-        Assert.Equal(["ecs", "wait", "tasks-stopped", "--region", "eu-west-1", "--cluster", BackupFixtures.Cluster, "--tasks", BackupFixtures.TaskArn], calls[1]);
         Assert.Equal(
             ["ecs", "describe-tasks", "--region", "eu-west-1", "--cluster", BackupFixtures.Cluster, "--tasks", BackupFixtures.TaskArn,
-                "--query", "tasks[0].containers[0].exitCode", "--output", "text"],
-            calls[2]);
-        Assert.Equal(["s3api", "list-objects-v2", "--region", "eu-west-1", "--bucket", BackupFixtures.Bucket, "--output", "json"], calls[3]);
+                "--query", "tasks[0].[lastStatus,stopReason,containers[0].exitCode]", "--output", "text"],
+            calls[1]);
+        Assert.Equal(["s3api", "list-objects-v2", "--region", "eu-west-1", "--bucket", BackupFixtures.Bucket, "--output", "json"], calls[2]);
         BackupFixtures.AssertKeyNeverInArguments(tools, BackupFixtures.AdminKey);
         Assert.DoesNotContain(tools.Calls(), c => c.Environment.Values.Any(v => v.Contains(BackupFixtures.AdminKey, StringComparison.Ordinal)));
     }
@@ -135,8 +133,39 @@ public sealed class BackupCommandTests : IDisposable
         var result = await CliRunner.RunAsync(["backup", "--from", outputs, "--wait"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"the export task {BackupFixtures.TaskArn} exited with '1'", result.Error);
+        Assert.Contains($"the export task {BackupFixtures.TaskArn} stopped (Essential container in task exited) with exit code '1'", result.Error);
         Assert.DoesNotContain(tools.Calls("aws"), c => c.Args[0] == "s3api");
+    }
+
+    [Fact]
+    public async Task An_export_still_running_at_the_timeout_is_an_error_that_says_it_keeps_running()
+    {
+        FakeAws(exitCode: "None", status: "RUNNING");
+        var outputs = BackupFixtures.Write(directory, "outputs.json", BackupFixtures.Outputs("aws-ecs", "prod"));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await CliRunner.RunAsync(["backup", "--from", outputs, "--wait", "--timeout", "1s"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"the export task {BackupFixtures.TaskArn} is still RUNNING after", result.Error);
+        Assert.Contains("--timeout", result.Error);
+        // The last poll sleeps only until the deadline, never a whole 15 s interval past it.
+        Assert.InRange(tools.Calls("aws").Count(c => c.Args[1] == "describe-tasks"), 1, 2);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(12), $"took {clock.Elapsed}");
+        Assert.DoesNotContain(tools.Calls("aws"), c => c.Args[0] == "s3api");
+    }
+
+    [Fact]
+    public async Task A_timeout_that_is_no_duration_is_a_usage_error()
+    {
+        FakeAws();
+        var outputs = BackupFixtures.Write(directory, "outputs.json", BackupFixtures.Outputs("aws-ecs", "prod"));
+
+        var result = await CliRunner.RunAsync(["backup", "--from", outputs, "--wait", "--timeout", "soon"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--timeout", result.Error);
+        Assert.Empty(tools.Calls("aws"));
     }
 
     [Fact]

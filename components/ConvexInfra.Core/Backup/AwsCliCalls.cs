@@ -21,14 +21,14 @@ public static class AwsCliCalls
         ];
     }
 
-    /// <summary>Blocks until the task stopped (the CLI's waiter polls every 6 s, up to 100 times).</summary>
-    public static IReadOnlyList<string> WaitTaskStopped(string region, string cluster, string taskArn) =>
-        ["ecs", "wait", "tasks-stopped", "--region", Region(region), "--cluster", cluster, "--tasks", taskArn];
-
-    /// <summary>Prints the export container's exit code ("0" on success, "None" when it never ran).</summary>
-    public static IReadOnlyList<string> DescribeExitCode(string region, string cluster, string taskArn) =>
+    /// <summary>
+    /// One poll of the task: its last status, stop reason and the export container's exit code, tab-separated
+    /// (see <see cref="ExportTaskState"/>). Polled rather than <c>aws ecs wait tasks-stopped</c>, whose waiter gives up
+    /// after 10 minutes, shorter than an export with file storage can take.
+    /// </summary>
+    public static IReadOnlyList<string> DescribeTaskState(string region, string cluster, string taskArn) =>
         ["ecs", "describe-tasks", "--region", Region(region), "--cluster", cluster, "--tasks", taskArn,
-            "--query", "tasks[0].containers[0].exitCode", "--output", "text"];
+            "--query", "tasks[0].[lastStatus,stopReason,containers[0].exitCode]", "--output", "text"];
 
     /// <summary>Lists the exports bucket as JSON (the CLI follows every page itself).</summary>
     public static IReadOnlyList<string> ListExports(string region, string bucket) =>

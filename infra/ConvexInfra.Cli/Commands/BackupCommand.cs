@@ -4,6 +4,7 @@ using ConvexInfra.Cli.Outputs;
 using ConvexInfra.Cli.Tools;
 using ConvexInfra.Core.Backup;
 using ConvexInfra.Core.Outputs;
+using ConvexInfra.Core.Verify;
 
 namespace ConvexInfra.Cli.Commands;
 
@@ -22,12 +23,13 @@ public sealed class BackupCommand : ICliCommand
         var outputs = new StackOutputsOptions();
         var wait = CliKit.Flag("--wait", "AWS: wait for the export task to finish and print the export's s3:// address");
         var dir = CliKit.Text("--dir", "DIR", "local target: folder for the export zip (default convex-backups/STACK)");
+        var timeout = CliKit.Text("--timeout", "DURATION", "AWS, with --wait: how long to wait for the task (e.g. 90m, 2h; default 60m)");
         var command = CliKit.Verb(Name, Summary, """
             AWS targets (aws-ec2, aws-ecs): starts the stack's export task (stack output exportTask: the task definition,
             cluster and network the EventBridge schedule uses) with 'aws ecs run-task'. The task runs
             'npx convex export --include-file-storage' against the API; the backend keeps the zip in the exports bucket
-            (stack output buckets.exports). With --wait it waits for the task ('aws ecs wait tasks-stopped'), checks its
-            exit code and prints the new object's s3:// address on standard output.
+            (stack output buckets.exports). With --wait it polls the task ('aws ecs describe-tasks' every 15 s, up to
+            --timeout), checks its exit code and prints the new object's s3:// address on standard output.
             Needs the AWS CLI v2 on PATH with credentials for the stack's account.
 
             Local target: runs 'npx convex export --include-file-storage --path DIR/convex-export-STACK-TIME.zip' against
@@ -39,14 +41,28 @@ public sealed class BackupCommand : ICliCommand
             Examples:
               convex-infra backup --stack prod --wait
               convex-infra backup --stack local --dir backups
-            """, wait, dir);
+            """, wait, dir, timeout);
         outputs.AddTo(command);
         CliKit.Run(command, console, (result, cancellationToken) =>
-            RunAsync(console, outputs.Read(result), result.GetValue(wait), result.GetValue(dir), cancellationToken));
+            RunAsync(console, outputs.Read(result), result.GetValue(wait), ParseTimeout(result.GetValue(timeout)), result.GetValue(dir), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, StackOutputsInput input, bool wait, string? dir, CancellationToken cancellationToken)
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(15);
+
+    private static TimeSpan ParseTimeout(string? value)
+    {
+        try
+        {
+            return DurationText.ParseWait("--timeout", value, TimeSpan.FromMinutes(60), TimeSpan.FromHours(24));
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, StackOutputsInput input, bool wait, TimeSpan timeout, string? dir, CancellationToken cancellationToken)
     {
         if (!input.Given)
         {
@@ -68,7 +84,7 @@ public sealed class BackupCommand : ICliCommand
                 throw new UsageException("--dir is for the local target; on AWS the export stays in the exports bucket");
             }
 
-            return await ExportOnAwsAsync(console, stack, wait, cancellationToken);
+            return await ExportOnAwsAsync(console, stack, wait, timeout, cancellationToken);
         }
         catch (Exception e) when (e is StackOutputsException or InputException or BackupException)
         {
@@ -94,7 +110,7 @@ public sealed class BackupCommand : ICliCommand
         return File.Exists(path) ? path : throw new BackupException($"npx convex export ended without writing {path}: {export.Tail()}");
     }
 
-    private static async Task<int> ExportOnAwsAsync(CliConsole console, LoadedStack stack, bool wait, CancellationToken cancellationToken)
+    private static async Task<int> ExportOnAwsAsync(CliConsole console, LoadedStack stack, bool wait, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var task = stack.Backup.ExportTask ?? throw new BackupException(
             $"the stack outputs have no '{ExportTaskOutput.OutputName}' (the export task definition, cluster and network the schedule uses): " +
@@ -117,11 +133,12 @@ public sealed class BackupCommand : ICliCommand
             return ExitCodes.Ok;
         }
 
-        await Aws(console, AwsCliCalls.WaitTaskStopped(region, task.Cluster, taskArn), "aws ecs wait tasks-stopped", cancellationToken);
-        var exit = (await Aws(console, AwsCliCalls.DescribeExitCode(region, task.Cluster, taskArn), "aws ecs describe-tasks", cancellationToken)).Out.Trim();
-        if (exit != "0")
+        var state = await WaitStoppedAsync(console, region, task.Cluster, taskArn, timeout, cancellationToken);
+        if (!state.Succeeded)
         {
-            throw new BackupException($"the export task {taskArn} exited with '{exit}'; its log is in the stack's export log group (CloudWatch Logs, prefix 'export')");
+            throw new BackupException(
+                $"the export task {taskArn} stopped ({state.StopReason ?? "no stop reason"}) with exit code '{state.ExitCode ?? "none"}'; " +
+                "its log is in the stack's export log group (CloudWatch Logs, prefix 'export')");
         }
 
         var bucket = stack.Backup.ExportsBucket ?? throw new BackupException("the stack outputs have no 'buckets.exports'; the export finished but cannot be located");
@@ -130,6 +147,32 @@ public sealed class BackupCommand : ICliCommand
             ?? throw new BackupException($"the export task finished, but no new object appeared in s3://{bucket}/ since {started:u}");
         await console.Out.WriteLineAsync(new S3Location(bucket, newest.Key).ToString());
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Polls the task until it stopped or <paramref name="timeout"/> passed; the task keeps running after a timeout.</summary>
+    private static async Task<ExportTaskState> WaitStoppedAsync(
+        CliConsole console, string region, string cluster, string taskArn, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var answer = await Aws(console, AwsCliCalls.DescribeTaskState(region, cluster, taskArn), "aws ecs describe-tasks", cancellationToken);
+            var state = ExportTaskState.Parse(answer.Out);
+            var remaining = deadline - DateTimeOffset.UtcNow;
+            if (state.Stopped)
+            {
+                return state;
+            }
+
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw new BackupException(
+                    $"the export task {taskArn} is still {state.LastStatus} after {timeout.TotalMinutes:0.#} min; it keeps running and its export lands " +
+                    "in the exports bucket when it ends: wait longer with --timeout (e.g. --timeout 2h) or follow it with 'convex-infra logs'");
+            }
+
+            await Task.Delay(remaining < PollInterval ? remaining : PollInterval, cancellationToken);
+        }
     }
 
     internal static async Task<ToolResult> Aws(CliConsole console, IReadOnlyList<string> args, string what, CancellationToken cancellationToken)
