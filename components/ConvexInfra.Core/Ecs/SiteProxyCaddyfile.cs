@@ -16,25 +16,21 @@ namespace ConvexInfra.Core.Ecs;
 public static class SiteProxyCaddyfile
 {
     /// <summary>The backend cuts requests at 300 s; the proxy waits a little longer so the backend's own error wins.</summary>
-    public const int TimeoutSeconds = 330;
+    public const int TimeoutSeconds = Caddyfile.ProxyTimeoutSeconds;
 
     public static string Render(DeploymentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var timeout = TimeoutSeconds.ToString(CultureInfo.InvariantCulture) + "s";
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"# Managed by convex-infra (stack {spec.StackName}): HTTP actions of {spec.Endpoints.SiteHostname}.\n");
         text.Append("{\n\tadmin off\n\tauto_https off\n");
         text.Append("}\n\n");
         text.Append(CultureInfo.InvariantCulture, $":{EcsContainers.SiteProxyPort} {{\n");
-        text.Append("\tlog {\n\t\toutput stdout\n\t\tformat filter {\n\t\t\twrap json\n\t\t\tfields {\n");
-        text.Append("\t\t\t\trequest>headers>Authorization delete\n\t\t\t\trequest>headers>Cookie delete\n\t\t\t\tresp_headers>Set-Cookie delete\n");
-        text.Append("\t\t\t}\n\t\t}\n\t}\n");
-        text.Append(CultureInfo.InvariantCulture, $"\trequest_body {{\n\t\tmax_size {Caddyfile.MaxRequestBody}\n\t}}\n");
+        text.Append(Caddyfile.RedactedLog);
+        text.Append(Caddyfile.RequestBodyLimit);
         text.Append("\trewrite * /http{uri}\n");
-        text.Append(CultureInfo.InvariantCulture, $"\treverse_proxy 127.0.0.1:{EcsContainers.ApiPort} {{\n");
-        text.Append(CultureInfo.InvariantCulture, $"\t\ttransport http {{\n\t\t\tdial_timeout 5s\n\t\t\tread_timeout {timeout}\n\t\t\twrite_timeout {timeout}\n\t\t}}\n");
-        text.Append("\t}\n}\n\n");
+        text.Append(Caddyfile.ProxyTo(EcsContainers.ApiPort));
+        text.Append("}\n\n");
         text.Append(CultureInfo.InvariantCulture, $":{EcsContainers.ProxyHealthPort} {{\n");
         text.Append("\trewrite * /version\n");
         text.Append(CultureInfo.InvariantCulture, $"\treverse_proxy 127.0.0.1:{EcsContainers.ApiPort}\n}}\n");

@@ -75,8 +75,8 @@ public static partial class Caddyfile
         return text.ToString();
     }
 
-    private const string Snippets =
-        "(common) {\n" +
+    /// <summary>JSON access log on stdout without credentials: shared by every Caddyfile this project renders.</summary>
+    internal const string RedactedLog =
         "\tlog {\n" +
         "\t\toutput stdout\n" +
         "\t\tformat filter {\n" +
@@ -87,17 +87,26 @@ public static partial class Caddyfile
         "\t\t\t\tresp_headers>Set-Cookie delete\n" +
         "\t\t\t}\n" +
         "\t\t}\n" +
-        "\t}\n" +
+        "\t}\n";
+
+    /// <summary>The request body limit block (pushes up to 200 MB plus overhead).</summary>
+    internal const string RequestBodyLimit =
         "\trequest_body {\n" +
         "\t\tmax_size " + MaxRequestBody + "\n" +
-        "\t}\n" +
+        "\t}\n";
+
+    private const string Snippets =
+        "(common) {\n" +
+        RedactedLog +
+        RequestBodyLimit +
         "\theader {\n" +
         "\t\tStrict-Transport-Security \"max-age=31536000\"\n" +
         "\t\t-Server\n" +
         "\t}\n" +
         "}\n";
 
-    private static string ProxyTo(int port)
+    /// <summary>A reverse proxy to a loopback port with the timeouts of <see cref="ProxyTimeoutSeconds"/>.</summary>
+    internal static string ProxyTo(int port)
     {
         var timeout = ProxyTimeoutSeconds.ToString(CultureInfo.InvariantCulture) + "s";
         return "\treverse_proxy 127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) + " {\n" +
