@@ -32,7 +32,7 @@ public sealed partial class TestToolsScriptTests : IDisposable
         Directory.CreateDirectory(Bin);
         foreach (var command in new[] { "bash", "env", "dirname", "rm", "mkdir" })
         {
-            File.CreateSymbolicLink(Path.Combine(Bin, command), Path.Combine("/usr/bin", command));
+            File.CreateSymbolicLink(Path.Combine(Bin, command), ExternalTool.Require(command));
         }
     }
 
