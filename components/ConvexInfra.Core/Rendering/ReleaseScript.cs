@@ -15,7 +15,7 @@ public static class ReleaseScript
 
     private const string ResourceName = "ConvexInfra.Core.Rendering.convex-release.sh";
 
-    /// <summary>The script's exact text (LF line endings).</summary>
+    /// <summary>convex-release.sh as written (LF line endings); the host gets <see cref="HostTooling.Compact"/> of it.</summary>
     public static string Text { get; } = Load();
 
     private static string Load()
