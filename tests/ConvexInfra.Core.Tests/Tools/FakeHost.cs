@@ -192,6 +192,9 @@ public sealed class FakeHost : IDisposable
 
     public string ReadConfig(string relativePath) => File.ReadAllText(Path.Combine(ConfigDir, relativePath));
 
+    public static UnixFileMode ModeOfFile(string path) =>
+        OperatingSystem.IsWindows() ? throw new PlatformNotSupportedException("the EC2 host is Linux") : File.GetUnixFileMode(path);
+
     public UnixFileMode ModeOf(string relativePath) =>
         OperatingSystem.IsWindows()
             ? throw new PlatformNotSupportedException("the EC2 host is Linux")
