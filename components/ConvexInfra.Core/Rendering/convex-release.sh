@@ -49,6 +49,7 @@ secret_name_pattern='^[A-Z_][A-Z0-9_]*$'
 parameter_pattern='^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$'
 version_pattern='^([1-9][0-9]*)?$' # none: the parameter's current version
 secrets_tsv='.secrets[] | [.name, .parameter, (.version // "" | tostring)] | @tsv'
+files_tsv='.files | to_entries[] | [.key, .value.path, .value.mode] | @tsv'
 
 log() { printf 'convex-release: %s\n' "$*" >&2; }
 
@@ -196,8 +197,7 @@ activate() {
 # first, so a reboot in the middle resumes here. 'reject' never tries HASH again; 'retry' (the host, not the
 # release, failed) lets the next run apply it again. Never returns.
 rollback() {
-  local hash=$1 revision=$2 mode=$3 reason=$4 previous_hash timeout again=""
-  [[ "$mode" != retry ]] || again=", the next run retries"
+  local hash=$1 revision=$2 mode=$3 reason=$4 previous_hash timeout
   printf '%s %s %s %s\n' "$hash" "$revision" "$mode" "$reason" >"$rollback_file.tmp"
   mv -f "$rollback_file.tmp" "$rollback_file"
   rm -f "$switching_file"
@@ -220,7 +220,7 @@ rollback() {
     if verify_running "$previous_dir"; then
       printf '%s\n' "$previous_hash" >"$applied_file"
       finish_switch
-      report "$hash" "$revision" rolled-back "$reason; release $previous_hash serves again$again"
+      report "$hash" "$revision" rolled-back "$reason; release $previous_hash serves again"
       exit 1
     fi
     reason="$reason; after the rollback $verify_problem"
@@ -228,7 +228,7 @@ rollback() {
     reason="$reason; the previous release $previous_hash did not answer /version either"
   fi
   finish_switch
-  report "$hash" "$revision" failed "$reason$again"
+  report "$hash" "$revision" failed "$reason"
   exit 1
 }
 
@@ -258,7 +258,7 @@ resume_interrupted() {
       install_files "$staged_dir/.files" "$staged_dir" "$conf_dir"
       activate "$s_hash" "$s_revision" "$s_timeout"
     fi
-    rollback "$s_hash" "$s_revision" retry "the switch was interrupted and its staged files are gone"
+    rollback "$s_hash" "$s_revision" retry "the switch was interrupted and its staged files are gone; the next run retries"
   fi
 }
 
@@ -319,20 +319,16 @@ read_secret() {
 
 # install_tooling: a release that changes this script is applied by the new script.
 install_tooling() {
-  local tooling_sha installed_tooling tooling_parameter tooling tooling_json count i path mode
+  local tooling_sha tooling_parameter tooling tooling_json i path mode
   tooling_sha=$(jq -r '.host.tooling.sha256' <<<"$release")
-  installed_tooling=$(cat "$tooling_file" 2>/dev/null || true)
-  [[ "$tooling_sha" != "$installed_tooling" ]] || return 0
+  [[ "$tooling_sha" != "$(cat "$tooling_file" 2>/dev/null)" ]] || return 0
   tooling_parameter=$(jq -r '.host.tooling.parameter' <<<"$release")
   log "installing host tooling $tooling_sha from $tooling_parameter"
   tooling=$(get_parameter "$tooling_parameter") || abort "cannot read the host tooling parameter $tooling_parameter"
   tooling_json=$(printf '%s' "$tooling" | base64 -d | gzip -dc) || abort "the host tooling in $tooling_parameter is not base64 gzip"
   [[ "$(printf '%s' "$tooling_json" | sha256sum | cut -d' ' -f1)" == "$tooling_sha" ]] ||
     abort "the host tooling in $tooling_parameter does not match the release (sha256 $tooling_sha)"
-  count=$(jq '.files | length' <<<"$tooling_json")
-  for ((i = 0; i < count; i++)); do
-    path=$(jq -r ".files[$i].path" <<<"$tooling_json")
-    mode=$(jq -r ".files[$i].mode" <<<"$tooling_json")
+  while IFS=$'\t' read -r i path mode; do
     [[ $path =~ ^/(usr/local/sbin/convex-[a-z-]+|etc/systemd/system/(convex-[a-z-]+\.(service|timer)|dnf-automatic\.timer\.d/convex\.conf)|etc/dnf/automatic\.conf)$ ]] ||
       abort "refusing host tooling path '$path'"
     [[ $mode =~ $mode_pattern ]] || abort "refusing mode '$mode' for $path"
@@ -340,7 +336,7 @@ install_tooling() {
     jq -j ".files[$i].content" <<<"$tooling_json" >"$root$path.new"
     chmod "$mode" "$root$path.new"
     mv -f "$root$path.new" "$root$path"
-  done
+  done < <(jq -r "$files_tsv" <<<"$tooling_json")
   systemctl daemon-reload || log "systemctl daemon-reload failed (continuing)"
   "$root/usr/local/sbin/convex-host-setup" || abort "convex-host-setup failed"
   printf '%s\n' "$tooling_sha" >"$tooling_file"
@@ -354,16 +350,14 @@ install_tooling() {
 # stage_release: the release's files, its secrets and the CA bundle in the scratch directory $stage, validated
 # by compose and Caddy, images pulled, with the manifest verify_running checks. The running release is untouched.
 stage_release() {
-  local count i path name parameter version
+  local i path mode name parameter version
   : >"$stage/.files"
-  count=$(jq '.files | length' <<<"$release")
-  for ((i = 0; i < count; i++)); do
-    path=$(jq -r ".files[$i].path" <<<"$release")
+  while IFS=$'\t' read -r i path mode; do
     mkdir -p "$(dirname "$stage/$path")"
     jq -j ".files[$i].content" <<<"$release" >"$stage/$path"
-    chmod "$(jq -r ".files[$i].mode" <<<"$release")" "$stage/$path"
+    chmod "$mode" "$stage/$path"
     printf '%s\n' "$path" >>"$stage/.files"
-  done
+  done < <(jq -r "$files_tsv" <<<"$release")
 
   : >"$stage/$secrets_name"
   chmod 0600 "$stage/$secrets_name"
