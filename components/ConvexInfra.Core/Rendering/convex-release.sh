@@ -435,7 +435,7 @@ for done_file in "$applied_file" "$rejected_file"; do
   fi
 done
 
-problem=$(release_problem "$release")
+problem=$(release_problem "$release") || problem="it cannot be checked"
 if [[ -n "$problem" ]]; then
   revision=$(jq -r '.revision // empty | strings' 2>/dev/null <<<"$release") || revision=""
   report "$hash" "$revision" failed "this host cannot use the release: $problem; the running release was not touched"

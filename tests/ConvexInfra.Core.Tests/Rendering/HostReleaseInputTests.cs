@@ -127,6 +127,23 @@ public class HostReleaseInputTests
     }
 
     [Fact]
+    public void A_host_that_never_read_a_usable_release_reports_to_the_status_parameter_host_env_names()
+    {
+        var spec = TestSpecs.Ec2Prod;
+        using var host = new FakeHost(spec, TestSpecs.RequireAws(spec));
+        host.SetParameter(ResourceNames.ReleaseParameter(spec), "{\"format\":");
+        Assert.NotEqual(0, host.RunRelease().ExitCode);
+        Assert.Empty(host.Reports);
+
+        File.AppendAllText(Path.Combine(host.ConfigDir, "host.env"),
+            $"CONVEX_STATUS_PARAMETER={ResourceNames.HostStatusParameter(spec)}\nCONVEX_METRIC_NAMESPACE={HostStatus.MetricNamespace}\nCONVEX_METRIC_STACK={ResourceNames.ResourcePrefix(spec)}\n");
+        Assert.NotEqual(0, host.RunRelease().ExitCode);
+
+        Assert.Equal(HostStatus.Failed, Assert.Single(host.Reports).GetProperty("status").GetString());
+        Assert.Contains(host.Calls, c => c.Contains($"--dimensions Stack={ResourceNames.ResourcePrefix(spec)} --value 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void What_a_killed_run_left_behind_is_removed_by_the_next_run()
     {
         using var host = Applied(out _);
