@@ -33,7 +33,13 @@ while IFS=$'\t' read -r id repo rev file line match; do
     echo "FAIL ${id}: ${repo}@${rev} has no ${file}" >&2
     failures=$((failures + 1))
   elif [[ ${text} != *"${match}"* ]]; then
-    echo "FAIL ${id}: ${file}:${line} at ${rev} does not contain: ${match}" >&2
+    # To help re-citing at a new revision: where the text is now, if it occurs exactly once.
+    found=$(git -C "${dir}" show "${rev}:${file}" | grep -nF -- "${match}" | cut -d: -f1 || true)
+    hint=''
+    if [[ -n ${found} && ${found} != *$'\n'* ]]; then
+      hint=" (it is on line ${found} there)"
+    fi
+    echo "FAIL ${id}: ${file}:${line} at ${rev} does not contain: ${match}${hint}" >&2
     failures=$((failures + 1))
   fi
 done < <(jq -r --arg repo "${default_repo}" --arg rev "${default_rev}" \
