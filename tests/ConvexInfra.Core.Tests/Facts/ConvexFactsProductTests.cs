@@ -1,4 +1,5 @@
 using System.Reflection;
+using ConvexInfra.Core.AdminKeys;
 using ConvexInfra.Core.Backup;
 using ConvexInfra.Core.Containers;
 using ConvexInfra.Core.ConvexAuth;
@@ -131,6 +132,17 @@ public sealed class ConvexFactsProductTests
         var spec = TestSpecs.Ec2Dev;
         Assert.Equal($"{Table.Get("image-backend").Name}:{spec.ImageRevision}", spec.BackendImage);
         Assert.Equal($"{Table.Get("image-dashboard").Name}:{spec.ImageRevision}", spec.DashboardImage);
+    }
+
+    [Fact]
+    public void The_admin_key_algorithm_uses_the_cited_constants()
+    {
+        Assert.Equal(KeyDerivation.AdminKeyPurpose, Table.Get("admin-key-purpose").Value);
+        Assert.Equal(AdminKeyIssuer.Version, Table.Number("admin-key-version"));
+        Assert.Equal(InstanceSecret.ByteLength, Table.Number("instance-secret-bytes"));
+        Assert.Equal("AES-128-GCM-SIV", Table.Get("admin-key-cipher").Value);
+        var key = AdminKeyIssuer.Issue("acme-chat", InstanceSecret.Parse(TestSpecs.FakeInstanceSecret));
+        Assert.StartsWith("acme-chat|01", key, StringComparison.Ordinal);
     }
 
     [Fact]
