@@ -1,27 +1,31 @@
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Spec;
+using Pulumi;
+using Pulumi.Utilities;
 using PulumiAws = Pulumi.Aws;
 
 namespace ConvexInfra.Components.Aws;
 
 /// <summary>
 /// Reads the revisions this stack ran from the SSM parameter the Backups component rewrites on every update, and
-/// decides whether the requested revision may run. The first deploy finds no parameter and starts a history.
+/// decides whether the requested revision may run. The first deploy finds no parameter and starts a history. The
+/// read is an Output-form invoke through the deployment's AWS provider (<paramref name="options"/>), awaited, never
+/// waited on by blocking a thread.
 /// </summary>
 internal static class RevisionHistoryLookup
 {
-    public static async Task<RevisionDecision> DecideAsync(DeploymentSpec spec)
+    public static async Task<RevisionDecision> DecideAsync(DeploymentSpec spec, InvokeOptions options)
     {
-        var history = RevisionHistory.Parse(await ReadAsync(RevisionHistory.ParameterName(spec)).ConfigureAwait(false));
+        var history = RevisionHistory.Parse(await ReadAsync(RevisionHistory.ParameterName(spec), options).ConfigureAwait(false));
         return RevisionHistory.Decide(history, spec.ImageRevision, spec.Extensions.AllowRevisionDowngrade);
     }
 
-    private static async Task<string?> ReadAsync(string name)
+    private static async Task<string?> ReadAsync(string name, InvokeOptions options)
     {
         try
         {
-            var parameter = await PulumiAws.Ssm.GetParameter.InvokeAsync(new PulumiAws.Ssm.GetParameterArgs { Name = name }).ConfigureAwait(false);
-            return parameter.Value;
+            var parameter = PulumiAws.Ssm.GetParameter.Invoke(new PulumiAws.Ssm.GetParameterInvokeArgs { Name = name }, options);
+            return await OutputUtilities.GetValueAsync(parameter.Apply(p => p.Value)).ConfigureAwait(false);
         }
         catch (Exception e) when (IsParameterNotFound(e))
         {
@@ -35,6 +39,11 @@ internal static class RevisionHistoryLookup
         for (; e is not null; e = e.InnerException)
         {
             if (e.Message.Contains("ParameterNotFound", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsParameterNotFound))
             {
                 return true;
             }
