@@ -1,16 +1,19 @@
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Spec;
 using Pulumi;
-using Pulumi.Utilities;
 using PulumiAws = Pulumi.Aws;
 
 namespace ConvexInfra.Components.Aws;
 
 /// <summary>
 /// Reads the revisions this stack ran from the SSM parameter the Backups component rewrites on every update, and
-/// decides whether the requested revision may run. The first deploy finds no parameter and starts a history. The
-/// read is an Output-form invoke through the deployment's AWS provider (<paramref name="options"/>), awaited, never
-/// waited on by blocking a thread.
+/// decides whether the requested revision may run. The first deploy finds no parameter and starts a history.
+/// <para>
+/// The read goes through the deployment's AWS provider (the options), awaited, never waited on by blocking a thread.
+/// It is the one lookup in Task form: a missing parameter is the normal first-deploy answer, and an Output-form
+/// invoke's failure fails the deployment even when caught, because every Output's task is registered with the
+/// deployment's runner (pulumi-dotnet v3.112.1, sdk/Pulumi/Core/Output.cs, lines 430-439).
+/// </para>
 /// </summary>
 internal static class RevisionHistoryLookup
 {
@@ -24,8 +27,8 @@ internal static class RevisionHistoryLookup
     {
         try
         {
-            var parameter = PulumiAws.Ssm.GetParameter.Invoke(new PulumiAws.Ssm.GetParameterInvokeArgs { Name = name }, options);
-            return await OutputUtilities.GetValueAsync(parameter.Apply(p => p.Value)).ConfigureAwait(false);
+            var parameter = await PulumiAws.Ssm.GetParameter.InvokeAsync(new PulumiAws.Ssm.GetParameterArgs { Name = name }, options).ConfigureAwait(false);
+            return parameter.Value;
         }
         catch (Exception e) when (IsParameterNotFound(e))
         {
