@@ -51,7 +51,7 @@ internal static class ConvexDeploymentPreparation
                 .ConfigureAwait(false);
         }
 
-        var spec = Read(name, args, providerRegion ?? configuredRegion);
+        var spec = await ReadAsync(name, args, providerRegion ?? configuredRegion).ConfigureAwait(false);
         AwsEnvironment? aws = null;
         var revision = RevisionHistory.Decide([], spec.ImageRevision, spec.Extensions.AllowRevisionDowngrade);
         if (spec.Target.IsAws())
@@ -65,7 +65,7 @@ internal static class ConvexDeploymentPreparation
             }
 
             var provider = callerProvider;
-            if (provider is null && spec.Region != configuredRegion)
+            if (provider is null && spec.Region != configuredRegion && spec.Region != await DefaultProviderRegionAsync(configuredRegion, options).ConfigureAwait(false))
             {
                 provider = RegionProvider(name, spec.Region!, options);
                 options = ComponentResourceOptions.Merge(options, new ComponentResourceOptions { Providers = { provider } });
@@ -96,10 +96,32 @@ internal static class ConvexDeploymentPreparation
             ? null
             : new[] { options.Provider }.Concat(options.Providers).FirstOrDefault(p => p?.GetResourceType() == "pulumi:providers:aws");
 
-    private static DeploymentSpec Read(string name, ConvexDeploymentArgs args, string? defaultRegion)
+    /// <summary>
+    /// The default provider's region: <c>aws:region</c>, or without it what the provider found itself (AWS_REGION,
+    /// the profile), asked in Task form so that a provider with no region at all means "none" instead of failing
+    /// the deployment (a failed Output-form invoke would).
+    /// </summary>
+    private static async Task<string?> DefaultProviderRegionAsync(string? configuredRegion, ComponentResourceOptions? options)
+    {
+        if (configuredRegion is not null)
+        {
+            return configuredRegion;
+        }
+
+        try
+        {
+            return (await PulumiAws.GetRegion.InvokeAsync(new PulumiAws.GetRegionArgs(), new InvokeOptions { Parent = options?.Parent }).ConfigureAwait(false)).Region;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<DeploymentSpec> ReadAsync(string name, ConvexDeploymentArgs args, string? defaultRegion)
     {
         var deployment = Deployment.Instance;
-        var config = ConvexDeploymentSettings.ToStackConfig(args, deployment.ProjectName, deployment.StackName, defaultRegion);
+        var config = await ConvexDeploymentSettings.ToStackConfigAsync(args, deployment.ProjectName, deployment.StackName, defaultRegion).ConfigureAwait(false);
         var result = SettingsReader.Read(config);
         if (!result.IsValid || result.Spec is null)
         {

@@ -131,6 +131,19 @@ public sealed class ProviderProtocolTests
     }
 
     [Fact]
+    public async Task A_list_or_map_still_unknown_in_preview_is_refused_with_its_key_named()
+    {
+        var inputs = ProtocolRun.StackInputs("dev");
+        inputs.Fields["tags"] = WireValues.UnknownValue();
+
+        var run = await ProtocolRun.ConstructAsync("dev", inputs, dryRun: true, defaultRegion: EngineRegion, mocksRegion: EngineRegion);
+
+        Assert.NotNull(run.Error);
+        Assert.Contains("convex-infra:tags: got an output of another resource", run.Error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty(run.Engine.Registrations);
+    }
+
+    [Fact]
     public async Task A_region_other_than_the_stacks_gets_its_own_provider_and_every_lookup_goes_through_it()
     {
         var inputs = ProtocolRun.StackInputs("ecs");
