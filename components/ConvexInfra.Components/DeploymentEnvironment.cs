@@ -28,7 +28,8 @@ public sealed class DeploymentEnvironmentArgs
 
 /// <summary>
 /// Applies the desired deployment variables with <c>convex-infra deployment-env apply</c> run by a local
-/// <c>command</c> resource (the CLI bundled with the component when present, see <see cref="BundledCli"/>): the API URL and admin key through its environment, the map through stdin, so no
+/// <c>command</c> resource (the CLI bundled with the component when present, see <see cref="BundledCli"/>): the
+/// API URL and admin key through its environment, the map through stdin, so no
 /// secret is on a command line. The run repeats only when the map, the prune flag or the admin key change
 /// (the trigger is an HMAC of them, a secret output); the CLI itself sends nothing for unchanged values.
 /// </summary>
