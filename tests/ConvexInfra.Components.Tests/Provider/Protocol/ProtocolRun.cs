@@ -17,7 +17,7 @@ namespace ConvexInfra.Components.Tests.Provider.Protocol;
 /// ResourceProviderService.Construct, lines 1101-1160: providers map of package → "urn::id" references, parent,
 /// monitorEndpoint, config, dryRun).
 /// </summary>
-internal sealed record ProtocolRun(EngineState Engine, Struct? State, RpcException? Error, string ProviderStderr)
+internal sealed record ProtocolRun(EngineState Engine, Struct? State, RpcException? Error, string ProviderStderr, bool AcceptsSecrets = false, bool SupportsPreview = false)
 {
     public const string Project = "app";
 
@@ -59,6 +59,15 @@ internal sealed record ProtocolRun(EngineState Engine, Struct? State, RpcExcepti
 
         await using var engine = await TestEngine.StartAsync(state);
         await using var provider = await ProviderProcess.StartAsync(engine.Address);
+        // The engine configures a provider before it uses it (Configure; Provider.cs lines 948-967 at v3.112.1); the
+        // answer says whether it takes secrets, and whether it can take part in a preview.
+        var configured = await provider.CallAsync("Configure", request =>
+        {
+            request.Set("acceptSecrets", true).Set("acceptResources", true);
+            request.Map("variables")["aws:region"] = defaultRegion;
+        });
+        var acceptsSecrets = configured.Get<bool>("acceptSecrets");
+        var supportsPreview = configured.Get<bool>("supportsPreview");
         try
         {
             // ConstructRequest as the engine fills it for a remote component.
@@ -73,12 +82,12 @@ internal sealed record ProtocolRun(EngineState Engine, Struct? State, RpcExcepti
                     request.Map("providers")[package] = reference;
                 }
             });
-            return new ProtocolRun(state, response.Get<Struct>("state") ?? new Struct(), null, "");
+            return new ProtocolRun(state, response.Get<Struct>("state") ?? new Struct(), null, "", acceptsSecrets, supportsPreview);
         }
         catch (RpcException e)
         {
             await provider.DisposeAsync();
-            return new ProtocolRun(state, null, e, await provider.Stderr);
+            return new ProtocolRun(state, null, e, await provider.Stderr, acceptsSecrets, supportsPreview);
         }
     }
 

@@ -67,6 +67,7 @@ public sealed class ProviderProtocolTests
             providers: new Dictionary<string, string> { ["aws"] = west });
 
         Assert.True(run.Error is null, $"Construct failed: {run.Error?.Status.Detail}\n{run.ProviderStderr}");
+        Assert.True(run.AcceptsSecrets && run.SupportsPreview, "Configure: the provider must take secrets and support previews");
         var outputs = run.State!.Fields;
         Assert.True(WireValues.IsSecret(outputs[StackOutputNames.AdminKey]), outputs[StackOutputNames.AdminKey].ToString());
         Assert.False(WireValues.IsSecret(outputs[StackOutputNames.ApiUrl]));
