@@ -70,12 +70,10 @@ public partial class IamActionDataTests
             "internal/service/ec2/vpc_subnet.go",
             "internal/service/events/rule.go",
             "internal/service/events/target.go",
-            "internal/service/iam/instance_profile.go",
             "internal/service/iam/role_policy.go",
             "internal/service/iam/role_policy_attachment.go",
             "internal/service/kms/alias.go",
             "internal/service/rds/parameter_group.go",
-            "internal/service/rds/subnet_group.go",
             "internal/service/route53/health_check.go",
             "internal/service/s3/bucket_lifecycle_configuration.go",
             "internal/service/s3/bucket_object_lock_configuration.go",
@@ -84,7 +82,6 @@ public partial class IamActionDataTests
             "internal/service/s3/bucket_public_access_block.go",
             "internal/service/s3/bucket_server_side_encryption_configuration.go",
             "internal/service/s3/bucket_versioning.go",
-            "internal/service/scheduler/schedule.go",
             "internal/service/sns/topic_subscription.go",
         ];
         Assert.Equal(expected, IamActionMap.Unread.Order(StringComparer.Ordinal));
@@ -102,6 +99,8 @@ public partial class IamActionDataTests
     [InlineData("aws:route53/record:Record", IamPhase.Update, "route53:GetHostedZone", null)]
     [InlineData("aws:route53/record:Record", IamPhase.Delete, "route53:GetHostedZone", null)]
     [InlineData("aws:cloudwatch/metricAlarm:MetricAlarm", IamPhase.Create, "cloudwatch:DescribeAlarms", null)]
+    [InlineData("aws:iam/instanceProfile:InstanceProfile", IamPhase.Read, "iam:GetRole", null)]
+    [InlineData("aws:iam/instanceProfile:InstanceProfile", IamPhase.Update, "iam:GetInstanceProfile", null)]
     [InlineData("aws:acm/certificate:Certificate", IamPhase.Update, "acm:RenewCertificate", IamConditionKind.Setting)]
     [InlineData("aws:acm/certificate:Certificate", IamPhase.Update, "acm:UpdateCertificateOptions", IamConditionKind.Setting)]
     public void Calls_found_on_re_reading_the_provider_are_in_the_table(string type, IamPhase phase, string action, IamConditionKind? kind)
