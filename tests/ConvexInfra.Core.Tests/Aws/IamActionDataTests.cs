@@ -78,9 +78,6 @@ public partial class IamActionDataTests
             "internal/service/s3/bucket_lifecycle_configuration.go",
             "internal/service/s3/bucket_object_lock_configuration.go",
             "internal/service/s3/bucket_ownership_controls.go",
-            "internal/service/s3/bucket_policy.go",
-            "internal/service/s3/bucket_public_access_block.go",
-            "internal/service/s3/bucket_server_side_encryption_configuration.go",
             "internal/service/s3/bucket_versioning.go",
             "internal/service/sns/topic_subscription.go",
         ];
@@ -100,6 +97,7 @@ public partial class IamActionDataTests
     [InlineData("aws:route53/record:Record", IamPhase.Delete, "route53:GetHostedZone", null)]
     [InlineData("aws:cloudwatch/metricAlarm:MetricAlarm", IamPhase.Create, "cloudwatch:DescribeAlarms", null)]
     [InlineData("aws:iam/instanceProfile:InstanceProfile", IamPhase.Read, "iam:GetRole", null)]
+    [InlineData("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", IamPhase.Delete, "s3:GetBucketPublicAccessBlock", null)]
     [InlineData("aws:iam/instanceProfile:InstanceProfile", IamPhase.Update, "iam:GetInstanceProfile", null)]
     [InlineData("aws:acm/certificate:Certificate", IamPhase.Update, "acm:RenewCertificate", IamConditionKind.Setting)]
     [InlineData("aws:acm/certificate:Certificate", IamPhase.Update, "acm:UpdateCertificateOptions", IamConditionKind.Setting)]
