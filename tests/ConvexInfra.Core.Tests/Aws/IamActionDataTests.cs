@@ -75,7 +75,6 @@ public partial class IamActionDataTests
             "internal/service/kms/alias.go",
             "internal/service/rds/parameter_group.go",
             "internal/service/route53/health_check.go",
-            "internal/service/s3/bucket_lifecycle_configuration.go",
             "internal/service/s3/bucket_object_lock_configuration.go",
             "internal/service/s3/bucket_ownership_controls.go",
             "internal/service/s3/bucket_versioning.go",
@@ -98,6 +97,7 @@ public partial class IamActionDataTests
     [InlineData("aws:cloudwatch/metricAlarm:MetricAlarm", IamPhase.Create, "cloudwatch:DescribeAlarms", null)]
     [InlineData("aws:iam/instanceProfile:InstanceProfile", IamPhase.Read, "iam:GetRole", null)]
     [InlineData("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", IamPhase.Delete, "s3:GetBucketPublicAccessBlock", null)]
+    [InlineData("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", IamPhase.Update, "s3:GetLifecycleConfiguration", null)]
     [InlineData("aws:iam/instanceProfile:InstanceProfile", IamPhase.Update, "iam:GetInstanceProfile", null)]
     [InlineData("aws:acm/certificate:Certificate", IamPhase.Update, "acm:RenewCertificate", IamConditionKind.Setting)]
     [InlineData("aws:acm/certificate:Certificate", IamPhase.Update, "acm:UpdateCertificateOptions", IamConditionKind.Setting)]
