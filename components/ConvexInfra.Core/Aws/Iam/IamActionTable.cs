@@ -171,6 +171,21 @@ internal static class IamActionTable
         Rule("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", Tf + "s3/bucket_lifecycle_configuration.go",
             create: ["s3:PutLifecycleConfiguration"], read: ["s3:GetLifecycleConfiguration"], update: ["s3:PutLifecycleConfiguration"], delete: ["s3:PutLifecycleConfiguration"], tag: []),
 
+        // KMS (internal/service/kms/key.go, alias.go): minimal entries for the stack key; the SecureStrings' own
+        // Encrypt/Decrypt through SSM are the key policy's (KeyPolicies.DeployerActions).
+        Rule("aws:kms/key:Key", Tf + "kms/key.go",
+            create: ["kms:CreateKey", "kms:EnableKeyRotation"],
+            read: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus"],
+            update: ["kms:PutKeyPolicy", "kms:UpdateKeyDescription", "kms:EnableKeyRotation", "kms:DisableKeyRotation"],
+            delete: ["kms:ScheduleKeyDeletion"],
+            tag: ["kms:TagResource", "kms:UntagResource", "kms:ListResourceTags"]),
+        Rule("aws:kms/alias:Alias", Tf + "kms/alias.go",
+            create: ["kms:CreateAlias"],
+            read: ["kms:ListAliases"],
+            update: ["kms:UpdateAlias"],
+            delete: ["kms:DeleteAlias"],
+            tag: []),
+
         // SSM Parameter Store (internal/service/ssm/parameter.go)
         Rule("aws:ssm/parameter:Parameter", Tf + "ssm/parameter.go",
             create: ["ssm:PutParameter"],
