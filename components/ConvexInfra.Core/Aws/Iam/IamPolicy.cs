@@ -20,7 +20,9 @@ public enum IamDecision
 /// Supports what the CI roles use: <c>Action</c>/<c>NotAction</c> with <c>*</c> and <c>?</c> wildcards
 /// (case-insensitive), <c>Resource</c>/<c>NotResource</c> ARN patterns (case-sensitive), and the condition operators
 /// <c>StringEquals</c>, <c>StringNotEquals</c>, <c>StringLike</c>, <c>StringNotLike</c> (a value list is an OR; a key
-/// missing from the request fails the positive operators, as in AWS) and <c>Null</c> (<c>true</c>: the key is absent).
+/// missing from the request fails the positive operators, as in AWS), <c>ArnEquals</c>/<c>ArnLike</c> and their
+/// negations (AWS treats ArnEquals and ArnLike alike: case-sensitive, with wildcards) and <c>Null</c> (<c>true</c>:
+/// the key is absent).
 /// Any other operator is refused when parsed, so a policy this evaluator cannot judge never passes silently.
 /// Resource policies (key policies) keep each statement's <c>Principal</c> (<see cref="IamStatement.Principals"/>);
 /// <see cref="KeyPolicyEvaluation"/> combines them with the caller's identity policies.
@@ -29,7 +31,7 @@ public sealed class IamPolicy
 {
     private static readonly HashSet<string> Operators = new(StringComparer.Ordinal)
     {
-        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "Null",
+        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "Null", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
     };
 
     private IamPolicy(IReadOnlyList<IamStatement> statements) => Statements = statements;
@@ -167,7 +169,7 @@ public sealed record IamCondition(string Operator, string Key, IReadOnlyList<str
         {
             return Operator == "Null"
                 ? Values.Contains("true", StringComparer.OrdinalIgnoreCase)
-                : Operator.StartsWith("StringNot", StringComparison.Ordinal);
+                : Operator.StartsWith("StringNot", StringComparison.Ordinal) || Operator.StartsWith("ArnNot", StringComparison.Ordinal);
         }
 
         return Operator switch
@@ -177,6 +179,8 @@ public sealed record IamCondition(string Operator, string Key, IReadOnlyList<str
             "StringNotEquals" => !Values.Contains(actual, StringComparer.Ordinal),
             "StringLike" => Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             "StringNotLike" => !Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
+            "ArnEquals" or "ArnLike" => Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
+            "ArnNotEquals" or "ArnNotLike" => !Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             _ => throw new InvalidOperationException($"condition operator {Operator}"),
         };
     }
