@@ -173,6 +173,21 @@ public sealed class ConvexDeployment : ComponentResource
     {
         var amiId = aws.HostAmiId ?? throw new ArgumentException("The aws-ec2 target needs the host AMI (AwsEnvironment.HostAmiId).", nameof(aws));
         var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws, inputs);
+        try
+        {
+            return BuildEc2Parts(name, spec, aws, revision, inputs, amiId, network, storage, database, secrets, runtime);
+        }
+        catch (Exception e)
+        {
+            secrets.Abandon(e);
+            throw;
+        }
+    }
+
+    private AwsParts BuildEc2Parts(
+        string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision, DeferredInputs inputs, string amiId,
+        Network network, Storage storage, Database database, Secrets secrets, Output<AwsRuntimeValues> runtime)
+    {
         var child = new ComponentResourceOptions { Parent = this };
         var backups = NewBackups(name, spec, aws, network, secrets, revision);
 
@@ -189,9 +204,11 @@ public sealed class ConvexDeployment : ComponentResource
             SubnetId = network.PublicSubnetIds.Apply(ids => ids[0]),
             SecurityGroupId = network.BackendSecurityGroupId,
             Buckets = storage.BucketNames,
+            KeyArn = secrets.KeyArn,
             ReleaseJson = releaseJson,
             HostedZoneId = DeferredChecks.HostedZoneId(name, inputs.HostedZoneId),
         }, child);
+        secrets.AllowDecrypt([host.RoleArn, backups.ExecutionRoleArn]);
 
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
         {
@@ -218,6 +235,21 @@ public sealed class ConvexDeployment : ComponentResource
     private AwsParts BuildEcs(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision, DeferredInputs inputs)
     {
         var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws, inputs);
+        try
+        {
+            return BuildEcsParts(name, spec, aws, revision, inputs, network, storage, database, secrets, runtime);
+        }
+        catch (Exception e)
+        {
+            secrets.Abandon(e);
+            throw;
+        }
+    }
+
+    private AwsParts BuildEcsParts(
+        string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision, DeferredInputs inputs,
+        Network network, Storage storage, Database database, Secrets secrets, Output<AwsRuntimeValues> runtime)
+    {
         var backups = NewBackups(name, spec, aws, network, secrets, revision);
 
         // A new revision reaches the task definition only after the pre-upgrade export succeeded.
@@ -229,8 +261,10 @@ public sealed class ConvexDeployment : ComponentResource
             Network = network,
             Runtime = gatedRuntime,
             HostedZoneId = DeferredChecks.HostedZoneId(name, inputs.HostedZoneId),
+            KeyArn = secrets.KeyArn,
             SecretVersions = secrets.ParameterVersions,
         }, new ComponentResourceOptions { Parent = this });
+        secrets.AllowDecrypt([service.ExecutionRoleArn, backups.ExecutionRoleArn]);
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
         {
             Spec = spec,
@@ -278,6 +312,7 @@ public sealed class ConvexDeployment : ComponentResource
         var secrets = new Secrets($"{name}-secrets", new SecretsArgs
         {
             Spec = spec,
+            Account = aws.Account,
             DatabaseHost = database.Address,
             DatabasePort = database.Port,
             DatabaseUser = Database.MasterUsername,
@@ -299,8 +334,10 @@ public sealed class ConvexDeployment : ComponentResource
             VpcId = network.VpcId,
             SubnetIds = network.PublicSubnetIds,
             AssignPublicIp = true,
+            KeyArn = secrets.KeyArn,
+            AdminKeyParameter = secrets.AdminKeyParameter,
             Revision = revision,
-        }, new ComponentResourceOptions { Parent = this, DependsOn = { secrets } });
+        }, new ComponentResourceOptions { Parent = this });
 
     /// <summary>What an AWS target hands back for the output contract.</summary>
     private sealed record AwsParts(

@@ -243,6 +243,9 @@ public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
         Assert.Contains(parameters.InstanceSecret.TrimStart('/'), policy, StringComparison.Ordinal);
         Assert.Contains(parameters.PostgresUrl.TrimStart('/'), policy, StringComparison.Ordinal);
         Assert.DoesNotContain(parameters.AdminKey.TrimStart('/'), policy, StringComparison.Ordinal);
+        // It decrypts with its stack's key only, never with any key of the account.
+        Assert.Contains($":key/{run.IdOf(run.Single("aws:kms/key:Key"))}\"", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain(":key/*", policy, StringComparison.Ordinal);
 
         using var document = System.Text.Json.JsonDocument.Parse(policy);
         foreach (var statement in document.RootElement.GetProperty("Statement").EnumerateArray())
@@ -277,6 +280,7 @@ public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
             "aws:cloudwatch/eventTarget:EventTarget",
             "aws:cloudwatch/dashboard:Dashboard",
             "aws:scheduler/schedule:Schedule",
+            "aws:kms/alias:Alias",
         ];
 
         var taggable = run.AwsResources.Where(r => !untaggable.Contains(r.Type ?? "")).ToList();

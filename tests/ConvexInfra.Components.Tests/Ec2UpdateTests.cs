@@ -59,7 +59,7 @@ public sealed class Ec2UpdateTests
                 .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("version").GetInt32());
         }
 
-        Assert.Equal(MockValues.ParameterVersion(PostgresUrl(after).Text("value")!), SecretVersions(after)["POSTGRES_URL"]);
+        Assert.Equal(MockValues.ParameterVersion(PostgresUrl(after).Text("value")! + PostgresUrl(after).Text("keyId")), SecretVersions(after)["POSTGRES_URL"]);
         Assert.Equal(SecretVersions(before), SecretVersions(again));
         Assert.NotEqual(SecretVersions(before)["POSTGRES_URL"], SecretVersions(after)["POSTGRES_URL"]);
         Assert.Equal(SecretVersions(before)["INSTANCE_SECRET"], SecretVersions(after)["INSTANCE_SECRET"]);

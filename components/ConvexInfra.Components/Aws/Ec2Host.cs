@@ -28,6 +28,9 @@ public sealed class Ec2HostArgs
 
     public required Output<BucketNames> Buckets { get; init; }
 
+    /// <summary>The stack's KMS key: the only key the host may decrypt with.</summary>
+    public required Output<string> KeyArn { get; init; }
+
     /// <summary>The release JSON (Core's HostRelease) the host's timer applies; not secret.</summary>
     public required Output<string> ReleaseJson { get; init; }
 
@@ -47,6 +50,9 @@ public sealed class Ec2Host : ComponentResource
     public const string AmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
 
     public Output<string> InstanceId { get; }
+
+    /// <summary>The instance role (a reader of the stack key).</summary>
+    public Output<string> RoleArn { get; }
     public Output<string> PublicIp { get; }
     public Output<string> ReleaseParameterName { get; }
     public Output<string> StatusParameterName { get; }
@@ -84,14 +90,17 @@ public sealed class Ec2Host : ComponentResource
         var access = new Iam.RolePolicy($"{name}-backend-access", new Iam.RolePolicyArgs
         {
             Role = role.Name,
-            Policy = Output.Tuple(args.Buckets, logGroup.Arn).Apply(t => StackPolicies.HostBackendAccess(spec, args.Account, t.Item1, t.Item2)),
+            Policy = Output.Tuple(args.Buckets, logGroup.Arn, args.KeyArn).Apply(t => StackPolicies.HostBackendAccess(spec, args.Account, t.Item1, t.Item2, t.Item3)),
         }, child);
 
-        // Session Manager instead of SSH: port 22 stays closed unless sshAllowedCidrs opens it.
-        var sessionManager = new Iam.RolePolicyAttachment($"{name}-ssm-core", new Iam.RolePolicyAttachmentArgs
+        // Session Manager instead of SSH: port 22 stays closed unless sshAllowedCidrs opens it. Our own policy, not
+        // AmazonSSMManagedInstanceCore, which lets the host read every parameter of the account. A stack deployed
+        // before had that managed policy attached ({name}-ssm-core): it is no longer registered, so the engine detaches
+        // it only after every resource of the update, the host's release report included (docs/aws.md).
+        var sessionManager = new Iam.RolePolicy($"{name}-session-manager", new Iam.RolePolicyArgs
         {
             Role = role.Name,
-            PolicyArn = $"arn:{args.Account.Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            Policy = StackPolicies.HostSessionManager(),
         }, child);
 
         var profile = new Iam.InstanceProfile($"{name}-profile", new Iam.InstanceProfileArgs
@@ -222,6 +231,7 @@ public sealed class Ec2Host : ComponentResource
         }, new CustomResourceOptions { Parent = this, DependsOn = { release, instance, address } });
 
         InstanceId = instance.Id;
+        RoleArn = role.Arn;
         PublicIp = address.PublicIp;
         ReleaseParameterName = release.Name;
         StatusParameterName = status.Name;

@@ -1,9 +1,12 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using ConvexInfra.Core.AdminKeys;
+using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Spec;
 using Pulumi;
+using Kms = Pulumi.Aws.Kms;
 using Random = Pulumi.Random;
 using Ssm = Pulumi.Aws.Ssm;
 
@@ -12,6 +15,7 @@ namespace ConvexInfra.Components.Aws;
 public sealed class SecretsArgs
 {
     public required DeploymentSpec Spec { get; init; }
+    public required AwsAccountContext Account { get; init; }
     public required Input<string> DatabaseHost { get; init; }
     public required Input<int> DatabasePort { get; init; }
     public required string DatabaseUser { get; init; }
@@ -27,6 +31,10 @@ public sealed class SecretsArgs
 /// The admin key's nonce and issue time live in state, so it is the same on every run; bumping
 /// <c>instanceSecretVersion</c> (revokes every admin key and session) or <c>adminKeyVersion</c> (a new key; old
 /// keys stay valid) are the only ways to change them.
+/// Every SecureString is encrypted with the stack's own KMS key (rotation on), whose policy lets only the stack's
+/// runtime roles and its deployer decrypt (Core's <see cref="KeyPolicies"/>). Those roles are created by the
+/// components that use them, after this one (they need the parameter versions), so the owner names them with
+/// <see cref="AllowDecrypt"/> once they exist: the key waits for them, and nothing waits for the key's policy.
 /// </summary>
 public sealed class Secrets : ComponentResource
 {
@@ -34,6 +42,14 @@ public sealed class Secrets : ComponentResource
     public Output<string> AdminKey { get; }
     public Output<string> PostgresUrl { get; }
     public SecretParameterNames ParameterNames { get; }
+
+    /// <summary>The admin key's parameter: what the export task reads (it must exist before the task runs).</summary>
+    public Resource AdminKeyParameter { get; }
+
+    /// <summary>The ARN of the stack's KMS key (what the readers' IAM policies name).</summary>
+    public Output<string> KeyArn { get; }
+
+    private readonly TaskCompletionSource<Output<ImmutableArray<string>>> _keyReaders = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
     /// The SSM versions of the instance secret and <c>POSTGRES_URL</c> parameters (not secret). Whatever reads the
@@ -47,6 +63,25 @@ public sealed class Secrets : ComponentResource
         var spec = args.Spec;
         var child = new CustomResourceOptions { Parent = this };
         ParameterNames = ResourceNames.SecretParameters(spec);
+
+        // The policy is known once the owner names the reader roles; until then the key's registration waits.
+        var keyPolicy = Output.Create(_keyReaders.Task).Apply(readers => readers)
+            .Apply(arns => StackPolicies.StackKey(args.Account, arns));
+        var key = new Kms.Key($"{name}-key", new Kms.KeyArgs
+        {
+            Description = $"SecureString parameters of {spec.ProjectName}/{spec.StackName}",
+            EnableKeyRotation = true,
+            // The longest window: a key deleted by mistake can be restored for 30 days, else its parameters are lost.
+            DeletionWindowInDays = 30,
+            Policy = keyPolicy,
+            Tags = AwsTags.For(spec, $"{name}-key"),
+        }, child);
+        _ = new Kms.Alias($"{name}-key-alias", new Kms.AliasArgs
+        {
+            Name = KeyPolicies.Alias(spec),
+            TargetKeyId = key.KeyId,
+        }, child);
+        KeyArn = key.Arn;
 
         var secretVersion = spec.Rotation.InstanceSecretVersion.ToString(CultureInfo.InvariantCulture);
         var keyVersion = spec.Rotation.AdminKeyVersion.ToString(CultureInfo.InvariantCulture);
@@ -95,11 +130,11 @@ public sealed class Secrets : ComponentResource
                 .Apply(t => Core.Containers.PostgresUrl.Build(args.DatabaseUser, t.Item1, t.Item2, t.Item3)));
 
         var instanceSecretParameter = SecureParameter($"{name}-instance-secret", ParameterNames.InstanceSecret, InstanceSecret,
-            "Convex INSTANCE_SECRET (hex, 32 bytes)", spec, child);
+            "Convex INSTANCE_SECRET (hex, 32 bytes)", key, spec, child);
         var postgresUrlParameter = SecureParameter($"{name}-postgres-url", ParameterNames.PostgresUrl, PostgresUrl,
-            "Convex POSTGRES_URL (no database name, no query string)", spec, child);
-        SecureParameter($"{name}-admin-key", ParameterNames.AdminKey, AdminKey,
-            "Convex admin key (CONVEX_SELF_HOSTED_ADMIN_KEY)", spec, child);
+            "Convex POSTGRES_URL (no database name, no query string)", key, spec, child);
+        AdminKeyParameter = SecureParameter($"{name}-admin-key", ParameterNames.AdminKey, AdminKey,
+            "Convex admin key (CONVEX_SELF_HOSTED_ADMIN_KEY)", key, spec, child);
         ParameterVersions = Output.Tuple(instanceSecretParameter.Version, postgresUrlParameter.Version)
             .Apply(v => new SecretParameterVersions(v.Item1, v.Item2));
 
@@ -112,12 +147,33 @@ public sealed class Secrets : ComponentResource
         });
     }
 
+    /// <summary>
+    /// Names the stack's roles that decrypt its parameters (the key policy's readers); call once, after creating them.
+    /// </summary>
+    public void AllowDecrypt(IReadOnlyList<Output<string>> roleArns)
+    {
+        ArgumentNullException.ThrowIfNull(roleArns);
+        if (!_keyReaders.TrySetResult(Output.All(roleArns)))
+        {
+            throw new InvalidOperationException("Secrets.AllowDecrypt: the key's readers were already named; name all of them in one call");
+        }
+    }
+
+    /// <summary>Fails the key's registration (instead of leaving it waiting) when the owner could not name its readers.</summary>
+    public void Abandon(Exception reason) => _keyReaders.TrySetException(reason);
+
+    /// <summary>
+    /// A SecureString with the stack's key. Giving an existing parameter a key id updates it in place (the provider's
+    /// <c>key_id</c> is not ForceNew; the update is a PutParameter with Overwrite and the new KeyId, i.e. a new version
+    /// encrypted with the new key); docs/aws.md ("Upgrading to the stack key") cites the provider source.
+    /// </summary>
     private static Ssm.Parameter SecureParameter(
-        string resourceName, string parameterName, Output<string> value, string description, DeploymentSpec spec, CustomResourceOptions child) =>
+        string resourceName, string parameterName, Output<string> value, string description, Kms.Key key, DeploymentSpec spec, CustomResourceOptions child) =>
         new(resourceName, new Ssm.ParameterArgs
         {
             Name = parameterName,
             Type = "SecureString",
+            KeyId = key.Arn,
             Value = value,
             Description = description,
             Tags = AwsTags.For(spec, resourceName),

@@ -24,6 +24,9 @@ public sealed class EcsServiceArgs
     /// <summary>The Route 53 zone when it is an input of its own (an output of another resource); else the spec's.</summary>
     public Input<string>? HostedZoneId { get; init; }
 
+    /// <summary>The stack's KMS key: the only key the execution role may decrypt with.</summary>
+    public required Output<string> KeyArn { get; init; }
+
     /// <summary>The SSM versions of the two secrets the task gets injected; a change rolls the service.</summary>
     public required Output<SecretParameterVersions> SecretVersions { get; init; }
 }
@@ -41,6 +44,9 @@ public sealed class EcsService : ComponentResource
     public Output<string> ServiceName { get; }
     public Output<string> ClusterArn { get; }
     public Output<string> ClusterName { get; }
+
+    /// <summary>The execution role, which fetches the secrets (a reader of the stack key).</summary>
+    public Output<string> ExecutionRoleArn { get; }
 
     public EcsService(string name, EcsServiceArgs args, ComponentResourceOptions? options = null)
         : base(ComponentTokens.EcsService, name, options)
@@ -86,7 +92,7 @@ public sealed class EcsService : ComponentResource
         _ = new Iam.RolePolicy($"{name}-execution", new Iam.RolePolicyArgs
         {
             Role = execution.Name,
-            Policy = logGroup.Arn.Apply(arn => StackPolicies.EcsExecution(spec, account, arn)),
+            Policy = Output.Tuple(logGroup.Arn, args.KeyArn).Apply(t => StackPolicies.EcsExecution(spec, account, t.Item1, t.Item2)),
         }, child);
 
         var task = new Iam.Role($"{name}-task", new Iam.RoleArgs
@@ -182,6 +188,7 @@ public sealed class EcsService : ComponentResource
         ServiceName = service.Name;
         ClusterArn = cluster.Arn;
         ClusterName = cluster.Name;
+        ExecutionRoleArn = execution.Arn;
         RegisterOutputs(new Dictionary<string, object?>
         {
             ["loadBalancerDnsName"] = LoadBalancerDnsName,

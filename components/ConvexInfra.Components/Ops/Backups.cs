@@ -29,6 +29,16 @@ public sealed class BackupsArgs
 
     public required bool AssignPublicIp { get; init; }
 
+    /// <summary>The stack's KMS key: the only key the export task's execution role may decrypt with.</summary>
+    public required Output<string> KeyArn { get; init; }
+
+    /// <summary>
+    /// The parameter the export task reads (the admin key): the task definition, and so the schedule and the
+    /// pre-upgrade export, wait for it. Only that resource, not the whole Secrets component: the stack key waits for
+    /// this component's execution role, so waiting for all of Secrets would wait for the key and never start.
+    /// </summary>
+    public required Resource AdminKeyParameter { get; init; }
+
     /// <summary>An existing ECS cluster (the ECS target's); when null a small cluster for the export task is created.</summary>
     public Output<string>? ClusterArn { get; init; }
 
@@ -50,6 +60,9 @@ public sealed class Backups : ComponentResource
     public Output<string> ScheduleName { get; }
     public Output<string> LogGroupName { get; }
     public string RevisionHistoryParameter { get; }
+
+    /// <summary>The export task's execution role, which fetches the admin key (a reader of the stack key).</summary>
+    public Output<string> ExecutionRoleArn { get; }
 
     /// <summary>How to start the export task by hand exactly as the schedule does (the <c>exportTask</c> stack output).</summary>
     public Output<ExportTaskOutput> RunTaskTarget { get; }
@@ -102,8 +115,9 @@ public sealed class Backups : ComponentResource
         var executionPolicy = new Iam.RolePolicy($"{name}-export-execution", new Iam.RolePolicyArgs
         {
             Role = executionRole.Name,
-            Policy = logGroup.Arn.Apply(arn => StackPolicies.ExportExecution(spec, ctx, arn)),
+            Policy = Output.Tuple(logGroup.Arn, args.KeyArn).Apply(t => StackPolicies.ExportExecution(spec, ctx, t.Item1, t.Item2)),
         }, child);
+        ExecutionRoleArn = executionRole.Arn;
 
         // Egress only: HTTPS to the npm registry and to the stack's own public API.
         var securityGroup = new Ec2.SecurityGroup($"{name}-export", new Ec2.SecurityGroupArgs
@@ -133,7 +147,7 @@ public sealed class Backups : ComponentResource
             ExecutionRoleArn = executionRole.Arn,
             ContainerDefinitions = logGroup.Name.Apply(group => ExportTask.ContainerDefinitions(ExportTask.ValuesFor(spec, ctx, group))),
             Tags = AwsTags.For(spec, $"{name}-export"),
-        }, new CustomResourceOptions { Parent = this, DependsOn = { executionPolicy } });
+        }, new CustomResourceOptions { Parent = this, DependsOn = { executionPolicy, args.AdminKeyParameter } });
         TaskDefinitionArn = taskDefinition.Arn;
         RunTaskTarget = Output.Tuple(ClusterArn, taskDefinition.Arn, args.SubnetIds, securityGroup.Id)
             .Apply(t => new ExportTaskOutput(t.Item1, t.Item2, t.Item3, t.Item4, args.AssignPublicIp));

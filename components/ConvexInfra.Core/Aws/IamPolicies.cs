@@ -53,8 +53,8 @@ public static class IamPolicies
     }
 
     /// <summary>
-    /// The EC2 instance role: <see cref="BackendAccess"/> (buckets, the parameters it reads, container logs in its log
-    /// group) plus writing its release outcome, to exactly one parameter (the stack's host status) and to one metric
+    /// The EC2 instance role: <see cref="BackendAccess"/> (buckets, the parameters it reads, decrypting them with the
+    /// stack's own key only, container logs in its log group) plus writing its release outcome, to exactly one parameter (the stack's host status) and to one metric
     /// namespace. <c>cloudwatch:PutMetricData</c> has no resource type, hence <c>*</c> narrowed by the namespace condition.
     /// </summary>
     public static string Ec2HostAccess(
@@ -63,7 +63,8 @@ public static class IamPolicies
         IReadOnlyList<string> readParameters,
         string statusParameter,
         string metricNamespace,
-        string logGroupArn)
+        string logGroupArn,
+        string kmsKeyArn)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentException.ThrowIfNullOrWhiteSpace(statusParameter);
@@ -73,7 +74,7 @@ public static class IamPolicies
             throw new ArgumentException($"statusParameter: '{statusParameter}' is also a parameter the host reads; the host writes only its status", nameof(statusParameter));
         }
 
-        var statements = BackendStatements(ctx, buckets, readParameters, null, logGroupArn);
+        var statements = BackendStatements(ctx, buckets, readParameters, AwsArns.RequireKmsKeyArn(ctx, kmsKeyArn), logGroupArn);
         statements.Add(new PolicyStatement("HostStatusWrite", "Allow", ["ssm:PutParameter"], [AwsArns.Parameter(ctx, statusParameter)]));
         statements.Add(new PolicyStatement("HostReleaseMetric", "Allow", ["cloudwatch:PutMetricData"], ["*"],
             Conditions: [new PolicyCondition("StringEquals", "cloudwatch:namespace", metricNamespace)]));
@@ -176,7 +177,7 @@ public static class IamPolicies
             "Allow",
             ["kms:Decrypt"],
             [key],
-            Conditions: [new PolicyCondition("StringEquals", "kms:ViaService", $"ssm.{ctx.Region}.{DnsSuffix(ctx.Partition)}")]);
+            Conditions: [new PolicyCondition("StringEquals", "kms:ViaService", SsmViaService(ctx))]);
     }
 
     /// <summary>
@@ -188,6 +189,9 @@ public static class IamPolicies
         var group = AwsArns.RequireLogGroupArn(ctx, logGroupArn);
         return new PolicyStatement(sid, "Allow", ["logs:CreateLogStream", "logs:PutLogEvents"], [group, $"{group}:*"]);
     }
+
+    /// <summary>The <c>kms:ViaService</c> value of requests SSM makes to KMS on a caller's behalf in the stack's region.</summary>
+    internal static string SsmViaService(AwsAccountContext ctx) => $"ssm.{ctx.Region}.{DnsSuffix(ctx.Partition)}";
 
     /// <summary>Service endpoints in China use amazonaws.com.cn; everywhere else amazonaws.com.</summary>
     private static string DnsSuffix(string partition) => partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";

@@ -7,8 +7,9 @@ namespace ConvexInfra.Core.Aws;
 internal sealed record PolicyCondition(string Operator, string Key, string Value);
 
 /// <summary>
-/// One IAM statement. A principal is either a service (<see cref="ServicePrincipal"/>) or everyone
-/// (<see cref="AnyPrincipal"/>, only for Deny statements in bucket policies); identity policies have neither.
+/// One IAM statement. A principal is a service (<see cref="ServicePrincipal"/>), IAM principals by ARN
+/// (<see cref="AwsPrincipals"/>, key policies) or everyone (<see cref="AnyPrincipal"/>, only for Deny statements in
+/// bucket policies); identity policies have none.
 /// </summary>
 internal sealed record PolicyStatement(
     string Sid,
@@ -17,7 +18,8 @@ internal sealed record PolicyStatement(
     IReadOnlyList<string> Resources,
     string? ServicePrincipal = null,
     bool AnyPrincipal = false,
-    IReadOnlyList<PolicyCondition>? Conditions = null);
+    IReadOnlyList<PolicyCondition>? Conditions = null,
+    IReadOnlyList<string>? AwsPrincipals = null);
 
 /// <summary>Writes IAM policy JSON with a fixed key order, so equal inputs give byte-equal documents.</summary>
 internal static class PolicyDocument
@@ -57,6 +59,12 @@ internal static class PolicyDocument
         {
             json.WriteStartObject("Principal");
             json.WriteString("Service", service);
+            json.WriteEndObject();
+        }
+        else if (statement.AwsPrincipals is { Count: > 0 } principals)
+        {
+            json.WriteStartObject("Principal");
+            WriteList(json, "AWS", principals);
             json.WriteEndObject();
         }
 

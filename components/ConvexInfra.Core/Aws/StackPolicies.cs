@@ -35,12 +35,32 @@ public static class StackPolicies
     /// The EC2 instance role: buckets, the host's parameters, decrypt through SSM, its container log group, and its
     /// release reports (the host-status parameter and the <c>ConvexInfra/Host</c> metric namespace only).
     /// </summary>
-    public static string HostBackendAccess(DeploymentSpec spec, AwsAccountContext account, BucketNames buckets, string logGroupArn) =>
-        IamPolicies.Ec2HostAccess(account, buckets, HostParameters(spec), ResourceNames.HostStatusParameter(spec), Rendering.HostStatus.MetricNamespace, logGroupArn);
+    public static string HostBackendAccess(DeploymentSpec spec, AwsAccountContext account, BucketNames buckets, string logGroupArn, string kmsKeyArn) =>
+        IamPolicies.Ec2HostAccess(account, buckets, HostParameters(spec), ResourceNames.HostStatusParameter(spec), Rendering.HostStatus.MetricNamespace, logGroupArn, kmsKeyArn);
 
-    /// <summary>The ECS execution role: the injected secrets and the task's log group.</summary>
-    public static string EcsExecution(DeploymentSpec spec, AwsAccountContext account, string logGroupArn) =>
-        IamPolicies.EcsExecution(account, EcsInjectedParameters(spec), kmsKeyArn: null, logGroupArn);
+    /// <summary>
+    /// The EC2 host's Session Manager access, in place of the AWS managed policy <c>AmazonSSMManagedInstanceCore</c>
+    /// (which also grants <c>ssm:GetParameter*</c> on every parameter of the account).
+    /// </summary>
+    public static string HostSessionManager() => SessionManagerPolicy.Render();
+
+    /// <summary>The stack key's policy: the account administers it; only the stack's runtime roles and its deployer decrypt.</summary>
+    public static string StackKey(AwsAccountContext account, IReadOnlyList<string> runtimeRoleArns) => KeyPolicies.StackKey(account, runtimeRoleArns);
+
+    /// <summary>
+    /// The roles that decrypt the stack's parameters, by the component resource name after the stack's root name (the
+    /// plan's placeholders): the EC2 host or the ECS execution role, and the export task's execution role. The ECS
+    /// task role reads no parameter (ECS injects them) and the scheduler only starts the export task.
+    /// </summary>
+    public static IReadOnlyList<string> KeyReaderRoles(DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Target == DeploymentTarget.AwsEc2 ? ["host-role", "backups-export-execution"] : ["ecs-execution", "backups-export-execution"];
+    }
+
+    /// <summary>The ECS execution role: the injected secrets (decrypted with the stack's key only) and the task's log group.</summary>
+    public static string EcsExecution(DeploymentSpec spec, AwsAccountContext account, string logGroupArn, string kmsKeyArn) =>
+        IamPolicies.EcsExecution(account, EcsInjectedParameters(spec), AwsArns.RequireKmsKeyArn(account, kmsKeyArn), logGroupArn);
 
     /// <summary>The ECS task role: the five buckets only; ECS injects both secrets through the execution role.</summary>
     public static string EcsTask(DeploymentSpec spec, AwsAccountContext account, BucketNames buckets)
@@ -50,10 +70,10 @@ public static class StackPolicies
     }
 
     /// <summary>The export task's execution role: the admin key parameter it injects and its log group.</summary>
-    public static string ExportExecution(DeploymentSpec spec, AwsAccountContext account, string logGroupArn)
+    public static string ExportExecution(DeploymentSpec spec, AwsAccountContext account, string logGroupArn, string kmsKeyArn)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return IamPolicies.EcsExecution(account, [ResourceNames.SecretParameters(spec).AdminKey], kmsKeyArn: null, logGroupArn);
+        return IamPolicies.EcsExecution(account, [ResourceNames.SecretParameters(spec).AdminKey], AwsArns.RequireKmsKeyArn(account, kmsKeyArn), logGroupArn);
     }
 
     /// <summary>The scheduler's role: run the export task on its cluster and pass the task's execution role.</summary>

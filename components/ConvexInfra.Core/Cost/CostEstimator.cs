@@ -56,6 +56,7 @@ public static class CostEstimator
         }
 
         lines.Add(Line("SSM Parameter Store", "standard parameters for the stack's secrets and release", rates.SsmStandardParameterMonth));
+        lines.Add(Line("KMS key", "the stack's own key for its SecureString parameters (rotation on; see the price note)", rates.KmsKeyMonth));
         lines.AddRange(OpsCostLines.For(spec, prices));
         return new CostEstimate(lines, lines.Sum(line => line.MonthlyUsd), Note(spec, prices));
     }

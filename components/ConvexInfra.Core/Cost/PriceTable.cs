@@ -28,7 +28,8 @@ public sealed record PriceRates(
     decimal Route53HealthCheckAwsEndpointMonth,
     decimal Route53HealthCheckOptionalFeatureMonth,
     decimal SnsEmailPer100k,
-    decimal SchedulerPerMillionInvocations);
+    decimal SchedulerPerMillionInvocations,
+    decimal KmsKeyMonth);
 
 /// <summary>Usage the estimate cannot know from the spec; stated in each line's detail.</summary>
 public sealed record UsageAssumptions(

@@ -19,6 +19,7 @@ internal static class AwsPlanArtifacts
     public const string RolePolicyFolder = "aws/iam/roles/";
     public const string ContainersFolder = "aws/ecs/";
     public const string ContainersSuffix = ".containers.json";
+    public const string StackKeyPolicyPath = "aws/kms/stack-key-policy.json";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -30,10 +31,13 @@ internal static class AwsPlanArtifacts
         var network = NetworkPlanner.Plan(spec.Network.VpcCidr, PlanPlaceholders.AvailabilityZones(spec));
         yield return File("aws/network-plan.json", JsonSerializer.Serialize(network, Indented) + "\n");
 
+        var key = PlanPlaceholders.KmsKeyArn(spec);
+        yield return File(StackKeyPolicyPath, StackPolicies.StackKey(account, StackPolicies.KeyReaderRoles(spec).Select(r => PlanPlaceholders.RoleArn(spec, r)).ToList()) + "\n");
         if (spec.Target == DeploymentTarget.AwsEc2)
         {
             yield return File("aws/iam/ec2-assume-role.json", IamPolicies.Ec2AssumeRole() + "\n");
-            yield return Policy("host-backend-access", StackPolicies.HostBackendAccess(spec, account, aws.Buckets, PlanPlaceholders.LogGroupArn(spec, ResourceNames.HostLogGroup(spec))));
+            yield return Policy("host-backend-access", StackPolicies.HostBackendAccess(spec, account, aws.Buckets, PlanPlaceholders.LogGroupArn(spec, ResourceNames.HostLogGroup(spec)), key));
+            yield return Policy("host-session-manager", StackPolicies.HostSessionManager());
             foreach (var file in Ec2Artifacts.RenderAll(spec, aws, PlanPlaceholders.SecretVersions))
             {
                 yield return file;
@@ -42,7 +46,7 @@ internal static class AwsPlanArtifacts
         else
         {
             var logGroup = EcsContainers.LogGroupName(spec);
-            yield return Policy("ecs-execution", StackPolicies.EcsExecution(spec, account, PlanPlaceholders.LogGroupArn(spec, logGroup)));
+            yield return Policy("ecs-execution", StackPolicies.EcsExecution(spec, account, PlanPlaceholders.LogGroupArn(spec, logGroup), key));
             yield return Policy("ecs-task", StackPolicies.EcsTask(spec, account, aws.Buckets));
             yield return Containers("ecs-task", EcsContainerDefinitions.Render(spec, account, aws, logGroup, PlanPlaceholders.SecretVersions));
         }
@@ -50,7 +54,7 @@ internal static class AwsPlanArtifacts
         yield return File("aws/iam/ecs-tasks-assume-role.json", IamPolicies.EcsTasksAssumeRole() + "\n");
         yield return File("aws/iam/scheduler-assume-role.json", IamPolicies.SchedulerAssumeRole() + "\n");
         var exportLogs = ExportTask.LogGroupName(spec);
-        yield return Policy("backups-export-execution", StackPolicies.ExportExecution(spec, account, PlanPlaceholders.LogGroupArn(spec, exportLogs)));
+        yield return Policy("backups-export-execution", StackPolicies.ExportExecution(spec, account, PlanPlaceholders.LogGroupArn(spec, exportLogs), key));
         yield return Policy("backups-export-scheduler", StackPolicies.ExportScheduler(
             PlanPlaceholders.TaskDefinitionArn(spec, ExportTask.Family(spec)),
             PlanPlaceholders.ClusterArn(spec, "backups-cluster"),

@@ -49,6 +49,9 @@ public static class PlanPlaceholders
     public static string RoleArn(DeploymentSpec spec, string purpose) =>
         $"arn:aws:iam::{AccountId}:role/{ResourceNames.ResourcePrefix(spec)}-{purpose}-{Marker}";
 
+    /// <summary>The stack's KMS key, whose id AWS assigns.</summary>
+    public static string KmsKeyArn(DeploymentSpec spec) => $"arn:aws:kms:{RegionOf(spec)}:{AccountId}:key/{Marker}";
+
     /// <summary>The first availability zones of the region by their usual letters; the real ones come from AWS.</summary>
     public static IReadOnlyList<string> AvailabilityZones(DeploymentSpec spec) =>
         Enumerable.Range(0, spec.Network.AvailabilityZoneCount).Select(i => $"{RegionOf(spec)}{(char)('a' + i)}").ToList();

@@ -99,7 +99,9 @@ internal static class PlannedResources
         const string sec = "secrets";
         yield return new(sec, T.RandomBytes, 2, "instance secret (32 bytes) and the admin key's nonce");
         yield return new(sec, T.RandomInteger, 1, "the admin key's issue time (stable admin key)");
-        yield return new(sec, T.Parameter, 3, "instance secret, POSTGRES_URL and admin key as SSM SecureString; admin key output (secret)");
+        yield return new(sec, T.Parameter, 3, "instance secret, POSTGRES_URL and admin key as SSM SecureString with the stack's key; admin key output (secret)");
+        yield return new(sec, T.KmsKey, 1, "the stack's own KMS key (rotation on): only its runtime roles and its deployer decrypt, through SSM (aws/kms/stack-key-policy.json)");
+        yield return new(sec, T.KmsAlias, 1, $"{KeyPolicies.Alias(spec)}");
     }
 
     private static IEnumerable<PlannedResource> Ec2(DeploymentSpec spec)
@@ -112,9 +114,9 @@ internal static class PlannedResources
         yield return new(h, T.Eip, 1, "Elastic IP");
         yield return new(h, T.IngressRule, ingress.Count, string.Join(", ", ingress.Select(r => $"{r.Port} from {r.Cidr}")));
         yield return new(h, T.Role, 1, "instance role");
-        yield return new(h, T.RolePolicy, 1, "backend access: the five buckets, the host's SSM parameters, KMS decrypt through SSM, its log group, " +
+        yield return new(h, T.RolePolicy, 1, "backend access: the five buckets, the host's SSM parameters, decrypt with the stack's key through SSM, its log group, " +
             "writes only its host-status parameter (aws/iam/roles/host-backend-access.json)");
-        yield return new(h, T.RolePolicyAttachment, 1, "AmazonSSMManagedInstanceCore (Session Manager instead of SSH)");
+        yield return new(h, T.RolePolicy, 1, "Session Manager instead of SSH, without the account-wide parameter reads of AmazonSSMManagedInstanceCore (aws/iam/roles/host-session-manager.json)");
         yield return new(h, T.InstanceProfile, 1, "instance profile");
         yield return new(h, T.Parameter, 3, "release parameter the host's convex-release timer applies; host tooling (convex-release, convex-host-setup, " +
             $"units, security updates in the window {spec.Rollout.PatchWindow.Text} UTC) the host installs first; host-status parameter the host writes");

@@ -33,6 +33,8 @@ public static class ResourceTypes
     public const string BucketLifecycle = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
 
     public const string Parameter = "aws:ssm/parameter:Parameter";
+    public const string KmsKey = "aws:kms/key:Key";
+    public const string KmsAlias = "aws:kms/alias:Alias";
     public const string Role = "aws:iam/role:Role";
     public const string RolePolicy = "aws:iam/rolePolicy:RolePolicy";
     public const string RolePolicyAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";

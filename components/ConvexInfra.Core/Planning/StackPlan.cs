@@ -24,6 +24,9 @@ public sealed record StackPlan(
     /// <summary>The folder and suffix of the ECS container definitions, one per registered task definition.</summary>
     public const string ContainersFolder = AwsPlanArtifacts.ContainersFolder;
 
+    /// <summary>The policy of the stack's KMS key (AWS targets).</summary>
+    public const string StackKeyPolicyPath = AwsPlanArtifacts.StackKeyPolicyPath;
+
     public const string ContainersSuffix = AwsPlanArtifacts.ContainersSuffix;
 
     public int ResourceCount => Resources.Sum(r => r.Count);

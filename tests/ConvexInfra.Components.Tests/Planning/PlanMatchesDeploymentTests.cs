@@ -106,6 +106,20 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
 
     [Theory]
     [MemberData(nameof(AwsStacks))]
+    public async Task Plan_renders_the_policy_of_the_stack_key(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var plan = StackPlanner.Plan(run.Spec);
+        var normalize = Normalizer(run, plan);
+        var key = Assert.Single(run.OfType(ResourceTypes.KmsKey));
+
+        var planned = Assert.Single(plan.Artifacts, a => a.Path == StackPlan.StackKeyPolicyPath).Content;
+
+        Assert.Equal(normalize(planned), normalize(key.Text("policy")!));
+    }
+
+    [Theory]
+    [MemberData(nameof(AwsStacks))]
     public async Task Plan_renders_the_container_definitions_of_every_task_definition(string stack)
     {
         var run = await runs.GetAsync(stack);
@@ -221,6 +235,7 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
             .Replace(MockValues.AccountId, "<account>", StringComparison.Ordinal);
         text = ClusterName().Replace(text, ":cluster/<cluster>");
         text = RoleName().Replace(text, ":role/<role>");
+        text = KmsKeyId().Replace(text, ":key/<key>");
         text = RdsAddress().Replace(text, "<rds-address>");
         // SSM counts parameter versions up with every value; a first deploy has 1, the mocks derive them from the value.
         text = SecretVersionsLabel().Replace(text, "instance-secret=<v>,postgres-url=<v>");
@@ -233,6 +248,9 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
 
     [GeneratedRegex(@":role/[^""\\\s]+")]
     private static partial Regex RoleName();
+
+    [GeneratedRegex(@":key/[A-Za-z0-9-]+")]
+    private static partial Regex KmsKeyId();
 
     [GeneratedRegex(@"[A-Za-z0-9.-]+\.rds\.amazonaws\.com")]
     private static partial Regex RdsAddress();

@@ -188,8 +188,14 @@ internal sealed class AwsMocks
                 var parameter = Text(args, "name") ?? name;
                 id = parameter;
                 state["arn"] = $"arn:aws:ssm:{_region}:{MockValues.AccountId}:parameter{parameter}";
-                // SSM counts versions up on every change of the value; a number derived from the value changes with it.
-                state["version"] = MockValues.ParameterVersion(Text(args, "value") ?? Text(args, "insecureValue") ?? "");
+                // SSM counts versions up on every put (a new value, or the same value re-encrypted with another key);
+                // a number derived from the value and key changes with them.
+                state["version"] = MockValues.ParameterVersion((Text(args, "value") ?? Text(args, "insecureValue") ?? "") + (Text(args, "keyId") ?? ""));
+                break;
+            case "aws:kms/key:Key":
+                id = $"{n:D8}-1234-4abc-8def-{n:D12}";
+                state["keyId"] = id;
+                state["arn"] = $"arn:aws:kms:{_region}:{MockValues.AccountId}:key/{id}";
                 break;
             case "random:index/randomBytes:RandomBytes":
                 id = $"bytes-{n}";

@@ -40,12 +40,17 @@ internal sealed record StackRun(
     public IEnumerable<MockResourceArgs> PoliciesOfRole(string roleName) =>
         OfType("aws:iam/rolePolicy:RolePolicy").Where(p => p.Text("role") == roleName);
 
-    /// <summary>The inline policy of the EC2 host's role: instance → instance profile → role → policy.</summary>
+    /// <summary>
+    /// The backend-access policy of the EC2 host's role: instance → instance profile → role → its policies (the other
+    /// one is the Session Manager policy).
+    /// </summary>
     public MockResourceArgs HostRolePolicy()
     {
         var instance = Single("aws:ec2/instance:Instance");
         var profile = Assert.Single(OfType("aws:iam/instanceProfile:InstanceProfile"), p => IdOf(p) == instance.Text("iamInstanceProfile"));
-        return Assert.Single(PoliciesOfRole(profile.Text("role")!));
+        var policies = PoliciesOfRole(profile.Text("role")!).ToList();
+        Assert.Equal(2, policies.Count);
+        return Assert.Single(policies, p => p.Name!.EndsWith("-host-backend-access", StringComparison.Ordinal));
     }
 
     /// <summary>The task definition the ECS service runs (not the export task's), found through the service's reference.</summary>

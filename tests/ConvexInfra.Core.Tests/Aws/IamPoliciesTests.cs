@@ -244,7 +244,7 @@ public class IamPoliciesTests
         var spec = AwsTestSpecs.ProdEc2();
         var status = ResourceNames.HostStatusParameter(spec);
         IReadOnlyList<string> reads = [.. ProdParameters, ResourceNames.ReleaseParameter(spec), ResourceNames.HostToolingParameter(spec)];
-        var policy = IamPolicies.Ec2HostAccess(Ctx, ProdBuckets, reads, status, "ConvexInfra/Host", LogGroup);
+        var policy = IamPolicies.Ec2HostAccess(Ctx, ProdBuckets, reads, status, "ConvexInfra/Host", LogGroup, KmsKey);
         var statements = PolicyJson.Statements(policy);
 
         var writes = statements.Where(s => s.Actions.Any(a => a.StartsWith("ssm:", StringComparison.Ordinal) && a != "ssm:GetParameter" && a != "ssm:GetParameters")).ToList();
@@ -257,6 +257,9 @@ public class IamPoliciesTests
         Assert.Equal(["cloudwatch:PutMetricData"], metric.Actions);
         Assert.Contains("\"cloudwatch:namespace\":\"ConvexInfra/Host\"", policy, StringComparison.Ordinal);
         Assert.Contains(statements, s => s.Sid == "HostLogsWrite");
-        Assert.Throws<ArgumentException>(() => IamPolicies.Ec2HostAccess(Ctx, ProdBuckets, [.. reads, status], status, "ConvexInfra/Host", LogGroup));
+        Assert.Throws<ArgumentException>(() => IamPolicies.Ec2HostAccess(Ctx, ProdBuckets, [.. reads, status], status, "ConvexInfra/Host", LogGroup, KmsKey));
+        // The host decrypts with the stack's key only, never with any key of the account.
+        Assert.Equal([KmsKey], Assert.Single(statements, s => s.Sid == "StackParametersDecrypt").Resources);
+        Assert.Throws<ArgumentException>(() => IamPolicies.Ec2HostAccess(Ctx, ProdBuckets, reads, status, "ConvexInfra/Host", LogGroup, "arn:aws:kms:us-east-1:123456789012:key/*"));
     }
 }

@@ -80,6 +80,39 @@ public class IamPolicyEvaluationTests
         Assert.Equal(IamDecision.Allowed, Parsed.Evaluate(Request("sns:CreateTopic", "*", ("aws:RequestedRegion", "eu-west-1"))));
     }
 
+    [Theory]
+    [InlineData("ArnEquals", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-*", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-x", IamDecision.Allowed)]
+    [InlineData("ArnLike", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-*", "arn:aws:ecs:eu-west-1:123456789012:cluster/dev-x", IamDecision.ImplicitDeny)]
+    [InlineData("ArnNotEquals", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-*", "arn:aws:ecs:eu-west-1:123456789012:cluster/dev-x", IamDecision.Allowed)]
+    [InlineData("ArnNotLike", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-*", null, IamDecision.Allowed)]
+    [InlineData("ArnEquals", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-*", null, IamDecision.ImplicitDeny)]
+    public void Arn_operators_match_with_wildcards_and_treat_a_missing_key_like_aws(string op, string pattern, string? actual, IamDecision expected)
+    {
+        var policy = IamPolicy.Parse("""
+            {"Statement": [{"Sid": "Run", "Effect": "Allow", "Action": "ecs:RunTask", "Resource": "*",
+              "Condition": {"OP": {"ecs:cluster": "PATTERN"}}}]}
+            """.Replace("OP", op, StringComparison.Ordinal).Replace("PATTERN", pattern, StringComparison.Ordinal));
+        var context = actual is null ? [] : new[] { ("ecs:cluster", actual) };
+
+        Assert.Equal(expected, policy.Evaluate(Request("ecs:RunTask", "*", context)));
+    }
+
+    [Theory]
+    [InlineData("true", null, IamDecision.Allowed)]
+    [InlineData("true", "prod", IamDecision.ImplicitDeny)]
+    [InlineData("false", "prod", IamDecision.Allowed)]
+    [InlineData("false", null, IamDecision.ImplicitDeny)]
+    public void Null_asks_whether_the_key_is_absent(string value, string? tag, IamDecision expected)
+    {
+        var policy = IamPolicy.Parse("""
+            {"Statement": [{"Sid": "Untagged", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+              "Condition": {"Null": {"aws:PrincipalTag/convex-infra:stack": "VALUE"}}}]}
+            """.Replace("VALUE", value, StringComparison.Ordinal));
+        var context = tag is null ? [] : new[] { ("aws:PrincipalTag/convex-infra:stack", tag) };
+
+        Assert.Equal(expected, policy.Evaluate(Request("kms:Decrypt", "*", context)));
+    }
+
     [Fact]
     public void A_condition_operator_the_evaluator_does_not_know_is_refused()
     {

@@ -28,9 +28,10 @@ public class CostEstimatorTests
                 ["S3 storage"] = 0.23m,              // 10 GB × 0.023
                 ["CloudWatch Logs"] = 0.50m,         // 1 GB × 0.50
                 ["SSM Parameter Store"] = 0m,
+                ["KMS key"] = 1.00m,                 // the stack key, 1 × 1.00
             },
             ByItem(estimate));
-        Assert.Equal(32.22m, Infrastructure(estimate));
+        Assert.Equal(33.22m, Infrastructure(estimate));
     }
 
     [Fact]
@@ -50,9 +51,10 @@ public class CostEstimatorTests
                 ["CloudWatch Logs"] = 0.50m,
                 ["Route 53 hosted zone"] = 0.50m,
                 ["SSM Parameter Store"] = 0m,
+                ["KMS key"] = 1.00m,                 // the stack key, 1 × 1.00
             },
             ByItem(estimate));
-        Assert.Equal(138.21m, Infrastructure(estimate));
+        Assert.Equal(139.21m, Infrastructure(estimate));
         Assert.Contains("Multi-AZ", estimate.Lines.Single(l => l.Item == "RDS PostgreSQL instance").Detail);
     }
 
@@ -72,7 +74,7 @@ public class CostEstimatorTests
         Assert.False(lines.ContainsKey("NAT gateway"));
         Assert.False(lines.ContainsKey("EC2 instance"));
         Assert.False(lines.ContainsKey("Elastic IP"));
-        Assert.Equal(199.33m, Infrastructure(estimate));
+        Assert.Equal(200.33m, Infrastructure(estimate));
     }
 
     [Fact]
@@ -84,7 +86,7 @@ public class CostEstimatorTests
         Assert.Equal(32.85m, lines["NAT gateway"]); // 730 × 0.045
         Assert.Equal(3.65m, lines["NAT gateway public IPv4"]);
         Assert.False(lines.ContainsKey("Task public IPv4"));
-        Assert.Equal(232.18m, Infrastructure(estimate));
+        Assert.Equal(233.18m, Infrastructure(estimate));
         Assert.Equal(32.85m, estimate.MonthlyTotalUsd - CostEstimator.Estimate(AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public)).MonthlyTotalUsd);
     }
 
@@ -150,7 +152,7 @@ public class CostEstimatorTests
         var spec = AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public);
         spec = spec with { Compute = spec.Compute with { Ec2InstanceType = "unused" } };
 
-        Assert.Equal(199.33m, Infrastructure(CostEstimator.Estimate(spec)));
+        Assert.Equal(200.33m, Infrastructure(CostEstimator.Estimate(spec)));
     }
 
     [Fact]
@@ -161,6 +163,6 @@ public class CostEstimatorTests
 
         var frankfurt = CostEstimator.Estimate(AwsTestSpecs.DevEc2() with { Region = "eu-central-1" });
         Assert.Contains("This stack runs in eu-central-1, where prices differ", frankfurt.Note);
-        Assert.Equal(32.22m, Infrastructure(frankfurt));
+        Assert.Equal(33.22m, Infrastructure(frankfurt));
     }
 }

@@ -33,7 +33,7 @@ public class OpsCostTests
                 ["CloudWatch Logs storage"] = 0.01m, // 1 GB × 7/30.42 months × 0.03
             },
             Lines(estimate, CostCategory.Monitoring));
-        Assert.Equal(32.22m + 0.02m + 5.31m, estimate.MonthlyTotalUsd);
+        Assert.Equal(33.22m + 0.02m + 5.31m, estimate.MonthlyTotalUsd);
         Assert.Contains("4.35 runs a month", estimate.Lines.Single(l => l.Item == "Export task (Fargate x86)").Detail, StringComparison.Ordinal);
     }
 

@@ -75,7 +75,7 @@ public class PriceTableTests
         var estimate = CostEstimator.Estimate(Aws.AwsTestSpecs.DevEc2(), cheap);
 
         Assert.Equal(0m, estimate.Lines.Single(line => line.Item == "Elastic IP").MonthlyUsd);
-        Assert.Equal(32.22m - 3.65m, estimate.TotalOf(CostCategory.Infrastructure));
+        Assert.Equal(33.22m - 3.65m, estimate.TotalOf(CostCategory.Infrastructure));
         Assert.Equal(CostEstimator.Estimate(Aws.AwsTestSpecs.DevEc2()).MonthlyTotalUsd - 3.65m, estimate.MonthlyTotalUsd);
     }
 

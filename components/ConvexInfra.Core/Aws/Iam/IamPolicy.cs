@@ -20,14 +20,18 @@ public enum IamDecision
 /// Supports what the CI roles use: <c>Action</c>/<c>NotAction</c> with <c>*</c> and <c>?</c> wildcards
 /// (case-insensitive), <c>Resource</c>/<c>NotResource</c> ARN patterns (case-sensitive), and the condition operators
 /// <c>StringEquals</c>, <c>StringNotEquals</c>, <c>StringLike</c>, <c>StringNotLike</c> (a value list is an OR; a key
-/// missing from the request fails the positive operators, as in AWS). Any other operator is refused when parsed, so
-/// a policy this evaluator cannot judge never passes silently.
+/// missing from the request fails the positive operators, as in AWS), <c>ArnEquals</c>/<c>ArnLike</c> and their
+/// negations (AWS treats ArnEquals and ArnLike alike: case-sensitive, with wildcards) and <c>Null</c> (<c>true</c>:
+/// the key is absent).
+/// Any other operator is refused when parsed, so a policy this evaluator cannot judge never passes silently.
+/// Resource policies (key policies) keep each statement's <c>Principal</c> (<see cref="IamStatement.Principals"/>);
+/// <see cref="KeyPolicyEvaluation"/> combines them with the caller's identity policies.
 /// </summary>
 public sealed class IamPolicy
 {
     private static readonly HashSet<string> Operators = new(StringComparer.Ordinal)
     {
-        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike",
+        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "Null", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
     };
 
     private IamPolicy(IReadOnlyList<IamStatement> statements) => Statements = statements;
@@ -98,13 +102,48 @@ public sealed class IamPolicy
             Strings(element, "NotAction"),
             Strings(element, "Resource"),
             Strings(element, "NotResource"),
-            conditions);
+            conditions)
+        {
+            Principals = Principals(element, sid),
+        };
         if (statement.Actions.Count + statement.NotActions.Count == 0 || statement.Resources.Count + statement.NotResources.Count == 0)
         {
             throw new FormatException($"policy statement {sid}: needs an Action (or NotAction) and a Resource (or NotResource)");
         }
 
         return statement;
+    }
+
+    /// <summary>
+    /// <c>"Principal": "*"</c> or <c>{"AWS": …}</c> (ARNs or account ids); identity policies have none. Service
+    /// principals are kept as <c>service:NAME</c>, so they never match an IAM principal's ARN.
+    /// </summary>
+    private static List<string> Principals(JsonElement element, string sid)
+    {
+        if (!element.TryGetProperty("Principal", out var principal))
+        {
+            return [];
+        }
+
+        if (principal.ValueKind == JsonValueKind.String)
+        {
+            return principal.GetString() == "*"
+                ? ["*"]
+                : throw new FormatException($"policy statement {sid}: Principal '{principal.GetString()}'; expected \"*\" or an object such as {{\"AWS\": \"arn:aws:iam::123456789012:root\"}}");
+        }
+
+        var list = new List<string>();
+        foreach (var kind in principal.EnumerateObject())
+        {
+            list.AddRange(kind.Name switch
+            {
+                "AWS" => Strings(kind.Value),
+                "Service" => Strings(kind.Value).Select(s => $"service:{s}"),
+                _ => throw new FormatException($"policy statement {sid}: principal type '{kind.Name}' is not one this evaluator knows (AWS, Service)"),
+            });
+        }
+
+        return list;
     }
 
     private static List<string> Strings(JsonElement parent, string key) =>
@@ -128,15 +167,20 @@ public sealed record IamCondition(string Operator, string Key, IReadOnlyList<str
     {
         if (!context.TryGetValue(Key, out var actual))
         {
-            return Operator.StartsWith("StringNot", StringComparison.Ordinal);
+            return Operator == "Null"
+                ? Values.Contains("true", StringComparer.OrdinalIgnoreCase)
+                : Operator.StartsWith("StringNot", StringComparison.Ordinal) || Operator.StartsWith("ArnNot", StringComparison.Ordinal);
         }
 
         return Operator switch
         {
+            "Null" => Values.Contains("false", StringComparer.OrdinalIgnoreCase),
             "StringEquals" => Values.Contains(actual, StringComparer.Ordinal),
             "StringNotEquals" => !Values.Contains(actual, StringComparer.Ordinal),
             "StringLike" => Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             "StringNotLike" => !Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
+            "ArnEquals" or "ArnLike" => Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
+            "ArnNotEquals" or "ArnNotLike" => !Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             _ => throw new InvalidOperationException($"condition operator {Operator}"),
         };
     }
@@ -152,6 +196,9 @@ public sealed record IamStatement(
     IReadOnlyList<string> NotResources,
     IReadOnlyList<IamCondition> Conditions)
 {
+    /// <summary>Who a resource-policy statement speaks of (ARNs, account ids, <c>*</c>); empty in identity policies.</summary>
+    public IReadOnlyList<string> Principals { get; init; } = [];
+
     public bool Matches(IamRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

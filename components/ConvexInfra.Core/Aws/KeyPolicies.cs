@@ -1,0 +1,97 @@
+using ConvexInfra.Core.Naming;
+
+namespace ConvexInfra.Core.Aws;
+
+/// <summary>
+/// The policy of the stack's own KMS key, the key of every SecureString the stack writes. AWS checks a key policy
+/// first: a principal it does not allow cannot use the key whatever its IAM policies say.
+/// <list type="bullet">
+/// <item><c>KeyAdministration</c>: the account (its IAM policies decide who) may describe, tag, rotate, re-policy and
+/// delete the key, but not use it: no Decrypt, Encrypt, GenerateDataKey, ReEncrypt or CreateGrant.</item>
+/// <item><c>StackRuntimeRolesDecrypt</c>: the stack's own runtime roles by ARN (EC2 host, ECS execution, export
+/// execution) decrypt, and only when SSM asks on their behalf.</item>
+/// <item><c>DeployerThroughSsm</c>: whoever deploys the stack (a person or the CI deploy role, whose ARN the program
+/// does not know) writes and reads the parameters through SSM, as its IAM policies allow, but never a role that
+/// carries the <c>convex-infra:stack</c> tag: the runtime roles of every stack carry it, so another stack's host or
+/// task is refused by this key even if its own IAM policy said <c>kms:Decrypt</c> on <c>*</c>.</item>
+/// </list>
+/// </summary>
+public static class KeyPolicies
+{
+    /// <summary>The tag every role the program creates carries (<see cref="ResourceNames.StandardTags"/>).</summary>
+    public const string StackTagKey = "convex-infra:stack";
+
+    /// <summary>Administration without use (the key users are named separately).</summary>
+    public static IReadOnlyList<string> AdministrationActions { get; } =
+    [
+        "kms:CancelKeyDeletion",
+        "kms:CreateAlias",
+        "kms:DeleteAlias",
+        "kms:DescribeKey",
+        "kms:DisableKey",
+        "kms:DisableKeyRotation",
+        "kms:EnableKey",
+        "kms:EnableKeyRotation",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListGrants",
+        "kms:ListKeyPolicies",
+        "kms:ListKeyRotations",
+        "kms:ListResourceTags",
+        "kms:PutKeyPolicy",
+        "kms:RevokeGrant",
+        "kms:RotateKeyOnDemand",
+        "kms:ScheduleKeyDeletion",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:UpdateAlias",
+        "kms:UpdateKeyDescription",
+    ];
+
+    /// <summary>
+    /// What SSM asks KMS for when a SecureString is written (Encrypt; GenerateDataKey for advanced parameters) and read
+    /// (Decrypt). The provider reads every parameter back with decryption after writing it.
+    /// </summary>
+    public static IReadOnlyList<string> DeployerActions { get; } = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"];
+
+    public static string StackKey(AwsAccountContext ctx, IReadOnlyList<string> runtimeRoleArns)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(runtimeRoleArns);
+        var rolePrefix = $"arn:{ctx.Partition}:iam::{ctx.AccountId}:role/";
+        if (runtimeRoleArns.Count == 0 || runtimeRoleArns.Any(arn => arn is null || !arn.StartsWith(rolePrefix, StringComparison.Ordinal) || arn.Length == rolePrefix.Length))
+        {
+            throw new ArgumentException(
+                $"runtimeRoleArns: got [{string.Join(", ", runtimeRoleArns)}]; expected the ARNs of the stack's own roles that read its parameters. Example: {rolePrefix}convex-host-role",
+                nameof(runtimeRoleArns));
+        }
+
+        var account = AccountRoot(ctx);
+        var viaSsm = new PolicyCondition("StringEquals", "kms:ViaService", IamPolicies.SsmViaService(ctx));
+        var callerAccount = new PolicyCondition("StringEquals", "kms:CallerAccount", ctx.AccountId);
+        return PolicyDocument.Render(
+        [
+            new("KeyAdministration", "Allow", AdministrationActions, ["*"], AwsPrincipals: [account]),
+            new("StackRuntimeRolesDecrypt", "Allow", ["kms:Decrypt"], ["*"],
+                Conditions: [viaSsm, callerAccount],
+                AwsPrincipals: runtimeRoleArns.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()),
+            new("DeployerThroughSsm", "Allow", DeployerActions, ["*"],
+                Conditions: [viaSsm, callerAccount, new PolicyCondition("Null", $"aws:PrincipalTag/{StackTagKey}", "true")],
+                AwsPrincipals: [account]),
+        ]);
+    }
+
+    /// <summary>The account principal of a key policy: delegates to the account's IAM policies.</summary>
+    public static string AccountRoot(AwsAccountContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        return $"arn:{ctx.Partition}:iam::{ctx.AccountId}:root";
+    }
+
+    /// <summary>The alias of the stack key, e.g. <c>alias/convex-infra/prod</c>.</summary>
+    public static string Alias(Spec.DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return $"alias/{spec.ProjectName}/{spec.StackName}";
+    }
+}
