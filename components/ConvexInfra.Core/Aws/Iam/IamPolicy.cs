@@ -19,15 +19,16 @@ public enum IamDecision
 /// An IAM identity policy as AWS evaluates it for one principal: explicit Deny wins, then any Allow, else denied.
 /// Supports what the CI roles use: <c>Action</c>/<c>NotAction</c> with <c>*</c> and <c>?</c> wildcards
 /// (case-insensitive), <c>Resource</c>/<c>NotResource</c> ARN patterns (case-sensitive), and the condition operators
-/// <c>StringEquals</c>, <c>StringNotEquals</c>, <c>StringLike</c>, <c>StringNotLike</c> (a value list is an OR; a key
+/// <c>StringEquals</c>, <c>StringNotEquals</c>, <c>StringLike</c>, <c>StringNotLike</c>, <c>Bool</c>, <c>ArnEquals</c>/<c>ArnLike</c> (both wildcard matches, as in AWS; a value list is an OR; a key
 /// missing from the request fails the positive operators, as in AWS). Any other operator is refused when parsed, so
-/// a policy this evaluator cannot judge never passes silently.
+/// a policy this evaluator cannot judge never passes silently. <c>Principal</c> is not read: of a bucket policy, evaluate
+/// only documents whose statements name everyone (<c>"Principal": "*"</c>), as the stack's bucket policies do.
 /// </summary>
 public sealed class IamPolicy
 {
     private static readonly HashSet<string> Operators = new(StringComparer.Ordinal)
     {
-        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike",
+        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "Bool", "ArnEquals", "ArnLike",
     };
 
     private IamPolicy(IReadOnlyList<IamStatement> statements) => Statements = statements;
@@ -137,6 +138,8 @@ public sealed record IamCondition(string Operator, string Key, IReadOnlyList<str
             "StringNotEquals" => !Values.Contains(actual, StringComparer.Ordinal),
             "StringLike" => Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             "StringNotLike" => !Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
+            "Bool" => Values.Contains(actual, StringComparer.OrdinalIgnoreCase),
+            "ArnEquals" or "ArnLike" => Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             _ => throw new InvalidOperationException($"condition operator {Operator}"),
         };
     }
