@@ -109,3 +109,31 @@ public sealed class ExportLockTests
     private static IamRequest Request(string action, string resource, bool secure = true) =>
         new(action, resource, new Dictionary<string, string> { ["aws:SecureTransport"] = secure ? "true" : "false" }, "test");
 }
+
+/// <summary>Issue 24, item 7: the RPO docs/dr.md states comes from the stack's configuration.</summary>
+public sealed class RecoveryObjectivesTests
+{
+    [Theory]
+    [InlineData("dev", null, null, "7 days", "≈ 5 min (point-in-time restore)")]
+    [InlineData("prod", null, null, "24 h", "≈ 5 min (point-in-time restore)")]
+    [InlineData("prod", "rate(6 hours)", null, "6 h", "≈ 5 min (point-in-time restore)")]
+    [InlineData("dev", null, "0", "7 days", "none (backupRetentionDays 0)")]
+    public void Rpo_follows_the_export_schedule_and_the_rds_retention(string stack, string? schedule, string? retention, string exportRpo, string databaseRpo)
+    {
+        var config = TestConfigs.Aws(stack);
+        if (schedule is not null)
+        {
+            config = config.With(("exportSchedule", schedule));
+        }
+
+        if (retention is not null)
+        {
+            config = config.With(("backupRetentionDays", retention));
+        }
+
+        var objectives = RecoveryObjectives.For(TestConfigs.ReadValid(config));
+
+        Assert.Equal(exportRpo, objectives.ExportRpo);
+        Assert.Equal(databaseRpo, objectives.DatabaseRpo);
+    }
+}
