@@ -35,6 +35,11 @@ public partial class IamActionDataTests
             Assert.NotEmpty(r.Read);
         });
         Assert.All(IamActionMap.InvokeSources.Values, i => Assert.Matches(ProviderFile(), i.File));
+
+        // The files said to be read in the provider's source are files the table cites.
+        var cited = calls.Select(c => c.Call.File).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(IamActionMap.ReadInSource);
+        Assert.All(IamActionMap.ReadInSource, f => Assert.Contains(f, cited));
     }
 
     [Fact]

@@ -51,6 +51,9 @@ public static partial class IamActionMap
     public static IReadOnlyDictionary<string, IReadOnlyList<IamAction>> Invokes { get; } =
         IamActionTable.Invokes.ToDictionary(i => i.Key, i => i.Value.Actions, StringComparer.Ordinal);
 
+    /// <summary>The provider files whose CRUD functions were read line by line for the table (Data/iam-actions.json).</summary>
+    public static IReadOnlyList<string> ReadInSource => IamActionTable.ReadInSource;
+
     /// <summary>The invokes with their citations.</summary>
     public static IReadOnlyDictionary<string, IamInvokeActions> InvokeSources => IamActionTable.Invokes;
 

@@ -19,6 +19,8 @@ internal static class IamActionTable
 
     public static IReadOnlyDictionary<string, IamInvokeActions> Invokes => Data.Value.Invokes;
 
+    public static IReadOnlyList<string> ReadInSource => Data.Value.ReadInSource;
+
     private static IamActionData Load()
     {
         var assembly = typeof(IamActionTable).Assembly;
@@ -41,15 +43,19 @@ public sealed class IamActionData
         ReadCommentHandling = JsonCommentHandling.Skip,
     };
 
-    private IamActionData(IReadOnlyList<IamResourceActions> resources, IReadOnlyDictionary<string, IamInvokeActions> invokes)
+    private IamActionData(IReadOnlyList<IamResourceActions> resources, IReadOnlyDictionary<string, IamInvokeActions> invokes, IReadOnlyList<string> readInSource)
     {
         Resources = resources;
         Invokes = invokes;
+        ReadInSource = readInSource;
     }
 
     public IReadOnlyList<IamResourceActions> Resources { get; }
 
     public IReadOnlyDictionary<string, IamInvokeActions> Invokes { get; }
+
+    /// <summary>The provider files whose CRUD functions were read line by line for the table.</summary>
+    public IReadOnlyList<string> ReadInSource { get; }
 
     public static IamActionData Parse(string json)
     {
@@ -80,10 +86,15 @@ public sealed class IamActionData
             i => i.Token,
             i => new IamInvokeActions(i.Token, i.File, i.Calls.Select(c => c.ToCall(i.Token, IamPhase.Read, i.File)).ToList(), i.Note),
             StringComparer.Ordinal);
-        return new IamActionData(resources, invokes);
+        return new IamActionData(resources, invokes, file.ReadInSource ?? []);
     }
 
-    private sealed record FileJson(string About, IReadOnlyList<ResourceJson> Resources, IReadOnlyDictionary<string, TagsJson> Tags, IReadOnlyList<InvokeJson> Invokes);
+    private sealed record FileJson(
+        string About,
+        IReadOnlyList<ResourceJson> Resources,
+        IReadOnlyDictionary<string, TagsJson> Tags,
+        IReadOnlyList<InvokeJson> Invokes,
+        IReadOnlyList<string>? ReadInSource = null);
 
     private sealed record ResourceJson(
         string Type,
