@@ -145,7 +145,7 @@ public sealed class Storage : ComponentResource
     /// (internal/service/s3/bucket_object_lock_configuration.go, resourceBucketObjectLockConfigurationCreate;
     /// website/docs/r/s3_bucket_object_lock_configuration.html.markdown, "token ... deprecated"), hence the dependency on
     /// the versioning resource. Uploads into a locked bucket need a checksum header: the backend sends CRC32 part
-    /// checksums unless AWS_S3_DISABLE_CHECKSUMS=true, which the stack never sets.
+    /// checksums unless the stack disables checksums, which it never does (reference/convex-facts.md, "S3 storage").
     /// </summary>
     private void LockExports(string name, S3.Bucket exports, Core.Ops.ExportLock exportLock)
     {
