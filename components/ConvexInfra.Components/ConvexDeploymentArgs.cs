@@ -97,6 +97,8 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("deploymentEnvSecrets")] public InputMap<string>? DeploymentEnvSecrets { get; set; }
     [Input("deploymentEnvPrune")] public bool? DeploymentEnvPrune { get; set; }
     [Input("exportSchedule")] public string? ExportSchedule { get; set; }
+    [Input("exportLockMode")] public string? ExportLockMode { get; set; }
+    [Input("exportLockDays")] public int? ExportLockDays { get; set; }
     [Input("allowRevisionDowngrade")] public bool? AllowRevisionDowngrade { get; set; }
 
     // Rollouts: deadlines and the EC2 host's patch window

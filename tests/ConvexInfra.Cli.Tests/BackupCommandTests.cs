@@ -79,6 +79,7 @@ public sealed class BackupCommandTests : IDisposable
           "s3api list-objects-v2")
             now=$(date -u +%Y-%m-%dT%H:%M:%S+00:00)
             echo "{\"Contents\":[{\"Key\":\"convex-prod-0f1e/2c6f\",\"LastModified\":\"2020-01-01T00:00:00+00:00\",\"Size\":10},{\"Key\":\"convex-prod-0f1e/9b1d\",\"LastModified\":\"${now}\",\"Size\":20}]}" ;;
+          "s3 cp") cat > "{{directory}}/uploaded-env.json" ;;
           *) echo "unexpected call: $*" >&2; exit 9 ;;
         esac
         """);
@@ -87,14 +88,16 @@ public sealed class BackupCommandTests : IDisposable
     public async Task On_aws_it_starts_the_schedules_export_task_waits_and_prints_the_new_object()
     {
         FakeAws();
-        var outputs = BackupFixtures.Write(directory, "outputs.json", BackupFixtures.Outputs("aws-ecs", "prod"));
+        await using var backend = await FakeEnvBackend.StartAsync();
+        backend.Variables["STRIPE_KEY"] = "sk_live_backup_test_value";
+        var outputs = BackupFixtures.Write(directory, "outputs.json", BackupFixtures.Outputs("aws-ecs", "prod", apiUrl: backend.Url, adminKey: FakeEnvBackend.AdminKey));
 
         var result = await CliRunner.RunAsync(["backup", "--from", outputs, "--wait"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Equal($"s3://{BackupFixtures.Bucket}/convex-prod-0f1e/9b1d\n", result.Out.ReplaceLineEndings("\n"));
         var calls = tools.Calls("aws").Select(c => c.Args).ToList();
-        Assert.Equal(3, calls.Count);
+        Assert.Equal(4, calls.Count);
         Assert.Equal(
             ["ecs", "run-task", "--region", "eu-west-1", "--cluster", BackupFixtures.Cluster, "--task-definition", BackupFixtures.TaskDefinition,
                 "--launch-type", "FARGATE",
@@ -106,8 +109,13 @@ public sealed class BackupCommandTests : IDisposable
                 "--query", "tasks[0].[lastStatus,stopReason,containers[0].exitCode]", "--output", "text"],
             calls[1]);
         Assert.Equal(["s3api", "list-objects-v2", "--region", "eu-west-1", "--bucket", BackupFixtures.Bucket, "--output", "json"], calls[2]);
-        BackupFixtures.AssertKeyNeverInArguments(tools, BackupFixtures.AdminKey);
-        Assert.DoesNotContain(tools.Calls(), c => c.Environment.Values.Any(v => v.Contains(BackupFixtures.AdminKey, StringComparison.Ordinal)));
+        // The deployment's variables go beside the export, encrypted, through standard input only.
+        Assert.Equal(["s3", "cp", "--region", "eu-west-1", "--only-show-errors", "--sse", "aws:kms", "-"], calls[3].SkipLast(1));
+        Assert.Equal("""{"STRIPE_KEY":"sk_live_backup_test_value"}""", File.ReadAllText(Path.Combine(directory, "uploaded-env.json")));
+        Assert.DoesNotContain("sk_live_backup_test_value", result.Out + result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(calls, args => args.Any(a => a.Contains("sk_live_backup_test_value", StringComparison.Ordinal)));
+        BackupFixtures.AssertKeyNeverInArguments(tools, FakeEnvBackend.AdminKey);
+        Assert.DoesNotContain(tools.Calls(), c => c.Environment.Values.Any(v => v.Contains(FakeEnvBackend.AdminKey, StringComparison.Ordinal)));
     }
 
     [Fact]

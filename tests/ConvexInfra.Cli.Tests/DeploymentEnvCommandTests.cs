@@ -49,6 +49,41 @@ public sealed class DeploymentEnvCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Apply_from_dotenv_takes_what_npx_convex_env_list_prints()
+    {
+        // As formatEnvValueForDotfile quotes them: a multi-line value in single quotes, one with a quote and a newline
+        // in double quotes with \n, a value holding '#' wrapped in single quotes.
+        var path = Path.Combine(directory, "env-list.txt");
+        File.WriteAllText(path, $"APP_MODE=production\nJWT_PRIVATE_KEY='-----BEGIN KEY-----\nabc {Secret}\n-----END KEY-----'\nQUOTED=\"it's\\nhere\"\nHASH='a#b'\n");
+
+        var result = await RunAsync("apply", "--from-dotenv", path);
+
+        Assert.True(result.ExitCode == 0, result.Out + result.Error);
+        Assert.Equal("production", backend.Variables["APP_MODE"]);
+        Assert.Equal($"-----BEGIN KEY-----\nabc {Secret}\n-----END KEY-----", backend.Variables["JWT_PRIVATE_KEY"]);
+        Assert.Equal("it's\nhere", backend.Variables["QUOTED"]);
+        Assert.Equal("a#b", backend.Variables["HASH"]);
+        Assert.DoesNotContain(Secret, result.Out + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dotenv_line_that_is_no_assignment_is_named_by_its_line_without_its_text()
+    {
+        var path = Path.Combine(directory, "env-list.txt");
+        File.WriteAllText(path, $"APP_MODE=production\n{Secret}\n");
+
+        var result = await RunAsync("apply", "--from-dotenv", path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("line 2: expected NAME=value", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, result.Out + result.Error, StringComparison.Ordinal);
+        Assert.Empty(backend.Updates);
+        var both = await RunAsync("apply", "--from-dotenv", path, "--from", path);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("exactly one of --from", both.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_second_apply_with_the_same_values_sends_no_update()
     {
         var from = WriteDesired(new { A = "1", B = "2" });
@@ -166,7 +201,7 @@ public sealed class DeploymentEnvCommandTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(new[] { "--admin-key-env", "ADMIN_KEY" }, "--from is required")]
+    [InlineData(new[] { "--admin-key-env", "ADMIN_KEY" }, "exactly one of --from FILE|- (JSON map) or --from-dotenv FILE")]
     [InlineData(new[] { "--from", "env.json" }, "exactly one of --admin-key-env VAR or --admin-key-stdin")]
     [InlineData(new[] { "--admin-key-env", "NOPE", "--from", "env.json" }, "environment variable NOPE is not set")]
     [InlineData(new[] { "--admin-key-env", "ADMIN_KEY", "--from", "missing.json" }, "--from missing.json: file not found")]

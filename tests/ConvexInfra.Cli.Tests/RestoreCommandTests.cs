@@ -159,10 +159,110 @@ public sealed class RestoreCommandTests(TestCertificates certificates) : IClassF
 
         var result = await CliRunner.RunAsync(["restore", "--outputs", outputs, "--from", ExportZip(), "--yes", "--deployment-env", env], environment: BackupFixtures.Env(tools), workingDirectory: directory);
 
-        // The loopback backend does not implement the env endpoints: the apply step fails after the import, clearly.
+        Assert.True(result.ExitCode == 0, result.Out + result.Error);
         Assert.Single(tools.Calls("npx"));
         Assert.Contains("convex-infra restore: imported cloud-export.zip", result.Error);
         Assert.Contains(deployment.Queries, q => q.Contains("_system/cli/queryEnvironmentVariables", StringComparison.Ordinal));
+        Assert.Equal("restored", deployment.Variables["APP_MODE"]);
+    }
+
+    private const string EnvSecret = "sk_live_0123456789abcdef";
+
+    /// <summary>
+    /// A fake AWS CLI with an exports bucket on disk: run-task/describe-tasks succeed, list-objects-v2 lists the
+    /// bucket folder, 's3 cp - s3://…' stores standard input, 's3 cp s3://… -' prints an object, 's3 cp s3://… FILE' copies it.
+    /// </summary>
+    private string FakeAwsBucket()
+    {
+        var bucket = Directory.CreateDirectory(Path.Combine(directory, "bucket")).FullName;
+        Directory.CreateDirectory(Path.Combine(bucket, "convex-prod-0f1e"));
+        File.Copy(ExportZip("prepared.zip"), Path.Combine(bucket, "convex-prod-0f1e", "9b1d"));
+        tools.Add("aws", $$"""
+            bucket="{{bucket}}"
+            prefix="s3://{{BackupFixtures.Bucket}}/"
+            last="${@: -1}"
+            before="${@: -2:1}"
+            case "$1 $2" in
+              "ecs run-task") echo "{{BackupFixtures.TaskArn}}" ;;
+              "ecs describe-tasks") printf '%s\t%s\t%s\n' STOPPED "Essential container in task exited" 0 ;;
+              "s3api list-objects-v2")
+                printf '{"Contents":['
+                sep=""
+                while IFS= read -r f; do
+                  key="${f#${bucket}/}"
+                  printf '%s{"Key":"%s","LastModified":"%s","Size":%s}' "$sep" "$key" "$(date -u -r "$f" +%Y-%m-%dT%H:%M:%S+00:00)" "$(stat -c %s "$f")"
+                  sep=","
+                done < <(find "$bucket" -type f | sort)
+                printf ']}\n' ;;
+              "s3 cp")
+                if [ "$last" = "-" ]; then cat "$bucket/${before#$prefix}"
+                elif [ "$before" = "-" ]; then mkdir -p "$(dirname "$bucket/${last#$prefix}")"; cat > "$bucket/${last#$prefix}"
+                else cp "$bucket/${before#$prefix}" "$last"; fi ;;
+              *) echo "unexpected call: $*" >&2; exit 9 ;;
+            esac
+            """);
+        return bucket;
+    }
+
+    [Fact]
+    public async Task Deployment_variables_round_trip_through_backup_and_restore_without_their_values_showing()
+    {
+        var bucket = FakeAwsBucket();
+        tools.Add("npx", "exit 0");
+        await using var deployment = await FakeConvexDeployment.StartAsync(certificates, new BackendBehavior { Https = false });
+        var original = new Dictionary<string, string> { ["APP_MODE"] = "production", ["STRIPE_KEY"] = EnvSecret, ["JWT_PRIVATE_KEY"] = "-----BEGIN-----\nline2 " + EnvSecret };
+        foreach (var (name, value) in original)
+        {
+            deployment.Variables[name] = value;
+        }
+
+        var outputs = BackupFixtures.Write(directory, "outputs.json", Retarget(deployment, "aws-ecs", "dev"));
+
+        var backup = await CliRunner.RunAsync(["backup", "--from", outputs, "--wait"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
+
+        Assert.True(backup.ExitCode == 0, backup.Out + backup.Error);
+        Assert.Contains("stored 3 deployment variable(s) at s3://" + BackupFixtures.Bucket + "/deployment-env/", backup.Error, StringComparison.Ordinal);
+        var upload = Assert.Single(tools.Calls("aws"), c => c.Args.Contains("-") && c.Args[^2] == "-");
+        Assert.Equal(["s3", "cp", "--region", "eu-west-1", "--only-show-errors", "--sse", "aws:kms", "-"], upload.Args.SkipLast(1));
+        Assert.StartsWith($"s3://{BackupFixtures.Bucket}/deployment-env/deployment-env-", upload.Args[^1], StringComparison.Ordinal);
+        // The export printed is the backend's, not the variables object that now sits in the same bucket.
+        Assert.Equal($"s3://{BackupFixtures.Bucket}/convex-prod-0f1e/9b1d", backup.Out.Trim());
+
+        // A fresh deployment: nothing set, then restore with --deployment-env latest.
+        deployment.Variables.Clear();
+        var restore = await CliRunner.RunAsync(
+            ["restore", "--outputs", outputs, "--from", "latest", "--yes", "--deployment-env", "latest"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
+
+        Assert.True(restore.ExitCode == 0, restore.Out + restore.Error);
+        Assert.Equal(original, deployment.Variables);
+        var import = Assert.Single(tools.Calls("npx")).Args;
+        Assert.EndsWith("export.zip", import[^1], StringComparison.Ordinal);
+        Assert.Contains("3 deployment variable(s) from s3://", restore.Error, StringComparison.Ordinal);
+        foreach (var text in new[] { backup.Out, backup.Error, restore.Out, restore.Error })
+        {
+            Assert.DoesNotContain(EnvSecret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("production", text, StringComparison.Ordinal);
+        }
+
+        Assert.All(tools.Calls(), call => Assert.DoesNotContain(call.Args, a => a.Contains(EnvSecret, StringComparison.Ordinal)));
+        Assert.All(tools.Calls(), call => Assert.DoesNotContain(call.Environment.Values, v => v.Contains(EnvSecret, StringComparison.Ordinal)));
+        Assert.Contains(EnvSecret, File.ReadAllText(Directory.GetFiles(Path.Combine(bucket, "deployment-env")).Single()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deployment_env_latest_without_a_stored_set_fails_before_the_import()
+    {
+        FakeAwsBucket();
+        tools.Add("npx", "exit 0");
+        await using var deployment = await FakeConvexDeployment.StartAsync(certificates, new BackendBehavior { Https = false });
+        var outputs = BackupFixtures.Write(directory, "outputs.json", Retarget(deployment, "aws-ecs", "dev"));
+
+        var result = await CliRunner.RunAsync(
+            ["restore", "--outputs", outputs, "--from", "latest", "--yes", "--deployment-env", "latest"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("holds no stored variables", result.Error, StringComparison.Ordinal);
+        Assert.Empty(tools.Calls("npx"));
     }
 }
 

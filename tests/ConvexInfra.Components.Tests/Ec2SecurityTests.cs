@@ -154,7 +154,7 @@ public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
 
     [Theory]
     [MemberData(nameof(Stacks))]
-    public async Task Files_and_modules_are_versioned_and_transient_buckets_expire(string stack)
+    public async Task Files_modules_and_exports_are_versioned_and_transient_buckets_expire(string stack)
     {
         var run = await runs.GetAsync(stack);
         string IdOfPurpose(string purpose) =>
@@ -165,7 +165,7 @@ public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
             .Select(v => v.Text("bucket") ?? "")
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.Equal(new[] { IdOfPurpose("files"), IdOfPurpose("modules") }.Order(StringComparer.Ordinal), versioned);
+        Assert.Equal(new[] { IdOfPurpose("exports"), IdOfPurpose("files"), IdOfPurpose("modules") }.Order(StringComparer.Ordinal), versioned);
 
         foreach (var purpose in new[] { "exports", "imports" })
         {
@@ -272,6 +272,7 @@ public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
             "aws:s3/bucketPolicy:BucketPolicy",
             "aws:s3/bucketVersioning:BucketVersioning",
+            "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
             "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
             "aws:iam/rolePolicy:RolePolicy",
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment",

@@ -16,7 +16,8 @@ public sealed class StorageArgs
 
 /// <summary>
 /// The five buckets the backend's S3 mode needs (all five or none): private, encrypted, TLS-only, versioned where
-/// user data lives (files, modules), with lifecycle rules on the transient ones (exports, snapshot imports).
+/// user data and backups live (files, modules, exports), with lifecycle rules on the transient ones (exports, snapshot
+/// imports). Exports are also locked against deletion by tier (Core.Ops.BackupPlan.ExportLock).
 /// Non-dev buckets are protected (as the database is) and retained when the stack is destroyed.
 /// </summary>
 public sealed class Storage : ComponentResource
@@ -30,11 +31,20 @@ public sealed class Storage : ComponentResource
 
     public Output<BucketNames> BucketNames { get; }
 
+    private readonly Dictionary<string, S3.BucketVersioning> versioning = new(StringComparer.Ordinal);
+
     public Storage(string name, StorageArgs args, ComponentResourceOptions? options = null)
         : base(ComponentTokens.Storage, name, options)
     {
-        // The scheduled exports are the logical backups: they expire by tier (Core.Ops.BackupPlan), not after a fixed 14 days.
-        var exports = Bucket(name, args, "exports", versioned: false, expireAfterDays: Core.Ops.BackupPlan.For(args.Spec).ExportRetentionDays);
+        // The scheduled exports are the logical backups: they expire by tier (Core.Ops.BackupPlan), not after a fixed 14 days,
+        // and are versioned and (unless the tier or exportLockMode says none) locked against deletion for that long.
+        var backups = Core.Ops.BackupPlan.For(args.Spec);
+        var exports = Bucket(name, args, "exports", versioned: true, expireAfterDays: backups.ExportRetentionDays);
+        if (backups.ExportLock.Enabled)
+        {
+            LockExports(name, exports, backups.ExportLock);
+        }
+
         var imports = Bucket(name, args, "imports", versioned: false, expireAfterDays: SnapshotImportExpirationDays);
         var modules = Bucket(name, args, "modules", versioned: true, expireAfterDays: null);
         var files = Bucket(name, args, "files", versioned: true, expireAfterDays: null);
@@ -106,12 +116,12 @@ public sealed class Storage : ComponentResource
         _ = new S3.BucketPolicy(resourceName, new S3.BucketPolicyArgs
         {
             Bucket = bucket.Id,
-            Policy = bucket.BucketName.Apply(b => IamPolicies.TlsOnlyBucketPolicy(args.Partition, b)),
+            Policy = bucket.BucketName.Apply(b => StackPolicies.BucketPolicy(spec, args.Partition, purpose, b)),
         }, new CustomResourceOptions { Parent = this, DependsOn = { publicAccess } });
 
         if (versioned)
         {
-            _ = new S3.BucketVersioning(resourceName, new S3.BucketVersioningArgs
+            versioning[purpose] = new S3.BucketVersioning(resourceName, new S3.BucketVersioningArgs
             {
                 Bucket = bucket.Id,
                 VersioningConfiguration = new S3.Inputs.BucketVersioningVersioningConfigurationArgs { Status = "Enabled" },
@@ -125,6 +135,33 @@ public sealed class Storage : ComponentResource
         }, child);
 
         return bucket;
+    }
+
+    /// <summary>
+    /// Object Lock as its own resource, never <c>BucketArgs.ObjectLockEnabled</c>: that input is ForceNew in the
+    /// provider (internal/service/s3/bucket.go, schema "object_lock_enabled"), so setting it would replace the existing,
+    /// protected exports bucket of every stack. PutObjectLockConfiguration with ObjectLockEnabled "Enabled" turns the lock
+    /// on for an existing bucket once versioning is on, without the support token it once needed
+    /// (internal/service/s3/bucket_object_lock_configuration.go, resourceBucketObjectLockConfigurationCreate;
+    /// website/docs/r/s3_bucket_object_lock_configuration.html.markdown, "token ... deprecated"), hence the dependency on
+    /// the versioning resource. Uploads into a locked bucket need a checksum header: the backend sends CRC32 part
+    /// checksums unless the stack disables checksums, which it never does (reference/convex-facts.md, "S3 storage").
+    /// </summary>
+    private void LockExports(string name, S3.Bucket exports, Core.Ops.ExportLock exportLock)
+    {
+        _ = new S3.BucketObjectLockConfiguration($"{name}-exports", new S3.BucketObjectLockConfigurationArgs
+        {
+            Bucket = exports.Id,
+            ObjectLockEnabled = "Enabled",
+            Rule = new S3.Inputs.BucketObjectLockConfigurationRuleArgs
+            {
+                DefaultRetention = new S3.Inputs.BucketObjectLockConfigurationRuleDefaultRetentionArgs
+                {
+                    Mode = exportLock.S3Mode,
+                    Days = exportLock.Days,
+                },
+            },
+        }, new CustomResourceOptions { Parent = this, DependsOn = { versioning["exports"] } });
     }
 
     private static InputList<S3.Inputs.BucketLifecycleConfigurationRuleArgs> LifecycleRules(bool versioned, int? expireAfterDays)

@@ -112,34 +112,69 @@ public static class IamPolicies
     /// Bucket policy refusing every request that does not use TLS. It is a Deny for everyone on <c>s3:*</c>:
     /// a Deny must cover all actions and principals to close plain HTTP completely.
     /// </summary>
-    public static string TlsOnlyBucketPolicy(string partition, string bucketName)
+    public static string TlsOnlyBucketPolicy(string partition, string bucketName) =>
+        PolicyDocument.Render([DenyInsecureTransport(partition, bucketName)]);
+
+    /// <summary>
+    /// The calls that erase an export or weaken its lock: deleting (a delete marker or a version), changing a
+    /// version's retention (which could shorten it), and bypassing governance mode. Convex itself only writes exports.
+    /// </summary>
+    public static IReadOnlyList<string> ExportEraseActions { get; } =
+        ["s3:BypassGovernanceRetention", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectRetention"];
+
+    /// <summary>
+    /// The exports bucket: TLS only, and when its exports are locked, nobody (any principal, the deployment's roles and
+    /// the deployer included) may call <see cref="ExportEraseActions"/>; expiry is left to the lifecycle rule, which
+    /// S3 runs without IAM and which respects the lock. Without a lock (dev) the roles still cannot delete, because
+    /// their policies grant no delete on this bucket, but a dev stack can still be destroyed with its bucket.
+    /// </summary>
+    public static string ExportsBucketPolicy(string partition, string bucketName, bool locked)
     {
-        return PolicyDocument.Render(
-        [
-            new(
-                "DenyInsecureTransport",
+        var statements = new List<PolicyStatement> { DenyInsecureTransport(partition, bucketName) };
+        if (locked)
+        {
+            statements.Add(new(
+                "DenyEraseExports",
                 "Deny",
-                ["s3:*"],
-                [AwsArns.Bucket(partition, bucketName), AwsArns.BucketObjects(partition, bucketName)],
-                AnyPrincipal: true,
-                Conditions: [new PolicyCondition("Bool", "aws:SecureTransport", "false")]),
-        ]);
+                [.. ExportEraseActions],
+                [AwsArns.BucketObjects(partition, bucketName)],
+                AnyPrincipal: true));
+        }
+
+        return PolicyDocument.Render(statements);
     }
+
+    private static PolicyStatement DenyInsecureTransport(string partition, string bucketName) => new(
+        "DenyInsecureTransport",
+        "Deny",
+        ["s3:*"],
+        [AwsArns.Bucket(partition, bucketName), AwsArns.BucketObjects(partition, bucketName)],
+        AnyPrincipal: true,
+        Conditions: [new PolicyCondition("Bool", "aws:SecureTransport", "false")]);
 
     private static string AssumeRole(string sid, string service) =>
         PolicyDocument.Render([new(sid, "Allow", ["sts:AssumeRole"], [], ServicePrincipal: service)]);
 
-    /// <summary>Read and write objects in the five Convex buckets and list them (what <c>crates/aws_s3</c> calls).</summary>
+    /// <summary>
+    /// Read and write objects in the five Convex buckets and list them (what <c>crates/aws_s3</c> calls). The exports
+    /// bucket holds the backups: the backend may write and read exports there but never delete them.
+    /// </summary>
     private static List<PolicyStatement> BucketAccess(AwsAccountContext ctx, BucketNames buckets)
     {
         var bucketNames = buckets.All.Distinct(StringComparer.Ordinal).ToList();
+        var working = bucketNames.Where(name => name != buckets.Exports).ToList();
         return
         [
             new(
                 "ConvexObjectsReadWrite",
                 "Allow",
                 ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
-                bucketNames.Select(name => AwsArns.BucketObjects(ctx.Partition, name)).ToList()),
+                working.Select(name => AwsArns.BucketObjects(ctx.Partition, name)).ToList()),
+            new(
+                "ConvexExportsWriteOnce",
+                "Allow",
+                ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+                [AwsArns.BucketObjects(ctx.Partition, buckets.Exports)]),
             new(
                 "ConvexBucketsList",
                 "Allow",

@@ -79,4 +79,16 @@ public static class StackPolicies
     /// <summary>The scheduler's role: run the export task on its cluster and pass the task's execution role.</summary>
     public static string ExportScheduler(string taskDefinitionArn, string clusterArn, string executionRoleArn) =>
         OpsPolicies.SchedulerRunExportTask(taskDefinitionArn, clusterArn, [executionRoleArn]);
+
+    /// <summary>
+    /// The bucket policy of one of the stack's buckets by purpose (<see cref="BucketNames.Purposes"/>): the exports
+    /// bucket's also refuses erasing exports while they are locked.
+    /// </summary>
+    public static string BucketPolicy(DeploymentSpec spec, string partition, string purpose, string bucketName)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return purpose == "exports"
+            ? IamPolicies.ExportsBucketPolicy(partition, bucketName, BackupPlan.For(spec).ExportLock.Enabled)
+            : IamPolicies.TlsOnlyBucketPolicy(partition, bucketName);
+    }
 }

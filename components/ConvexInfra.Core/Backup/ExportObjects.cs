@@ -47,9 +47,9 @@ public static class ExportObjects
         return objects;
     }
 
-    /// <summary>The newest export, or null when the bucket holds none.</summary>
+    /// <summary>The newest export, or null when the bucket holds none; stored deployment variables are not exports.</summary>
     public static ExportObject? Latest(IEnumerable<ExportObject> objects) =>
-        objects.Where(o => o.Size > 0).OrderByDescending(o => o.LastModified).ThenByDescending(o => o.Key, StringComparer.Ordinal).FirstOrDefault();
+        objects.Where(o => o.Size > 0 && !DeploymentEnvBackup.IsEnvObject(o.Key)).OrderByDescending(o => o.LastModified).ThenByDescending(o => o.Key, StringComparer.Ordinal).FirstOrDefault();
 
     /// <summary>The newest export written at or after <paramref name="since"/> (allowing for clock skew), or null.</summary>
     public static ExportObject? NewestSince(IEnumerable<ExportObject> objects, DateTimeOffset since) =>

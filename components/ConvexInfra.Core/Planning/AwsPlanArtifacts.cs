@@ -4,6 +4,7 @@ using ConvexInfra.Core.Ecs;
 using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Rendering;
+using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Spec;
 
 namespace ConvexInfra.Core.Planning;
@@ -68,9 +69,9 @@ internal static class AwsPlanArtifacts
             yield return File($"aws/sns/alarm-topic-policy-{region}.json", OpsPolicies.AlarmTopicPolicy(topicArn, account.AccountId) + "\n");
         }
 
-        foreach (var bucket in aws.Buckets.All)
+        foreach (var (purpose, bucket) in BucketNames.Purposes.Zip(aws.Buckets.All))
         {
-            yield return File($"aws/iam/bucket-policy-{bucket}.json", IamPolicies.TlsOnlyBucketPolicy(account.Partition, bucket) + "\n");
+            yield return File($"aws/iam/bucket-policy-{bucket}.json", StackPolicies.BucketPolicy(spec, account.Partition, purpose, bucket) + "\n");
         }
     }
 

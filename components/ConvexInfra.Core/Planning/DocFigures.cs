@@ -34,6 +34,7 @@ public static partial class DocFigures
             ["cold-deploy-table"] = DeployTable(aws),
             ["deploy-steps"] = StepsTable(DeployDurations.Embedded()),
             ["cold-deploy-max"] = $"{aws.Max(p => p.DeployTime.HighMinutes)} minutes",
+            ["recovery-table"] = RecoveryTable(plans.OrderBy(p => p.Spec.Target).ThenBy(p => p.Spec.Tier).ThenBy(p => p.Spec.StackName, StringComparer.Ordinal).ToList()),
         };
 
         foreach (var fact in ConvexFacts.Embedded().Facts.Where(f => f.Figure is not null))
@@ -131,6 +132,23 @@ public static partial class DocFigures
             builder.Append(CultureInfo.InvariantCulture,
                 $"| `{plan.Spec.StackName}` | {plan.Spec.Target.ConfigName()} | {db.InstanceClass}{(db.MultiAz ? " Multi-AZ" : string.Empty)} | {plan.DeployTime.Range} | " +
                 $"{string.Join(" → ", plan.DeployTime.CriticalPath.Select(s => s.Key))} |\n");
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Per stack: what a loss of data costs at most (RPO) per layer, and how long each layer keeps its copies.</summary>
+    private static string RecoveryTable(IReadOnlyList<StackPlan> plans)
+    {
+        var builder = new StringBuilder("| stack | tier | database RPO | files and portable copy RPO (export schedule) | RDS backups kept | exports kept | exports locked |\n|---|---|---|---|---:|---:|---|\n");
+        foreach (var plan in plans)
+        {
+            var r = Ops.RecoveryObjectives.For(plan.Spec);
+            var locked = r.ExportLock.Enabled ? $"{r.ExportLock.S3Mode.ToLowerInvariant()}, {r.ExportLock.Days} days" : "no";
+            var rds = plan.Spec.Target == DeploymentTarget.Local ? "–" : $"{r.RdsRetentionDays} days";
+            var exports = plan.Spec.Target == DeploymentTarget.Local ? "–" : $"{r.ExportRetentionDays} days";
+            builder.Append(CultureInfo.InvariantCulture,
+                $"| `{plan.Spec.StackName}` | {plan.Spec.Tier.ToString().ToLowerInvariant()} | {r.DatabaseRpo} | {r.ExportRpo} | {rds} | {exports} | {(plan.Spec.Target == DeploymentTarget.Local ? "–" : locked)} |\n");
         }
 
         return builder.ToString();

@@ -1,6 +1,7 @@
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.DeploymentEnv;
 using ConvexInfra.Core.Local;
+using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Spec;
 using T = ConvexInfra.Core.Planning.ResourceTypes;
@@ -17,7 +18,7 @@ namespace ConvexInfra.Core.Planning;
 internal static class PlannedResources
 {
     /// <summary>Buckets whose objects are versioned (user data and pushed code); the others hold transient or rebuildable data.</summary>
-    public static readonly IReadOnlyList<string> VersionedBuckets = ["modules", "files"];
+    public static readonly IReadOnlyList<string> VersionedBuckets = ["exports", "modules", "files"];
 
     public static IReadOnlyList<PlannedResource> For(DeploymentSpec spec) => spec.Target switch
     {
@@ -93,7 +94,13 @@ internal static class PlannedResources
         yield return new(s, T.BucketPublicAccessBlock, buckets, "all public access blocked");
         yield return new(s, T.BucketEncryption, buckets, "SSE-S3 with bucket keys");
         yield return new(s, T.BucketPolicy, buckets, "deny non-TLS requests");
-        yield return new(s, T.BucketVersioning, VersionedBuckets.Count, $"versioning on {string.Join(" and ", VersionedBuckets)}");
+        yield return new(s, T.BucketVersioning, VersionedBuckets.Count, $"versioning on {string.Join(", ", VersionedBuckets)}");
+        var exportLock = BackupPlan.For(spec).ExportLock;
+        if (exportLock.Enabled)
+        {
+            yield return new(s, T.BucketObjectLock, 1, $"Object Lock on exports: {exportLock.S3Mode.ToLowerInvariant()} mode, {exportLock.Days} days; " +
+                "the bucket policy denies deleting exports or changing their retention");
+        }
         yield return new(s, T.BucketLifecycle, buckets, "expire exports and snapshot imports, old versions and aborted uploads");
 
         const string sec = "secrets";

@@ -30,6 +30,7 @@ public static class ResourceTypes
     public const string BucketEncryption = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
     public const string BucketPolicy = "aws:s3/bucketPolicy:BucketPolicy";
     public const string BucketVersioning = "aws:s3/bucketVersioning:BucketVersioning";
+    public const string BucketObjectLock = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
     public const string BucketLifecycle = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
 
     public const string Parameter = "aws:ssm/parameter:Parameter";

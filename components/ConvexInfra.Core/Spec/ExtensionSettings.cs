@@ -23,6 +23,12 @@ public sealed record ExtensionSettings
     /// <summary>An EventBridge <c>cron(...)</c> or <c>rate(...)</c> expression, or null for no scheduled export.</summary>
     public string? ExportSchedule { get; init; }
 
+    /// <summary>exportLockMode as written, or null for the tier's default (<see cref="Ops.BackupPlan"/> decides).</summary>
+    public Ops.ExportLockMode? ExportLockMode { get; init; }
+
+    /// <summary>exportLockDays as written, or null for the tier's default.</summary>
+    public int? ExportLockDays { get; init; }
+
     public bool AllowRevisionDowngrade { get; init; }
 
     public static ExtensionSettings None { get; } = new();

@@ -29,6 +29,13 @@ internal static class ExtensionSettingsReader
             }
         }
 
+        var lockMode = values.Choice(SettingKeys.ExportLockMode, LockModes);
+        var lockDays = values.Int(SettingKeys.ExportLockDays, 1, 3650);
+        if (lockMode == Ops.ExportLockMode.None && values.Has(SettingKeys.ExportLockDays))
+        {
+            values.FailValue(SettingKeys.ExportLockDays, "no exportLockDays with exportLockMode none: remove it, or choose governance or compliance");
+        }
+
         return new ExtensionSettings
         {
             ConvexAuth = convexAuth,
@@ -38,9 +45,18 @@ internal static class ExtensionSettingsReader
             HasDeploymentEnvSecrets = values.SecretPresent(SettingKeys.DeploymentEnvSecrets),
             DeploymentEnvPrune = values.Bool(SettingKeys.DeploymentEnvPrune) ?? false,
             ExportSchedule = values.Text(SettingKeys.ExportSchedule, ScheduleExpression.Problem),
+            ExportLockMode = lockMode,
+            ExportLockDays = lockDays,
             AllowRevisionDowngrade = values.Bool(SettingKeys.AllowRevisionDowngrade) ?? false,
         };
     }
+
+    private static readonly Dictionary<string, Ops.ExportLockMode> LockModes = new(StringComparer.Ordinal)
+    {
+        ["none"] = Ops.ExportLockMode.None,
+        ["governance"] = Ops.ExportLockMode.Governance,
+        ["compliance"] = Ops.ExportLockMode.Compliance,
+    };
 
     private static readonly string[] ConvexAuthNames = [ConvexAuthVariables.JwtPrivateKeyName, ConvexAuthVariables.JwksName, ConvexAuthVariables.SiteUrlName];
 

@@ -75,6 +75,8 @@ public static class SettingKeys
     public static readonly SettingKey DeploymentEnvSecrets = Key("deploymentEnvSecrets", "Secret environment variables of the deployment; must be a Pulumi secret.", "pulumi config set --secret --path deploymentEnvSecrets.STRIPE_KEY <value>", SettingShape.Map);
     public static readonly SettingKey DeploymentEnvPrune = Key("deploymentEnvPrune", "Unset deployment variables not listed in config (true/false).", "false");
     public static readonly SettingKey ExportSchedule = Key("exportSchedule", "EventBridge schedule (UTC) of the scheduled convex export backup; default weekly on dev, daily otherwise.", "cron(0 3 * * ? *)");
+    public static readonly SettingKey ExportLockMode = Key("exportLockMode", "S3 Object Lock on the exports bucket: none, governance or compliance (default: compliance on prod, governance on staging, none on dev; compliance blocks destroy until the retention ends).", "compliance");
+    public static readonly SettingKey ExportLockDays = Key("exportLockDays", "Days each export stays locked against deletion (1..3650, default the tier's export retention: prod 35, staging 14, dev 7).", "35");
     public static readonly SettingKey AllowRevisionDowngrade = Key("allowRevisionDowngrade", "Allow going back to an imageRevision this stack ran before (migrations are forward-only; true/false).", "false");
     public static readonly SettingKey HostReportTimeoutMinutes = Key("hostReportTimeoutMinutes", "aws-ec2: minutes pulumi up waits for the host to report the release it wrote (1..180, default 15).", "15");
     public static readonly SettingKey BackendHealthTimeoutMinutes = Key("backendHealthTimeoutMinutes", "aws-ec2: minutes a new backend has to answer /version, migrations included, before the host rolls back (1..120, default 10).", "10");
@@ -93,7 +95,7 @@ public static class SettingKeys
         InstanceSecretVersion, AdminKeyVersion,
         LocalApiPort, LocalSitePort, LocalDashboardPort,
         Tags,
-        ConvexAuth, ConvexAuthSiteUrl, ConvexAuthKeyVersion, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, AllowRevisionDowngrade,
+        ConvexAuth, ConvexAuthSiteUrl, ConvexAuthKeyVersion, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, ExportLockMode, ExportLockDays, AllowRevisionDowngrade,
         HostReportTimeoutMinutes, BackendHealthTimeoutMinutes, ExportTimeoutMinutes, PatchWindow,
     ];
 

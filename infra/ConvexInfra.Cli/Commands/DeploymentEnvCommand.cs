@@ -36,18 +36,21 @@ public sealed class DeploymentEnvCommand : ICliCommand
         var apiUrl = CliKit.Text("--api-url", "URL", "the backend API origin, e.g. https://api.convex.example.com (required)");
         var keyEnv = CliKit.Text("--admin-key-env", "VAR", "read the admin key from environment variable VAR, e.g. CONVEX_SELF_HOSTED_ADMIN_KEY");
         var keyStdin = CliKit.Flag("--admin-key-stdin", "read the admin key from the first line of standard input");
-        var from = CliKit.Text("--from", "FILE|-", "the desired variables: a JSON object of name -> string value, or '-' for stdin (required)");
+        var from = CliKit.Text("--from", "FILE|-", "the desired variables: a JSON object of name -> string value, or '-' for stdin");
+        var fromDotenv = CliKit.Text("--from-dotenv", "FILE", "the desired variables as 'npx convex env list' prints them (NAME=value lines), e.g. saved from another deployment");
         var prune = CliKit.Flag("--prune", "unset deployment variables that the map does not list");
         var wait = CliKit.Text("--wait", "DURATION", "wait up to DURATION (5m, 90s, or seconds) for GET /version to answer 200 first (default 2m)");
         var command = CliKit.Verb(name, description, """
             Unchanged values cause no call at all. The admin key and the values never appear on the command line or
-            in the output. --from takes a JSON object of name -> string value, e.g.
+            in the output. --from-dotenv takes what 'npx convex env list' prints (NAME=value lines, quoted as the Convex
+            CLI quotes them). --from takes a JSON object of name -> string value, e.g.
             {"AUTH_GITHUB_ID": "Iv1.0123", "APP_MODE": "production"}, or '-' for standard input (after the admin key's
             line when both come from stdin).
             """, apiUrl, keyEnv, keyStdin);
         if (withMap)
         {
             command.Options.Add(from);
+            command.Options.Add(fromDotenv);
             command.Options.Add(prune);
         }
 
@@ -58,7 +61,7 @@ public sealed class DeploymentEnvCommand : ICliCommand
             ParseApiUrl(CliKit.Required(result, apiUrl, "https://api.convex.example.com")),
             result.GetValue(keyEnv),
             result.GetValue(keyStdin),
-            withMap ? CliKit.Required(result, from, "env.json") : null,
+            withMap ? Source(result.GetValue(from), result.GetValue(fromDotenv)) : null,
             withMap && result.GetValue(prune),
             ParseWait(result.GetValue(wait)),
             cancellationToken));
@@ -66,7 +69,7 @@ public sealed class DeploymentEnvCommand : ICliCommand
     }
 
     private static async Task<int> RunAsync(
-        CliConsole console, string subcommand, Uri apiUrl, string? keyEnv, bool keyStdin, string? from, bool prune, TimeSpan wait, CancellationToken cancellationToken)
+        CliConsole console, string subcommand, Uri apiUrl, string? keyEnv, bool keyStdin, DesiredSource? from, bool prune, TimeSpan wait, CancellationToken cancellationToken)
     {
         var adminKey = await ReadAdminKeyAsync(keyEnv, keyStdin, console);
         var desired = from is null ? null : await ReadDesiredAsync(from, console);
@@ -137,6 +140,36 @@ public sealed class DeploymentEnvCommand : ICliCommand
         return key.Length > 0 && !key.Any(char.IsWhiteSpace)
             ? key
             : throw new UsageException($"{(env is null ? "--admin-key-stdin" : $"--admin-key-env {env}")}: the admin key is empty or contains whitespace; expected one line like convex-self-hosted|01...");
+    }
+
+    /// <summary>Exactly one of --from and --from-dotenv; the dotenv form is marked so the reader knows its format.</summary>
+    private static DesiredSource Source(string? json, string? dotenv) => (json, dotenv) switch
+    {
+        ({ } file, null) => new DesiredSource(file, Dotenv: false),
+        (null, { } file) => new DesiredSource(file, Dotenv: true),
+        _ => throw new UsageException("give the desired variables with exactly one of --from FILE|- (JSON map) or --from-dotenv FILE (what 'npx convex env list' prints)"),
+    };
+
+    private sealed record DesiredSource(string File, bool Dotenv);
+
+    private static async Task<IReadOnlyDictionary<string, string>> ReadDesiredAsync(DesiredSource desired, CliConsole console)
+    {
+        if (desired.Dotenv)
+        {
+            var file = Path.GetFullPath(desired.File, console.WorkingDirectory);
+            var label = $"--from-dotenv {desired.File}";
+            var text = File.Exists(file) ? await File.ReadAllTextAsync(file) : throw new UsageException($"{label}: file not found ({file})");
+            try
+            {
+                return EnvListText.Parse(text, label);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        }
+
+        return await ReadDesiredAsync(desired.File, console);
     }
 
     private static async Task<IReadOnlyDictionary<string, string>> ReadDesiredAsync(string from, CliConsole console)

@@ -27,7 +27,8 @@ public sealed class RestoreCommand : ICliCommand
         from.CompletionSources.Add("latest");
         var replaceAll = CliKit.Flag("--replace-all", "replace every table (tables not in the export are emptied); without it only the tables in the export are replaced");
         var yes = CliKit.Flag("--yes", "do not ask before replacing data (CI)");
-        var envFile = CliKit.Text("--deployment-env", "FILE", "after the import, apply this JSON map of deployment variables (as deployment-env apply --from FILE)");
+        var envFile = CliKit.Text("--deployment-env", "latest|none|FILE",
+            "after the import, put back deployment variables: latest = the newest set 'backup' stored beside the exports (AWS), none (default), or a JSON map FILE");
         var dir = CliKit.Text("--dir", "DIR", "local target: where 'latest' looks for zips (default convex-backups/STACK)");
         var command = CliKit.Verb(Name, Summary, """
             --from latest: on AWS the newest object in the exports bucket (stack output buckets.exports), on the local
@@ -37,7 +38,9 @@ public sealed class RestoreCommand : ICliCommand
             admin key in the environment of npx (CONVEX_SELF_HOSTED_URL, CONVEX_SELF_HOSTED_ADMIN_KEY), never on a
             command line. Run it from the app's folder (npx needs its package.json with convex).
             Before the import it lists the tables the export holds and what will be replaced, and asks (unless --yes).
-            After it, --deployment-env FILE is applied (an export carries no environment variables) and verify runs.
+            After it, --deployment-env is applied (an export carries no environment variables) and verify runs:
+            'latest' reads the newest deployment-env/ object of the exports bucket through 'aws s3 cp … -' (values on
+            standard output only, never printed), a FILE is a JSON map as for 'deployment-env apply --from FILE'.
             A prod-tier stack is refused unless both --replace-all and --yes are given.
 
             Exit codes: 0 restored and verified, 1 a step failed or the answer was no (the message says which),
@@ -83,7 +86,12 @@ public sealed class RestoreCommand : ICliCommand
             }
 
             LoadedStack.EnsureNoCloudSettings(console);
-            var desiredEnv = envFile is null ? null : await ReadDesiredEnvAsync(console, envFile);
+            var desiredEnv = envFile switch
+            {
+                null or "none" => null,
+                "latest" => await ReadStoredEnvAsync(console, stack, cancellationToken),
+                _ => await ReadDesiredEnvAsync(console, envFile),
+            };
             var zip = await ResolveAsync(console, stack, source, dir, temp, cancellationToken);
             SnapshotContents contents;
             await using (var stream = File.OpenRead(zip))
@@ -211,6 +219,33 @@ public sealed class RestoreCommand : ICliCommand
         var local = Path.Combine(temp, "export.zip");
         await BackupCommand.Aws(console, AwsCliCalls.Download(region, location, local), "aws s3 cp", cancellationToken);
         return File.Exists(local) ? local : throw new BackupException($"aws s3 cp ended without writing {local}");
+    }
+
+    /// <summary>The newest variables 'backup' stored beside the exports; read before the import, so a failure changes nothing.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, CancellationToken cancellationToken)
+    {
+        var bucket = stack.Backup.ExportsBucket;
+        var region = stack.Outputs.Region;
+        if (stack.IsLocal || bucket is null || region is null)
+        {
+            throw new UsageException("--deployment-env latest reads the exports bucket of an AWS stack; for this stack give a JSON map FILE instead");
+        }
+
+        var listing = await BackupCommand.Aws(console, AwsCliCalls.ListExports(region, bucket), "aws s3api list-objects-v2", cancellationToken);
+        var latest = DeploymentEnvBackup.Latest(ExportObjects.Parse(listing.Out))
+            ?? throw new BackupException($"--deployment-env latest: s3://{bucket}/{DeploymentEnvBackup.Prefix} holds no stored variables; take a backup with 'convex-infra backup --stack {stack.Name} --wait', or give --deployment-env none");
+        var location = new S3Location(bucket, latest.Key);
+        var download = await BackupCommand.Aws(console, DeploymentEnvBackup.Download(region, location), "aws s3 cp (deployment variables)", cancellationToken);
+        try
+        {
+            var variables = DesiredEnvJson.Parse(download.Out, location.ToString());
+            await console.Error.WriteLineAsync($"convex-infra restore: {variables.Count} deployment variable(s) from {location} ({latest.LastModified:u})");
+            return variables;
+        }
+        catch (FormatException e)
+        {
+            throw new BackupException(e.Message);
+        }
     }
 
     private static async Task<IReadOnlyDictionary<string, string>> ReadDesiredEnvAsync(CliConsole console, string envFile)

@@ -28,7 +28,8 @@ public static class ExternalTool
     };
 
     public static async Task<ToolResult> RunAsync(
-        CliConsole console, string name, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+        CliConsole console, string name, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken,
+        string? standardInput = null)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(args);
@@ -58,6 +59,12 @@ public static class ExternalTool
         }
 
         using var process = Process.Start(start) ?? throw new InputException($"could not start {executable}");
+        // A value that must not appear in an argument (deployment variables) goes in through standard input.
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
+        }
+
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);

@@ -105,6 +105,10 @@ public sealed partial class FakeConvexDeployment : IAsyncDisposable
         {
             await QueryAsync(context);
         }
+        else if (path == "/api/update_environment_variables" && context.Request.Method == "POST")
+        {
+            await UpdateEnvAsync(context);
+        }
         else if (SyncPath().IsMatch(path) && Behavior.Websocket && context.WebSockets.IsWebSocketRequest)
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
@@ -163,6 +167,18 @@ public sealed partial class FakeConvexDeployment : IAsyncDisposable
             return;
         }
 
+        if (body.Contains("_system/cli/queryEnvironmentVariables", StringComparison.Ordinal))
+        {
+            List<object> variables;
+            lock (Variables)
+            {
+                variables = Variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => (object)new { name = v.Key, value = v.Value }).ToList();
+            }
+
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new { status = "success", value = variables, logLines = Array.Empty<string>() }));
+            return;
+        }
+
         var entries = Behavior.Functions.Select(f => (object)new { identifier = f, functionType = "Query", visibility = new { kind = "public" }, args = new { type = "any" } }).ToList();
         if (entries.Count > 0)
         {
@@ -170,6 +186,41 @@ public sealed partial class FakeConvexDeployment : IAsyncDisposable
         }
 
         await context.Response.WriteAsync(JsonSerializer.Serialize(new { status = "success", value = entries, logLines = Array.Empty<string>() }));
+    }
+
+    /// <summary>The deployment's environment variables, as the env endpoints see and change them.</summary>
+    public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
+
+    // As crates/local_backend's /api/update_environment_variables: {"changes":[{"name","value"|null}]}, null unsets.
+    private async Task UpdateEnvAsync(HttpContext context)
+    {
+        if (context.Request.Headers.Authorization.ToString() != "Convex " + Behavior.AcceptedKey)
+        {
+            context.Response.StatusCode = 401;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"code":"BadAdminKey","message":"The provided admin key was invalid for this instance"}""");
+            return;
+        }
+
+        using var document = await JsonDocument.ParseAsync(context.Request.Body);
+        lock (Variables)
+        {
+            foreach (var change in document.RootElement.GetProperty("changes").EnumerateArray())
+            {
+                var name = change.GetProperty("name").GetString()!;
+                if (change.GetProperty("value").ValueKind == JsonValueKind.Null)
+                {
+                    Variables.Remove(name);
+                }
+                else
+                {
+                    Variables[name] = change.GetProperty("value").GetString()!;
+                }
+            }
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("{}");
     }
 
     private Task SiteAsync(HttpContext context) => Behavior.SiteAnswersLikeApi

@@ -30,6 +30,11 @@ internal static class Inputs
     public static string? Text(this IReadOnlyDictionary<string, object> map, string key) =>
         map.TryGetValue(key, out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
 
+    public static IReadOnlyDictionary<string, object> Map(this IReadOnlyDictionary<string, object> map, string key) =>
+        map.TryGetValue(key, out var value) && value is IDictionary<string, object> inner
+            ? inner.ToImmutableDictionary()
+            : ImmutableDictionary<string, object>.Empty;
+
     /// <summary>Every string anywhere in the inputs, for "this value must not appear" checks.</summary>
     public static IEnumerable<string> AllStrings(this MockResourceArgs args) => Strings(args.Inputs);
 

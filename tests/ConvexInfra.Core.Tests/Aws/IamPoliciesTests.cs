@@ -37,7 +37,7 @@ public class IamPoliciesTests
     {
         var statements = PolicyJson.Statements(IamPolicies.BackendAccess(Ctx, ProdBuckets, ProdParameters, KmsKey));
 
-        Assert.Equal(["ConvexObjectsReadWrite", "ConvexBucketsList", "StackParametersRead", "StackParametersDecrypt"], statements.Select(s => s.Sid));
+        Assert.Equal(["ConvexObjectsReadWrite", "ConvexExportsWriteOnce", "ConvexBucketsList", "StackParametersRead", "StackParametersDecrypt"], statements.Select(s => s.Sid));
         Assert.All(statements, s => Assert.Equal("Allow", s.Effect));
         Assert.All(statements, s => Assert.Null(s.Principal));
 
@@ -45,7 +45,6 @@ public class IamPoliciesTests
         Assert.Equal(["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"], objects.Actions);
         Assert.Equal(
             [
-                "arn:aws:s3:::prod-acme-prod-exports/*",
                 "arn:aws:s3:::prod-acme-prod-snapshot-imports/*",
                 "arn:aws:s3:::prod-acme-prod-modules/*",
                 "arn:aws:s3:::prod-acme-prod-files/*",
@@ -53,11 +52,16 @@ public class IamPoliciesTests
             ],
             objects.Resources);
 
-        var buckets = statements[1];
+        // The backups: written and read, never deleted (issue 24).
+        var exports = statements[1];
+        Assert.Equal(["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"], exports.Actions);
+        Assert.Equal(["arn:aws:s3:::prod-acme-prod-exports/*"], exports.Resources);
+
+        var buckets = statements[2];
         Assert.Equal(["s3:GetBucketLocation", "s3:ListBucket"], buckets.Actions);
         Assert.Equal(ProdBuckets.All.Select(b => $"arn:aws:s3:::{b}"), buckets.Resources);
 
-        var parameters = statements[2];
+        var parameters = statements[3];
         Assert.Equal(["ssm:GetParameter", "ssm:GetParameters"], parameters.Actions);
         Assert.Equal(
             [
@@ -67,7 +71,7 @@ public class IamPoliciesTests
             ],
             parameters.Resources);
 
-        var decrypt = statements[3];
+        var decrypt = statements[4];
         Assert.Equal(["kms:Decrypt"], decrypt.Actions);
         Assert.Equal([KmsKey], decrypt.Resources);
         Assert.Equal("ssm.us-east-1.amazonaws.com", decrypt.Conditions["StringEquals"]["kms:ViaService"]);
@@ -101,7 +105,7 @@ public class IamPoliciesTests
         var task = PolicyJson.Statements(IamPolicies.EcsTask(Ctx, ProdBuckets));
         var backend = PolicyJson.Statements(IamPolicies.BackendAccess(Ctx, ProdBuckets, ProdParameters, null));
 
-        Assert.Equal(["ConvexObjectsReadWrite", "ConvexBucketsList"], task.Select(s => s.Sid));
+        Assert.Equal(["ConvexObjectsReadWrite", "ConvexExportsWriteOnce", "ConvexBucketsList"], task.Select(s => s.Sid));
         static string Grant(ParsedStatement s) => $"{s.Effect} {string.Join(',', s.Actions)} on {string.Join(',', s.Resources)}";
         Assert.Equal(backend.Where(s => s.Sid.StartsWith("Convex", StringComparison.Ordinal)).Select(Grant), task.Select(Grant));
         Assert.DoesNotContain(task, s => s.Actions.Any(a => a.StartsWith("ssm:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal)));
@@ -233,9 +237,10 @@ public class IamPoliciesTests
         var china = new AwsAccountContext("aws-cn", "cn-north-1", "123456789012");
         var statements = PolicyJson.Statements(IamPolicies.BackendAccess(china, ProdBuckets, ["convex/secret"], null));
 
-        Assert.Equal("arn:aws-cn:s3:::prod-acme-prod-files/*", statements[0].Resources[3]);
-        Assert.Equal(["arn:aws-cn:ssm:cn-north-1:123456789012:parameter/convex/secret"], statements[2].Resources);
-        Assert.Equal("ssm.cn-north-1.amazonaws.com.cn", statements[3].Conditions["StringEquals"]["kms:ViaService"]);
+        Assert.Equal("arn:aws-cn:s3:::prod-acme-prod-files/*", statements[0].Resources[2]);
+        Assert.Equal(["arn:aws-cn:s3:::prod-acme-prod-exports/*"], statements[1].Resources);
+        Assert.Equal(["arn:aws-cn:ssm:cn-north-1:123456789012:parameter/convex/secret"], statements[3].Resources);
+        Assert.Equal("ssm.cn-north-1.amazonaws.com.cn", statements[4].Conditions["StringEquals"]["kms:ViaService"]);
     }
 
     [Fact]

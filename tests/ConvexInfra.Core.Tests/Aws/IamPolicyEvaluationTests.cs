@@ -138,4 +138,23 @@ public class IamPolicyEvaluationTests
     {
         Assert.Equal(matches, IamWildcard.Matches(pattern, value, ignoreCase: false));
     }
+
+    [Fact]
+    public void Bool_and_arn_conditions_judge_bucket_and_scheduler_policies()
+    {
+        var policy = IamPolicy.Parse("""
+            {"Version": "2012-10-17", "Statement": [
+              {"Sid": "Tls", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*",
+               "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+              {"Sid": "Run", "Effect": "Allow", "Action": "ecs:RunTask", "Resource": "*",
+               "Condition": {"ArnEquals": {"ecs:cluster": "arn:aws:ecs:eu-west-1:123456789012:cluster/c*"}}}
+            ]}
+            """);
+
+        Assert.Equal(IamDecision.ExplicitDeny, policy.Evaluate(Request("s3:PutObject", "arn:aws:s3:::b/k", ("aws:SecureTransport", "FALSE"))));
+        Assert.Equal(IamDecision.ImplicitDeny, policy.Evaluate(Request("s3:PutObject", "arn:aws:s3:::b/k", ("aws:SecureTransport", "true"))));
+        Assert.Equal(IamDecision.Allowed, policy.Evaluate(Request("ecs:RunTask", "*", ("ecs:cluster", "arn:aws:ecs:eu-west-1:123456789012:cluster/c1"))));
+        Assert.Equal(IamDecision.ImplicitDeny, policy.Evaluate(Request("ecs:RunTask", "*", ("ecs:cluster", "arn:aws:ecs:eu-west-1:123456789012:cluster/other"))));
+        Assert.Equal(IamDecision.ImplicitDeny, policy.Evaluate(Request("ecs:RunTask", "*")));
+    }
 }

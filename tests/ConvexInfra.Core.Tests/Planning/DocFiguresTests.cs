@@ -26,6 +26,7 @@ public partial class DocFiguresTests
         ["docs/ecs.md"] = ["cost-table:ecs", "alb-idle-timeout", "cost:prod", "cold-deploy:ecs", "step:certificate"],
         ["docs/aws.md"] = ["cold-deploy-table", "deploy-steps"],
         ["docs/cicd.md"] = ["cold-deploy-max"],
+        ["docs/dr.md"] = ["recovery-table"],
     };
 
     private static List<StackPlan> RepoPlans() =>

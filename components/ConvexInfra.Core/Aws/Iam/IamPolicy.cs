@@ -19,7 +19,7 @@ public enum IamDecision
 /// An IAM identity policy as AWS evaluates it for one principal: explicit Deny wins, then any Allow, else denied.
 /// Supports what the CI roles use: <c>Action</c>/<c>NotAction</c> with <c>*</c> and <c>?</c> wildcards
 /// (case-insensitive), <c>Resource</c>/<c>NotResource</c> ARN patterns (case-sensitive), and the condition operators
-/// <c>StringEquals</c>, <c>StringNotEquals</c>, <c>StringLike</c>, <c>StringNotLike</c> (a value list is an OR; a key
+/// <c>StringEquals</c>, <c>StringNotEquals</c>, <c>StringLike</c>, <c>StringNotLike</c>, <c>Bool</c> (a value list is an OR; a key
 /// missing from the request fails the positive operators, as in AWS), <c>ArnEquals</c>/<c>ArnLike</c> and their
 /// negations (AWS treats ArnEquals and ArnLike alike: case-sensitive, with wildcards) and <c>Null</c> (<c>true</c>:
 /// the key is absent).
@@ -31,7 +31,7 @@ public sealed class IamPolicy
 {
     private static readonly HashSet<string> Operators = new(StringComparer.Ordinal)
     {
-        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "Null", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
+        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "Bool", "Null", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
     };
 
     private IamPolicy(IReadOnlyList<IamStatement> statements) => Statements = statements;
@@ -179,6 +179,7 @@ public sealed record IamCondition(string Operator, string Key, IReadOnlyList<str
             "StringNotEquals" => !Values.Contains(actual, StringComparer.Ordinal),
             "StringLike" => Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             "StringNotLike" => !Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
+            "Bool" => Values.Contains(actual, StringComparer.OrdinalIgnoreCase),
             "ArnEquals" or "ArnLike" => Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             "ArnNotEquals" or "ArnNotLike" => !Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             _ => throw new InvalidOperationException($"condition operator {Operator}"),
