@@ -96,6 +96,7 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("backendHealthTimeoutMinutes")] public int? BackendHealthTimeoutMinutes { get; set; }
     [Input("exportTimeoutMinutes")] public int? ExportTimeoutMinutes { get; set; }
     [Input("patchWindow")] public string? PatchWindow { get; set; }
+    [Input("rolePermissionsBoundary")] public string? RolePermissionsBoundary { get; set; }
 
     /// <summary>How the deployment-env step starts the CLI; <c>convex-infra</c> on PATH. Not an input of the package.</summary>
     internal string Cli { get; set; } = Core.DeploymentEnv.ApplyCommandLine.DefaultCli;

@@ -196,6 +196,12 @@ public static partial class IamActionMap
             context["iam:PassedToService"] = service;
         }
 
+        // The boundary a role is created with or given: the deploy role allows only the stack's own (docs/cicd/).
+        if (action.Name is "iam:CreateRole" or "iam:PutRolePermissionsBoundary" && facts.Resource.Input("permissionsBoundary") is { } boundary)
+        {
+            context["iam:PermissionsBoundary"] = boundary;
+        }
+
         if (action.ServiceName is { } linked)
         {
             context["iam:AWSServiceName"] = linked;

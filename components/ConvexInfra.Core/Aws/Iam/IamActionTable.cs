@@ -100,7 +100,9 @@ internal static class IamActionTable
         Rule("aws:iam/role:Role", Tf + "iam/role.go",
             create: ["iam:CreateRole"],
             read: ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"],
-            update: ["iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription"],
+            // A changed permissions_boundary: PutRolePermissionsBoundary (resourceRoleUpdate); the first deploy with
+            // rolePermissionsBoundary puts it on roles created before the setting.
+            update: ["iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:PutRolePermissionsBoundary"],
             delete: ["iam:ListInstanceProfilesForRole", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRole"],
             tag: ["iam:TagRole", "iam:UntagRole"]),
         Rule("aws:iam/rolePolicy:RolePolicy", Tf + "iam/role_policy.go",

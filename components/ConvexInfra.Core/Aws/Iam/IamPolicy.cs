@@ -19,15 +19,18 @@ public enum IamDecision
 /// An IAM identity policy as AWS evaluates it for one principal: explicit Deny wins, then any Allow, else denied.
 /// Supports what the CI roles use: <c>Action</c>/<c>NotAction</c> with <c>*</c> and <c>?</c> wildcards
 /// (case-insensitive), <c>Resource</c>/<c>NotResource</c> ARN patterns (case-sensitive), and the condition operators
-/// <c>StringEquals</c>, <c>StringNotEquals</c>, <c>StringLike</c>, <c>StringNotLike</c> (a value list is an OR; a key
-/// missing from the request fails the positive operators, as in AWS). Any other operator is refused when parsed, so
-/// a policy this evaluator cannot judge never passes silently.
+/// <c>StringEquals</c>, <c>StringNotEquals</c>, <c>StringLike</c>, <c>StringNotLike</c>, <c>ArnEquals</c>/<c>ArnLike</c>
+/// (and their Not forms: each of the six ':'-separated parts matched on its own) and <c>Bool</c> (a value list is an OR;
+/// a key missing from the request fails the positive operators, as in AWS). Any other operator is refused when
+/// parsed, so a policy this evaluator cannot judge never passes silently. Resource-based documents (role trust
+/// policies, KMS key policies) parse too: their <c>Principal</c> is matched against <see cref="IamRequest.Principal"/>,
+/// where <c>arn:…:iam::ACCOUNT:root</c> stands for every principal of that account, as AWS reads it.
 /// </summary>
 public sealed class IamPolicy
 {
     private static readonly HashSet<string> Operators = new(StringComparer.Ordinal)
     {
-        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike",
+        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Bool",
     };
 
     private IamPolicy(IReadOnlyList<IamStatement> statements) => Statements = statements;
@@ -98,13 +101,39 @@ public sealed class IamPolicy
             Strings(element, "NotAction"),
             Strings(element, "Resource"),
             Strings(element, "NotResource"),
-            conditions);
-        if (statement.Actions.Count + statement.NotActions.Count == 0 || statement.Resources.Count + statement.NotResources.Count == 0)
+            conditions)
+        {
+            Principals = Principals(element, sid),
+        };
+        // A trust policy names a Principal and no Resource (the resource is the role itself).
+        if (statement.Actions.Count + statement.NotActions.Count == 0
+            || (statement.Resources.Count + statement.NotResources.Count == 0 && statement.Principals.Count == 0))
         {
             throw new FormatException($"policy statement {sid}: needs an Action (or NotAction) and a Resource (or NotResource)");
         }
 
         return statement;
+    }
+
+    /// <summary><c>"Principal": "*"</c> or <c>{"AWS" | "Federated" | "Service": value or list}</c>, flattened.</summary>
+    private static List<string> Principals(JsonElement statement, string sid)
+    {
+        if (!statement.TryGetProperty("Principal", out var principal))
+        {
+            return [];
+        }
+
+        if (principal.ValueKind == JsonValueKind.String)
+        {
+            return [principal.GetString()!];
+        }
+
+        if (principal.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"policy statement {sid}: Principal must be \"*\" or a map of AWS, Federated or Service");
+        }
+
+        return principal.EnumerateObject().SelectMany(p => Strings(p.Value)).ToList();
     }
 
     private static List<string> Strings(JsonElement parent, string key) =>
@@ -128,17 +157,28 @@ public sealed record IamCondition(string Operator, string Key, IReadOnlyList<str
     {
         if (!context.TryGetValue(Key, out var actual))
         {
-            return Operator.StartsWith("StringNot", StringComparison.Ordinal);
+            return Operator.StartsWith("StringNot", StringComparison.Ordinal) || Operator.StartsWith("ArnNot", StringComparison.Ordinal);
         }
 
         return Operator switch
         {
+            "ArnEquals" or "ArnLike" => Values.Any(v => ArnMatches(v, actual)),
+            "ArnNotEquals" or "ArnNotLike" => !Values.Any(v => ArnMatches(v, actual)),
+            "Bool" => Values.Contains(actual, StringComparer.OrdinalIgnoreCase),
             "StringEquals" => Values.Contains(actual, StringComparer.Ordinal),
             "StringNotEquals" => !Values.Contains(actual, StringComparer.Ordinal),
             "StringLike" => Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             "StringNotLike" => !Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             _ => throw new InvalidOperationException($"condition operator {Operator}"),
         };
+    }
+
+    /// <summary>ARN operators compare the six ':'-separated parts one by one, each with IAM's wildcards.</summary>
+    private static bool ArnMatches(string pattern, string arn)
+    {
+        var p = pattern.Split(':', 6);
+        var a = arn.Split(':', 6);
+        return p.Length == 6 && a.Length == 6 && p.Zip(a).All(pair => IamWildcard.Matches(pair.First, pair.Second, ignoreCase: false));
     }
 }
 
@@ -152,6 +192,9 @@ public sealed record IamStatement(
     IReadOnlyList<string> NotResources,
     IReadOnlyList<IamCondition> Conditions)
 {
+    /// <summary>Who a resource-based statement (trust or key policy) speaks to; empty in an identity policy.</summary>
+    public IReadOnlyList<string> Principals { get; init; } = [];
+
     public bool Matches(IamRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -160,8 +203,22 @@ public sealed record IamStatement(
             : !NotActions.Any(a => IamWildcard.Matches(a, request.Action, ignoreCase: true));
         var resource = Resources.Count > 0
             ? Resources.Any(r => IamWildcard.Matches(r, request.Resource, ignoreCase: false))
-            : !NotResources.Any(r => IamWildcard.Matches(r, request.Resource, ignoreCase: false));
-        return action && resource && Conditions.All(c => c.Holds(request.Context));
+            : NotResources.Count == 0 || !NotResources.Any(r => IamWildcard.Matches(r, request.Resource, ignoreCase: false));
+        var principal = Principals.Count == 0 || (request.Principal is { } who && Principals.Any(p => PrincipalMatches(p, who)));
+        return action && resource && principal && Conditions.All(c => c.Holds(request.Context));
+    }
+
+    /// <summary><c>*</c> is anyone; <c>arn:…:iam::ACCOUNT:root</c> any principal of that account; otherwise exact.</summary>
+    private static bool PrincipalMatches(string principal, string who)
+    {
+        if (principal == "*" || principal == who)
+        {
+            return true;
+        }
+
+        var root = principal.Split(':');
+        var caller = who.Split(':');
+        return root.Length == 6 && root[5] == "root" && root[2] == "iam" && caller.Length == 6 && caller[4] == root[4];
     }
 }
 
