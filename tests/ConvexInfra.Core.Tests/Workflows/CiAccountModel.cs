@@ -86,7 +86,7 @@ internal sealed partial class CiAccountModel
             ["token.actions.githubusercontent.com:sub"] = subject,
         };
         return Roles.Values
-            .Where(role => role.Trust.Evaluate(new IamRequest("sts:AssumeRoleWithWebIdentity", role.Arn, context, subject) { Principal = OidcProvider }) == IamDecision.Allowed)
+            .Where(role => TrustPolicyEvaluation.Evaluate(role.Trust, OidcProvider, new IamRequest("sts:AssumeRoleWithWebIdentity", role.Arn, context, subject)) == IamDecision.Allowed)
             .OrderBy(role => role.Arn, StringComparer.Ordinal)
             .ToList();
     }
@@ -94,7 +94,7 @@ internal sealed partial class CiAccountModel
     /// <summary>A call by <paramref name="role"/>: its identity policy allows it and, for KMS, the key's policy too.</summary>
     public bool Can(CiRole role, string action, string resource, IReadOnlyDictionary<string, string>? context = null)
     {
-        var request = new IamRequest(action, resource, context ?? new Dictionary<string, string> { ["aws:RequestedRegion"] = Region }, role.Arn) { Principal = role.Arn };
+        var request = new IamRequest(action, resource, context ?? new Dictionary<string, string> { ["aws:RequestedRegion"] = Region }, role.Arn);
         if (role.Permissions.Evaluate(request) != IamDecision.Allowed)
         {
             return false;
@@ -104,9 +104,19 @@ internal sealed partial class CiAccountModel
         return key is null || KeyAllows(key, role, action);
     }
 
-    /// <summary>What the state key's own policy says to <paramref name="role"/>, whatever its identity policy says.</summary>
-    public static bool KeyAllows(IamPolicy keyPolicy, CiRole role, string action) =>
-        keyPolicy.Evaluate(new IamRequest(action, "*", new Dictionary<string, string> { ["aws:PrincipalArn"] = role.Arn }, role.Arn) { Principal = role.Arn }) == IamDecision.Allowed;
+    /// <summary>
+    /// What the state key's own policy says to <paramref name="role"/>, whatever its identity policy says: a statement
+    /// that names the role, <c>*</c> or the account (<c>:root</c>, which AWS reads as "any principal of the account,
+    /// if its identity policy allows too") and whose conditions hold for the role (<c>aws:PrincipalArn</c>).
+    /// </summary>
+    public static bool KeyAllows(IamPolicy keyPolicy, CiRole role, string action)
+    {
+        var request = new IamRequest(action, "*", new Dictionary<string, string> { ["aws:PrincipalArn"] = role.Arn }, role.Arn);
+        var matching = keyPolicy.Statements
+            .Where(s => s.Principals.Any(p => p == "*" || p == role.Arn || p == $"arn:aws:iam::{Account}:root") && s.Matches(request))
+            .ToList();
+        return !matching.Any(s => s.Effect == IamEffect.Deny) && matching.Any(s => s.Effect == IamEffect.Allow);
+    }
 
     /// <summary>The state objects the diy backend keeps for a stack (checkpoint, backup, history, lock, tags).</summary>
     public static IReadOnlyList<string> StateObjects(string stack) =>

@@ -22,9 +22,9 @@ public enum IamDecision
 /// <c>StringEquals</c>, <c>StringNotEquals</c>, <c>StringLike</c>, <c>StringNotLike</c>, <c>ArnEquals</c>/<c>ArnLike</c>
 /// (and their Not forms: each of the six ':'-separated parts matched on its own) and <c>Bool</c> (a value list is an OR;
 /// a key missing from the request fails the positive operators, as in AWS). Any other operator is refused when
-/// parsed, so a policy this evaluator cannot judge never passes silently. Resource-based documents (role trust
-/// policies, KMS key policies) parse too: their <c>Principal</c> is matched against <see cref="IamRequest.Principal"/>,
-/// where <c>arn:…:iam::ACCOUNT:root</c> stands for every principal of that account, as AWS reads it.
+/// parsed, so a policy this evaluator cannot judge never passes silently. Resource policies (role trust policies,
+/// key policies) keep each statement's <c>Principal</c> (<see cref="IamStatement.Principals"/>); a trust policy has
+/// no <c>Resource</c>. <see cref="TrustPolicyEvaluation"/> decides who may assume a role.
 /// </summary>
 public sealed class IamPolicy
 {
@@ -115,25 +115,37 @@ public sealed class IamPolicy
         return statement;
     }
 
-    /// <summary><c>"Principal": "*"</c> or <c>{"AWS" | "Federated" | "Service": value or list}</c>, flattened.</summary>
-    private static List<string> Principals(JsonElement statement, string sid)
+    /// <summary>
+    /// <c>"Principal": "*"</c> or <c>{"AWS": …}</c> (ARNs or account ids); identity policies have none. Service
+    /// principals are kept as <c>service:NAME</c>, so they never match an IAM principal's ARN; web-identity providers
+    /// (<c>Federated</c>, a role trust's OIDC provider) as their ARN.
+    /// </summary>
+    private static List<string> Principals(JsonElement element, string sid)
     {
-        if (!statement.TryGetProperty("Principal", out var principal))
+        if (!element.TryGetProperty("Principal", out var principal))
         {
             return [];
         }
 
         if (principal.ValueKind == JsonValueKind.String)
         {
-            return [principal.GetString()!];
+            return principal.GetString() == "*"
+                ? ["*"]
+                : throw new FormatException($"policy statement {sid}: Principal '{principal.GetString()}'; expected \"*\" or an object such as {{\"AWS\": \"arn:aws:iam::123456789012:root\"}}");
         }
 
-        if (principal.ValueKind != JsonValueKind.Object)
+        var list = new List<string>();
+        foreach (var kind in principal.EnumerateObject())
         {
-            throw new FormatException($"policy statement {sid}: Principal must be \"*\" or a map of AWS, Federated or Service");
+            list.AddRange(kind.Name switch
+            {
+                "AWS" or "Federated" => Strings(kind.Value),
+                "Service" => Strings(kind.Value).Select(s => $"service:{s}"),
+                _ => throw new FormatException($"policy statement {sid}: principal type '{kind.Name}' is not one this evaluator knows (AWS, Federated, Service)"),
+            });
         }
 
-        return principal.EnumerateObject().SelectMany(p => Strings(p.Value)).ToList();
+        return list;
     }
 
     private static List<string> Strings(JsonElement parent, string key) =>
@@ -192,7 +204,7 @@ public sealed record IamStatement(
     IReadOnlyList<string> NotResources,
     IReadOnlyList<IamCondition> Conditions)
 {
-    /// <summary>Who a resource-based statement (trust or key policy) speaks to; empty in an identity policy.</summary>
+    /// <summary>Who a resource-policy statement speaks of (ARNs, account ids, <c>*</c>); empty in identity policies.</summary>
     public IReadOnlyList<string> Principals { get; init; } = [];
 
     public bool Matches(IamRequest request)
@@ -201,24 +213,11 @@ public sealed record IamStatement(
         var action = Actions.Count > 0
             ? Actions.Any(a => IamWildcard.Matches(a, request.Action, ignoreCase: true))
             : !NotActions.Any(a => IamWildcard.Matches(a, request.Action, ignoreCase: true));
+        // A trust policy's statements have neither Resource nor NotResource: they match any resource (the role).
         var resource = Resources.Count > 0
             ? Resources.Any(r => IamWildcard.Matches(r, request.Resource, ignoreCase: false))
-            : NotResources.Count == 0 || !NotResources.Any(r => IamWildcard.Matches(r, request.Resource, ignoreCase: false));
-        var principal = Principals.Count == 0 || (request.Principal is { } who && Principals.Any(p => PrincipalMatches(p, who)));
-        return action && resource && principal && Conditions.All(c => c.Holds(request.Context));
-    }
-
-    /// <summary><c>*</c> is anyone; <c>arn:…:iam::ACCOUNT:root</c> any principal of that account; otherwise exact.</summary>
-    private static bool PrincipalMatches(string principal, string who)
-    {
-        if (principal == "*" || principal == who)
-        {
-            return true;
-        }
-
-        var root = principal.Split(':');
-        var caller = who.Split(':');
-        return root.Length == 6 && root[5] == "root" && root[2] == "iam" && caller.Length == 6 && caller[4] == root[4];
+            : !NotResources.Any(r => IamWildcard.Matches(r, request.Resource, ignoreCase: false));
+        return action && resource && Conditions.All(c => c.Holds(request.Context));
     }
 }
 

@@ -7,12 +7,6 @@ namespace ConvexInfra.Core.Aws.Iam;
 /// </summary>
 public sealed record IamRequest(string Action, string Resource, IReadOnlyDictionary<string, string> Context, string Why)
 {
-    /// <summary>
-    /// Who asks, for resource-based documents (trust and key policies): a role ARN, or the OIDC provider ARN of a
-    /// web-identity federation. Identity policies ignore it.
-    /// </summary>
-    public string? Principal { get; init; }
-
     public override string ToString() =>
         $"{Action} on {Resource}{(Context.Count == 0 ? "" : " with " + string.Join(", ", Context.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}")))} ({Why})";
 }
