@@ -131,6 +131,32 @@ public sealed class StageIsolationTests
         }
     }
 
+    [Theory]
+    [InlineData("ec2:TerminateInstances", "arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0", "aws:ResourceTag/convex-infra:stack")]
+    [InlineData("ec2:ModifyInstanceAttribute", "arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0", "aws:ResourceTag/convex-infra:stack")]
+    [InlineData("ecs:UpdateService", "arn:aws:ecs:eu-west-1:123456789012:service/prod-cluster/prod-service", "aws:ResourceTag/convex-infra:stack")]
+    [InlineData("elasticloadbalancing:DeleteLoadBalancer", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/prod-alb/0123456789abcdef", "aws:ResourceTag/convex-infra:stack")]
+    [InlineData("rds:DeleteDBInstance", "arn:aws:rds:eu-west-1:123456789012:db:prod-postgres", "rds:db-tag/convex-infra:stack")]
+    [InlineData("rds:ModifyDBInstance", "arn:aws:rds:eu-west-1:123456789012:db:prod-postgres", "rds:db-tag/convex-infra:stack")]
+    public void A_deploy_role_changes_instances_services_load_balancers_and_databases_of_its_own_stack_only(string action, string resource, string tagKey)
+    {
+        var deploy = account.Roles[CiAccountModel.DeployRole("dev")];
+        Dictionary<string, string> Tagged(string? stack)
+        {
+            var context = new Dictionary<string, string> { ["aws:RequestedRegion"] = CiAccountModel.Region };
+            if (stack is not null)
+            {
+                context[tagKey] = stack;
+            }
+
+            return context;
+        }
+
+        Assert.True(account.Can(deploy, action, resource, Tagged("dev")));
+        Assert.Equal(IamDecision.ExplicitDeny, deploy.Permissions.Evaluate(new(action, resource, Tagged("prod"), "prod's")));
+        Assert.Equal(IamDecision.ExplicitDeny, deploy.Permissions.Evaluate(new(action, resource, Tagged(null), "untagged")));
+    }
+
     [Fact]
     public void The_boundary_keeps_roles_a_deploy_role_creates_inside_their_stack()
     {
