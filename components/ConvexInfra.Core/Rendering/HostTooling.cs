@@ -32,20 +32,40 @@ public static class HostTooling
         Indented = false,
     };
 
-    /// <summary>Every file of the tooling, with absolute host paths.</summary>
+    /// <summary>Every file of the tooling, with absolute host paths (the scripts <see cref="Compact"/>).</summary>
     public static IReadOnlyList<RenderedFile> Files(DeploymentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return
         [
-            new(HostLayout.ReleaseScriptPath, ReleaseScript.Text, "0755"),
-            new(HostLayout.HostSetupScriptPath, HostSetupScript.Text, "0755"),
+            new(HostLayout.ReleaseScriptPath, Compact(ReleaseScript.Text), "0755"),
+            new(HostLayout.HostSetupScriptPath, Compact(HostSetupScript.Text), "0755"),
             .. SystemdUnits.Render(spec),
             .. SystemdUnits.Patching(spec),
         ];
     }
 
     public static HostToolingBundle Render(DeploymentSpec spec) => Render(Files(spec));
+
+    /// <summary>
+    /// A host script as shipped: without comment lines (the shebang and shellcheck directives stay) and without
+    /// indentation. The whole tooling must fit one SSM parameter (<see cref="HostRelease.MaxBytes"/> after gzip and
+    /// base64); comments and indentation are for readers of the source. Safe for scripts without heredocs whose
+    /// multi-line strings (jq and awk programs) ignore indentation and hold no line starting with '#'; the tests
+    /// run, and shellcheck, the compacted text.
+    /// </summary>
+    public static string Compact(string script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        if (script.Contains("<<-", StringComparison.Ordinal) || script.Replace("<<<", "", StringComparison.Ordinal).Contains("<<", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("a heredoc would change meaning without its indentation; keep host scripts free of heredocs", nameof(script));
+        }
+
+        var lines = script.Split('\n').Select((line, index) => index == 0 ? line : line.TrimStart(' '));
+        return string.Join('\n', lines.Where((line, index) =>
+            index == 0 || !line.StartsWith('#') || line.StartsWith("# shellcheck ", StringComparison.Ordinal)));
+    }
 
     /// <summary>Packs <paramref name="files"/> (tests pass a modified script to prove what a change reaches).</summary>
     public static HostToolingBundle Render(IReadOnlyList<RenderedFile> files)
