@@ -106,4 +106,5 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("backendHealthTimeoutMinutes")] public int? BackendHealthTimeoutMinutes { get; set; }
     [Input("exportTimeoutMinutes")] public int? ExportTimeoutMinutes { get; set; }
     [Input("patchWindow")] public string? PatchWindow { get; set; }
+    [Input("rolePermissionsBoundary")] public string? RolePermissionsBoundary { get; set; }
 }

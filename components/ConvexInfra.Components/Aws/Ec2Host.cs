@@ -78,7 +78,7 @@ public sealed class Ec2Host : ComponentResource
             AssumeRolePolicy = IamPolicies.Ec2AssumeRole(),
             Description = $"Convex host of {spec.StackName}/{spec.InstanceName}",
             Tags = AwsTags.For(spec, $"{name}-role"),
-        }, child);
+        }.WithBoundary(spec, args.Account), child);
 
         var logGroup = new CloudWatch.LogGroup($"{name}-logs", new CloudWatch.LogGroupArgs
         {

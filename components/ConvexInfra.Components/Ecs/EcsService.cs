@@ -88,7 +88,7 @@ public sealed class EcsService : ComponentResource
             AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
             Description = "Starts the Convex task: reads its two secrets from SSM and writes its logs",
             Tags = AwsTags.For(spec, $"{name}-execution"),
-        }, child);
+        }.WithBoundary(spec, args.Account), child);
         _ = new Iam.RolePolicy($"{name}-execution", new Iam.RolePolicyArgs
         {
             Role = execution.Name,
@@ -100,7 +100,7 @@ public sealed class EcsService : ComponentResource
             AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
             Description = "The Convex backend at run time: its five buckets",
             Tags = AwsTags.For(spec, $"{name}-task"),
-        }, child);
+        }.WithBoundary(spec, args.Account), child);
         _ = new Iam.RolePolicy($"{name}-task", new Iam.RolePolicyArgs
         {
             Role = task.Name,

@@ -111,7 +111,7 @@ public sealed class Backups : ComponentResource
             AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
             Description = $"Runs the convex export task of {spec.StackName}/{spec.InstanceName}",
             Tags = AwsTags.For(spec, $"{name}-export-execution"),
-        }, child);
+        }.WithBoundary(spec, ctx), child);
         var executionPolicy = new Iam.RolePolicy($"{name}-export-execution", new Iam.RolePolicyArgs
         {
             Role = executionRole.Name,
@@ -157,7 +157,7 @@ public sealed class Backups : ComponentResource
             AssumeRolePolicy = IamPolicies.SchedulerAssumeRole(),
             Description = $"Starts the convex export task of {spec.StackName}/{spec.InstanceName}",
             Tags = AwsTags.For(spec, $"{name}-export-scheduler"),
-        }, child);
+        }.WithBoundary(spec, ctx), child);
         var schedulerPolicy = new Iam.RolePolicy($"{name}-export-scheduler", new Iam.RolePolicyArgs
         {
             Role = schedulerRole.Name,

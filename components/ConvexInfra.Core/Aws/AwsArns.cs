@@ -11,6 +11,22 @@ public static partial class AwsArns
     public static string Bucket(string partition, string bucketName) =>
         $"arn:{RequirePartition(partition)}:s3:::{RequireBucketName(bucketName)}";
 
+    /// <summary>
+    /// The permissions boundary of every role the stack creates (rolePermissionsBoundary): a policy name becomes
+    /// <c>arn:{p}:iam::{account}:policy/{name}</c>, an ARN stays as it is; null without the setting.
+    /// </summary>
+    public static string? PermissionsBoundary(Spec.DeploymentSpec spec, AwsAccountContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(ctx);
+        return spec.RolePermissionsBoundary switch
+        {
+            null => null,
+            var arn when arn.StartsWith("arn:", StringComparison.Ordinal) => arn,
+            var name => $"arn:{ctx.Partition}:iam::{ctx.AccountId}:policy/{name}",
+        };
+    }
+
     /// <summary>Every object in the bucket; objects are addressed by key, so the <c>/*</c> is how S3 names "all objects".</summary>
     public static string BucketObjects(string partition, string bucketName) => $"{Bucket(partition, bucketName)}/*";
 

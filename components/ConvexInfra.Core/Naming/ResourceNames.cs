@@ -60,6 +60,9 @@ public static class ResourceNames
         return result.Length == 0 ? "convex" : result;
     }
 
+    /// <summary>The tag that names a resource's stack; the CI deploy role changes only resources tagged with its stack.</summary>
+    public const string StackTagKey = "convex-infra:stack";
+
     /// <summary>Tags put on every AWS resource; the stack's own tags win over none of these.</summary>
     public static IReadOnlyDictionary<string, string> StandardTags(DeploymentSpec spec)
     {
@@ -70,7 +73,7 @@ public static class ResourceNames
         }
 
         tags["convex-infra:project"] = spec.ProjectName;
-        tags["convex-infra:stack"] = spec.StackName;
+        tags[StackTagKey] = spec.StackName;
         tags["convex-infra:tier"] = spec.Tier.ConfigName();
         tags["convex-infra:instance"] = spec.InstanceName;
         tags["ManagedBy"] = "pulumi";

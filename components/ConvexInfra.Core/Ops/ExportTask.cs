@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Naming;
@@ -10,18 +11,31 @@ namespace ConvexInfra.Core.Ops;
 public sealed record ExportTaskValues(string Region, string ApiUrl, string AdminKeyParameterArn, string LogGroupName);
 
 /// <summary>
-/// The one-container Fargate task that takes a logical export. It installs the pinned Convex CLI into an empty
-/// project (the CLI refuses to run without a package.json that depends on convex) and runs
+/// The one-container Fargate task that takes a logical export. It installs the Convex CLI into an empty project (the
+/// CLI refuses to run without a package.json that depends on convex) from the committed lockfile
+/// (Data/ExportCli/package-lock.json: every package's version and sha512 integrity) with <c>npm ci --ignore-scripts</c>,
+/// so no floating version and no lifecycle script runs next to the admin key, and runs
 /// <c>convex export --include-file-storage</c> against the public API URL. The backend stores the zip in its exports
 /// bucket itself (S3 storage mode), so the task needs no S3 access; its copy in /tmp only proves the download works.
 /// The admin key reaches the container through ECS <c>secrets</c> (SSM), never through the task definition.
 /// </summary>
 public static class ExportTask
 {
-    /// <summary>Exact tag: a moving tag would change the backup tool under a running stack.</summary>
-    public const string NodeImage = "node:22.20.0-bookworm-slim";
+    /// <summary>
+    /// Tag for people, digest for the registry: the multi-architecture index digest of node:22.20.0-bookworm-slim
+    /// (the same digest pinned in several public Dockerfiles, one noting it was checked against Docker Hub on
+    /// 2026-09-19). A retagged image cannot reach a container that holds the admin key; a new Node means a new digest
+    /// here (docker buildx imagetools inspect node:&lt;tag&gt;).
+    /// </summary>
+    public const string NodeImage = "node:22.20.0-bookworm-slim@sha256:b21fe589dfbe5cc39365d0544b9be3f1f33f55f3c86c87a76ff65a02f8f5848e";
 
+    /// <summary>The version the lockfile pins (a test compares the two; the task checks it after installing).</summary>
     public const string ConvexCliVersion = "1.27.0";
+
+    /// <summary>Environment variables that carry the committed package.json and package-lock.json into the task.</summary>
+    public const string PackageJsonVariable = "EXPORT_PACKAGE_JSON";
+
+    public const string PackageLockVariable = "EXPORT_PACKAGE_LOCK";
 
     public const string ContainerName = "convex-export";
 
@@ -67,12 +81,21 @@ public static class ExportTask
         """
         set -eu
         : "${CONVEX_CLI_VERSION:?set by the task definition}"
+        : "${EXPORT_PACKAGE_JSON:?set by the task definition}"
+        : "${EXPORT_PACKAGE_LOCK:?set by the task definition}"
         : "${CONVEX_SELF_HOSTED_URL:?set by the task definition}"
         : "${CONVEX_SELF_HOSTED_ADMIN_KEY:?injected from SSM by the execution role}"
         workdir=$(mktemp -d)
         cd "${workdir}"
-        npm init --yes >/dev/null
-        npm install --no-audit --no-fund --save-exact "convex@${CONVEX_CLI_VERSION}" >/dev/null
+        printf '%s\n' "${EXPORT_PACKAGE_JSON}" > package.json
+        printf '%s\n' "${EXPORT_PACKAGE_LOCK}" > package-lock.json
+        # Exactly the locked tree, each tarball checked against its sha512; no install, preinstall or postinstall script.
+        npm ci --ignore-scripts --no-audit --no-fund >/dev/null
+        installed=$(npx --no-install convex --version)
+        if [ "${installed}" != "${CONVEX_CLI_VERSION}" ]; then
+          echo "convex CLI ${installed} installed, ${CONVEX_CLI_VERSION} expected: the lockfile and the task disagree" >&2
+          exit 2
+        fi
         stamp=$(date -u +%Y%m%dT%H%M%SZ)
         npx --no-install convex export --include-file-storage --path "${workdir}/convex-export-${stamp}.zip"
         ls -l "${workdir}"/convex-export-*.zip
@@ -103,6 +126,9 @@ public static class ExportTask
             json.WriteStartArray("environment");
             WriteNameValue(json, "value", "CONVEX_CLI_VERSION", ConvexCliVersion);
             WriteNameValue(json, "value", UrlVariable, values.ApiUrl);
+            WriteNameValue(json, "value", PackageJsonVariable, PackageJson());
+            WriteNameValue(json, "value", PackageLockVariable, PackageLock());
+            WriteNameValue(json, "value", "NPM_CONFIG_IGNORE_SCRIPTS", "true");
             WriteNameValue(json, "value", "NPM_CONFIG_UPDATE_NOTIFIER", "false");
             json.WriteEndArray();
             json.WriteStartArray("secrets");
@@ -121,6 +147,30 @@ public static class ExportTask
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The committed package.json of the export project (depends on convex at <see cref="ConvexCliVersion"/>).</summary>
+    public static string PackageJson() => Compact(Embedded("package.json"));
+
+    /// <summary>The committed lockfile, compacted (the task definition has a 64 KiB limit; npm reads any JSON layout).</summary>
+    public static string PackageLock() => Compact(Embedded("package-lock.json"));
+
+    // Relaxed: the lockfile's sha512 values keep their '+' and '/' instead of \u002B escapes (ASCII only either way).
+    private static readonly JsonSerializerOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Embedded(string file)
+    {
+        var assembly = typeof(ExportTask).Assembly;
+        var name = assembly.GetManifestResourceNames().Single(r => r.EndsWith($".Data.ExportCli.{file}", StringComparison.Ordinal));
+        using var stream = assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"embedded {name} is missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static string Compact(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return JsonSerializer.Serialize(document.RootElement, CompactJson);
     }
 
     private static void WriteNameValue(Utf8JsonWriter json, string valueKey, string name, string value)

@@ -37,6 +37,12 @@ public sealed record DeploymentSpec
     /// <summary>Reserved settings for later features; type-checked, not yet acted on.</summary>
     public ExtensionSettings Extensions { get; init; } = ExtensionSettings.None;
 
+    /// <summary>
+    /// IAM policy (name in the stack's account, or full ARN) every role of the stack carries as its permissions boundary;
+    /// null = no boundary. See <see cref="Aws.AwsArns.PermissionsBoundary"/>.
+    /// </summary>
+    public string? RolePermissionsBoundary { get; init; }
+
     /// <summary>Extra tags from config, merged over the standard ones (project, stack, tier, instance).</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 

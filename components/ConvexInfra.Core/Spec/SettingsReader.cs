@@ -46,6 +46,12 @@ public static class SettingsReader
         var extensions = ExtensionSettingsReader.Read(values);
         var existingNetwork = ExistingNetworkSettings.Read(context);
         var (hasAlarmTopic, alarmTopicArn) = ExistingNetworkSettings.AlarmTopic(context);
+        var boundary = values.Text(SettingKeys.RolePermissionsBoundary, ValueRules.PermissionsBoundary);
+        if (boundary is not null && target?.IsAws() != true)
+        {
+            values.FailValue(SettingKeys.RolePermissionsBoundary, "nothing for a target other than aws-ec2 or aws-ecs: only AWS stacks create IAM roles");
+        }
+
         var zoneDeferred = values.IsDeferred(SettingKeys.HostedZoneId);
         var hostedZone = target?.IsAws() == true && !zoneDeferred ? values.Text(SettingKeys.HostedZoneId, ValueRules.HostedZoneId) : null;
         if (target == DeploymentTarget.AwsEcs && !values.Has(SettingKeys.HostedZoneId))
@@ -83,6 +89,7 @@ public static class SettingsReader
             Local = local,
             Tags = tags,
             Extensions = extensions,
+            RolePermissionsBoundary = boundary,
         };
         return new SettingsReadResult(spec, errors);
     }

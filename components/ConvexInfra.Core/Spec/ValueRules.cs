@@ -100,6 +100,12 @@ public static partial class ValueRules
         HostedZonePattern().IsMatch(id) ? null : "a Route 53 hosted zone id: 'Z' then uppercase letters and digits, without the /hostedzone/ prefix";
 
     /// <summary>An SNS topic ARN: <c>arn:&lt;partition&gt;:sns:&lt;region&gt;:&lt;account&gt;:&lt;name&gt;</c>.</summary>
+    /// <summary>An IAM customer-managed policy: its name (1..128 of letters, digits, +=,.@_-) or its ARN.</summary>
+    public static string? PermissionsBoundary(string text) =>
+        PermissionsBoundaryPattern().IsMatch(text)
+            ? null
+            : "an IAM policy name such as convex-infra-boundary-prod, or its ARN arn:aws:iam::123456789012:policy/convex-infra-boundary-prod (docs/cicd/permissions-boundary.json)";
+
     public static string? SnsTopicArn(string arn) =>
         SnsTopicArnPattern().IsMatch(arn) ? null : "an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:oncall";
 
@@ -145,6 +151,9 @@ public static partial class ValueRules
         Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps && url.Host.Length > 0
             ? null
             : "an absolute https:// URL such as https://app.example.com";
+
+    [GeneratedRegex(@"^(arn:aws(-[a-z]+)*:iam::[0-9]{12}:policy/([\w+=,.@-]+/)*)?[\w+=,.@-]{1,128}$")]
+    private static partial Regex PermissionsBoundaryPattern();
 
     [GeneratedRegex("^arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$")]
     private static partial Regex SnsTopicArnPattern();

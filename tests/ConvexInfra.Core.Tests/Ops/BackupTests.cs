@@ -58,20 +58,50 @@ public class BackupTests
             .ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("value").GetString());
         Assert.Equal(Values.ApiUrl, env["CONVEX_SELF_HOSTED_URL"]);
         Assert.Equal(ExportTask.ConvexCliVersion, env["CONVEX_CLI_VERSION"]);
+        Assert.Equal(ExportTask.PackageJson(), env[ExportTask.PackageJsonVariable]);
+        Assert.Equal(ExportTask.PackageLock(), env[ExportTask.PackageLockVariable]);
+        Assert.Equal("true", env["NPM_CONFIG_IGNORE_SCRIPTS"]);
         Assert.DoesNotContain("CONVEX_SELF_HOSTED_ADMIN_KEY", env.Keys);
         Assert.Equal("awslogs", container.GetProperty("logConfiguration").GetProperty("logDriver").GetString());
     }
 
     [Fact]
-    public void Export_pins_node_and_the_cli_and_includes_file_storage()
+    public void Export_pins_node_by_digest_and_installs_the_cli_only_from_the_lockfile_without_scripts()
     {
-        Assert.Matches(@"^node:\d+\.\d+\.\d+-bookworm-slim$", ExportTask.NodeImage);
+        Assert.Matches(@"^node:\d+\.\d+\.\d+-bookworm-slim@sha256:[0-9a-f]{64}$", ExportTask.NodeImage);
         Assert.Matches(@"^\d+\.\d+\.\d+$", ExportTask.ConvexCliVersion);
         var script = ExportTask.Script();
         Assert.Contains("convex export --include-file-storage", script, StringComparison.Ordinal);
-        Assert.Contains("--save-exact \"convex@${CONVEX_CLI_VERSION}\"", script, StringComparison.Ordinal);
+        Assert.Contains("npm ci --ignore-scripts ", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("npm install", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("npm init", script, StringComparison.Ordinal);
         Assert.Contains("--no-install", script, StringComparison.Ordinal);
         Assert.StartsWith("set -eu\n", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_committed_lockfile_pins_the_cli_version_and_every_package_by_integrity()
+    {
+        using var manifest = JsonDocument.Parse(ExportTask.PackageJson());
+        using var lockfile = JsonDocument.Parse(ExportTask.PackageLock());
+        var packages = lockfile.RootElement.GetProperty("packages").EnumerateObject().ToList();
+
+        Assert.Equal(ExportTask.ConvexCliVersion, manifest.RootElement.GetProperty("dependencies").GetProperty("convex").GetString());
+        Assert.Equal(3, lockfile.RootElement.GetProperty("lockfileVersion").GetInt32());
+        Assert.Equal(ExportTask.ConvexCliVersion, packages.Single(p => p.Name == "node_modules/convex").Value.GetProperty("version").GetString());
+        // The root entry ("") must declare what package.json declares, or npm ci refuses to install.
+        Assert.Equal(
+            manifest.RootElement.GetProperty("dependencies").GetRawText(),
+            packages.Single(p => p.Name.Length == 0).Value.GetProperty("dependencies").GetRawText());
+        var dependencies = packages.Where(p => p.Name.Length > 0).ToList();
+        Assert.Contains(dependencies, p => p.Name == "node_modules/esbuild");
+        Assert.All(dependencies, p =>
+        {
+            Assert.Matches(@"^\d+\.\d+\.\d+$", p.Value.GetProperty("version").GetString());
+            Assert.StartsWith("sha512-", p.Value.GetProperty("integrity").GetString(), StringComparison.Ordinal);
+        });
+        // Tarballs come from the registry npm is configured with; the lockfile names no host.
+        Assert.DoesNotContain("\"resolved\"", ExportTask.PackageLock(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,24 +118,36 @@ public class BackupTests
     {
         using var dir = new TempDir();
         var log = Path.Combine(dir.Path, "calls.log");
-        dir.Write("bin/npm", $"#!/bin/sh\necho \"npm $*\" >> {log}\n", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        dir.Write("bin/npx", $"#!/bin/sh\necho \"npx $*\" >> {log}\n[ \"$FAIL\" = yes ] && exit 3\nfor last; do :; done\ntouch \"$last\"\n", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var files = Path.Combine(dir.Path, "files");
+        Directory.CreateDirectory(files);
+        // The fake npm keeps the two files the task wrote, so the test sees what npm ci installs from.
+        dir.Write("bin/npm", $"#!/bin/sh\necho \"npm $*\" >> {log}\ncp package.json package-lock.json {files}/\n", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        dir.Write("bin/npx", $"#!/bin/sh\necho \"npx $*\" >> {log}\nif [ \"$3\" = --version ]; then echo \"$INSTALLED\"; exit 0; fi\n[ \"$FAIL\" = yes ] && exit 3\nfor last; do :; done\ntouch \"$last\"\n", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var script = dir.Write("export.sh", ExportTask.Script());
-        var env = new Dictionary<string, string>
-        {
-            ["PATH"] = $"{Path.Combine(dir.Path, "bin")}:/usr/bin:/bin",
-            ["CONVEX_CLI_VERSION"] = ExportTask.ConvexCliVersion,
-            ["FAIL"] = "no",
-            ["CONVEX_SELF_HOSTED_URL"] = Values.ApiUrl,
-            ["CONVEX_SELF_HOSTED_ADMIN_KEY"] = "fake-admin-key",
-        };
+        using var definitions = JsonDocument.Parse(ExportTask.ContainerDefinitions(Values));
+        var env = definitions.RootElement[0].GetProperty("environment").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("value").GetString()!);
+        env["PATH"] = $"{Path.Combine(dir.Path, "bin")}:/usr/bin:/bin";
+        env["INSTALLED"] = ExportTask.ConvexCliVersion;
+        env["FAIL"] = "no";
+        env["CONVEX_SELF_HOSTED_ADMIN_KEY"] = "fake-admin-key";
 
         var ok = ExternalTool.Run("sh", [script], environment: env);
         Assert.True(ok.ExitCode == 0, ok.Output);
         var calls = File.ReadAllLines(log);
-        Assert.Equal($"npm install --no-audit --no-fund --save-exact convex@{ExportTask.ConvexCliVersion}", calls[1]);
+        Assert.Equal("npm ci --ignore-scripts --no-audit --no-fund", calls[0]);
+        Assert.Equal("npx --no-install convex --version", calls[1]);
         Assert.StartsWith("npx --no-install convex export --include-file-storage --path ", calls[2], StringComparison.Ordinal);
+        Assert.Equal(3, calls.Length);
         Assert.Matches(@"convex-export-\d{8}T\d{6}Z\.zip", ok.Stdout);
+        Assert.Equal(ExportTask.PackageLock() + "\n", File.ReadAllText(Path.Combine(files, "package-lock.json")));
+        Assert.Equal(ExportTask.PackageJson() + "\n", File.ReadAllText(Path.Combine(files, "package.json")));
+
+        env["INSTALLED"] = "1.0.0";
+        var drifted = ExternalTool.Run("sh", [script], environment: env);
+        Assert.Equal(2, drifted.ExitCode);
+        Assert.Contains($"convex CLI 1.0.0 installed, {ExportTask.ConvexCliVersion} expected", drifted.Stderr, StringComparison.Ordinal);
+        env["INSTALLED"] = ExportTask.ConvexCliVersion;
 
         env["FAIL"] = "yes";
         var failed = ExternalTool.Run("sh", [script], environment: env);
@@ -115,6 +157,12 @@ public class BackupTests
         var noKey = ExternalTool.Run("sh", [script], environment: env);
         Assert.NotEqual(0, noKey.ExitCode);
         Assert.Contains("CONVEX_SELF_HOSTED_ADMIN_KEY", noKey.Stderr, StringComparison.Ordinal);
+
+        env[ExportTask.PackageLockVariable] = "";
+        env["CONVEX_SELF_HOSTED_ADMIN_KEY"] = "fake-admin-key";
+        var noLock = ExternalTool.Run("sh", [script], environment: env);
+        Assert.NotEqual(0, noLock.ExitCode);
+        Assert.Contains("EXPORT_PACKAGE_LOCK", noLock.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

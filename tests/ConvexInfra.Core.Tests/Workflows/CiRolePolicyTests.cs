@@ -25,8 +25,11 @@ public partial class CiRolePolicyTests
     [Theory]
     [InlineData("github-oidc-trust-deploy.json")]
     [InlineData("github-oidc-trust-preview.json")]
+    [InlineData("github-oidc-trust-preview-pull-request.json")]
     [InlineData("permissions-deploy.json")]
     [InlineData("permissions-preview.json")]
+    [InlineData("permissions-boundary.json")]
+    [InlineData("state-key-policy.json")]
     public void Every_placeholder_is_one_the_bootstrap_sets(string file)
     {
         var text = Read(file);
@@ -51,13 +54,15 @@ public partial class CiRolePolicyTests
     }
 
     [Fact]
-    public void The_preview_role_trusts_only_pull_requests_and_main_of_this_repository()
+    public void A_preview_role_trusts_only_main_jobs_of_its_preview_environment_and_pull_requests_only_when_marked_for_them()
     {
-        var statement = Assert.Single(Document("github-oidc-trust-preview.json")["Statement"]!.AsArray())!;
-        var subjects = statement["Condition"]!["StringEquals"]!["token.actions.githubusercontent.com:sub"]!.AsArray().Select(s => (string?)s);
+        var main = Assert.Single(Document("github-oidc-trust-preview.json")["Statement"]!.AsArray())!;
+        var pullRequest = Document("github-oidc-trust-preview-pull-request.json")["Statement"]!.AsArray().Select(s => s!).ToList();
+        static string? Subject(JsonNode statement) => (string?)statement["Condition"]!["StringEquals"]!["token.actions.githubusercontent.com:sub"];
 
-        Assert.Equal(["repo:acme/convex-infra:pull_request", "repo:acme/convex-infra:ref:refs/heads/main"], subjects);
-        Assert.Equal("sts.amazonaws.com", (string?)statement["Condition"]!["StringEquals"]!["token.actions.githubusercontent.com:aud"]);
+        Assert.Equal("repo:acme/convex-infra:environment:preview-prod", Subject(main));
+        Assert.Equal(["repo:acme/convex-infra:environment:preview-prod", "repo:acme/convex-infra:pull_request"], pullRequest.Select(Subject));
+        Assert.All(pullRequest.Append(main), s => Assert.Equal("sts.amazonaws.com", (string?)s["Condition"]!["StringEquals"]!["token.actions.githubusercontent.com:aud"]));
     }
 
     [Fact]
@@ -83,6 +88,10 @@ public partial class CiRolePolicyTests
         Assert.Equal("eu-west-1", (string?)statements["ManageStackResourcesInRegion"]["Condition"]!["StringEquals"]!["aws:RequestedRegion"]);
         Assert.Equal("arn:aws:iam::123456789012:role/prod-*", (string?)statements["PassStackRolesToTheirServices"]["Resource"]);
         Assert.Equal("Deny", (string?)statements["NoLongLivedKeysNoPrivilegeEscalation"]["Effect"]);
+        Assert.Equal("Deny", (string?)statements["NoRoleWithoutThisStacksBoundary"]["Effect"]);
+        Assert.Equal(
+            "arn:aws:iam::123456789012:policy/convex-infra-boundary-prod",
+            (string?)statements["NoRoleWithoutThisStacksBoundary"]["Condition"]!["StringNotEquals"]!["iam:PermissionsBoundary"]);
         Assert.DoesNotContain(Allowed(Document("permissions-deploy.json")), action => action.EndsWith(":*", StringComparison.Ordinal) || action == "*");
         Assert.DoesNotContain(Allowed(Document("permissions-deploy.json")), action => action.StartsWith("iam:CreateUser", StringComparison.Ordinal) || action == "iam:CreateAccessKey");
     }
@@ -108,6 +117,17 @@ public partial class CiRolePolicyTests
             {
                 ["DeployRole"] = Role("github-oidc-trust-deploy.json", "permissions-deploy.json"),
                 ["PreviewRole"] = Role("github-oidc-trust-preview.json", "permissions-preview.json"),
+                ["PullRequestPreviewRole"] = Role("github-oidc-trust-preview-pull-request.json", "permissions-preview.json"),
+                ["Boundary"] = new JsonObject
+                {
+                    ["Type"] = "AWS::IAM::ManagedPolicy",
+                    ["Properties"] = new JsonObject { ["ManagedPolicyName"] = "convex-infra-boundary-prod", ["PolicyDocument"] = Document("permissions-boundary.json") },
+                },
+                ["StateKey"] = new JsonObject
+                {
+                    ["Type"] = "AWS::KMS::Key",
+                    ["Properties"] = new JsonObject { ["EnableKeyRotation"] = true, ["KeyPolicy"] = Document("state-key-policy.json") },
+                },
             },
         };
         var path = dir.Write("ci-roles.json", template.ToJsonString());

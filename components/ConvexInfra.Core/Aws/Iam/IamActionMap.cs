@@ -199,6 +199,23 @@ public static partial class IamActionMap
             context["iam:PassedToService"] = service;
         }
 
+        // Tag conditions see the resource's stack tag: aws:ResourceTag, and rds:db-tag, RDS's own name for a DB
+        // instance's tags (Amazon RDS User Guide, "Specifying conditions: Using custom tags").
+        if (facts.Resource.Input($"tags.{Naming.ResourceNames.StackTagKey}") is { } stackTag)
+        {
+            context[$"aws:ResourceTag/{Naming.ResourceNames.StackTagKey}"] = stackTag;
+            if (action.Service == "rds")
+            {
+                context[$"rds:db-tag/{Naming.ResourceNames.StackTagKey}"] = stackTag;
+            }
+        }
+
+        // The boundary a role is created with or given: the deploy role allows only the stack's own (docs/cicd/).
+        if (action.Name is "iam:CreateRole" or "iam:PutRolePermissionsBoundary" && facts.Resource.Input("permissionsBoundary") is { } boundary)
+        {
+            context["iam:PermissionsBoundary"] = boundary;
+        }
+
         if (action.ServiceName is { } linked)
         {
             context["iam:AWSServiceName"] = linked;

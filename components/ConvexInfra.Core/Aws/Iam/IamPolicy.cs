@@ -19,19 +19,18 @@ public enum IamDecision
 /// An IAM identity policy as AWS evaluates it for one principal: explicit Deny wins, then any Allow, else denied.
 /// Supports what the CI roles use: <c>Action</c>/<c>NotAction</c> with <c>*</c> and <c>?</c> wildcards
 /// (case-insensitive), <c>Resource</c>/<c>NotResource</c> ARN patterns (case-sensitive), and the condition operators
-/// <c>StringEquals</c>, <c>StringNotEquals</c>, <c>StringLike</c>, <c>StringNotLike</c>, <c>Bool</c> (a value list is an OR; a key
-/// missing from the request fails the positive operators, as in AWS), <c>ArnEquals</c>/<c>ArnLike</c> and their
-/// negations (AWS treats ArnEquals and ArnLike alike: case-sensitive, with wildcards) and <c>Null</c> (<c>true</c>:
-/// the key is absent).
-/// Any other operator is refused when parsed, so a policy this evaluator cannot judge never passes silently.
-/// Resource policies (key policies) keep each statement's <c>Principal</c> (<see cref="IamStatement.Principals"/>);
-/// <see cref="KeyPolicyEvaluation"/> combines them with the caller's identity policies.
+/// <c>StringEquals</c>, <c>StringNotEquals</c>, <c>StringLike</c>, <c>StringNotLike</c>, <c>ArnEquals</c>/<c>ArnLike</c>
+/// (and their Not forms: each of the six ':'-separated parts matched on its own) <c>Bool</c> and <c>Null</c> (<c>true</c>: the key is absent; a value list is an OR;
+/// a key missing from the request fails the positive operators, as in AWS). Any other operator is refused when
+/// parsed, so a policy this evaluator cannot judge never passes silently. Resource policies (role trust policies,
+/// key policies) keep each statement's <c>Principal</c> (<see cref="IamStatement.Principals"/>); a trust policy has
+/// no <c>Resource</c>. <see cref="TrustPolicyEvaluation"/> decides who may assume a role.
 /// </summary>
 public sealed class IamPolicy
 {
     private static readonly HashSet<string> Operators = new(StringComparer.Ordinal)
     {
-        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "Bool", "Null", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
+        "StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Bool", "Null",
     };
 
     private IamPolicy(IReadOnlyList<IamStatement> statements) => Statements = statements;
@@ -106,7 +105,9 @@ public sealed class IamPolicy
         {
             Principals = Principals(element, sid),
         };
-        if (statement.Actions.Count + statement.NotActions.Count == 0 || statement.Resources.Count + statement.NotResources.Count == 0)
+        // A trust policy names a Principal and no Resource (the resource is the role itself).
+        if (statement.Actions.Count + statement.NotActions.Count == 0
+            || (statement.Resources.Count + statement.NotResources.Count == 0 && statement.Principals.Count == 0))
         {
             throw new FormatException($"policy statement {sid}: needs an Action (or NotAction) and a Resource (or NotResource)");
         }
@@ -116,7 +117,8 @@ public sealed class IamPolicy
 
     /// <summary>
     /// <c>"Principal": "*"</c> or <c>{"AWS": …}</c> (ARNs or account ids); identity policies have none. Service
-    /// principals are kept as <c>service:NAME</c>, so they never match an IAM principal's ARN.
+    /// principals are kept as <c>service:NAME</c>, so they never match an IAM principal's ARN; web-identity providers
+    /// (<c>Federated</c>, a role trust's OIDC provider) as their ARN.
     /// </summary>
     private static List<string> Principals(JsonElement element, string sid)
     {
@@ -137,9 +139,9 @@ public sealed class IamPolicy
         {
             list.AddRange(kind.Name switch
             {
-                "AWS" => Strings(kind.Value),
+                "AWS" or "Federated" => Strings(kind.Value),
                 "Service" => Strings(kind.Value).Select(s => $"service:{s}"),
-                _ => throw new FormatException($"policy statement {sid}: principal type '{kind.Name}' is not one this evaluator knows (AWS, Service)"),
+                _ => throw new FormatException($"policy statement {sid}: principal type '{kind.Name}' is not one this evaluator knows (AWS, Federated, Service)"),
             });
         }
 
@@ -175,15 +177,23 @@ public sealed record IamCondition(string Operator, string Key, IReadOnlyList<str
         return Operator switch
         {
             "Null" => Values.Contains("false", StringComparer.OrdinalIgnoreCase),
+            "ArnEquals" or "ArnLike" => Values.Any(v => ArnMatches(v, actual)),
+            "ArnNotEquals" or "ArnNotLike" => !Values.Any(v => ArnMatches(v, actual)),
+            "Bool" => Values.Contains(actual, StringComparer.OrdinalIgnoreCase),
             "StringEquals" => Values.Contains(actual, StringComparer.Ordinal),
             "StringNotEquals" => !Values.Contains(actual, StringComparer.Ordinal),
             "StringLike" => Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             "StringNotLike" => !Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
-            "Bool" => Values.Contains(actual, StringComparer.OrdinalIgnoreCase),
-            "ArnEquals" or "ArnLike" => Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
-            "ArnNotEquals" or "ArnNotLike" => !Values.Any(v => IamWildcard.Matches(v, actual, ignoreCase: false)),
             _ => throw new InvalidOperationException($"condition operator {Operator}"),
         };
+    }
+
+    /// <summary>ARN operators compare the six ':'-separated parts one by one, each with IAM's wildcards.</summary>
+    private static bool ArnMatches(string pattern, string arn)
+    {
+        var p = pattern.Split(':', 6);
+        var a = arn.Split(':', 6);
+        return p.Length == 6 && a.Length == 6 && p.Zip(a).All(pair => IamWildcard.Matches(pair.First, pair.Second, ignoreCase: false));
     }
 }
 
@@ -206,6 +216,7 @@ public sealed record IamStatement(
         var action = Actions.Count > 0
             ? Actions.Any(a => IamWildcard.Matches(a, request.Action, ignoreCase: true))
             : !NotActions.Any(a => IamWildcard.Matches(a, request.Action, ignoreCase: true));
+        // A trust policy's statements have neither Resource nor NotResource: they match any resource (the role).
         var resource = Resources.Count > 0
             ? Resources.Any(r => IamWildcard.Matches(r, request.Resource, ignoreCase: false))
             : !NotResources.Any(r => IamWildcard.Matches(r, request.Resource, ignoreCase: false));

@@ -101,6 +101,12 @@ internal sealed record ProtocolRun(EngineState Engine, Struct? State, RpcExcepti
         var inputs = new Struct();
         foreach (var (key, value) in StackFiles.Load(stack).Values)
         {
+            // Provider settings (aws:allowedAccountIds) belong to the caller's AWS provider, not to the component.
+            if (key != SettingKeys.Region.FullName && !key.StartsWith(SettingKeys.Namespace + ":", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var name = key == SettingKeys.Region.FullName ? "region" : key[(SettingKeys.Namespace.Length + 1)..];
             var type = (string?)properties[name]?["type"] ?? throw new InvalidOperationException($"{stack}: {key} is not an input of the package.");
             inputs.Fields[name] = type switch
