@@ -17,6 +17,12 @@ public enum IamOn
 
     /// <summary>The objects of the bucket (<c>arn:…:s3:::bucket/*</c>).</summary>
     BucketObjects,
+
+    /// <summary>
+    /// The KMS key whose ARN is the input named by <see cref="IamAction.Input"/>, used by another service on the
+    /// caller's behalf (a SecureString's key: SSM encrypts and decrypts with it, <c>kms:ViaService</c>).
+    /// </summary>
+    KmsKeyOfInput,
 }
 
 /// <summary>

@@ -185,7 +185,7 @@ public static partial class IamActionMap
     /// <summary>The request for one action; null for a PassRole whose role input the resource leaves unset (nothing is passed).</summary>
     private static IamRequest? Request(IamAction action, Facts facts, string why)
     {
-        if (action.On == IamOn.RoleArnInput && facts.Resource.Input(action.Input!) is null)
+        if (action.On is IamOn.RoleArnInput or IamOn.KmsKeyOfInput && facts.Resource.Input(action.Input!) is null)
         {
             return null;
         }
@@ -216,6 +216,19 @@ public static partial class IamActionMap
             context["iam:PermissionsBoundary"] = boundary;
         }
 
+        // A call on a key is judged by the key's own tags (an alias has none).
+        if (action.On == IamOn.KmsKeyOfInput && facts.Resource.Input(action.Input!) is { } keyRef
+            && facts.All.FirstOrDefault(r => r.Type == "aws:kms/key:Key" && (r.Id == keyRef || keyRef.EndsWith("/" + r.Id, StringComparison.Ordinal))) is { } key
+            && key.Input($"tags.{Naming.ResourceNames.StackTagKey}") is { } keyTag)
+        {
+            context[$"aws:ResourceTag/{Naming.ResourceNames.StackTagKey}"] = keyTag;
+        }
+
+        if (action.On == IamOn.KmsKeyOfInput && !facts.Resource.Type.StartsWith("aws:kms/", StringComparison.Ordinal))
+        {
+            context["kms:ViaService"] = $"{facts.Resource.Type.Split(':')[1].Split('/')[0]}.{facts.Region}.amazonaws.com";
+        }
+
         if (action.ServiceName is { } linked)
         {
             context["iam:AWSServiceName"] = linked;
@@ -224,6 +237,7 @@ public static partial class IamActionMap
         var resource = action.On switch
         {
             IamOn.RoleArnInput => facts.Resource.Input(action.Input!)!,
+            IamOn.KmsKeyOfInput => KeyArn(facts, facts.Resource.Input(action.Input!)!),
             IamOn.RoleOfInstanceProfile => RoleOfProfile(facts, action),
             IamOn.BucketObjects => $"{facts.Arn}/0123456789abcdef/object",
             IamOn.Route53Change => $"arn:{facts.Target.Partition}:route53:::change/C0123456789ABCDEFGHIJ",
@@ -233,6 +247,10 @@ public static partial class IamActionMap
         };
         return new IamRequest(action.Name, resource, context, why);
     }
+
+    /// <summary>A key input holds the key's ARN or its bare id (an alias's <c>targetKeyId</c>).</summary>
+    private static string KeyArn(Facts facts, string key) =>
+        key.StartsWith("arn:", StringComparison.Ordinal) ? key : $"arn:{facts.Target.Partition}:kms:{facts.Region}:{facts.Target.AccountId}:key/{key}";
 
     private static string RoleOfProfile(Facts facts, IamAction action)
     {
