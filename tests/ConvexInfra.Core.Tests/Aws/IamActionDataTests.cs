@@ -70,14 +70,9 @@ public partial class IamActionDataTests
             "internal/service/ec2/vpc_subnet.go",
             "internal/service/events/rule.go",
             "internal/service/events/target.go",
-            "internal/service/iam/role_policy.go",
-            "internal/service/iam/role_policy_attachment.go",
-            "internal/service/kms/alias.go",
             "internal/service/rds/parameter_group.go",
             "internal/service/route53/health_check.go",
-            "internal/service/s3/bucket_object_lock_configuration.go",
             "internal/service/s3/bucket_ownership_controls.go",
-            "internal/service/s3/bucket_versioning.go",
             "internal/service/sns/topic_subscription.go",
         ];
         Assert.Equal(expected, IamActionMap.Unread.Order(StringComparer.Ordinal));
