@@ -65,8 +65,6 @@ public partial class IamActionDataTests
             "internal/service/ec2/vpc_route_table.go",
             "internal/service/ec2/vpc_route_table_association.go",
             "internal/service/ec2/vpc_security_group.go",
-            "internal/service/ec2/vpc_security_group_egress_rule.go",
-            "internal/service/ec2/vpc_security_group_ingress_rule.go",
             "internal/service/ec2/vpc_subnet.go",
             "internal/service/events/rule.go",
             "internal/service/events/target.go",
