@@ -66,8 +66,6 @@ public partial class IamActionDataTests
             "internal/service/ec2/vpc_route_table_association.go",
             "internal/service/ec2/vpc_security_group.go",
             "internal/service/ec2/vpc_subnet.go",
-            "internal/service/events/rule.go",
-            "internal/service/events/target.go",
             "internal/service/rds/parameter_group.go",
             "internal/service/route53/health_check.go",
             "internal/service/s3/bucket_ownership_controls.go",
