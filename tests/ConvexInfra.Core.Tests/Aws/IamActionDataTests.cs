@@ -66,7 +66,6 @@ public partial class IamActionDataTests
             "internal/service/ec2/vpc_route_table_association.go",
             "internal/service/ec2/vpc_security_group.go",
             "internal/service/ec2/vpc_subnet.go",
-            "internal/service/route53/health_check.go",
         ];
         Assert.Equal(expected, IamActionMap.Unread.Order(StringComparer.Ordinal));
     }
