@@ -59,11 +59,9 @@ public partial class IamActionDataTests
         [
             "internal/service/ec2/ec2_eip.go",
             "internal/service/ec2/vpc_.go",
-            "internal/service/ec2/vpc_internet_gateway.go",
             "internal/service/ec2/vpc_nat_gateway.go",
             "internal/service/ec2/vpc_route.go",
             "internal/service/ec2/vpc_route_table.go",
-            "internal/service/ec2/vpc_route_table_association.go",
             "internal/service/ec2/vpc_security_group.go",
             "internal/service/ec2/vpc_subnet.go",
         ];
