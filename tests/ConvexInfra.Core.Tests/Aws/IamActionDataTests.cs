@@ -59,7 +59,6 @@ public partial class IamActionDataTests
         [
             "internal/service/ec2/ec2_eip.go",
             "internal/service/ec2/vpc_.go",
-            "internal/service/ec2/vpc_nat_gateway.go",
             "internal/service/ec2/vpc_route.go",
             "internal/service/ec2/vpc_route_table.go",
             "internal/service/ec2/vpc_security_group.go",
