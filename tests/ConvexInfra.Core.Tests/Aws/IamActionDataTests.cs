@@ -59,26 +59,10 @@ public partial class IamActionDataTests
         [
             "internal/service/ec2/ec2_eip.go",
             "internal/service/ec2/vpc_.go",
-            "internal/service/ec2/vpc_internet_gateway.go",
-            "internal/service/ec2/vpc_nat_gateway.go",
             "internal/service/ec2/vpc_route.go",
             "internal/service/ec2/vpc_route_table.go",
-            "internal/service/ec2/vpc_route_table_association.go",
             "internal/service/ec2/vpc_security_group.go",
-            "internal/service/ec2/vpc_security_group_egress_rule.go",
-            "internal/service/ec2/vpc_security_group_ingress_rule.go",
             "internal/service/ec2/vpc_subnet.go",
-            "internal/service/events/rule.go",
-            "internal/service/events/target.go",
-            "internal/service/iam/role_policy.go",
-            "internal/service/iam/role_policy_attachment.go",
-            "internal/service/kms/alias.go",
-            "internal/service/rds/parameter_group.go",
-            "internal/service/route53/health_check.go",
-            "internal/service/s3/bucket_object_lock_configuration.go",
-            "internal/service/s3/bucket_ownership_controls.go",
-            "internal/service/s3/bucket_versioning.go",
-            "internal/service/sns/topic_subscription.go",
         ];
         Assert.Equal(expected, IamActionMap.Unread.Order(StringComparer.Ordinal));
     }
