@@ -10,8 +10,8 @@ namespace ConvexInfra.Components;
 /// generated SDKs accept outputs there, so a preview must succeed. The settings reader needs plain values, so in a
 /// preview it reads the deployment without them (their tier defaults) and validates them in the update, when they
 /// are known; the inputs they flow into are made unknown in every registration so the preview does not show the
-/// defaults' values as the plan: every child's <c>Tags</c>; the security group ingress rules' CIDRs and the EC2
-/// host's user data (the Caddyfile allowlist) for a CIDR list; the deployment-env step's map. Which rules exist may
+/// defaults' values as the plan: every child's <c>Tags</c>; the security group ingress rules' CIDRs, the EC2
+/// host's user data (the Caddyfile allowlist) and the ALB rules' conditions for a CIDR list; the deployment-env step's map. Which rules exist may
 /// still differ from the update (e.g. SSH rules only once <c>sshAllowedCidrs</c> is known): the component logs a
 /// warning naming the keys. An update never has unknown inputs, so nothing here changes it.
 /// </summary>
@@ -89,6 +89,11 @@ internal sealed class PreviewUnknowns
             {
                 changed |= Gate(args.Args, "UserData", gate);
             }
+            else if (type == "ListenerRuleArgs")
+            {
+                // The ECS dashboard allowlist is a source-IP condition of the ALB's host rules.
+                changed |= Gate(args.Args, "Conditions", gate);
+            }
         }
 
         return changed ? new ResourceTransformationResult(args.Args, args.Options) : null;
@@ -107,6 +112,9 @@ internal sealed class PreviewUnknowns
         {
             InputMap<string> map => (InputMap<string>)Output.Tuple(gate, map.ToOutput()).Apply(t => t.Item2),
             Input<string> text => (Input<string>)Output.Tuple(gate, text.ToOutput()).Apply(t => t.Item2),
+            { } list when list.GetType() is { IsGenericType: true } listType && listType.GetGenericTypeDefinition() == typeof(InputList<>) =>
+                typeof(PreviewUnknowns).GetMethod(nameof(GateList), BindingFlags.NonPublic | BindingFlags.Static)!
+                    .MakeGenericMethod(listType.GetGenericArguments()[0]).Invoke(null, [list, gate]),
             _ => null,
         };
         if (gated is null)
@@ -117,4 +125,7 @@ internal sealed class PreviewUnknowns
         property.SetValue(args, gated);
         return true;
     }
+
+    private static InputList<T> GateList<T>(InputList<T> list, Output<bool> gate) =>
+        Output.Tuple(gate, list.ToOutput()).Apply(t => t.Item2);
 }

@@ -162,6 +162,19 @@ public sealed class ProviderProtocolTests
     }
 
     [Fact]
+    public async Task Preview_on_ecs_with_an_unknown_dashboard_allowlist_shows_the_alb_rule_conditions_unknown()
+    {
+        var inputs = ProtocolRun.StackInputs("ecs");
+        inputs.Fields["dashboardAllowedCidrs"] = WireValues.UnknownValue();
+
+        var run = await PreviewAsync(inputs, "dashboardAllowedCidrs", "ecs");
+
+        var rules = run.Aws.Where(r => r.Type == "aws:lb/listenerRule:ListenerRule").ToList();
+        Assert.NotEmpty(rules);
+        Assert.All(rules, r => Assert.True(IsUnknown(r.Inputs.Fields["conditions"]), $"{r.Name}: conditions {r.Inputs.Fields["conditions"]}"));
+    }
+
+    [Fact]
     public async Task Preview_with_unknown_deployment_env_succeeds_and_shows_the_deployment_env_step_unknown()
     {
         var inputs = ProtocolRun.StackInputs("dev");
@@ -174,10 +187,10 @@ public sealed class ProviderProtocolTests
         Assert.True(IsUnknown(command.Inputs.Fields["triggers"]), $"triggers {command.Inputs.Fields["triggers"]}");
     }
 
-    /// <summary>A preview of the dev stack that must succeed and warn that <paramref name="key"/> was unknown.</summary>
-    private static async Task<ProtocolRun> PreviewAsync(Struct inputs, string key)
+    /// <summary>A preview of the stack that must succeed and warn that <paramref name="key"/> was unknown.</summary>
+    private static async Task<ProtocolRun> PreviewAsync(Struct inputs, string key, string stack = "dev")
     {
-        var run = await ProtocolRun.ConstructAsync("dev", inputs, dryRun: true, defaultRegion: EngineRegion, mocksRegion: EngineRegion);
+        var run = await ProtocolRun.ConstructAsync(stack, inputs, dryRun: true, defaultRegion: EngineRegion, mocksRegion: EngineRegion);
         Assert.True(run.Error is null, $"Construct (preview) failed: {run.Error?.Status.Detail}\n{run.ProviderStderr}");
         Assert.Contains(run.Engine.Logs, log => log.Contains($"{key} unknown in this preview", StringComparison.Ordinal));
         return run;
