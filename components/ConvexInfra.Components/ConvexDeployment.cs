@@ -117,7 +117,12 @@ public sealed class ConvexDeployment : ComponentResource
                 throw new NotSupportedException($"convex-infra:target: unknown target {spec.Target}.");
         }
 
-        if (Components.DeploymentEnvironment.IsNeeded(spec))
+        if (prepared.Unknowns is { } unknowns)
+        {
+            Log.Warn(unknowns.Warning, this);
+        }
+
+        if (Components.DeploymentEnvironment.IsNeeded(spec) || prepared.Unknowns?.DeploymentEnv is not null)
         {
             ConvexAuth = spec.Extensions.ConvexAuth ? new ConvexAuthSigningKey(name, spec, this) : null;
             DeploymentEnvironment = new DeploymentEnvironment(name, new DeploymentEnvironmentArgs
@@ -125,6 +130,7 @@ public sealed class ConvexDeployment : ComponentResource
                 Spec = spec,
                 AdminKey = AdminKey,
                 Secrets = prepared.Inputs.DeploymentEnvSecrets,
+                UnknownPlain = prepared.Unknowns?.DeploymentEnv,
                 AuthVariables = ConvexAuth?.Variables,
                 Backend = [backend],
             }, this);

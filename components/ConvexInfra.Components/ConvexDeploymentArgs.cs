@@ -11,7 +11,8 @@ namespace ConvexInfra.Components;
 /// <c>Input</c>s: known values are checked at once, outputs as soon as they are known. Lists and maps (allowlists,
 /// tags, deployment variables) are <c>Input</c>s too, as generated SDKs make them: their values are awaited before
 /// the settings are read, so outputs of other resources are taken once known; one still unknown in a preview is
-/// refused with an error naming the key.
+/// read as not given and shown unknown wherever it flows, with a warning (<see cref="PreviewUnknowns"/>), and is
+/// validated in the update.
 /// <para>
 /// Every property, public or not, is an <c>[Input]</c>: Pulumi's deserializer sets non-public properties too
 /// (PropertyValueSerializer.DeserializeObject, pulumi-dotnet v3.112.1 sdk/Pulumi/Core/PropertyValueSerializer.cs

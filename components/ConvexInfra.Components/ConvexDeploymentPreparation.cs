@@ -15,7 +15,8 @@ internal sealed record PreparedDeployment(
     AwsEnvironment? Aws,
     RevisionDecision Revision,
     DeferredInputs Inputs,
-    ComponentResourceOptions? Options);
+    ComponentResourceOptions? Options,
+    PreviewUnknowns? Unknowns = null);
 
 /// <summary>The inputs that may be outputs of other resources, checked once known (null when not given).</summary>
 internal sealed record DeferredInputs(
@@ -51,7 +52,12 @@ internal static class ConvexDeploymentPreparation
                 .ConfigureAwait(false);
         }
 
-        var spec = await ReadAsync(name, args, providerRegion ?? configuredRegion).ConfigureAwait(false);
+        var (spec, unknowns) = await ReadAsync(name, args, providerRegion ?? configuredRegion).ConfigureAwait(false);
+        if (unknowns is not null)
+        {
+            options = ComponentResourceOptions.Merge(options, new ComponentResourceOptions { ResourceTransformations = { unknowns.Transformation } });
+        }
+
         AwsEnvironment? aws = null;
         var revision = RevisionHistory.Decide([], spec.ImageRevision, spec.Extensions.AllowRevisionDowngrade);
         if (spec.Target.IsAws())
@@ -87,7 +93,7 @@ internal static class ConvexDeploymentPreparation
             args.HostedZoneId,
             args.AlarmTopicArn,
             ConvexDeploymentSettings.Secrets(args));
-        return new PreparedDeployment(spec, aws, revision, inputs, options);
+        return new PreparedDeployment(spec, aws, revision, inputs, options, unknowns);
     }
 
     /// <summary>The AWS provider among the caller's options (<c>provider</c> or <c>providers</c>), or null.</summary>
@@ -118,10 +124,12 @@ internal static class ConvexDeploymentPreparation
         }
     }
 
-    private static async Task<DeploymentSpec> ReadAsync(string name, ConvexDeploymentArgs args, string? defaultRegion)
+    /// <summary>The spec, and in a preview the list/map inputs still unknown, read without them (<see cref="PreviewUnknowns"/>).</summary>
+    private static async Task<(DeploymentSpec Spec, PreviewUnknowns? Unknowns)> ReadAsync(string name, ConvexDeploymentArgs args, string? defaultRegion)
     {
         var deployment = Deployment.Instance;
-        var config = await ConvexDeploymentSettings.ToStackConfigAsync(args, deployment.ProjectName, deployment.StackName, defaultRegion).ConfigureAwait(false);
+        var given = await ConvexDeploymentSettings.ToStackConfigAsync(args, deployment.ProjectName, deployment.StackName, defaultRegion).ConfigureAwait(false);
+        var (config, unknowns) = PreviewUnknowns.Split(given, args, deployment.IsDryRun);
         var result = SettingsReader.Read(config);
         if (!result.IsValid || result.Spec is null)
         {
@@ -130,7 +138,7 @@ internal static class ConvexDeploymentPreparation
                 $"setting, without the convex-infra: prefix; docs/spec.md):{Environment.NewLine}{result.ErrorReport}");
         }
 
-        return result.Spec;
+        return (result.Spec, unknowns);
     }
 
     /// <summary>

@@ -31,6 +31,10 @@ public static class ConvexDeploymentSettings
         (inputName == SettingKeys.Region.Name ? SettingKeys.Region : SettingKeys.Find($"{SettingKeys.Namespace}:{inputName}"))
         ?? throw new InvalidOperationException($"Input '{inputName}' of ConvexDeploymentArgs has no setting key of that name.");
 
+    /// <summary>The value of the input behind <paramref name="key"/> (null when not given).</summary>
+    internal static object? InputOf(ConvexDeploymentArgs args, SettingKey key) =>
+        Inputs.Single(i => i.Key == key).Property.GetValue(args);
+
     /// <summary>
     /// The settings reader's view of the args. Plain values become their config text; inputs that are already known
     /// (plain values passed as <c>Input</c>) too; outputs not yet known are <see cref="ConfigValue.Deferred"/>, and

@@ -17,6 +17,12 @@ public sealed class DeploymentEnvironmentArgs
     /// <summary>JWT_PRIVATE_KEY, JWKS and SITE_URL when Convex Auth is on.</summary>
     public Output<ImmutableDictionary<string, string>>? AuthVariables { get; init; }
 
+    /// <summary>
+    /// Unknown in a preview where <c>deploymentEnv</c> is still an unknown output (<see cref="PreviewUnknowns"/>): the
+    /// map, stdin and trigger wait for it, so the preview shows them unknown; null otherwise.
+    /// </summary>
+    public Output<ImmutableDictionary<string, string>>? UnknownPlain { get; init; }
+
     /// <summary>What must exist before the backend can answer (the host or the containers).</summary>
     public IReadOnlyList<Resource> Backend { get; init; } = [];
 
@@ -53,7 +59,7 @@ internal sealed class DeploymentEnvironment
 
         var empty = Output.Create(ImmutableDictionary<string, string>.Empty);
         var plain = spec.Extensions.DeploymentEnv;
-        Desired = Output.CreateSecret(Output.Tuple(args.Secrets ?? empty, args.AuthVariables ?? empty)
+        Desired = Output.CreateSecret(Output.Tuple(args.Secrets ?? empty, args.AuthVariables ?? empty, args.UnknownPlain ?? empty)
             .Apply(t => DesiredEnv.Merge(plain, t.Item1, t.Item2)));
         var stdin = Output.CreateSecret(Desired.Apply(DesiredEnvJson.Serialize));
         var fingerprint = Output.CreateSecret(Output.Tuple(Desired, args.AdminKey)

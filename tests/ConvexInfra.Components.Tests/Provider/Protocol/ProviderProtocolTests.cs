@@ -132,17 +132,79 @@ public sealed class ProviderProtocolTests
     }
 
     [Fact]
-    public async Task A_list_or_map_still_unknown_in_preview_is_refused_with_its_key_named()
+    public async Task Preview_with_unknown_tags_succeeds_and_every_aws_resource_shows_its_tags_unknown()
     {
         var inputs = ProtocolRun.StackInputs("dev");
         inputs.Fields["tags"] = WireValues.UnknownValue();
 
-        var run = await ProtocolRun.ConstructAsync("dev", inputs, dryRun: true, defaultRegion: EngineRegion, mocksRegion: EngineRegion);
+        var run = await PreviewAsync(inputs, "tags");
 
-        Assert.NotNull(run.Error);
-        Assert.Contains("convex-infra:tags: got an output of another resource", run.Error.Status.Detail, StringComparison.Ordinal);
-        Assert.Empty(run.Engine.Registrations);
+        var tagged = run.Aws.Where(r => r.Inputs.Fields.ContainsKey("tags")).ToList();
+        Assert.NotEmpty(tagged);
+        Assert.All(tagged, r => Assert.True(IsUnknown(r.Inputs.Fields["tags"]), $"{r.Type} {r.Name}: tags {r.Inputs.Fields["tags"]}"));
+        Assert.Contains(run.Custom, r => r.Type == "aws:ec2/instance:Instance");
     }
+
+    [Fact]
+    public async Task Preview_with_an_unknown_cidr_list_succeeds_and_shows_the_ingress_rules_and_caddyfile_unknown()
+    {
+        var inputs = ProtocolRun.StackInputs("dev");
+        inputs.Fields["httpAllowedCidrs"] = WireValues.UnknownValue();
+
+        var run = await PreviewAsync(inputs, "httpAllowedCidrs");
+
+        // Rules from a CIDR (not those from another security group, which have none).
+        var rules = run.Aws.Where(r => r.Type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.Inputs.Fields.ContainsKey("cidrIpv4")).ToList();
+        Assert.NotEmpty(rules);
+        Assert.All(rules, r => Assert.True(IsUnknown(r.Inputs.Fields["cidrIpv4"]), $"{r.Name}: cidrIpv4 {r.Inputs.Fields["cidrIpv4"]}"));
+        var host = run.Single("aws:ec2/instance:Instance");
+        Assert.True(IsUnknown(host.Inputs.Fields["userData"]), "the host's user data (its Caddyfile allowlist) must be unknown");
+    }
+
+    [Fact]
+    public async Task Preview_on_ecs_with_an_unknown_dashboard_allowlist_shows_the_alb_rule_conditions_unknown()
+    {
+        var inputs = ProtocolRun.StackInputs("ecs");
+        inputs.Fields["dashboardAllowedCidrs"] = WireValues.UnknownValue();
+
+        var run = await PreviewAsync(inputs, "dashboardAllowedCidrs", "ecs");
+
+        var rules = run.Aws.Where(r => r.Type == "aws:lb/listenerRule:ListenerRule").ToList();
+        Assert.NotEmpty(rules);
+        Assert.All(rules, r => Assert.True(IsUnknown(r.Inputs.Fields["conditions"]), $"{r.Name}: conditions {r.Inputs.Fields["conditions"]}"));
+    }
+
+    [Fact]
+    public async Task Preview_with_unknown_deployment_env_succeeds_and_shows_the_deployment_env_step_unknown()
+    {
+        var inputs = ProtocolRun.StackInputs("dev");
+        inputs.Fields["deploymentEnv"] = WireValues.UnknownValue();
+
+        var run = await PreviewAsync(inputs, "deploymentEnv");
+
+        var command = Assert.Single(run.Custom, r => r.Type == "command:local:Command" && r.Name == "convex-deployment-env");
+        Assert.True(IsUnknown(command.Inputs.Fields["stdin"]), $"stdin {command.Inputs.Fields["stdin"]}");
+        Assert.True(IsUnknown(command.Inputs.Fields["triggers"]), $"triggers {command.Inputs.Fields["triggers"]}");
+    }
+
+    /// <summary>A preview of the stack that must succeed and warn that <paramref name="key"/> was unknown.</summary>
+    private static async Task<ProtocolRun> PreviewAsync(Struct inputs, string key, string stack = "dev")
+    {
+        var run = await ProtocolRun.ConstructAsync(stack, inputs, dryRun: true, defaultRegion: EngineRegion, mocksRegion: EngineRegion);
+        Assert.True(run.Error is null, $"Construct (preview) failed: {run.Error?.Status.Detail}\n{run.ProviderStderr}");
+        Assert.Contains(run.Engine.Logs, log => log.Contains($"{key} unknown in this preview", StringComparison.Ordinal));
+        return run;
+    }
+
+    /// <summary>Unknown on the wire, directly, inside a secret, or as any element of a list.</summary>
+    private static bool IsUnknown(Value value) => value.KindCase switch
+    {
+        Value.KindOneofCase.StringValue => value.StringValue == WireValues.Unknown,
+        Value.KindOneofCase.StructValue => value.StructValue.Fields.TryGetValue(WireValues.SigKey, out var sig) && sig.StringValue == WireValues.SecretSig
+            && IsUnknown(value.StructValue.Fields["value"]),
+        Value.KindOneofCase.ListValue => value.ListValue.Values.Count > 0 && value.ListValue.Values.All(IsUnknown),
+        _ => false,
+    };
 
     [Fact]
     public async Task A_region_other_than_the_stacks_gets_its_own_provider_and_every_lookup_goes_through_it()
