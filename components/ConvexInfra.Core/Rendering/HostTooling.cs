@@ -32,17 +32,41 @@ public static class HostTooling
         Indented = false,
     };
 
-    /// <summary>Every file of the tooling, with absolute host paths.</summary>
+    /// <summary>
+    /// Every file of the tooling, with absolute host paths. Scripts travel without their comment lines (see
+    /// <see cref="WithoutCommentLines"/>): the whole tooling must fit one SSM parameter.
+    /// </summary>
     public static IReadOnlyList<RenderedFile> Files(DeploymentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return
         [
-            new(HostLayout.ReleaseScriptPath, ReleaseScript.Text, "0755"),
-            new(HostLayout.HostSetupScriptPath, HostSetupScript.Text, "0755"),
+            Compact(new(HostLayout.ReleaseScriptPath, ReleaseScript.Text, "0755")),
+            Compact(new(HostLayout.HostSetupScriptPath, HostSetupScript.Text, "0755")),
+            Compact(ContainerFirewall.Script()),
+            ContainerFirewall.Unit(),
             .. SystemdUnits.Render(spec),
             .. SystemdUnits.Patching(spec),
         ];
+    }
+
+    private static RenderedFile Compact(RenderedFile script) => script with { Content = WithoutCommentLines(script.Content) };
+
+    /// <summary>
+    /// A script without its whole-line comments, but with the shebang, the line after it (what the script is) and
+    /// shellcheck directives. The comments stay in this repository's sources; the host copy is generated. None of the
+    /// tooling scripts has a here-document, where a '#' line would be data.
+    /// </summary>
+    public static string WithoutCommentLines(string script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        var lines = script.Split('\n');
+        var kept = lines.Where((line, i) =>
+        {
+            var trimmed = line.TrimStart();
+            return i < 2 || !trimmed.StartsWith('#') || trimmed.StartsWith("# shellcheck", StringComparison.Ordinal);
+        });
+        return string.Join('\n', kept);
     }
 
     public static HostToolingBundle Render(DeploymentSpec spec) => Render(Files(spec));

@@ -96,9 +96,10 @@ public class HostReleaseTests
     [Fact]
     public void Release_size_is_reported_against_the_free_standard_tier()
     {
-        // Not a limit we enforce (the parameter may use the advanced tier), but a size regression shows up here.
+        // Not a limit we enforce (the parameter may use the advanced tier), but a size regression shows up here. The
+        // container networks and the internal-endpoint 404 (issue 20) took it just past 6000.
         var size = Encoding.UTF8.GetByteCount(HostRelease.Render(TestSpecs.Ec2Prod, TestSpecs.RequireAws(TestSpecs.Ec2Prod)).Json);
-        Assert.InRange(size, 1000, 6000);
+        Assert.InRange(size, 1000, 6300);
     }
 
     [Theory]
