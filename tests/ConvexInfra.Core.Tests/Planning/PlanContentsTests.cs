@@ -52,7 +52,9 @@ public partial class PlanContentsTests
         using var containers = JsonDocument.Parse(Artifact(plan, $"{StackPlan.ContainersFolder}ecs-task{StackPlan.ContainersSuffix}"));
         var names = containers.RootElement.EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
         Assert.Contains("backend", names);
-        Assert.Contains("dashboard", names);
+        Assert.DoesNotContain("dashboard", names);
+        using var dashboard = JsonDocument.Parse(Artifact(plan, $"{StackPlan.ContainersFolder}ecs-dashboard-task{StackPlan.ContainersSuffix}"));
+        Assert.Equal(["dashboard"], dashboard.RootElement.EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Contains(plan.Artifacts, a => a.Path == $"{StackPlan.RolePolicyFolder}ecs-execution.json");
         Assert.Contains(plan.Artifacts, a => a.Path == $"{StackPlan.RolePolicyFolder}ecs-task.json");
         Assert.DoesNotContain("/admin-key", Artifact(plan, $"{StackPlan.RolePolicyFolder}ecs-task.json"), StringComparison.Ordinal);
