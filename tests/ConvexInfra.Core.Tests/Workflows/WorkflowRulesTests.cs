@@ -138,7 +138,7 @@ public partial class WorkflowRulesTests
             .Where(l => l.StartsWith("bash ", StringComparison.Ordinal))
             .ToList();
 
-        Assert.Equal(["bash scripts/install-test-tools.sh", "bash scripts/check-format.sh", "bash scripts/test.sh"], entryPoint);
+        Assert.Equal(["bash scripts/check-format.sh", "bash scripts/test.sh"], entryPoint);
         Assert.Equal(entryPoint, runs);
     }
 
