@@ -55,6 +55,30 @@ public class ContainerFirewallTests
     }
 
     [Fact]
+    public void Upgrade_from_the_single_bridge_layout_installs_the_rules_before_the_containers_move()
+    {
+        // A host of the previous layout: a release applied, older tooling (no firewall), no rules of ours.
+        using var host = new FakeHost(TestSpecs.Ec2Prod, TestSpecs.RequireAws(TestSpecs.Ec2Prod));
+        host.Publish(TestSpecs.Ec2Prod, TestSpecs.FakeInstanceSecret, PostgresUrlValue);
+        Assert.Equal(0, host.RunRelease().ExitCode);
+        host.SetChain(Chain, DockerReturn);
+        File.WriteAllText(Path.Combine(host.Root, "var/lib/convex/tooling.sha256"), "0000 tooling of the previous layout\n");
+        var before = host.Calls.Count;
+
+        var upgrade = host.Publish(TestSpecs.Ec2Prod with { ImageRevision = TestSpecs.OtherRevision }, TestSpecs.FakeInstanceSecret, PostgresUrlValue);
+        var result = host.RunRelease();
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(upgrade.Sha256, host.AppliedHash);
+        Assert.Equal([.. ExpectedRules, DockerReturn], host.ChainRules(Chain));
+        var calls = host.Calls.Skip(before).ToList();
+        var lastInsert = calls.FindLastIndex(c => c.StartsWith($"iptables -w -I {Chain} ", StringComparison.Ordinal));
+        var firstUp = calls.FindIndex(c => c.StartsWith("docker-compose ", StringComparison.Ordinal) && c.Contains(" up ", StringComparison.Ordinal));
+        Assert.True(lastInsert >= 0 && firstUp > lastInsert, string.Join('\n', calls));
+        Assert.Contains("172.29.2.10", host.ReadConfig(HostLayout.ComposeFileName), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Second_run_changes_nothing()
     {
         using var host = new FakeHost(TestSpecs.Ec2Dev, TestSpecs.RequireAws(TestSpecs.Ec2Dev));
