@@ -1,6 +1,9 @@
 namespace ConvexInfra.Core.Containers;
 
-/// <summary>Names of the environment variables the Convex images read (see convex-facts §1–§2).</summary>
+/// <summary>
+/// Names of the environment variables the Convex images read. Each one is a row of the Convex facts table
+/// (Data/convex-facts.json, kind env) with its source at the pinned revision; a test fails for a name that is not.
+/// </summary>
 public static class ConvexEnvNames
 {
     public const string InstanceName = "INSTANCE_NAME";
@@ -21,9 +24,7 @@ public static class ConvexEnvNames
     public const string DocumentRetentionDelay = "DOCUMENT_RETENTION_DELAY";
     public const string RustLog = "RUST_LOG";
     public const string LogFormat = "LOG_FORMAT";
-    public const string DisableMetricsEndpoint = "DISABLE_METRICS_ENDPOINT";
     public const string DashboardDeploymentUrl = "NEXT_PUBLIC_DEPLOYMENT_URL";
-    public const string DashboardLoadMonacoInternally = "NEXT_PUBLIC_LOAD_MONACO_INTERNALLY";
     public const string DashboardAdminKey = "NEXT_PUBLIC_ADMIN_KEY";
 
     /// <summary>The five bucket variables; the backend uses S3 only when all five and AWS_REGION are set.</summary>

@@ -75,13 +75,15 @@ public static class ConvexEnvironment
             plain.Add(new EnvVar(LogFormat, "json"));
         }
 
-        plain.Add(new EnvVar(DisableMetricsEndpoint, "true"));
+        // No variable turns /metrics off at the pinned revision (it is a meta route of every HTTP service), so none
+        // is set here: the proxies in front of the backend are what keep it private.
         return new ContainerEnvironment(plain, secrets).Validate();
     }
 
     /// <summary>
     /// The dashboard's environment. The admin key is deliberately absent: NEXT_PUBLIC_ADMIN_KEY would be
-    /// sent to every browser that opens the dashboard.
+    /// sent to every browser that opens the dashboard. (NEXT_PUBLIC_LOAD_MONACO_INTERNALLY does not exist in the
+    /// dashboard at the pinned revision; upstream added it in 2025-12.)
     /// </summary>
     public static IReadOnlyList<EnvVar> Dashboard(DeploymentSpec spec)
     {
@@ -89,7 +91,6 @@ public static class ConvexEnvironment
         IReadOnlyList<EnvVar> vars =
         [
             new(DashboardDeploymentUrl, spec.Endpoints.ApiOrigin),
-            new(DashboardLoadMonacoInternally, "true"),
         ];
         _ = new ContainerEnvironment(vars, []).Validate();
         return vars;

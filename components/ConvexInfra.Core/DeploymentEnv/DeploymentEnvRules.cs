@@ -1,15 +1,27 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace ConvexInfra.Core.DeploymentEnv;
 
 /// <summary>
-/// The rules the backend applies to deployment environment variables (crates/common types EnvVarName and
-/// EnvVarValue), checked before any request so a bad config fails at preview with the offending key named.
+/// The rules the backend applies to deployment environment variables (crates/common/src/types/environment_variables.rs:
+/// the name pattern, 40 characters, 8 KiB values, at most 100 variables; built-in names refused), checked before any
+/// request so a bad config fails at preview with the offending key named. Each limit is a row of the Convex facts
+/// table; a test compares them.
 /// </summary>
-public static class DeploymentEnvRules
+public static partial class DeploymentEnvRules
 {
+    /// <summary>The backend's name pattern (NAME_REGEX): a letter or '_' first, then letters, digits and '_'.</summary>
+    public const string NamePatternText = "^[a-zA-Z_]+[a-zA-Z0-9_]*$";
+
     public const int MaxNameLength = 40;
     public const int MaxValueBytes = 8 * 1024;
+
+    /// <summary>ENV_VAR_LIMIT: the backend refuses a change that would leave more variables than this.</summary>
+    public const int MaxVariables = 100;
+
+    /// <summary>Names the backend sets itself in every function (crates/udf/src/environment.rs); setting them is refused.</summary>
+    public static IReadOnlyList<string> BuiltInNames { get; } = ["CONVEX_CLOUD_URL", "CONVEX_SITE_URL"];
 
     /// <summary>Whether the stack applies deployment variables at all (Convex Auth, plain or secret variables, pruning).</summary>
     public static bool IsNeeded(Spec.DeploymentSpec spec)
@@ -28,14 +40,19 @@ public static class DeploymentEnvRules
             return "a deployment variable name must not be empty; e.g. AUTH_GITHUB_ID";
         }
 
+        if (!NamePattern().IsMatch(name))
+        {
+            return $"deployment variable name '{name}' must start with a letter or '_' and contain only letters, digits and '_'; e.g. AUTH_GITHUB_ID";
+        }
+
         if (name.Length > MaxNameLength)
         {
             return $"deployment variable name '{name}' has {name.Length} characters; at most {MaxNameLength} are allowed";
         }
 
-        if (!char.IsAsciiLetter(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        if (BuiltInNames.Contains(name, StringComparer.Ordinal))
         {
-            return $"deployment variable name '{name}' must start with a letter and contain only letters, digits and '_'; e.g. AUTH_GITHUB_ID";
+            return $"deployment variable name '{name}' is built-in: the backend sets it in every function from its own URLs and refuses to have it set; drop it from the config";
         }
 
         return null;
@@ -55,10 +72,19 @@ public static class DeploymentEnvRules
     public static IReadOnlyList<string> Problems(IReadOnlyDictionary<string, string> desired)
     {
         ArgumentNullException.ThrowIfNull(desired);
-        return desired
+        var problems = desired
             .OrderBy(pair => pair.Key, StringComparer.Ordinal)
             .Select(pair => NameProblem(pair.Key) ?? ValueProblem(pair.Key, pair.Value))
             .OfType<string>()
             .ToList();
+        if (desired.Count > MaxVariables)
+        {
+            problems.Add($"{desired.Count} deployment variables are configured; the backend keeps at most {MaxVariables}");
+        }
+
+        return problems;
     }
+
+    [GeneratedRegex(NamePatternText)]
+    private static partial Regex NamePattern();
 }

@@ -40,6 +40,11 @@ public static class DesiredEnv
             }
         }
 
+        if (merged.Count > DeploymentEnvRules.MaxVariables)
+        {
+            problems.Add($"{merged.Count} deployment variables are configured ({PlainSource}, {SecretSource} and {AuthSource} together); the backend keeps at most {DeploymentEnvRules.MaxVariables}");
+        }
+
         return problems.Count == 0 ? merged : throw new ArgumentException(string.Join("; ", problems));
     }
 }

@@ -51,8 +51,10 @@ public static class EcsDeploymentSettings
     public const int HealthCheckGracePeriodSeconds = 900;
 
     /// <summary>
-    /// Longest time an HTTP connection may sit idle at the load balancer. Convex clients hold websockets open and
-    /// long actions stream nothing for minutes; the ALB default of 60 s would cut them.
+    /// Longest time an HTTP connection may sit idle at the load balancer. It must exceed the backend's hard-coded 125 s
+    /// request cut-off (fact limit-http-request-timeout; a test compares) so a slow request ends with the backend's 408,
+    /// not the ALB's 504, and leaves room for pauses in streamed HTTP-action responses; the sync websocket needs far
+    /// less (the server pings every 5 s). The ALB default of 60 s would cut slow requests.
     /// </summary>
     public const int LoadBalancerIdleTimeoutSeconds = 600;
 

@@ -16,7 +16,7 @@ namespace ConvexInfra.Core.Ecs;
 /// </summary>
 public static class SiteProxyCaddyfile
 {
-    /// <summary>The backend cuts requests at 300 s; the proxy waits a little longer so the backend's own error wins.</summary>
+    /// <summary>The EC2 Caddyfile's proxy timeout: above the backend's 125 s request cut-off, so the backend's own error wins.</summary>
     public const int TimeoutSeconds = Caddyfile.ProxyTimeoutSeconds;
 
     public static string Render(DeploymentSpec spec)

@@ -4,9 +4,11 @@ using System.Text.RegularExpressions;
 namespace ConvexInfra.Core.Outputs;
 
 /// <summary>
-/// Lines an env file keeps from Convex Cloud. With <c>CONVEX_DEPLOYMENT</c> or <c>CONVEX_DEPLOY_KEY</c> set, the Convex
-/// CLI talks to the cloud deployment they name instead of the self-hosted one in CONVEX_SELF_HOSTED_URL, so
-/// <c>convex-infra env --write</c> comments them out (each with a dated note) unless told to keep them.
+/// Lines an env file keeps from Convex Cloud. The Convex CLI reads <c>CONVEX_DEPLOY_KEY</c> before anything else and then
+/// acts on the cloud deployment it names, whatever CONVEX_SELF_HOSTED_URL says; next to the self-hosted pair,
+/// <c>CONVEX_DEPLOYMENT</c> makes it exit with an error ("CONVEX_DEPLOYMENT must not be set when CONVEX_SELF_HOSTED_URL
+/// and CONVEX_SELF_HOSTED_ADMIN_KEY are set"; facts cli-env-deploy-key and cli-env-deployment). So
+/// <c>convex-infra env --write</c> comments both out (each with a dated note) unless told to keep them.
 /// </summary>
 public static partial class CloudLeftovers
 {
@@ -46,7 +48,7 @@ public static partial class CloudLeftovers
     /// <summary>The note above a commented-out line; it names the date and why, so the change explains itself.</summary>
     public static string Note(string name, DateOnly today) =>
         $"# convex-infra env, {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}: commented out {name} (a Convex Cloud setting; " +
-        "while it is set the Convex CLI uses the cloud, not CONVEX_SELF_HOSTED_URL). Pass --keep-cloud to keep it.";
+        "while it is set the Convex CLI uses the cloud deployment or refuses to run, never CONVEX_SELF_HOSTED_URL). Pass --keep-cloud to keep it.";
 
     [GeneratedRegex(@"^\s*(export\s+)?(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*=")]
     private static partial Regex Assignment();

@@ -3,12 +3,15 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ConvexInfra.Core.Cost;
 using ConvexInfra.Core.Ecs;
+using ConvexInfra.Core.Facts;
+using ConvexInfra.Core.Rendering;
 using ConvexInfra.Core.Spec;
 
 namespace ConvexInfra.Core.Planning;
 
 /// <summary>
-/// Figures the docs quote (monthly costs, cold-deploy times, the ALB idle timeout), rendered from Core for the
+/// Figures the docs quote (monthly costs, cold-deploy times, the ALB idle timeout, proxy timeouts, upgrade downtime,
+/// and as <c>fact:&lt;id&gt;</c> the figure of every limit in the Convex facts table), rendered from Core for the
 /// repository's stack files so the docs cannot drift from <c>convex-infra plan</c>. A doc marks each figure:
 /// inline as <c>&lt;!--plan:KEY--&gt;value&lt;!--/plan--&gt;</c>, a block as <c>&lt;!-- BEGIN plan:KEY --&gt;</c> …
 /// <c>&lt;!-- END plan:KEY --&gt;</c>; <see cref="Apply"/> rewrites every marked figure and a test requires the docs
@@ -25,11 +28,18 @@ public static partial class DocFigures
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["alb-idle-timeout"] = $"{EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds} s",
+            ["proxy-timeout"] = $"{Caddyfile.ProxyTimeoutSeconds} s",
+            ["ec2-upgrade-downtime"] = UpgradeDowntime.Range,
             ["cost-table"] = CostTable(aws.Select(p => (p.Spec.StackName, p.Cost)).ToList()),
             ["cold-deploy-table"] = DeployTable(aws),
             ["deploy-steps"] = StepsTable(DeployDurations.Embedded()),
             ["cold-deploy-max"] = $"{aws.Max(p => p.DeployTime.HighMinutes)} minutes",
         };
+
+        foreach (var fact in ConvexFacts.Embedded().Facts.Where(f => f.Figure is not null))
+        {
+            values[$"fact:{fact.Id}"] = fact.Figure!;
+        }
 
         foreach (var step in DeployDurations.Embedded().Steps)
         {

@@ -13,7 +13,11 @@ namespace ConvexInfra.Core.Rendering;
 /// </summary>
 public static partial class Caddyfile
 {
-    /// <summary>Above the backend's own 300 s request cut-off, so the backend's answer reaches the client.</summary>
+    /// <summary>
+    /// Caddy's per-read/write wait on the backend. Well above the backend's hard-coded 125 s request cut-off (fact
+    /// limit-http-request-timeout; a test compares), so the backend's own 408 reaches the client rather than a proxy
+    /// 502, with room for pauses in a streamed HTTP-action response, which that cut-off does not bound.
+    /// </summary>
     public const int ProxyTimeoutSeconds = 330;
 
     /// <summary>Pushes can be 200,000,000 bytes; leave room for multipart framing.</summary>

@@ -13,9 +13,10 @@ public static class ContainerFirewall
 {
     public const string UnitName = "convex-container-firewall.service";
 
-    public static string ScriptText { get; } = Render();
+    private const string ResourceName = "ConvexInfra.Core.Rendering.convex-container-firewall.sh";
 
-    public static RenderedFile Script() => new(HostLayout.ContainerFirewallScriptPath, ScriptText, "0755");
+    /// <summary>convex-container-firewall.sh with this project's rules filled in; the host gets <see cref="HostTooling.Compact"/> of it.</summary>
+    public static string ScriptText { get; } = Render();
 
     public static RenderedFile Unit()
     {
@@ -42,9 +43,8 @@ public static class ContainerFirewall
 
     private static string Render()
     {
-        var assembly = typeof(ContainerFirewall).Assembly;
-        var name = assembly.GetManifestResourceNames().Single(r => r.EndsWith(".convex-container-firewall.sh", StringComparison.Ordinal));
-        using var stream = assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"embedded {name} is missing");
+        using var stream = typeof(ContainerFirewall).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing");
         using var reader = new StreamReader(stream);
         var rules = new StringBuilder();
         foreach (var rule in ContainerNetworks.FirewallRules)
@@ -52,7 +52,8 @@ public static class ContainerFirewall
             rules.Append("  \"").Append(rule).Append("\"\n");
         }
 
-        return reader.ReadToEnd()
+        // A checkout with CRLF line endings must not reach the host: bash reads '\r' as part of each command.
+        return reader.ReadToEnd().ReplaceLineEndings("\n")
             .Replace("__CHAIN__", ContainerNetworks.FirewallChain, StringComparison.Ordinal)
             .Replace("__COMMENT_PREFIX__", ContainerNetworks.RuleCommentPrefix, StringComparison.Ordinal)
             .Replace("__RULES__\n", rules.ToString(), StringComparison.Ordinal);

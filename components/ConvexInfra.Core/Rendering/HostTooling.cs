@@ -32,44 +32,42 @@ public static class HostTooling
         Indented = false,
     };
 
-    /// <summary>
-    /// Every file of the tooling, with absolute host paths. Scripts travel without their comment lines (see
-    /// <see cref="WithoutCommentLines"/>): the whole tooling must fit one SSM parameter.
-    /// </summary>
+    /// <summary>Every file of the tooling, with absolute host paths (the scripts <see cref="Compact"/>).</summary>
     public static IReadOnlyList<RenderedFile> Files(DeploymentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return
         [
-            Compact(new(HostLayout.ReleaseScriptPath, ReleaseScript.Text, "0755")),
-            Compact(new(HostLayout.HostSetupScriptPath, HostSetupScript.Text, "0755")),
-            Compact(ContainerFirewall.Script()),
+            new(HostLayout.ReleaseScriptPath, Compact(ReleaseScript.Text), "0755"),
+            new(HostLayout.HostSetupScriptPath, Compact(HostSetupScript.Text), "0755"),
+            new(HostLayout.ContainerFirewallScriptPath, Compact(ContainerFirewall.ScriptText), "0755"),
             ContainerFirewall.Unit(),
             .. SystemdUnits.Render(spec),
             .. SystemdUnits.Patching(spec),
         ];
     }
 
-    private static RenderedFile Compact(RenderedFile script) => script with { Content = WithoutCommentLines(script.Content) };
+    public static HostToolingBundle Render(DeploymentSpec spec) => Render(Files(spec));
 
     /// <summary>
-    /// A script without its whole-line comments, but with the shebang, the line after it (what the script is) and
-    /// shellcheck directives. The comments stay in this repository's sources; the host copy is generated. None of the
-    /// tooling scripts has a here-document, where a '#' line would be data.
+    /// A host script as shipped: without comment lines (the shebang and shellcheck directives stay) and without
+    /// indentation. The whole tooling must fit one SSM parameter (<see cref="HostRelease.MaxBytes"/> after gzip and
+    /// base64); comments and indentation are for readers of the source. Safe for scripts without heredocs whose
+    /// multi-line strings (jq and awk programs) ignore indentation and hold no line starting with '#'; the tests
+    /// run, and shellcheck, the compacted text.
     /// </summary>
-    public static string WithoutCommentLines(string script)
+    public static string Compact(string script)
     {
         ArgumentNullException.ThrowIfNull(script);
-        var lines = script.Split('\n');
-        var kept = lines.Where((line, i) =>
+        if (script.Contains("<<-", StringComparison.Ordinal) || script.Replace("<<<", "", StringComparison.Ordinal).Contains("<<", StringComparison.Ordinal))
         {
-            var trimmed = line.TrimStart();
-            return i < 2 || !trimmed.StartsWith('#') || trimmed.StartsWith("# shellcheck", StringComparison.Ordinal);
-        });
-        return string.Join('\n', kept);
-    }
+            throw new ArgumentException("a heredoc would change meaning without its indentation; keep host scripts free of heredocs", nameof(script));
+        }
 
-    public static HostToolingBundle Render(DeploymentSpec spec) => Render(Files(spec));
+        var lines = script.Split('\n').Select((line, index) => index == 0 ? line : line.TrimStart(' '));
+        return string.Join('\n', lines.Where((line, index) =>
+            index == 0 || !line.StartsWith('#') || line.StartsWith("# shellcheck ", StringComparison.Ordinal)));
+    }
 
     /// <summary>Packs <paramref name="files"/> (tests pass a modified script to prove what a change reaches).</summary>
     public static HostToolingBundle Render(IReadOnlyList<RenderedFile> files)

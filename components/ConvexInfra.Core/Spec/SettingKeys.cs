@@ -78,7 +78,7 @@ public static class SettingKeys
     public static readonly SettingKey AllowRevisionDowngrade = Key("allowRevisionDowngrade", "Allow going back to an imageRevision this stack ran before (migrations are forward-only; true/false).", "false");
     public static readonly SettingKey HostReportTimeoutMinutes = Key("hostReportTimeoutMinutes", "aws-ec2: minutes pulumi up waits for the host to report the release it wrote (1..180, default 15).", "15");
     public static readonly SettingKey BackendHealthTimeoutMinutes = Key("backendHealthTimeoutMinutes", "aws-ec2: minutes a new backend has to answer /version, migrations included, before the host rolls back (1..120, default 10).", "10");
-    public static readonly SettingKey ExportTimeoutMinutes = Key("exportTimeoutMinutes", "aws-ecs: minutes the pre-upgrade export may run before the update fails (5..720, default 60).", "60");
+    public static readonly SettingKey ExportTimeoutMinutes = Key("exportTimeoutMinutes", "aws-ec2 and aws-ecs: minutes the pre-upgrade export (when imageRevision changes, before the new release reaches the host or the service) may run before the update fails (5..720, default 60).", "60");
     public static readonly SettingKey PatchWindow = Key("patchWindow", "aws-ec2: UTC window in which the host installs security updates, a day or 'daily' then HH:MM (default: daily 04:00, prod Sun 04:00).", "Sun 03:00");
 
     /// <summary>Every key, in the order of the docs table.</summary>

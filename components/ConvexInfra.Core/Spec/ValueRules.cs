@@ -52,7 +52,7 @@ public static partial class ValueRules
 
     public static string? ImageRevision(string revision)
     {
-        const string Shape = "the full 40-character lowercase git SHA of a self-hosted release (see self-hosted/CHANGELOG.md or GHCR)";
+        const string Shape = "the full 40-character lowercase git SHA of a self-hosted release (a commit of get-convex/convex-backend tagged precompiled-<date>-<short sha>, or a GHCR tag)";
         if (revision is "latest" or "main" or "stable")
         {
             return $"a pinned revision, not a moving tag: {Shape}";

@@ -34,9 +34,9 @@ public sealed class EnvCommand : ICliCommand
             Turns the stack outputs into env variables. Prints to standard output unless --write is given.
             --write merges into an existing dotenv file: the variables of the format are replaced where they stand,
             every other line and comment is kept (CRLF files stay CRLF). Lines setting CONVEX_DEPLOYMENT or
-            CONVEX_DEPLOY_KEY (left from Convex Cloud; with them the Convex CLI talks to the cloud, not to this stack)
-            are commented out with a dated note, and stderr says so; --keep-cloud keeps them. A file holding the
-            admin key gets mode 600.
+            CONVEX_DEPLOY_KEY (left from Convex Cloud: with the key the Convex CLI acts on the cloud deployment, with
+            CONVEX_DEPLOYMENT it exits with an error; never on this stack) are commented out with a dated note, and
+            stderr says so; --keep-cloud keeps them. A file holding the admin key gets mode 600.
 
             Exit codes: 0 written, 1 bad or incomplete outputs (e.g. "[secret]" without --show-secrets), 2 usage error.
 

@@ -25,8 +25,9 @@ internal sealed record LoadedStack(StackOutputs Outputs, BackupOutputs Backup, s
 
     /// <summary>
     /// Refuses to start <c>npx convex</c> where Convex Cloud settings would win: with CONVEX_DEPLOYMENT or
-    /// CONVEX_DEPLOY_KEY in the environment or in the folder's .env.local / .env, the Convex CLI would pick the cloud
-    /// deployment (or stop on the conflict) instead of the stack given through CONVEX_SELF_HOSTED_URL.
+    /// CONVEX_DEPLOY_KEY in the environment or in the folder's .env.local / .env, the Convex CLI would act on the cloud
+    /// deployment (CONVEX_DEPLOY_KEY) or exit with an error (CONVEX_DEPLOYMENT next to the self-hosted pair) instead of
+    /// using the stack given through CONVEX_SELF_HOSTED_URL.
     /// </summary>
     public static void EnsureNoCloudSettings(CliConsole console)
     {
@@ -43,7 +44,7 @@ internal sealed record LoadedStack(StackOutputs Outputs, BackupOutputs Backup, s
         if (found.Count > 0)
         {
             throw new InputException(
-                $"Convex Cloud settings are set here: {string.Join(", ", found)}; with them npx convex talks to the cloud, not to this stack. " +
+                $"Convex Cloud settings are set here: {string.Join(", ", found)}; with them npx convex acts on the cloud deployment (CONVEX_DEPLOY_KEY) or exits with an error (CONVEX_DEPLOYMENT), never on this stack. " +
                 "Unset them, or comment them out with: convex-infra env --stack STACK --format convex-cli --write .env.local");
         }
     }

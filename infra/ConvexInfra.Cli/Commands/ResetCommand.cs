@@ -12,13 +12,14 @@ namespace ConvexInfra.Cli.Commands;
 /// transactional import path on every target (RDS, local Postgres, SQLite alike), needs no database credentials or
 /// network path to the database, keeps the storage-mode tag and S3 prefix the backend stored at first start (which a
 /// fresh database would lose), and leaves deployed code, environment variables, the instance secret and the admin key
-/// untouched.
+/// untouched. The import empties only user tables and file storage: system tables such as scheduled functions
+/// (<c>_scheduled_functions</c>) and cron jobs stay (fact import-replace-all-user-tables), so the confirmation says so.
 /// </summary>
 public sealed class ResetCommand : ICliCommand
 {
     public string Name => "reset";
 
-    public string Summary => "Empty a dev or local deployment (every table and file), keeping its code, env variables and keys.";
+    public string Summary => "Empty a dev or local deployment's tables and files, keeping its code, env variables, keys and scheduled jobs.";
 
     public Command Build(CliConsole console)
     {
@@ -26,8 +27,10 @@ public sealed class ResetCommand : ICliCommand
         var yes = CliKit.Flag("--yes", "do not ask first");
         var command = CliKit.Verb(Name, Summary, """
             Empties the deployment: 'npx convex import --replace-all' of an empty snapshot, with the stack's URL and admin
-            key in the environment of npx (run it from the app's folder). Every table and the stored files end up empty.
-            Deployed functions, the deployment's environment variables, the instance secret and the admin key stay.
+            key in the environment of npx (run it from the app's folder). Every user table and the stored files end up
+            empty. System tables stay: scheduled functions still pending run later (against the emptied tables) and crons
+            keep their schedule; deployed functions, the deployment's environment variables, the instance secret and the
+            admin key stay too.
             Only for dev-tier stacks and the local target: staging and prod are refused.
 
             Exit codes: 0 emptied, 1 refused, not confirmed or the import failed, 2 usage error.
@@ -58,7 +61,8 @@ public sealed class ResetCommand : ICliCommand
 
             LoadedStack.EnsureNoCloudSettings(console);
             await console.Error.WriteLineAsync(
-                $"convex-infra reset: every table and stored file of '{stack.Name}' (tier {stack.Outputs.Tier ?? "unknown"}, target {stack.Outputs.Target ?? "unknown"}) at {stack.ApiUrl} will be deleted.");
+                $"convex-infra reset: every user table and stored file of '{stack.Name}' (tier {stack.Outputs.Tier ?? "unknown"}, target {stack.Outputs.Target ?? "unknown"}) at {stack.ApiUrl} will be deleted; " +
+                "system tables stay, so scheduled functions still pending will run and crons keep running.");
             if (!yes && !await Confirmation.AskAsync(console, $"Empty '{stack.Name}'?"))
             {
                 await console.Error.WriteLineAsync("convex-infra reset: not confirmed; nothing was changed");
@@ -76,7 +80,7 @@ public sealed class ResetCommand : ICliCommand
             }
 
             await console.Out.WriteLineAsync(
-                $"convex-infra reset: '{stack.Name}' is empty; deployed functions, environment variables, the instance secret and the admin key are unchanged");
+                $"convex-infra reset: the tables and files of '{stack.Name}' are empty; deployed functions, scheduled functions and crons, environment variables, the instance secret and the admin key are unchanged");
             return ExitCodes.Ok;
         }
         catch (Exception e) when (e is StackOutputsException or InputException or BackupException)

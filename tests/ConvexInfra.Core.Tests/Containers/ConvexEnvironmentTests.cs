@@ -120,7 +120,7 @@ public class ConvexEnvironmentTests
         var env = ConvexEnvironment.Dashboard(spec);
 
         Assert.Equal(
-            [new EnvVar(DashboardDeploymentUrl, spec.Endpoints.ApiOrigin), new EnvVar(DashboardLoadMonacoInternally, "true")],
+            [new EnvVar(DashboardDeploymentUrl, spec.Endpoints.ApiOrigin)],
             env);
         Assert.DoesNotContain(env, v => v.Name == DashboardAdminKey);
     }

@@ -46,7 +46,6 @@ public static class EnvironmentInvariants
         Expect(env.Find(DocumentRetentionDelay) == spec.Backend.DocumentRetentionDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "DOCUMENT_RETENTION_DELAY follows the spec");
         Expect(env.Find(RustLog) == spec.Backend.RustLog, "RUST_LOG follows the spec");
         Expect((env.Find(LogFormat) == "json") == onAws, "LOG_FORMAT=json exactly on AWS");
-        Expect(env.Find(DisableMetricsEndpoint) == "true", "metrics endpoint disabled");
         Expect(env.Names.Distinct().Count() == env.Names.Count(), "every name once");
         return broken;
     }

@@ -9,15 +9,18 @@ public sealed class DeploymentEnvRulesTests
     [InlineData("a")]
     [InlineData("JWT_PRIVATE_KEY")]
     [InlineData("x1_")]
+    [InlineData("_LEADING")]
+    [InlineData("_")]
     public void Valid_names_pass(string name) => Assert.Null(DeploymentEnvRules.NameProblem(name));
 
     [Theory]
     [InlineData("", "empty")]
-    [InlineData("_LEADING", "start with a letter")]
+    [InlineData("CONVEX_SITE_URL", "is built-in")]
+    [InlineData("CONVEX_CLOUD_URL", "is built-in")]
     [InlineData("9LIVES", "start with a letter")]
     [InlineData("HAS-DASH", "only letters, digits")]
     [InlineData("HAS SPACE", "only letters, digits")]
-    [InlineData("ÄPFEL", "start with a letter")]
+    [InlineData("ÄPFEL", "start with a letter or '_'")]
     public void Invalid_names_say_why(string name, string expected) =>
         Assert.Contains(expected, DeploymentEnvRules.NameProblem(name), StringComparison.Ordinal);
 
@@ -35,6 +38,15 @@ public sealed class DeploymentEnvRulesTests
         var problem = DeploymentEnvRules.ValueProblem("BIG", new string('v', 8193));
         Assert.Contains("'BIG'", problem, StringComparison.Ordinal);
         Assert.DoesNotContain("vvvv", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_than_100_variables_are_refused()
+    {
+        var hundred = Enumerable.Range(0, 100).ToDictionary(i => $"V{i}", _ => "x");
+        Assert.Empty(DeploymentEnvRules.Problems(hundred));
+        hundred["V100"] = "x";
+        Assert.Contains(DeploymentEnvRules.Problems(hundred), p => p.Contains("101 deployment variables", StringComparison.Ordinal));
     }
 
     [Fact]

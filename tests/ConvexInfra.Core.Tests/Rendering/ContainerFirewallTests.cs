@@ -145,27 +145,3 @@ public class ContainerFirewallTests
     }
 }
 
-public class HostToolingPackingTests
-{
-    [Fact]
-    public void Scripts_travel_without_comment_lines_but_keep_shebang_purpose_and_shellcheck_directives()
-    {
-        const string script = "#!/usr/bin/env bash\n# tool: what it does\nset -e\n  # why this\n# shellcheck source=/dev/null\n. x # trailing stays\n";
-
-        Assert.Equal("#!/usr/bin/env bash\n# tool: what it does\nset -e\n# shellcheck source=/dev/null\n. x # trailing stays\n",
-            HostTooling.WithoutCommentLines(script));
-    }
-
-    [Fact]
-    public void The_installed_release_script_is_the_source_without_comment_lines_and_the_tooling_fits_with_room()
-    {
-        var files = HostTooling.Files(TestSpecs.Ec2Prod);
-        var release = files.Single(f => f.Path == HostLayout.ReleaseScriptPath);
-
-        Assert.Equal(HostTooling.WithoutCommentLines(ReleaseScript.Text), release.Content);
-        Assert.DoesNotContain("\n#  1. finish an interrupted switch", release.Content, StringComparison.Ordinal);
-        Assert.Contains("set +x", release.Content, StringComparison.Ordinal);
-        // Room for the next script change: a quarter of a kilobyte at least.
-        Assert.True(HostTooling.Render(TestSpecs.Ec2Prod).ParameterValue.Length <= HostRelease.MaxBytes - 256);
-    }
-}

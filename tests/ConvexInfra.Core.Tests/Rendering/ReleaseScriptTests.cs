@@ -57,7 +57,8 @@ public class ReleaseScriptTests
         Assert.Contains("up -d --remove-orphans", Step("up"), StringComparison.Ordinal);
         Assert.Contains("caddy validate", Step("run"), StringComparison.Ordinal);
         Assert.Contains("caddy reload", Step("exec"), StringComparison.Ordinal);
-        Assert.Contains(host.Calls, c => c.Contains($"--name {host.Aws.Parameters.InstanceSecret} --with-decryption", StringComparison.Ordinal));
+        // Exactly the version the release names (SSM's name:version selector), never whatever is newest.
+        Assert.Contains(host.Calls, c => c.Contains($"--name {host.Aws.Parameters.InstanceSecret}{SsmFacts.VersionSelector}1 --with-decryption", StringComparison.Ordinal));
         Assert.Contains(host.Calls, c => c.StartsWith("docker image prune", StringComparison.Ordinal));
     }
 
@@ -191,7 +192,7 @@ public class ReleaseScriptTests
     public void Secret_with_a_line_break_is_refused()
     {
         using var host = NewHost(out _);
-        host.SetParameter(host.Aws.Parameters.InstanceSecret, "abc\nDO_NOT_REQUIRE_SSL=true");
+        host.Publish(host.Spec, "abc\nDO_NOT_REQUIRE_SSL=true", PostgresUrlValue);
 
         var result = host.RunRelease();
 

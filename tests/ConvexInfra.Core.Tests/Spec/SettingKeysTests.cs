@@ -41,6 +41,28 @@ public class SettingKeysTests
         Assert.All(SettingKeys.All, key => Assert.Contains($"`{key.FullName}`", docs, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Which targets a key applies to is stated twice, in its description (the source of the CLI help and the
+    /// component schema) and in its docs/spec.md row; this compares the two.
+    /// </summary>
+    [Fact]
+    public void The_targets_a_key_applies_to_agree_between_its_description_and_docs_spec_md()
+    {
+        var scope = new System.Text.RegularExpressions.Regex("^((?:aws-ec2|aws-ecs|local)(?: and (?:aws-ec2|aws-ecs|local))*):");
+        var rows = File.ReadAllLines(Path.Combine(RepoRootFinder.Find(), "docs", "spec.md"))
+            .Where(line => line.StartsWith("| `", StringComparison.Ordinal))
+            .Select(line => line.Split(" | "))
+            .Where(cells => cells.Length >= 4)
+            .ToDictionary(cells => cells[0].TrimStart('|', ' ').Trim('`'), cells => cells[2].Replace("`", "", StringComparison.Ordinal));
+        Assert.All(SettingKeys.All, key =>
+        {
+            var described = scope.Match(key.Description);
+            var documented = scope.Match(rows[key.FullName]);
+            Assert.True(described.Groups[1].Value == documented.Groups[1].Value,
+                $"{key.FullName}: the description says '{described.Groups[1].Value}', docs/spec.md says '{documented.Groups[1].Value}'");
+        });
+    }
+
     [Fact]
     public void Scalar_examples_of_every_key_are_accepted_by_the_reader()
     {

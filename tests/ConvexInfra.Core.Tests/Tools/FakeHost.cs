@@ -1,3 +1,4 @@
+using System.Globalization;
 using ConvexInfra.Core.Rendering;
 using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Spec;
@@ -36,130 +37,16 @@ public sealed class FakeHost : IDisposable
             _dir.Write("root/var/lib/convex/tooling.sha256", tooling.Sha256 + "\n");
         }
 
-        WriteFake("aws", """
-            #!/usr/bin/env bash
-            set -euo pipefail
-            printf 'aws %s\n' "$*" >>"$FAKE_DIR/calls.log"
-            service=$1 operation=$2
-            name="" value=""
-            while [[ $# -gt 0 ]]; do
-              case "$1" in
-                --name) name=$2; shift 2 ;;
-                --value) value=$2; shift 2 ;;
-                *) shift ;;
-              esac
-            done
-            file="$FAKE_DIR/params/$(printf '%s' "$name" | tr '/' '_')"
-            case "$service $operation" in
-              "ssm get-parameter")
-                if [[ ! -f "$file" ]]; then
-                  echo "An error occurred (ParameterNotFound) when calling the GetParameter operation: $name" >&2
-                  exit 254
-                fi
-                cat "$file"
-                echo ;;
-              "ssm put-parameter")
-                mkdir -p "$FAKE_DIR/params"
-                printf '%s' "$value" >"$file"
-                printf '%s\n' "$value" >>"$FAKE_DIR/status.log"
-                echo '{"Version": 1, "Tier": "Standard"}' ;;
-              "cloudwatch put-metric-data") ;;
-              *) echo "fake aws: unexpected $service $operation" >&2; exit 2 ;;
-            esac
-            """);
-        WriteFake("docker-compose", $$"""
-            #!/usr/bin/env bash
-            set -euo pipefail
-            printf 'docker-compose %s\n' "$*" >>"$FAKE_DIR/calls.log"
-            for arg in "$@"; do
-              if [[ -f "$FAKE_DIR/fail-$arg" ]]; then
-                echo "fake docker-compose: $arg failed" >&2
-                exit 1
-              fi
-            done
-            if [[ " $* " == *" version "* ]]; then
-              echo "{{HostLayout.ComposeVersion.TrimStart('v')}}"
-              exit 0
-            fi
-            if [[ " $* " == *" config "* ]]; then
-              exec {{ExternalTool.Require("docker-compose")}} "$@"
-            fi
-            if [[ " $* " == *" up "* ]]; then
-              ups=$(( $(cat "$FAKE_DIR/ups" 2>/dev/null || echo 0) + 1 ))
-              echo "$ups" >"$FAKE_DIR/ups"
-              if [[ -f "$FAKE_DIR/crash-on-up" ]] && [[ "$(cat "$FAKE_DIR/crash-on-up")" == "$ups" ]]; then
-                rm -f "$FAKE_DIR/crash-on-up"
-                echo "backend-crash-host-reboot" >>"$FAKE_DIR/backends.log"
-                kill -9 "$PPID"
-                exit 137
-              fi
-              file=""
-              while [[ $# -gt 0 ]]; do
-                case "$1" in
-                  -f) file=$2; shift 2 ;;
-                  *) shift ;;
-                esac
-              done
-              image=$(grep -o 'ghcr.io/get-convex/convex-backend:[0-9a-f]*' "$file")
-              running=$(cat "$FAKE_DIR/backend.running" 2>/dev/null || true)
-              if [[ "$running" != "$image" ]]; then
-                # What compose does when a service's image changes: stop the old container, then start the new one.
-                if [[ -n "$running" ]]; then
-                  echo "stop $running" >>"$FAKE_DIR/backends.log"
-                  rm -f "$FAKE_DIR/backend.running"
-                fi
-                if [[ -f "$FAKE_DIR/backend.running" ]]; then
-                  echo "TWO BACKENDS" >>"$FAKE_DIR/backends.log"
-                fi
-                echo "start $image" >>"$FAKE_DIR/backends.log"
-                echo "$image" >"$FAKE_DIR/backend.running"
-              fi
-            fi
-            """);
-        WriteFake("docker", """
-            #!/usr/bin/env bash
-            printf 'docker %s\n' "$*" >>"$FAKE_DIR/calls.log"
-            """);
+        WriteFake("aws", FakeHostTools.Aws);
+        WriteFake("docker-compose", FakeHostTools.DockerCompose);
+        WriteFake("docker", FakeHostTools.Docker);
+        WriteFake("mv", FakeHostTools.Mv);
+        WriteFake("curl", FakeHostTools.Curl);
         WriteFake("iptables", FakeIptables);
-        WriteFake("systemctl", """
-            #!/usr/bin/env bash
-            printf 'systemctl %s\n' "$*" >>"$FAKE_DIR/calls.log"
-            """);
-        WriteFake("dnf", """
-            #!/usr/bin/env bash
-            printf 'dnf %s\n' "$*" >>"$FAKE_DIR/calls.log"
-            """);
-        WriteFake("sleep", """
-            #!/usr/bin/env bash
-            printf 'sleep %s\n' "$*" >>"$FAKE_DIR/calls.log"
-            """);
-        WriteFake("curl", """
-            #!/usr/bin/env bash
-            set -euo pipefail
-            out=""
-            url=""
-            for arg in "$@"; do
-              [[ "$arg" == http* ]] && url=$arg
-            done
-            if [[ "$url" == */version ]]; then
-              running=$(cat "$FAKE_DIR/backend.running" 2>/dev/null || true)
-              printf 'curl /version (%s)\n' "${running:-nothing running}" >>"$FAKE_DIR/calls.log"
-              [[ -n "$running" ]] || exit 7
-              if grep -qxF "$running" "$FAKE_DIR/unhealthy-images" 2>/dev/null; then
-                exit 22
-              fi
-              echo "unknown"
-              exit 0
-            fi
-            printf 'curl %s\n' "$*" >>"$FAKE_DIR/calls.log"
-            while [[ $# -gt 0 ]]; do
-              case "$1" in
-                -o) out=$2; shift 2 ;;
-                *) shift ;;
-              esac
-            done
-            printf -- '-----BEGIN CERTIFICATE-----\nZmFrZQ==\n-----END CERTIFICATE-----\n' >"$out"
-            """);
+        foreach (var recorder in new[] { "systemctl", "dnf", "sleep" })
+        {
+            WriteFake(recorder, FakeHostTools.Recorder(recorder));
+        }
     }
 
     /// <summary>
@@ -220,6 +107,8 @@ public sealed class FakeHost : IDisposable
 
     public DeploymentSpec Spec { get; }
 
+    public AwsRuntimeValues Aws { get; }
+
     /// <summary>The rules of a chain of the fake filter table, in order (null when the chain does not exist).</summary>
     public IReadOnlyList<string>? ChainRules(string chain) =>
         ReadFake(Path.Combine("iptables", chain))?.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -230,8 +119,6 @@ public sealed class FakeHost : IDisposable
 
     /// <summary>Runs the installed container firewall script, as its unit does at boot.</summary>
     public ToolResult RunContainerFirewall() => RunRooted(HostLayout.ContainerFirewallScriptPath);
-
-    public AwsRuntimeValues Aws { get; }
 
     public string Root => Path.Combine(_dir.Path, "root");
 
@@ -245,20 +132,53 @@ public sealed class FakeHost : IDisposable
 
     public string? AppliedHash => File.Exists(AppliedHashFile) ? File.ReadAllText(AppliedHashFile).Trim() : null;
 
-    public void SetParameter(string name, string value) =>
-        _dir.Write(Path.Combine("params", name.Replace('/', '_')), value);
+    /// <summary>Writes a parameter as SSM does: a changed value becomes a new version, the old one stays readable.</summary>
+    public void SetParameter(string name, string value)
+    {
+        var file = ParameterFile(name);
+        if (File.Exists(file))
+        {
+            if (File.ReadAllText(file) == value)
+            {
+                return;
+            }
 
-    public void RemoveParameter(string name) => File.Delete(Path.Combine(_dir.Path, "params", name.Replace('/', '_')));
+            var version = ParameterVersion(name);
+            File.Copy(file, $"{file}.v{version}", overwrite: true);
+            File.WriteAllText(file + ".version", (version + 1).ToString(CultureInfo.InvariantCulture));
+        }
+
+        _dir.Write(Path.Combine("params", ParameterKey(name)), value);
+    }
+
+    /// <summary>The newest version of a parameter (SSM numbers them from 1).</summary>
+    public int ParameterVersion(string name) =>
+        File.Exists(ParameterFile(name) + ".version")
+            ? int.Parse(File.ReadAllText(ParameterFile(name) + ".version"), CultureInfo.InvariantCulture)
+            : SecretParameterVersions.First;
+
+    /// <summary>The next <paramref name="reads"/> reads of <paramref name="name"/> do not see its newest version yet.</summary>
+    public void Lag(string name, int reads) => _dir.Write(Path.Combine("lag", ParameterKey(name)), reads.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Reads of <paramref name="name"/> answer the version SSM serves, whatever version they name.</summary>
+    public void IgnoreVersionSelector(string name) => _dir.Write(Path.Combine("ignore-selector", ParameterKey(name)), string.Empty);
+
+    private string ParameterFile(string name) => Path.Combine(_dir.Path, "params", ParameterKey(name));
+
+    private static string ParameterKey(string name) => name.Replace('/', '_');
+
+    public void RemoveParameter(string name) => File.Delete(ParameterFile(name));
 
     /// <summary>Publishes a release and its host tooling (as the Pulumi program would) and the stack's secrets.</summary>
     public HostReleaseBundle Publish(DeploymentSpec spec, string instanceSecret, string postgresUrl, HostToolingBundle? tooling = null)
     {
         tooling ??= HostTooling.Render(spec);
-        var bundle = HostRelease.Render(spec, Aws, tooling: tooling);
-        SetParameter(Core.Naming.ResourceNames.ReleaseParameter(spec), bundle.Json);
-        SetParameter(Core.Naming.ResourceNames.HostToolingParameter(spec), tooling.ParameterValue);
         SetParameter(Aws.Parameters.InstanceSecret, instanceSecret);
         SetParameter(Aws.Parameters.PostgresUrl, postgresUrl);
+        var versions = new SecretParameterVersions(ParameterVersion(Aws.Parameters.InstanceSecret), ParameterVersion(Aws.Parameters.PostgresUrl));
+        var bundle = HostRelease.Render(spec, Aws, versions, tooling);
+        SetParameter(Core.Naming.ResourceNames.HostToolingParameter(spec), tooling.ParameterValue);
+        SetParameter(Core.Naming.ResourceNames.ReleaseParameter(spec), bundle.Json);
         return bundle;
     }
 
@@ -284,6 +204,23 @@ public sealed class FakeHost : IDisposable
     }
 
     public bool StateFileExists(string name) => File.Exists(Path.Combine(Root, "var/lib/convex", name));
+
+    public string StateDir => Path.Combine(Root, "var/lib/convex");
+
+    /// <summary>Directories below /var/lib/convex (stage.*, staged, previous) that a finished run must not leave behind.</summary>
+    public IReadOnlyList<string> StateDirectories => Directory.GetDirectories(StateDir).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The image compose runs for <paramref name="service"/>, or null.</summary>
+    public string? RunningImage(string service) => service == "backend" ? RunningBackend : ReadFake(Path.Combine("running", service))?.Trim();
+
+    /// <summary>compose leaves <paramref name="service"/> as it is on every later up (a container it did not recreate).</summary>
+    public void KeepRunning(string service) => _dir.Write(Path.Combine("keep-running", service), string.Empty);
+
+    /// <summary>convex-release dies (a reboot) right before it moves a file to a path ending in <paramref name="suffix"/>.</summary>
+    public void CrashBeforeMoveTo(string suffix) => _dir.Write("crash-before-mv", suffix);
+
+    /// <summary>convex-release dies (a reboot) right after it moved a file to a path ending in <paramref name="suffix"/>.</summary>
+    public void CrashAfterMoveTo(string suffix) => _dir.Write("crash-after-mv", suffix);
 
     public string ReadRooted(string absolutePath) => File.ReadAllText(Path.Combine(Root, absolutePath.TrimStart('/')));
 
@@ -322,6 +259,9 @@ public sealed class FakeHost : IDisposable
         _dir.Write("root" + file.Path, file.Content, (UnixFileMode)Convert.ToInt32(file.Permissions, 8));
 
     public string ReadConfig(string relativePath) => File.ReadAllText(Path.Combine(ConfigDir, relativePath));
+
+    public static UnixFileMode ModeOfFile(string path) =>
+        OperatingSystem.IsWindows() ? throw new PlatformNotSupportedException("the EC2 host is Linux") : File.GetUnixFileMode(path);
 
     public UnixFileMode ModeOf(string relativePath) =>
         OperatingSystem.IsWindows()

@@ -36,20 +36,73 @@ public sealed record IamAction(string Name, IamOn On = IamOn.Self, string? Input
 }
 
 /// <summary>
-/// The actions one Pulumi resource type needs, by phase. <see cref="Read"/> is what <c>pulumi refresh</c> (and so the
-/// preview role's drift check) calls; <c>pulumi up</c> needs all of them. <see cref="Source"/> says where they come from.
+/// The actions one Pulumi resource type needs, by phase, each with its citation (<see cref="Calls"/>). The phase lists
+/// hold the granted calls only: <see cref="Read"/> is what <c>pulumi refresh</c> (and so the preview role's drift check)
+/// calls; <c>pulumi up</c> needs all of them. <see cref="Source"/> is the provider file of the type.
 /// </summary>
-public sealed record IamResourceActions(
-    string Type,
-    IReadOnlyList<IamAction> Create,
-    IReadOnlyList<IamAction> Read,
-    IReadOnlyList<IamAction> Update,
-    IReadOnlyList<IamAction> Delete,
-    IReadOnlyList<IamAction> Tag,
-    string Source)
+public sealed record IamResourceActions(string Type, string File, IReadOnlyList<IamCall> Calls)
 {
-    public IEnumerable<IamAction> All => Create.Concat(Read).Concat(Update).Concat(Delete).Concat(Tag);
+    public string Source => "terraform-provider-aws " + File;
+
+    public IReadOnlyList<IamAction> Create => Granted(IamPhase.Create);
+
+    public IReadOnlyList<IamAction> Read => Granted(IamPhase.Read);
+
+    public IReadOnlyList<IamAction> Update => Granted(IamPhase.Update);
+
+    public IReadOnlyList<IamAction> Delete => Granted(IamPhase.Delete);
+
+    public IReadOnlyList<IamAction> Tag => Granted(IamPhase.Tag);
+
+    public IEnumerable<IamAction> All => Calls.Where(c => c.Granted).Select(c => c.Action);
+
+    private List<IamAction> Granted(IamPhase phase) => Calls.Where(c => c.Phase == phase && c.Granted).Select(c => c.Action).ToList();
 }
+
+/// <summary>The actions an invoke (data source) needs; every phase calls it.</summary>
+public sealed record IamInvokeActions(string Token, string File, IReadOnlyList<IamCall> Calls, string? Note)
+{
+    public IReadOnlyList<IamAction> Actions => Calls.Where(c => c.Granted).Select(c => c.Action).ToList();
+}
+
+/// <summary>Which part of a resource's life makes a call; <see cref="Tag"/> is the tagging helpers (create and update).</summary>
+public enum IamPhase
+{
+    Create,
+    Read,
+    Update,
+    Delete,
+    Tag,
+}
+
+/// <summary>Why a call is made only sometimes.</summary>
+public enum IamConditionKind
+{
+    /// <summary>The first time in an account (a service-linked role the service creates on the caller's behalf).</summary>
+    FirstUse,
+
+    /// <summary>Only when a given input changes.</summary>
+    FieldChange,
+
+    /// <summary>Only when the call before it fails in a documented way.</summary>
+    Fallback,
+
+    /// <summary>Only for leftovers of other services.</summary>
+    Cleanup,
+
+    /// <summary>Only with a given input value.</summary>
+    Setting,
+}
+
+/// <summary>The condition under which a call is made.</summary>
+public sealed record IamCallCondition(IamConditionKind Kind, string When);
+
+/// <summary>
+/// One AWS call the provider makes for a type: the action, the phase, the provider file and function it is made in
+/// (<c>resourceXCreate → finder</c>), the condition it is made on (null: always), and whether the CI policies grant it
+/// (false: docs/cicd.md names who must).
+/// </summary>
+public sealed record IamCall(IamAction Action, IamPhase Phase, string File, string Function, IamCallCondition? Condition, bool Granted);
 
 /// <summary>
 /// A command the program runs on the machine that runs <c>pulumi up</c> (Command.Local), e.g. <c>aws ecs run-task</c>:

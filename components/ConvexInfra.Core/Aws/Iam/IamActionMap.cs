@@ -25,6 +25,7 @@ public static partial class IamActionMap
         "acm:RequestCertificate", "ssm:DescribeParameters", "route53:CreateHealthCheck", "ecs:CreateCluster",
         "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition", "logs:DescribeLogGroups",
         "cloudwatch:DescribeAlarms", "ec2:CreateVpc", "ec2:AllocateAddress", "ec2:CreateInternetGateway",
+        "kms:CreateKey", "kms:ListAliases",
     };
 
     /// <summary>Type-token prefixes whose resources make no AWS call of their own.</summary>
@@ -46,16 +47,15 @@ public static partial class IamActionMap
         new("ssm get-parameter", ["ssm:GetParameter"], StatusParameterArn, "AWS CLI ssm get-parameter = SSM GetParameter (the EC2 release-report wait step)"),
     ];
 
-    /// <summary>Invokes (data sources) and the actions they need; every phase calls them.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<IamAction>> Invokes { get; } = new Dictionary<string, IReadOnlyList<IamAction>>(StringComparer.Ordinal)
-    {
-        // GetCallerIdentity needs no permission (STS documentation); GetPartition and GetRegion call nothing.
-        ["aws:index/getCallerIdentity:getCallerIdentity"] = [],
-        ["aws:index/getPartition:getPartition"] = [],
-        ["aws:index/getRegion:getRegion"] = [],
-        ["aws:index/getAvailabilityZones:getAvailabilityZones"] = ["ec2:DescribeAvailabilityZones"],
-        ["aws:ssm/getParameter:getParameter"] = ["ssm:GetParameter"],
-    };
+    /// <summary>Invokes (data sources) and the actions they need; every phase calls them (Data/iam-actions.json).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<IamAction>> Invokes { get; } =
+        IamActionTable.Invokes.ToDictionary(i => i.Key, i => i.Value.Actions, StringComparer.Ordinal);
+
+    /// <summary>The provider files whose CRUD functions were read line by line for the table (Data/iam-actions.json).</summary>
+    public static IReadOnlyList<string> ReadInSource => IamActionTable.ReadInSource;
+
+    /// <summary>The invokes with their citations.</summary>
+    public static IReadOnlyDictionary<string, IamInvokeActions> InvokeSources => IamActionTable.Invokes;
 
     /// <summary>
     /// The requests <paramref name="role"/> makes for a stack that registered <paramref name="resources"/> and called
@@ -118,8 +118,8 @@ public static partial class IamActionMap
         if (unknown.Count > 0)
         {
             throw new InvalidOperationException(
-                "The IAM action map (components/ConvexInfra.Core/Aws/Iam/IamActionTable.cs, IamActionMap.cs) does not know: "
-                + string.Join("; ", unknown) + ". Add the actions its create, read, update and delete call, with their source.");
+                "The IAM action map (components/ConvexInfra.Core/Data/iam-actions.json, read by IamActionTable.cs; IamActionMap.cs) does not know: "
+                + string.Join("; ", unknown) + ". Add the calls its create, read, update and delete make, each with its provider file and function.");
         }
 
         return requests;

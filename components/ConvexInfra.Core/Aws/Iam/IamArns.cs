@@ -42,6 +42,8 @@ public static class IamArns
             "aws:rds/instance:Instance" => Regional("rds", $"db:{resource.Input("identifier") ?? resource.Id}"),
             "aws:rds/subnetGroup:SubnetGroup" => Regional("rds", $"subgrp:{name}"),
             "aws:rds/parameterGroup:ParameterGroup" => Regional("rds", $"pg:{name}"),
+            "aws:kms/key:Key" => resource.Id.StartsWith("arn:", StringComparison.Ordinal) ? resource.Id : Regional("kms", $"key/{resource.Id}"),
+            "aws:kms/alias:Alias" => Regional("kms", name.StartsWith("alias/", StringComparison.Ordinal) ? name : $"alias/{name}"),
             _ when resource.Id.StartsWith("arn:", StringComparison.Ordinal) => resource.Id,
             _ => Regional(Service(resource.Type), $"{Kind(resource.Type)}/{resource.Id}"),
         };

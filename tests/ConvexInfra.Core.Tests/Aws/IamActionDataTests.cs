@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ConvexInfra.Core.Aws.Iam;
+using ConvexInfra.Core.Tests.Spec;
+
+namespace ConvexInfra.Core.Tests.Aws;
+
+/// <summary>
+/// Core's Data/iam-actions.json, the IAM action map read from the Terraform AWS provider: every call cites the
+/// provider file and function it is made in, conditional calls say when, and the ones the CI policies do not grant are
+/// listed in docs/cicd.md.
+/// </summary>
+public partial class IamActionDataTests
+{
+    private static IEnumerable<(string Owner, IamCall Call)> AllCalls() =>
+        IamActionMap.ResourceTypes.Values.SelectMany(r => r.Calls.Select(c => (r.Type, c)))
+            .Concat(IamActionMap.InvokeSources.Values.SelectMany(i => i.Calls.Select(c => (i.Token, c))));
+
+    [Fact]
+    public void Every_call_cites_a_provider_file_and_the_function_that_makes_it()
+    {
+        var calls = AllCalls().ToList();
+
+        Assert.True(calls.Count > 150, $"expected the whole table, found {calls.Count} calls");
+        Assert.All(calls, c =>
+        {
+            Assert.Matches(ProviderFile(), c.Call.File);
+            Assert.Matches(GoFunction(), c.Call.Function);
+            Assert.Matches("^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$", c.Call.Action.Name);
+        });
+        Assert.All(IamActionMap.ResourceTypes.Values, r =>
+        {
+            Assert.Matches(ProviderFile(), r.File);
+            Assert.NotEmpty(r.Create);
+            Assert.NotEmpty(r.Read);
+        });
+        Assert.All(IamActionMap.InvokeSources.Values, i => Assert.Matches(ProviderFile(), i.File));
+
+        // The files said to be read in the provider's source are files the table cites.
+        var cited = calls.Select(c => c.Call.File).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(IamActionMap.ReadInSource);
+        Assert.All(IamActionMap.ReadInSource, f => Assert.Contains(f, cited));
+    }
+
+    [Fact]
+    public void Every_conditional_call_says_when_and_every_ungranted_one_is_listed_in_the_docs()
+    {
+        var docs = File.ReadAllText(Path.Combine(RepoRootFinder.Find(), "docs", "cicd.md"));
+        var section = docs[docs.IndexOf("### Calls made only on a condition", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", StringComparison.Ordinal)];
+        var rows = section.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToList();
+
+        var conditional = AllCalls().Where(c => c.Call.Condition is not null).ToList();
+        var notGranted = AllCalls().Where(c => !c.Call.Granted).ToList();
+
+        Assert.NotEmpty(notGranted);
+        Assert.All(conditional, c => Assert.False(string.IsNullOrWhiteSpace(c.Call.Condition!.When), $"{c.Owner} {c.Call.Action.Name}"));
+        Assert.All(notGranted, c => Assert.NotNull(c.Call.Condition));
+        Assert.All(notGranted, c => Assert.True(
+            rows.Any(row => row.Contains($"`{c.Owner}`", StringComparison.Ordinal) && row.Contains($"`{c.Call.Action.Name}`", StringComparison.Ordinal)),
+            $"{c.Owner} {c.Call.Action.Name} is not granted (\"grant\": \"docs\"), so docs/cicd.md's 'Calls made only on a condition' table must name both"));
+        Assert.All(rows, row => Assert.True(
+            notGranted.Any(c => row.Contains($"`{c.Owner}`", StringComparison.Ordinal) && row.Contains($"`{c.Call.Action.Name}`", StringComparison.Ordinal)),
+            $"docs/cicd.md lists a call the map does not leave ungranted: {row}"));
+
+        // The prose before the table names the conditional calls the deploy policy grants: each must be one.
+        var prose = section[..section.IndexOf("| Type |", StringComparison.Ordinal)];
+        var named = ActionInBackticks().Matches(prose).Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(named);
+        Assert.All(named, action => Assert.True(
+            conditional.Any(c => c.Call.Granted && c.Call.Action.Name == action),
+            $"docs/cicd.md says the deploy policy grants the conditional call {action}, which the map does not mark as a granted conditional call"));
+    }
+
+    [Fact]
+    public void Ungranted_calls_are_not_requested_and_granted_conditional_calls_are()
+    {
+        var target = new IamTarget("aws", "123456789012", "eu-west-1", "convex-infra", "prod", "acme-pulumi-state", "arn:aws:kms:eu-west-1:123456789012:key/k");
+        RegisteredResource Resource(string type, params (string Key, string Value)[] inputs) => new(type, "r", "prod-x", inputs.ToDictionary(i => i.Key, i => i.Value));
+
+        var requests = IamActionMap.Requests(target, [Resource("aws:ec2/subnet:Subnet"), Resource("aws:cloudwatch/metricAlarm:MetricAlarm", ("name", "prod-x"))], [], IamRole.Deploy);
+
+        Assert.DoesNotContain(requests, r => r.Action == "ec2:DeleteNetworkInterface");
+        Assert.Contains(requests, r => r.Action == "ec2:DescribeNetworkInterfaces");
+        var linked = Assert.Single(requests, r => r.Action == "iam:CreateServiceLinkedRole");
+        Assert.Equal("events.amazonaws.com", linked.Context["iam:AWSServiceName"]);
+        Assert.Equal("arn:aws:iam::123456789012:role/aws-service-role/events.amazonaws.com/AWSServiceRole", linked.Resource);
+    }
+
+    [Theory]
+    [InlineData("aws:lb/listener:Listener", IamPhase.Create, "elasticloadbalancing:ModifyListenerAttributes", null)]
+    [InlineData("aws:ecs/service:Service", IamPhase.Create, "ecs:ListServiceDeployments", null)]
+    [InlineData("aws:ecs/service:Service", IamPhase.Create, "ecs:DescribeServiceDeployments", null)]
+    [InlineData("aws:ecs/service:Service", IamPhase.Update, "ecs:DescribeServiceDeployments", null)]
+    [InlineData("aws:cloudwatch/metricAlarm:MetricAlarm", IamPhase.Create, "iam:CreateServiceLinkedRole", IamConditionKind.FirstUse)]
+    [InlineData("aws:ec2/instance:Instance", IamPhase.Update, "ec2:ModifyVolume", IamConditionKind.FieldChange)]
+    [InlineData("aws:s3/bucket:Bucket", IamPhase.Tag, "s3:TagResource", null)]
+    [InlineData("aws:s3/bucket:Bucket", IamPhase.Tag, "s3:ListTagsForResource", null)]
+    [InlineData("aws:s3/bucket:Bucket", IamPhase.Tag, "s3:UntagResource", IamConditionKind.FieldChange)]
+    [InlineData("aws:s3/bucket:Bucket", IamPhase.Tag, "s3:PutBucketTagging", IamConditionKind.Fallback)]
+    [InlineData("aws:kms/key:Key", IamPhase.Create, "kms:CreateKey", null)]
+    [InlineData("aws:kms/alias:Alias", IamPhase.Read, "kms:ListAliases", null)]
+    [InlineData("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", IamPhase.Create, "s3:PutBucketObjectLockConfiguration", null)]
+    public void The_calls_the_hand_written_table_missed_are_granted(string type, IamPhase phase, string action, IamConditionKind? kind)
+    {
+        var call = Assert.Single(IamActionMap.ResourceTypes[type].Calls, c => c.Phase == phase && c.Action.Name == action);
+
+        Assert.True(call.Granted);
+        Assert.Equal(kind, call.Condition?.Kind);
+    }
+
+    [Fact]
+    public void The_parser_rejects_a_call_without_its_function_or_a_condition_without_when()
+    {
+        static string Json(string call) => $$"""
+            { "about": "", "tags": { "none": { "file": "", "calls": [] } }, "invokes": [], "resources": [ {
+              "type": "aws:x/y:Y", "file": "internal/service/x/y.go", "tag": "none",
+              "create": [ {{call}} ], "read": [], "update": [], "delete": [] } ] }
+            """;
+
+        Assert.ThrowsAny<JsonException>(() => IamActionData.Parse(Json("""{ "action": "x:CreateY" }""")));
+        var noWhen = Assert.ThrowsAny<JsonException>(() => IamActionData.Parse(Json("""{ "action": "x:CreateY", "fn": "resourceYCreate", "kind": "first-use" }""")));
+        Assert.Contains("'kind' and 'when'", noWhen.Message, StringComparison.Ordinal);
+        var docsOnly = Assert.ThrowsAny<JsonException>(() => IamActionData.Parse(Json("""{ "action": "x:CreateY", "fn": "resourceYCreate", "grant": "docs" }""")));
+        Assert.Contains("only a conditional call", docsOnly.Message, StringComparison.Ordinal);
+        var parsed = IamActionData.Parse(Json("""{ "action": "x:CreateY", "fn": "resourceYCreate", "kind": "setting", "when": "z is set", "grant": "docs" }"""));
+        var call = Assert.Single(Assert.Single(parsed.Resources).Calls);
+        Assert.False(call.Granted);
+        Assert.Empty(parsed.Resources[0].Create);
+        Assert.Equal("internal/service/x/y.go", call.File);
+    }
+
+    [GeneratedRegex(@"`([a-z0-9-]+:[A-Z][A-Za-z0-9]+)`")]
+    private static partial Regex ActionInBackticks();
+
+    [GeneratedRegex(@"^internal/service/[a-z0-9]+/[a-z0-9_]+\.go$")]
+    private static partial Regex ProviderFile();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?\b")]
+    private static partial Regex GoFunction();
+}

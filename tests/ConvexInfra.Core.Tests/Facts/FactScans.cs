@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+using ConvexInfra.Core.Facts;
+using ConvexInfra.Core.Tests.Spec;
+
+namespace ConvexInfra.Core.Tests.Facts;
+
+/// <summary>The repository's files the fact scans read, relative to the root.</summary>
+internal static class RepoFiles
+{
+    public static readonly string Root = RepoRootFinder.Find();
+
+    /// <summary>C# and shell sources of the product (components, CLI, program, provider).</summary>
+    public static IReadOnlyList<string> ProductSources() => Under(["components", "infra", "provider"], "*.cs", "*.sh");
+
+    /// <summary>Test sources, without the fact checks themselves (their literals are patterns and counter-examples).</summary>
+    public static IReadOnlyList<string> TestSources() =>
+        Under(["tests"], "*.cs").Where(path => !path.StartsWith("tests/ConvexInfra.Core.Tests/Facts/", StringComparison.Ordinal)).ToList();
+
+    /// <summary>README.md and every markdown file under docs/, examples/ and components/.</summary>
+    public static IReadOnlyList<string> Docs() => [.. Under(["docs", "examples", "components"], "*.md"), "README.md"];
+
+    public static string Read(string relative) => File.ReadAllText(Path.Combine(Root, relative));
+
+    private static List<string> Under(string[] folders, params string[] patterns) =>
+        folders.SelectMany(folder => patterns.SelectMany(pattern => Directory.EnumerateFiles(Path.Combine(Root, folder), pattern, SearchOption.AllDirectories)))
+            .Select(path => Path.GetRelativePath(Root, path).Replace('\\', '/'))
+            .Where(path => !path.Split('/').Any(part => part is "bin" or "obj"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+}
+
+/// <summary>Backend paths in text, and whether the facts table cites them.</summary>
+internal static partial class FactPaths
+{
+    public static IEnumerable<(string File, string Path)> InSources(IEnumerable<string> files) =>
+        files.SelectMany(file => Find(RepoFiles.Read(file)).Select(path => (file, path)));
+
+    public static IEnumerable<string> Find(string text) => PathPattern().Matches(text).Select(m => m.Value.TrimEnd('.', '/'));
+
+    /// <summary>A cited path, an instance of a cited template (<c>{client_version}</c>), or below the cited /http prefix.</summary>
+    public static bool IsCited(ConvexFacts table, string path)
+    {
+        path = path.Split('?')[0];
+        foreach (var cited in table.Names("path"))
+        {
+            var pattern = "^" + Regex.Replace(Regex.Escape(cited), @"\\\{[a-z_]+}", "[^/]+") + "$";
+            if (path == cited || Regex.IsMatch(path, pattern) || (cited == "/http" && path.StartsWith("/http/", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A backend path: /api/..., /version, /instance_name, /instance_version, /metrics or /http, not part of a longer
+    // word or of a "--version" flag, a "//" URL scheme or a file path like /usr/bin/version.
+    [GeneratedRegex(@"(?<![-/A-Za-z_])/(api(/([A-Za-z0-9_.{}]+|<[a-z_ ]+>))+|version|instance_name|instance_version|metrics|http)(?![A-Za-z0-9_-])")]
+    private static partial Regex PathPattern();
+}
+
+/// <summary>Names that look like Convex's variables, and the names of this project that merely look so.</summary>
+internal static partial class FactNames
+{
+    /// <summary>This project's own variables (CLI, host scripts, workflows, outputs) and regex fragments: not Convex's.</summary>
+    public static readonly IReadOnlySet<string> Own = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "CONVEX_STACKS", "CONVEX_PREVIEW_STACKS", "CONVEX_ROOT", "CONVEX_REGION", "CONVEX_INSTANCE_NAME", "CONVEX_DASHBOARD_URL", "CONVEX_CLI_VERSION",
+        "CONVEX_RDS_CA_URL", "CONVEX_HEALTH_POLL_SECONDS", "CONVEX_RELEASE_PARAMETER", "CONVEX_RELEASE_REEXEC",
+        "CONVEX_INFRA_UPDATE_DOCS", "CONVEX_INFRA_API_URL", "CONVEX_INFRA_ADMIN_KEY", "CONVEX_INFRA_TOOL_DIR",
+        "CONVEX_DEPLOY", // the regex fragment CONVEX_DEPLOY(MENT|_KEY) in a test
+    };
+
+    public static IEnumerable<string> Find(string text) =>
+        Token().Matches(text).Select(m => m.Value).Where(name => ConvexLooking().IsMatch(name));
+
+    [GeneratedRegex(@"\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b|\bJWKS\b")]
+    private static partial Regex Token();
+
+    [GeneratedRegex(@"^(CONVEX_\w+|NEXT_PUBLIC_\w+|VITE_CONVEX_URL|S3_STORAGE_\w+|AWS_S3_\w+|S3_ENDPOINT_URL|INSTANCE_(NAME|SECRET)|(POSTGRES|MYSQL|DATABASE)_URL|PG_CA_FILE|DO_NOT_\w+|DISABLE_\w+|REDACT_\w+|DOCUMENT_RETENTION\w*|INDEX_RETENTION\w*|RUST_\w+|LOG_FORMAT|APPLICATION_MAX_\w+|HTTP_SERVER_\w+|MAX_PUSH_BYTES|JWT_PRIVATE_KEY|JWKS|SITE_URL|AWS_REGION|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY)$")]
+    private static partial Regex ConvexLooking();
+}
