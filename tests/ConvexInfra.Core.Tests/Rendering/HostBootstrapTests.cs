@@ -84,8 +84,8 @@ public class HostBootstrapTests
         var tooling = HostTooling.Files(spec);
         var changed = tooling.Select(f => f.Path == HostLayout.ReleaseScriptPath ? f with { Content = f.Content + "# a fix\n" } : f).ToList();
 
-        var before = HostRelease.Render(spec, aws, tooling: HostTooling.Render(tooling));
-        var after = HostRelease.Render(spec, aws, tooling: HostTooling.Render(changed));
+        var before = HostRelease.Render(spec, aws, tooling: HostTooling.Render(spec, tooling));
+        var after = HostRelease.Render(spec, aws, tooling: HostTooling.Render(spec, changed));
 
         Assert.NotEqual(before.Sha256, after.Sha256);
         Assert.Equal(HostBootstrap.UserData(spec, Region), HostBootstrap.UserData(spec, Region));

@@ -34,7 +34,7 @@ public sealed class FakeHost : IDisposable
                 WriteRooted(file);
             }
 
-            _dir.Write("root/var/lib/convex/tooling.sha256", tooling.Sha256 + "\n");
+            _dir.Write("root/var/lib/convex/tooling.sha256", tooling.InstalledId + "\n");
         }
 
         WriteFake("aws", FakeHostTools.Aws);
@@ -169,7 +169,7 @@ public sealed class FakeHost : IDisposable
 
     public void RemoveParameter(string name) => File.Delete(ParameterFile(name));
 
-    /// <summary>Publishes a release and its host tooling (as the Pulumi program would) and the stack's secrets.</summary>
+    /// <summary>Publishes a release and every part of its host tooling (as the Pulumi program would) and the stack's secrets.</summary>
     public HostReleaseBundle Publish(DeploymentSpec spec, string instanceSecret, string postgresUrl, HostToolingBundle? tooling = null)
     {
         tooling ??= HostTooling.Render(spec);
@@ -177,7 +177,11 @@ public sealed class FakeHost : IDisposable
         SetParameter(Aws.Parameters.PostgresUrl, postgresUrl);
         var versions = new SecretParameterVersions(ParameterVersion(Aws.Parameters.InstanceSecret), ParameterVersion(Aws.Parameters.PostgresUrl));
         var bundle = HostRelease.Render(spec, Aws, versions, tooling);
-        SetParameter(Core.Naming.ResourceNames.HostToolingParameter(spec), tooling.ParameterValue);
+        foreach (var part in tooling.Parts)
+        {
+            SetParameter(part.Parameter, part.ParameterValue);
+        }
+
         SetParameter(Core.Naming.ResourceNames.ReleaseParameter(spec), bundle.Json);
         return bundle;
     }
@@ -254,6 +258,9 @@ public sealed class FakeHost : IDisposable
     }
 
     private string? ReadFake(string name) => File.Exists(Path.Combine(_dir.Path, name)) ? File.ReadAllText(Path.Combine(_dir.Path, name)) : null;
+
+    /// <summary>Puts <paramref name="file"/> on the host as a previous install would have left it.</summary>
+    public void Install(RenderedFile file) => WriteRooted(file);
 
     private void WriteRooted(RenderedFile file) =>
         _dir.Write("root" + file.Path, file.Content, (UnixFileMode)Convert.ToInt32(file.Permissions, 8));
