@@ -46,7 +46,26 @@ public sealed class VerifyCommandTests(TestCertificates certificates) : IClassFi
         Assert.StartsWith("PASS", Line(result, "redirect localhost"), StringComparison.Ordinal);
         Assert.Equal(3, result.Out.Split('\n').Count(l => l.StartsWith("PASS  tls localhost:", StringComparison.Ordinal)));
         Assert.StartsWith("PASS", Line(result, "functions"), StringComparison.Ordinal);
-        Assert.Contains("verify: healthy: 11 passed, 0 failed", result.Out);
+        var metrics = Line(result, "internal-endpoints");
+        Assert.StartsWith("PASS", metrics, StringComparison.Ordinal);
+        Assert.Contains("/metrics refused on 3 URL(s) (404)", metrics, StringComparison.Ordinal);
+        Assert.Contains("verify: healthy: 12 passed, 0 failed", result.Out);
+    }
+
+    [Fact]
+    public async Task Public_metrics_fail_with_the_urls_that_serve_them()
+    {
+        await using var deployment = await FakeConvexDeployment.StartAsync(certificates, new BackendBehavior { MetricsPublic = true });
+        var result = await VerifyAsync(deployment);
+
+        Assert.Equal(1, result.ExitCode);
+        var metrics = Line(result, "internal-endpoints");
+        Assert.StartsWith("FAIL", metrics, StringComparison.Ordinal);
+        Assert.Contains($"{deployment.Api.Url()}/metrics", metrics, StringComparison.Ordinal);
+        Assert.Contains($"{deployment.Site.Url()}/metrics", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{deployment.Dashboard.Url()}/metrics", metrics, StringComparison.Ordinal);
+        Assert.Contains("404 for /metrics*", result.Out, StringComparison.Ordinal);
+        Assert.Contains("verify: NOT healthy", result.Out);
     }
 
     [Fact]
@@ -161,6 +180,7 @@ public sealed class VerifyCommandTests(TestCertificates certificates) : IClassFi
         Assert.StartsWith("SKIP", Line(result, "redirect 127.0.0.1"), StringComparison.Ordinal);
         Assert.StartsWith("SKIP", Line(result, "dashboard"), StringComparison.Ordinal);
         Assert.Contains("no dashboard URL given", Line(result, "dashboard"));
+        Assert.StartsWith("SKIP", Line(result, "internal-endpoints"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -82,10 +82,39 @@ public sealed class Ec2RolloutTests
 
         Assert.Equal(before.Single("aws:ec2/instance:Instance").Text("userData"), after.Single("aws:ec2/instance:Instance").Text("userData"));
         string? Value(StackRun run, string suffix) => Assert.Single(run.OfType("aws:ssm/parameter:Parameter"), p => IsParameter(p, suffix)).Text("insecureValue");
-        Assert.NotEqual(Value(before, "-host-tooling"), Value(after, "-host-tooling"));
+        Assert.NotEqual(HostTooling.Render(before.Spec).InstalledId, HostTooling.Render(after.Spec).InstalledId);
         Assert.NotEqual(Value(before, "-release"), Value(after, "-release"));
-        Assert.Equal(HostTooling.Render(after.Spec).ParameterValue, Value(after, "-host-tooling"));
-        Assert.Contains(HostTooling.Render(after.Spec).Sha256, Value(after, "-release"), StringComparison.Ordinal);
+        // Every part is its own parameter (part 1 keeps its resource name) and the release names each by sha256.
+        var tooling = HostTooling.Render(after.Spec);
+        Assert.Equal(tooling.Parts.Count, after.OfType("aws:ssm/parameter:Parameter").Count(p => p.Text("name")!.StartsWith(ResourceNames.HostToolingParameter(after.Spec), StringComparison.Ordinal)));
+        foreach (var part in tooling.Parts)
+        {
+            Assert.Equal(part.ParameterValue, Value(after, part.Number == 1 ? "-host-tooling" : $"-host-tooling-{part.Number}"));
+            Assert.Equal(part.Parameter, Assert.Single(after.OfType("aws:ssm/parameter:Parameter"), p => p.Text("insecureValue") == part.ParameterValue).Text("name"));
+            Assert.Contains(part.Sha256, Value(after, "-release"), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task The_release_waits_for_every_host_tooling_part(string stack)
+    {
+        var config = StackFiles.Load(stack);
+        var spec = ConvexProgram.ReadSpec(config);
+        Assert.True(HostTooling.Render(spec).Parts.Count >= 2, "the tooling no longer needs parts; this test would prove nothing");
+        var mocks = new AwsMocks(spec.Region!) { Hold = r => IsParameter(r, "-host-tooling-2") };
+
+        var run = Deployment.TestAsync(
+            mocks.Mock.Object,
+            new TestOptions { ProjectName = config.ProjectName, StackName = config.StackName, IsPreview = false },
+            () => ConvexProgram.RunAsync(config));
+        await WaitUntilQuiet(mocks);
+
+        Assert.Contains(mocks.Resources, r => IsParameter(r, "-host-tooling"));
+        Assert.DoesNotContain(mocks.Resources, r => IsParameter(r, "-release"));
+        mocks.Gate.SetResult();
+        await run;
+        Assert.Contains(mocks.Resources, r => IsParameter(r, "-release"));
     }
 
     [Theory]

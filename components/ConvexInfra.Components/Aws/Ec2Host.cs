@@ -110,16 +110,21 @@ public sealed class Ec2Host : ComponentResource
         }, child);
 
         var tooling = HostTooling.Render(spec);
-        var toolingParameter = new Ssm.Parameter($"{name}-host-tooling", new Ssm.ParameterArgs
+        // Part 1 keeps its original resource name (no replacement on upgrade); further parts are siblings.
+        var toolingParameters = tooling.Parts.Select(part =>
         {
-            Name = ResourceNames.HostToolingParameter(spec),
-            Type = "String",
-            // Scripts and units (base64 gzip JSON), never a secret; the release names it by sha256.
-            InsecureValue = tooling.ParameterValue,
-            Tier = "Intelligent-Tiering",
-            Description = $"Convex host tooling {tooling.Version}, installed by the host before it applies a release",
-            Tags = AwsTags.For(spec, $"{name}-host-tooling"),
-        }, child);
+            var resource = part.Number == 1 ? $"{name}-host-tooling" : $"{name}-host-tooling-{part.Number}";
+            return new Ssm.Parameter(resource, new Ssm.ParameterArgs
+            {
+                Name = part.Parameter,
+                Type = "String",
+                // Scripts and units (base64 gzip JSON), never a secret; the release names each part by sha256.
+                InsecureValue = part.ParameterValue,
+                Tier = "Intelligent-Tiering",
+                Description = $"Convex host tooling part {part.Number} of {tooling.Parts.Count} ({part.Version}), installed by the host before it applies a release",
+                Tags = AwsTags.For(spec, resource),
+            }, child);
+        }).ToList();
 
         // Written by the host after each release attempt; Pulumi creates it and never resets what the host wrote.
         var status = new Ssm.Parameter($"{name}-host-status", new Ssm.ParameterArgs
@@ -131,6 +136,13 @@ public sealed class Ec2Host : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-host-status"),
         }, new CustomResourceOptions { Parent = this, IgnoreChanges = { "insecureValue", "value" } });
 
+        // The host reads every tooling part the release names: they must be there before the release changes.
+        var releaseOptions = new CustomResourceOptions { Parent = this, DependsOn = { status } };
+        foreach (var part in toolingParameters)
+        {
+            releaseOptions.DependsOn.Add(part);
+        }
+
         var release = new Ssm.Parameter($"{name}-release", new Ssm.ParameterArgs
         {
             Name = ResourceNames.ReleaseParameter(spec),
@@ -141,12 +153,7 @@ public sealed class Ec2Host : ComponentResource
             Tier = "Intelligent-Tiering",
             Description = "Convex release applied by the host's convex-release timer",
             Tags = AwsTags.For(spec, $"{name}-release"),
-        }, new CustomResourceOptions
-        {
-            Parent = this,
-            // The host reads the tooling the release names: it must be there before the release changes.
-            DependsOn = { toolingParameter, status },
-        });
+        }, releaseOptions);
 
         var instance = new Ec2.Instance($"{name}-instance", new Ec2.InstanceArgs
         {

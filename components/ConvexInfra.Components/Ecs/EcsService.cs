@@ -9,6 +9,7 @@ using CloudWatch = Pulumi.Aws.CloudWatch;
 using Ec2 = Pulumi.Aws.Ec2;
 using AwsEcs = Pulumi.Aws.Ecs;
 using Iam = Pulumi.Aws.Iam;
+using Vpc = Pulumi.Aws.Vpc;
 
 namespace ConvexInfra.Components.Ecs;
 
@@ -32,8 +33,10 @@ public sealed class EcsServiceArgs
 }
 
 /// <summary>
-/// The Fargate (ARM64) service running exactly one Convex task (backend + dashboard) behind the load balancer.
-/// Deployments stop the old task before starting the new one (<see cref="EcsDeploymentSettings"/>): never two
+/// The Fargate (ARM64) service running exactly one Convex task (backend + site proxy) behind the load balancer, and the
+/// dashboard's own service and task in another trust zone: no task role (no AWS credentials in the container), its own
+/// security group (the load balancer in, HTTPS out; neither the database nor the backend task admit it).
+/// Backend deployments stop the old task before starting the new one (<see cref="EcsDeploymentSettings"/>): never two
 /// backends on one database. Secrets come from SSM through the execution role; S3 access at run time through the
 /// task role with Core's least-privilege policy.
 /// </summary>
@@ -42,6 +45,7 @@ public sealed class EcsService : ComponentResource
     public Output<string> LoadBalancerDnsName { get; }
     public Output<ImmutableArray<DnsRecord>> DnsRecords { get; }
     public Output<string> ServiceName { get; }
+    public Output<string> DashboardServiceName { get; }
     public Output<string> ClusterArn { get; }
     public Output<string> ClusterName { get; }
 
@@ -137,12 +141,51 @@ public sealed class EcsService : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-task"),
         }, child);
 
+        // The dashboard's zone: no ingress here (the load balancer adds 6791 from itself), HTTPS out for image pulls.
+        var dashboardGroup = new Ec2.SecurityGroup($"{name}-dashboard", new Ec2.SecurityGroupArgs
+        {
+            VpcId = network.VpcId,
+            Description = $"Convex dashboard of {spec.StackName}/{spec.InstanceName}",
+            Tags = AwsTags.For(spec, $"{name}-dashboard"),
+        }, child);
+        _ = new Vpc.SecurityGroupEgressRule($"{name}-dashboard-egress", new Vpc.SecurityGroupEgressRuleArgs
+        {
+            SecurityGroupId = dashboardGroup.Id,
+            IpProtocol = "tcp",
+            FromPort = 443,
+            ToPort = 443,
+            CidrIpv4 = "0.0.0.0/0",
+            Description = "HTTPS out: image pulls",
+            Tags = AwsTags.For(spec, $"{name}-dashboard-egress"),
+        }, child);
+
+        // No TaskRoleArn: ECS gives the container no credentials endpoint. The execution role only starts the task
+        // (pull, logs); its credentials never reach the container.
+        var dashboardDefinition = new AwsEcs.TaskDefinition($"{name}-dashboard-task", new AwsEcs.TaskDefinitionArgs
+        {
+            Family = $"{AwsNames.RootName(spec)}-convex-dashboard",
+            RequiresCompatibilities = { "FARGATE" },
+            NetworkMode = "awsvpc",
+            Cpu = EcsDeploymentSettings.DashboardCpu.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Memory = EcsDeploymentSettings.DashboardMemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            RuntimePlatform = new AwsEcs.Inputs.TaskDefinitionRuntimePlatformArgs
+            {
+                CpuArchitecture = EcsDeploymentSettings.CpuArchitecture,
+                OperatingSystemFamily = EcsDeploymentSettings.OperatingSystemFamily,
+            },
+            ExecutionRoleArn = execution.Arn,
+            ContainerDefinitions = Output.Tuple(args.Runtime, logGroup.Name).Apply(t =>
+                EcsContainerDefinitions.RenderDashboard(spec, t.Item1.Region, t.Item2)),
+            Tags = AwsTags.For(spec, $"{name}-dashboard-task"),
+        }, child);
+
         var loadBalancer = new LoadBalancer($"{name}-lb", new LoadBalancerArgs
         {
             Spec = spec,
             VpcId = network.VpcId,
             PublicSubnetIds = network.PublicSubnetIds,
             TaskSecurityGroupId = network.BackendSecurityGroupId,
+            DashboardSecurityGroupId = dashboardGroup.Id,
             HostedZoneId = args.HostedZoneId,
         }, new ComponentResourceOptions { Parent = this });
 
@@ -163,7 +206,7 @@ public sealed class EcsService : ComponentResource
                 SecurityGroups = { network.BackendSecurityGroupId },
                 AssignPublicIp = !privateTasks,
             },
-            LoadBalancers = plan.Targets.Select(t => new AwsEcs.Inputs.ServiceLoadBalancerArgs
+            LoadBalancers = plan.TargetsOf(EcsContainers.BackendTask).Select(t => new AwsEcs.Inputs.ServiceLoadBalancerArgs
             {
                 TargetGroupArn = loadBalancer.TargetGroupArns[t.Name],
                 ContainerName = t.ContainerName,
@@ -181,11 +224,43 @@ public sealed class EcsService : ComponentResource
             DependsOn = [loadBalancer.HttpsListener, .. loadBalancer.ListenerRules],
         });
 
+        var dashboardService = new AwsEcs.Service($"{name}-dashboard-service", new AwsEcs.ServiceArgs
+        {
+            Cluster = cluster.Arn,
+            TaskDefinition = dashboardDefinition.Arn,
+            LaunchType = "FARGATE",
+            DesiredCount = 1,
+            DeploymentMinimumHealthyPercent = EcsDeploymentSettings.DashboardMinimumHealthyPercent,
+            DeploymentMaximumPercent = EcsDeploymentSettings.DashboardMaximumPercent,
+            DeploymentCircuitBreaker = new AwsEcs.Inputs.ServiceDeploymentCircuitBreakerArgs { Enable = true, Rollback = true },
+            NetworkConfiguration = new AwsEcs.Inputs.ServiceNetworkConfigurationArgs
+            {
+                Subnets = privateTasks ? network.PrivateSubnetIds : network.PublicSubnetIds,
+                SecurityGroups = { dashboardGroup.Id },
+                AssignPublicIp = !privateTasks,
+            },
+            LoadBalancers = plan.TargetsOf(EcsContainers.DashboardTask).Select(t => new AwsEcs.Inputs.ServiceLoadBalancerArgs
+            {
+                TargetGroupArn = loadBalancer.TargetGroupArns[t.Name],
+                ContainerName = t.ContainerName,
+                ContainerPort = t.ContainerPort,
+            }).ToList(),
+            EnableExecuteCommand = false,
+            PropagateTags = "SERVICE",
+            WaitForSteadyState = true,
+            Tags = AwsTags.For(spec, $"{name}-dashboard-service"),
+        }, new CustomResourceOptions
+        {
+            Parent = this,
+            DependsOn = [loadBalancer.HttpsListener, .. loadBalancer.ListenerRules],
+        });
+
         LoadBalancerDnsName = loadBalancer.DnsName;
         // Same contract as the EC2 target: dnsRecords lists only records to create by hand. The aws-ecs target needs
         // the Route 53 zone (certificate validation) and creates the alias records there, so nothing is left to do.
         DnsRecords = Output.Create(ImmutableArray<DnsRecord>.Empty);
         ServiceName = service.Name;
+        DashboardServiceName = dashboardService.Name;
         ClusterArn = cluster.Arn;
         ClusterName = cluster.Name;
         ExecutionRoleArn = execution.Arn;
@@ -193,6 +268,7 @@ public sealed class EcsService : ComponentResource
         {
             ["loadBalancerDnsName"] = LoadBalancerDnsName,
             ["serviceName"] = ServiceName,
+            ["dashboardServiceName"] = DashboardServiceName,
         });
     }
 }

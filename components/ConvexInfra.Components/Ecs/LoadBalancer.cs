@@ -18,8 +18,11 @@ public sealed class LoadBalancerArgs
     public required Input<string> VpcId { get; init; }
     public required Output<ImmutableArray<string>> PublicSubnetIds { get; init; }
 
-    /// <summary>The tasks' security group: the load balancer may reach it on the three container ports only.</summary>
+    /// <summary>The Convex task's security group: the load balancer may reach it on its target ports only.</summary>
     public required Input<string> TaskSecurityGroupId { get; init; }
+
+    /// <summary>The dashboard task's security group: the load balancer may reach it on 6791 only.</summary>
+    public required Input<string> DashboardSecurityGroupId { get; init; }
 
     /// <summary>The Route 53 zone when it is an input of its own (an output of another resource); else the spec's.</summary>
     public Input<string>? HostedZoneId { get; init; }
@@ -27,8 +30,9 @@ public sealed class LoadBalancerArgs
 
 /// <summary>
 /// Internet-facing application load balancer in the public subnets: an ACM certificate for the three hostnames
-/// validated through Route 53, HTTPS on 443 with a TLS 1.3 policy, port 80 only redirecting to HTTPS, host rules
-/// to one target group per container port (<see cref="AlbRoutingPlan"/>), and alias records for the hostnames.
+/// validated through Route 53, HTTPS on 443 with a TLS 1.3 policy, port 80 only redirecting to HTTPS, a 404 for the
+/// backend's internal endpoints on every host, host rules to one target group per container port
+/// (<see cref="AlbRoutingPlan"/>), and alias records for the hostnames.
 /// </summary>
 public sealed class LoadBalancer : ComponentResource
 {
@@ -79,21 +83,36 @@ public sealed class LoadBalancer : ComponentResource
             }
         }
 
-        foreach (var port in plan.Targets.SelectMany(t => new[] { t.ContainerPort, t.HealthCheckPort }).Distinct())
+        var taskGroups = new Dictionary<string, Input<string>>(StringComparer.Ordinal)
         {
+            [EcsContainers.BackendTask] = args.TaskSecurityGroupId,
+            [EcsContainers.DashboardTask] = args.DashboardSecurityGroupId,
+        };
+        var portsByGroup = plan.Targets
+            .SelectMany(t => new[] { (t.Task, Port: t.ContainerPort), (t.Task, Port: t.HealthCheckPort) })
+            .Distinct()
+            .ToList();
+        if (portsByGroup.Select(p => p.Port).Distinct().Count() != portsByGroup.Count)
+        {
+            throw new InvalidOperationException("a container port belongs to two tasks; the security group rules are named by port");
+        }
+
+        foreach (var (task, port) in portsByGroup)
+        {
+            var taskGroup = taskGroups[task];
             _ = new Vpc.SecurityGroupEgressRule($"{name}-alb-to-task-{port}", new Vpc.SecurityGroupEgressRuleArgs
             {
                 SecurityGroupId = group.Id,
                 IpProtocol = "tcp",
                 FromPort = port,
                 ToPort = port,
-                ReferencedSecurityGroupId = args.TaskSecurityGroupId,
-                Description = $"To the Convex task on {port}",
+                ReferencedSecurityGroupId = taskGroup,
+                Description = $"To the {task} task on {port}",
                 Tags = AwsTags.For(spec, $"{name}-alb-to-task-{port}"),
             }, child);
             _ = new Vpc.SecurityGroupIngressRule($"{name}-task-from-alb-{port}", new Vpc.SecurityGroupIngressRuleArgs
             {
-                SecurityGroupId = args.TaskSecurityGroupId,
+                SecurityGroupId = taskGroup,
                 IpProtocol = "tcp",
                 FromPort = port,
                 ToPort = port,
@@ -174,6 +193,37 @@ public sealed class LoadBalancer : ComponentResource
         }, child);
 
         var rules = new List<Resource>();
+        foreach (var block in plan.BlockRules)
+        {
+            // No host condition: every host name, known or not. Its priority is above every host rule's.
+            rules.Add(new LB.ListenerRule($"{name}-rule-{block.Priority}", new LB.ListenerRuleArgs
+            {
+                ListenerArn = https.Arn,
+                Priority = block.Priority,
+                Conditions =
+                {
+                    new LB.Inputs.ListenerRuleConditionArgs
+                    {
+                        PathPattern = new LB.Inputs.ListenerRuleConditionPathPatternArgs { Values = block.PathPatterns.ToList() },
+                    },
+                },
+                Actions =
+                {
+                    new LB.Inputs.ListenerRuleActionArgs
+                    {
+                        Type = "fixed-response",
+                        FixedResponse = new LB.Inputs.ListenerRuleActionFixedResponseArgs
+                        {
+                            ContentType = "text/plain",
+                            StatusCode = block.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            MessageBody = block.Body,
+                        },
+                    },
+                },
+                Tags = AwsTags.For(spec, $"{name}-rule-{block.Priority}"),
+            }, child));
+        }
+
         foreach (var rule in plan.Rules)
         {
             var condition = new InputList<LB.Inputs.ListenerRuleConditionArgs>

@@ -86,6 +86,12 @@ public static class CostEstimator
             yield return Line("Fargate ephemeral storage", $"{extraStorage} GB above the free {FreeFargateEphemeralGb} GB × {hours} h × ${Num(rates.FargateEphemeralGbHourlyAbove20)}", extraStorage * hours * rates.FargateEphemeralGbHourlyAbove20);
         }
 
+        // The dashboard's own task (Ecs.EcsDeploymentSettings): same Fargate ARM rates.
+        var dashboardVcpu = Ecs.EcsDeploymentSettings.DashboardCpu / 1024m;
+        var dashboardGb = Ecs.EcsDeploymentSettings.DashboardMemoryMb / 1024m;
+        yield return Line("Dashboard task (Fargate ARM)", $"({Num(dashboardVcpu)} vCPU × ${Num(rates.FargateArmVcpuHourly)} + {Num(dashboardGb)} GB × ${Num(rates.FargateArmGbHourly)}) × {hours} h",
+            hours * ((dashboardVcpu * rates.FargateArmVcpuHourly) + (dashboardGb * rates.FargateArmGbHourly)));
+
         var lcus = prices.Assumptions.AlbAverageLcus;
         yield return Line("Application Load Balancer", $"{hours} h × ${Num(rates.AlbHourly)}", hours * rates.AlbHourly);
         yield return Line("Load balancer capacity units", $"{Num(lcus)} LCU on average (assumed) × {hours} h × ${Num(rates.AlbLcuHourly)}", lcus * hours * rates.AlbLcuHourly);
@@ -102,7 +108,7 @@ public static class CostEstimator
         }
         else
         {
-            yield return PublicIpv4("Task public IPv4", "the task's public address in a public subnet", 1, prices);
+            yield return PublicIpv4("Task public IPv4", "the backend's and the dashboard's task addresses in a public subnet", 2, prices);
         }
     }
 

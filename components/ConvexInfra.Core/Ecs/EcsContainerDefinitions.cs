@@ -8,9 +8,11 @@ using ConvexInfra.Core.Spec;
 namespace ConvexInfra.Core.Ecs;
 
 /// <summary>
-/// The <c>containerDefinitions</c> JSON of the Convex task, as ECS's RegisterTaskDefinition expects it (camelCase
-/// keys). Secrets appear only as <c>{name, valueFrom}</c> with the SSM parameter ARN; ECS fetches them through the
-/// execution role when the task starts, so no secret value is ever in the task definition.
+/// The <c>containerDefinitions</c> JSON of the two tasks, as ECS's RegisterTaskDefinition expects it (camelCase keys):
+/// the Convex task (backend and proxy, <see cref="Render"/>) and the dashboard's own task (<see cref="RenderDashboard"/>),
+/// which shares neither the backend's localhost nor its task role. Secrets appear only as <c>{name, valueFrom}</c> with
+/// the SSM parameter ARN; ECS fetches them through the execution role when the task starts, so no secret value is ever
+/// in the task definition.
 /// </summary>
 public static class EcsContainerDefinitions
 {
@@ -43,8 +45,28 @@ public static class EcsContainerDefinitions
         {
             json.WriteStartArray();
             WriteBackend(json, spec, account, aws, backend, logGroupName, secretVersions);
-            WriteDashboard(json, spec, aws.Region, logGroupName);
             WriteProxy(json, spec, aws.Region, logGroupName);
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>The dashboard task's one container: no secret, no task role, nothing of the backend's task.</summary>
+    public static string RenderDashboard(DeploymentSpec spec, string region, string logGroupName)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Target != DeploymentTarget.AwsEcs)
+        {
+            throw new ArgumentException(
+                $"target: got '{spec.Target.ConfigName()}'; the dashboard task definition is for aws-ecs stacks", nameof(spec));
+        }
+
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartArray();
+            WriteDashboard(json, spec, region, logGroupName);
             json.WriteEndArray();
         }
 
@@ -111,20 +133,10 @@ public static class EcsContainerDefinitions
         json.WriteStartObject();
         json.WriteString("name", EcsContainers.Dashboard);
         json.WriteString("image", spec.DashboardImage);
-        // A crashed dashboard must not stop the task (an essential container's exit stops every container in it):
-        // the backend keeps serving, and ECS restarts the dashboard container in place.
-        json.WriteBoolean("essential", false);
-        json.WriteStartObject("restartPolicy");
-        json.WriteBoolean("enabled", true);
-        json.WriteEndObject();
+        // The task's only container: if it exits, ECS replaces the task; the backend's task is not affected.
+        json.WriteBoolean("essential", true);
         WritePorts(json, EcsContainers.DashboardPort);
         WriteEnvironment(json, ConvexEnvironment.Dashboard(spec));
-        json.WriteStartArray("dependsOn");
-        json.WriteStartObject();
-        json.WriteString("containerName", EcsContainers.Backend);
-        json.WriteString("condition", "HEALTHY");
-        json.WriteEndObject();
-        json.WriteEndArray();
         json.WriteNumber("stopTimeout", EcsDeploymentSettings.DashboardStopTimeoutSeconds);
         WriteLogs(json, region, logGroupName, EcsContainers.Dashboard);
         json.WriteEndObject();

@@ -3,9 +3,15 @@ using ConvexInfra.Core.Spec;
 
 namespace ConvexInfra.Core.Ecs;
 
-/// <summary>Names and ports of the two containers in the Convex task.</summary>
+/// <summary>Names and ports of the containers: backend and proxy in the Convex task, the dashboard in a task of its own.</summary>
 public static class EcsContainers
 {
+    /// <summary>The backend's task and service (backend and proxy containers).</summary>
+    public const string BackendTask = "convex";
+
+    /// <summary>The dashboard's task and service: another trust zone, without a task role.</summary>
+    public const string DashboardTask = "dashboard";
+
     public const string Backend = "backend";
     public const string Dashboard = "dashboard";
 

@@ -24,6 +24,19 @@ public static class EcsDeploymentSettings
     /// <summary>The dashboard is a stateless Next.js server; it stops at once on SIGTERM.</summary>
     public const int DashboardStopTimeoutSeconds = 30;
 
+    /// <summary>
+    /// The dashboard's own task (no task role, its own security group): Fargate's smallest size. Its Next.js server only
+    /// renders pages; the browser does the work against the backend.
+    /// </summary>
+    public const int DashboardCpu = 256;
+
+    public const int DashboardMemoryMb = 512;
+
+    /// <summary>The dashboard holds no state: its service starts the new task before it stops the old one.</summary>
+    public const int DashboardMinimumHealthyPercent = 100;
+
+    public const int DashboardMaximumPercent = 200;
+
     /// <summary>ECS's maximum container health-check start period; the service grace period below covers longer migrations.</summary>
     public const int HealthCheckStartPeriodSeconds = 300;
 

@@ -11,7 +11,8 @@ namespace ConvexInfra.Core.Ecs;
 /// site proxy does (<c>crates/local_backend/src/proxy.rs</c>: <c>format!("{}{}", site_forward_prefix, request.uri())</c>
 /// with <c>site_forward_prefix = http://127.0.0.1:3210/http</c>, headers untouched), without that proxy's limit of 4
 /// requests in flight and its 125 s timeout. A second listener answers the ALB's health check with the backend's
-/// <c>/version</c>, so the check covers Caddy and the backend.
+/// <c>/version</c>, so the check covers Caddy and the backend. The backend's internal endpoints answer 404 here as on
+/// every other hostname (<see cref="Containers.InternalEndpoints"/>).
 /// </summary>
 public static class SiteProxyCaddyfile
 {
@@ -26,10 +27,11 @@ public static class SiteProxyCaddyfile
         text.Append("{\n\tadmin off\n\tauto_https off\n");
         text.Append("}\n\n");
         text.Append(CultureInfo.InvariantCulture, $":{EcsContainers.SiteProxyPort} {{\n");
+        text.Append(Caddyfile.InternalEndpointsNotFound);
         text.Append(Caddyfile.RedactedLog);
         text.Append(Caddyfile.RequestBodyLimit);
         text.Append("\trewrite * /http{uri}\n");
-        text.Append(Caddyfile.ProxyTo(EcsContainers.ApiPort));
+        text.Append(Caddyfile.ProxyTo($"127.0.0.1:{EcsContainers.ApiPort}"));
         text.Append("}\n\n");
         text.Append(CultureInfo.InvariantCulture, $":{EcsContainers.ProxyHealthPort} {{\n");
         text.Append("\trewrite * /version\n");

@@ -17,6 +17,10 @@ public static class ResourceNames
     /// <summary>The (non-secret) parameter holding the EC2 host's tooling (scripts and units), named by the release.</summary>
     public static string HostToolingParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/host-tooling";
 
+    /// <summary>Part <paramref name="number"/> of the host tooling; part 1 keeps the name hosts already read.</summary>
+    public static string HostToolingParameter(DeploymentSpec spec, int number) =>
+        number == 1 ? HostToolingParameter(spec) : $"{HostToolingParameter(spec)}-{number}";
+
     /// <summary>The (non-secret) parameter the EC2 host writes the outcome of each release to; the only one it may write.</summary>
     public static string HostStatusParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/host-status";
 

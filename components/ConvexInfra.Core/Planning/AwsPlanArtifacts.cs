@@ -50,6 +50,7 @@ internal static class AwsPlanArtifacts
             yield return Policy("ecs-execution", StackPolicies.EcsExecution(spec, account, PlanPlaceholders.LogGroupArn(spec, logGroup), key));
             yield return Policy("ecs-task", StackPolicies.EcsTask(spec, account, aws.Buckets));
             yield return Containers("ecs-task", EcsContainerDefinitions.Render(spec, account, aws, logGroup, PlanPlaceholders.SecretVersions));
+            yield return Containers("ecs-dashboard-task", EcsContainerDefinitions.RenderDashboard(spec, aws.Region, logGroup));
         }
 
         yield return File("aws/iam/ecs-tasks-assume-role.json", IamPolicies.EcsTasksAssumeRole() + "\n");

@@ -22,23 +22,28 @@ internal static class PlannedEcsResources
         }
 
         yield return new(e, T.EcsCluster, 1, $"cluster, Container Insights {(spec.Tier == Tier.Prod ? "on" : "off")}");
-        yield return new(e, T.TaskDefinition, 1, $"Fargate ARM64, {compute.FargateCpu} CPU units, {compute.FargateMemoryMb} MiB, {compute.FargateEphemeralStorageGb} GB ephemeral; " +
-            $"containers {EcsContainers.Backend} + {EcsContainers.Dashboard} at {spec.ImageRevision[..12]}… and {EcsContainers.Proxy} (Caddy: the site hostname through 3210/http) (aws/ecs/ecs-task.containers.json)");
-        yield return new(e, T.EcsService, 1, $"exactly {EcsDeploymentSettings.DesiredCount} task, old task stopped before the new one starts, " +
-            $"{(privateTasks ? "private subnets (egress through a NAT gateway)" : "public subnets with a public IP")}");
+        yield return new(e, T.TaskDefinition, 2, $"Fargate ARM64, {compute.FargateCpu} CPU units, {compute.FargateMemoryMb} MiB, {compute.FargateEphemeralStorageGb} GB ephemeral; " +
+            $"containers {EcsContainers.Backend} at {spec.ImageRevision[..12]}… and {EcsContainers.Proxy} (Caddy: the site hostname through 3210/http) (aws/ecs/ecs-task.containers.json); " +
+            $"the dashboard's own task, {EcsDeploymentSettings.DashboardCpu} CPU units, {EcsDeploymentSettings.DashboardMemoryMb} MiB, no task role (aws/ecs/ecs-dashboard-task.containers.json)");
+        yield return new(e, T.EcsService, 2, $"backend: exactly {EcsDeploymentSettings.DesiredCount} task, old task stopped before the new one starts; " +
+            $"dashboard: 1 task, rolling; {(privateTasks ? "private subnets (egress through a NAT gateway)" : "public subnets with a public IP")}");
+        yield return new(e, T.SecurityGroup, 1, "the dashboard task's group: the load balancer in on 6791, HTTPS out (image pulls); no database, no backend");
+        yield return new(e, T.EgressRule, 1, "dashboard task → 443 (image pulls)");
         yield return new(e, T.LogGroup, 1, $"{EcsContainers.LogGroupName(spec)}, {spec.Monitoring.LogRetentionDays} days");
         yield return new(e, T.Role, 2, "execution role (SSM secrets, logs) and task role (buckets)");
         yield return new(e, T.RolePolicy, 2, "aws/iam/roles/ecs-execution.json, aws/iam/roles/ecs-task.json");
 
         var plan = AlbRoutingPlan.For(spec);
         var ports = plan.Targets.SelectMany(t => new[] { t.ContainerPort, t.HealthCheckPort }).Distinct().Count();
+        var blocked = string.Join(", ", plan.BlockRules.SelectMany(b => b.PathPatterns));
         var sources = spec.Network.HttpAllowedCidrs.Count > 0 ? spec.Network.HttpAllowedCidrs.Count : 1;
         var hostnames = plan.Rules.Select(r => r.Hostname).Distinct(StringComparer.Ordinal).Count();
         const string lb = "load-balancer";
         yield return new(lb, T.LoadBalancer, 1, $"internet-facing ALB, idle timeout {EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds} s, invalid headers dropped" +
             (spec.Protection.DeletionProtection ? ", deletion protection" : string.Empty));
         yield return new(lb, T.Listener, 2, "HTTPS (TLS 1.3/1.2 policy, default 404) and HTTP → HTTPS redirect");
-        yield return new(lb, T.ListenerRule, plan.Rules.Count, string.Join(", ", plan.Rules.Select(r => $"{r.Hostname} → {r.TargetName}" +
+        yield return new(lb, T.ListenerRule, plan.Rules.Count + plan.BlockRules.Count, $"{blocked} → 404 on every host; " +
+            string.Join(", ", plan.Rules.Select(r => $"{r.Hostname} → {r.TargetName}" +
             (r.SourceCidrs.Count > 0 ? $" (from {string.Join(", ", r.SourceCidrs)})" : string.Empty))));
         yield return new(lb, T.TargetGroup, plan.Targets.Count, string.Join(", ", plan.Targets.Select(t => $"{t.Name} → {t.ContainerName}:{t.ContainerPort}")));
         yield return new(lb, T.SecurityGroup, 1, "load balancer group");

@@ -7,7 +7,9 @@ namespace ConvexInfra.Core.Rendering;
 
 /// <summary>
 /// The Caddyfile of the EC2 host: automatic HTTPS (Let's Encrypt) for the three hostnames, HTTP→HTTPS
-/// redirects (Caddy's default, never switched off here), and reverse proxies to the loopback-bound containers.
+/// redirects (Caddy's default, never switched off here), a 404 for the backend's internal endpoints on every hostname,
+/// and reverse proxies to the containers by their compose service names, over the networks Caddy shares with each
+/// (<see cref="ContainerNetworks"/>).
 /// </summary>
 public static partial class Caddyfile
 {
@@ -20,6 +22,12 @@ public static partial class Caddyfile
 
     /// <summary>Pushes can be 200,000,000 bytes; leave room for multipart framing.</summary>
     public const string MaxRequestBody = "250MB";
+
+    /// <summary>The backend's API port, by compose service name on the backend network.</summary>
+    public static readonly string BackendUpstream = $"{ContainerNetworks.Backend}:{HostLayout.BackendPort}";
+
+    /// <summary>The dashboard, by compose service name on the dashboard network.</summary>
+    public static readonly string DashboardUpstream = $"{ContainerNetworks.Dashboard}:{HostLayout.DashboardPort}";
 
     public static string Render(DeploymentSpec spec)
     {
@@ -49,7 +57,7 @@ public static partial class Caddyfile
         text.Append(Snippets);
         text.Append(CultureInfo.InvariantCulture, $"\n# Convex API: websocket sync, CLI and dashboard admin calls, file storage.\n{endpoints.ApiHostname} {{\n");
         text.Append("\timport common\n");
-        text.Append(ProxyTo(HostLayout.BackendPort));
+        text.Append(ProxyTo(BackendUpstream));
         text.Append("}\n");
 
         // HTTP actions go straight to 3210 under /http, exactly what the 3211 site proxy would do, without
@@ -57,7 +65,7 @@ public static partial class Caddyfile
         text.Append(CultureInfo.InvariantCulture, $"\n# HTTP actions.\n{endpoints.SiteHostname} {{\n");
         text.Append("\timport common\n");
         text.Append("\trewrite * /http{uri}\n");
-        text.Append(ProxyTo(HostLayout.BackendPort));
+        text.Append(ProxyTo(BackendUpstream));
         text.Append("}\n");
 
         text.Append(CultureInfo.InvariantCulture, $"\n# Dashboard.\n{endpoints.DashboardHostname} {{\n");
@@ -74,7 +82,7 @@ public static partial class Caddyfile
         text.Append("\t\tReferrer-Policy \"no-referrer\"\n");
         text.Append("\t\tPermissions-Policy \"camera=(), microphone=(), geolocation=()\"\n");
         text.Append("\t}\n");
-        text.Append(ProxyTo(HostLayout.DashboardPort));
+        text.Append(ProxyTo(DashboardUpstream));
         text.Append("}\n");
         return text.ToString();
     }
@@ -99,8 +107,18 @@ public static partial class Caddyfile
         "\t\tmax_size " + MaxRequestBody + "\n" +
         "\t}\n";
 
-    private const string Snippets =
+    /// <summary>
+    /// A 404 for <see cref="Containers.InternalEndpoints"/>, matched on the path the client sent (<c>orig_uri</c>), so a
+    /// site block's <c>rewrite * /http{uri}</c>, which Caddy orders before <c>respond</c>, cannot hide it.
+    /// </summary>
+    internal static readonly string InternalEndpointsNotFound =
+        "\t@internal expression `" + string.Join(" || ", Containers.InternalEndpoints.PathPrefixes
+            .Select(prefix => "{http.request.orig_uri.path}.startsWith(\"" + prefix + "\")")) + "`\n" +
+        "\trespond @internal \"Not Found\" 404\n";
+
+    private static readonly string Snippets =
         "(common) {\n" +
+        InternalEndpointsNotFound +
         RedactedLog +
         RequestBodyLimit +
         "\theader {\n" +
@@ -109,11 +127,11 @@ public static partial class Caddyfile
         "\t}\n" +
         "}\n";
 
-    /// <summary>A reverse proxy to a loopback port with the timeouts of <see cref="ProxyTimeoutSeconds"/>.</summary>
-    internal static string ProxyTo(int port)
+    /// <summary>A reverse proxy to <c>host:port</c> with the timeouts of <see cref="ProxyTimeoutSeconds"/>.</summary>
+    internal static string ProxyTo(string upstream)
     {
         var timeout = ProxyTimeoutSeconds.ToString(CultureInfo.InvariantCulture) + "s";
-        return "\treverse_proxy 127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) + " {\n" +
+        return "\treverse_proxy " + upstream + " {\n" +
             "\t\ttransport http {\n" +
             "\t\t\tdial_timeout 5s\n" +
             "\t\t\tread_timeout " + timeout + "\n" +

@@ -9,8 +9,8 @@ namespace ConvexInfra.Core.Rendering;
 
 /// <summary>
 /// The docker-compose file of the EC2 host (project directory <see cref="HostLayout.ConfigDir"/>): backend,
-/// dashboard and Caddy. Relative paths resolve against the directory holding the file, so the release
-/// script can validate a staged copy before it replaces the live one.
+/// dashboard and Caddy, each in its trust zone (<see cref="ContainerNetworks"/>). Relative paths resolve against the
+/// directory holding the file, so the release script can validate a staged copy before it replaces the live one.
 /// </summary>
 public static class ComposeFile
 {
@@ -37,6 +37,8 @@ public static class ComposeFile
             throw new ArgumentException($"the compose file is for target aws-ec2; stack {spec.StackName} has target {spec.Target.ConfigName()}", nameof(spec));
         }
 
+        ContainerNetworks.RequireNoOverlap(spec);
+
         var caBundleDir = Path.GetDirectoryName(ConvexEnvironment.RdsCaBundlePath)!;
         var text = new StringBuilder();
         text.Append("---\n");
@@ -52,8 +54,13 @@ public static class ComposeFile
         text.Append("    env_file:\n");
         text.Append(CultureInfo.InvariantCulture, $"      - ./{HostLayout.BackendEnvName}\n");
         text.Append(CultureInfo.InvariantCulture, $"      - ./{HostLayout.BackendSecretsEnvName}\n");
+        text.Append("    # For convex-release's /version check; Caddy uses the backend network.\n");
         text.Append("    ports:\n");
         text.Append(CultureInfo.InvariantCulture, $"      - {Value($"127.0.0.1:{HostLayout.BackendPort}:{HostLayout.BackendPort}")}\n");
+        text.Append("    networks:\n");
+        text.Append(CultureInfo.InvariantCulture, $"      {ContainerNetworks.Backend}:\n");
+        text.Append("        # The only container address allowed to reach IMDS (convex-container-firewall).\n");
+        text.Append(CultureInfo.InvariantCulture, $"        ipv4_address: {Value(ContainerNetworks.BackendAddress)}\n");
         text.Append("    volumes:\n");
         text.Append("      - \"convex-data:/convex/data\"\n");
         text.Append(CultureInfo.InvariantCulture, $"      - {Value($"./{Path.GetDirectoryName(HostLayout.CaBundleName)}:{caBundleDir}:ro")}\n");
@@ -78,8 +85,9 @@ public static class ComposeFile
             text.Append(CultureInfo.InvariantCulture, $"      {variable.Name}: {Value(variable.Value)}\n");
         }
 
-        text.Append("    ports:\n");
-        text.Append(CultureInfo.InvariantCulture, $"      - {Value($"127.0.0.1:{HostLayout.DashboardPort}:{HostLayout.DashboardPort}")}\n");
+        text.Append("    # No published port, no way off its network: only Caddy reaches it.\n");
+        text.Append("    networks:\n");
+        text.Append(CultureInfo.InvariantCulture, $"      - {ContainerNetworks.Dashboard}\n");
         text.Append("    depends_on:\n");
         text.Append("      backend:\n");
         text.Append("        condition: service_healthy\n");
@@ -88,14 +96,37 @@ public static class ComposeFile
         text.Append("  caddy:\n");
         text.Append(CultureInfo.InvariantCulture, $"    image: {Value(HostLayout.CaddyImage)}\n");
         text.Append("    restart: always\n");
-        text.Append("    # Host networking: Caddy binds 80/443 and reaches the containers on 127.0.0.1.\n");
-        text.Append("    network_mode: host\n");
+        text.Append("    # Docker's DNAT keeps the client address (remote_ip); 443/udp is HTTP/3.\n");
+        text.Append("    ports:\n");
+        text.Append("      - \"80:80\"\n");
+        text.Append("      - \"443:443\"\n");
+        text.Append("      - \"443:443/udp\"\n");
+        text.Append("    networks:\n");
+        foreach (var network in ContainerNetworks.All)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"      - {network.Name}\n");
+        }
+
         text.Append("    volumes:\n");
         text.Append("      # A directory mount, so the container sees a Caddyfile replaced by rename.\n");
         text.Append(CultureInfo.InvariantCulture, $"      - {Value($"./{Path.GetDirectoryName(HostLayout.CaddyfileName)}:/etc/caddy:ro")}\n");
         text.Append("      - \"caddy-data:/data\"\n");
         text.Append("      - \"caddy-config:/config\"\n");
         AppendLogging(text, spec, aws, "caddy");
+
+        text.Append("networks:\n");
+        foreach (var network in ContainerNetworks.All)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {network.Name}:\n");
+            if (network.Internal)
+            {
+                text.Append("    internal: true\n");
+            }
+
+            text.Append("    ipam:\n");
+            text.Append("      config:\n");
+            text.Append(CultureInfo.InvariantCulture, $"        - subnet: {Value(network.Subnet)}\n");
+        }
 
         text.Append("volumes:\n");
         text.Append("  convex-data: {}\n");

@@ -11,6 +11,9 @@ public static class Ec2Artifacts
     public const string ToolingPath = "ec2/host-tooling.b64";
     public const string HostRoot = "ec2/host";
 
+    /// <summary>Where part <paramref name="number"/> of the host tooling goes (part 1 at <see cref="ToolingPath"/>).</summary>
+    public static string ToolingPartPath(int number) => number == 1 ? ToolingPath : $"ec2/host-tooling-{number}.b64";
+
     /// <param name="secretVersions">The secret parameters' SSM versions written into the release (see <see cref="HostRelease.Render"/>).</param>
     public static IReadOnlyList<RenderedFile> RenderAll(DeploymentSpec spec, AwsRuntimeValues aws, SecretParameterVersions? secretVersions = null)
     {
@@ -22,8 +25,8 @@ public static class Ec2Artifacts
         {
             new(UserDataPath, HostBootstrap.UserData(spec, aws.Region), "0644"),
             new(ReleasePath, release.Json + "\n", "0644"),
-            new(ToolingPath, tooling.ParameterValue + "\n", "0644"),
         };
+        files.AddRange(tooling.Parts.Select(p => new RenderedFile(ToolingPartPath(p.Number), p.ParameterValue + "\n", "0644")));
         files.AddRange(HostBootstrap.Files(spec, aws.Region).Select(f => f with { Path = HostRoot + f.Path }));
         files.AddRange(tooling.Files.Select(f => f with { Path = HostRoot + f.Path }));
         files.AddRange(HostRelease.Files(spec, aws).Select(f => f with { Path = $"{HostRoot}{HostLayout.ConfigDir}/{f.Path}" }));

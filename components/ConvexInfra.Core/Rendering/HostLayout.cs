@@ -11,6 +11,7 @@ public static class HostLayout
     public const string ReleaseScriptPath = "/usr/local/sbin/convex-release";
     public const string BootstrapScriptPath = "/usr/local/sbin/convex-bootstrap";
     public const string HostSetupScriptPath = "/usr/local/sbin/convex-host-setup";
+    public const string ContainerFirewallScriptPath = "/usr/local/sbin/convex-container-firewall";
     public const string SystemdDir = "/etc/systemd/system";
 
     /// <summary>Paths relative to <see cref="ConfigDir"/>, as the release JSON names them.</summary>

@@ -109,7 +109,7 @@ public static class HostRelease
         ];
     }
 
-    /// <summary>How the host reports, how long a new backend may take, and which host tooling (by sha256) runs the release.</summary>
+    /// <summary>How the host reports, how long a new backend may take, and which host tooling parts (by sha256) run the release.</summary>
     private static void WriteHost(Utf8JsonWriter json, DeploymentSpec spec, HostToolingBundle tooling)
     {
         json.WriteStartObject("host");
@@ -117,10 +117,22 @@ public static class HostRelease
         json.WriteString("metricNamespace", HostStatus.MetricNamespace);
         json.WriteString("metricStack", ResourceNames.ResourcePrefix(spec));
         json.WriteNumber("healthTimeoutSeconds", spec.Rollout.BackendHealthTimeoutSeconds);
+        // Part 1 exactly where a single-part convex-release looks for the tooling: it installs the new convex-release
+        // from it, which then installs the further parts listed next.
         json.WriteStartObject("tooling");
-        json.WriteString("parameter", ResourceNames.HostToolingParameter(spec));
-        json.WriteString("sha256", tooling.Sha256);
+        json.WriteString("parameter", tooling.First.Parameter);
+        json.WriteString("sha256", tooling.First.Sha256);
         json.WriteEndObject();
+        json.WriteStartArray("toolingParts");
+        foreach (var part in tooling.Parts.Skip(1))
+        {
+            json.WriteStartObject();
+            json.WriteString("parameter", part.Parameter);
+            json.WriteString("sha256", part.Sha256);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 

@@ -2,7 +2,8 @@ namespace ConvexInfra.Core.Rendering;
 
 /// <summary>
 /// <c>convex-host-setup</c>, part of the host tooling: run by <c>convex-release</c> whenever the tooling changes.
-/// Installs Docker, jq and the pinned Docker Compose binary (checked against its published sha256), turns on
+/// Installs Docker, jq and the pinned Docker Compose binary (checked against its published sha256), puts the container
+/// firewall in place before any container of the release starts (<see cref="ContainerFirewall"/>), turns on
 /// security updates (<c>dnf-automatic</c>, in the stack's patch window) and enables the release timer. Safe to run
 /// again. <c>CONVEX_ROOT</c> moves every file it writes below another directory (tests only).
 /// </summary>
@@ -23,6 +24,10 @@ public static class HostSetupScript
         # dnf-automatic see the current security updates.
         mkdir -p "$root/etc/dnf/vars"
         printf 'latest\n' >"$root/etc/dnf/vars/releasever"
+        # Containers other than the backend never reach the instance metadata service: the rules go in now (before this
+        # release's containers start) and at every boot before docker.service (which requires the unit).
+        "$root__FIREWALL__"
+        systemctl enable __FIREWALL_UNIT__
         systemctl enable --now docker
 
         arch=$(uname -m)
@@ -57,5 +62,7 @@ public static class HostSetupScript
         systemctl daemon-reload
         systemctl enable --now convex-release.timer dnf-automatic.timer
 
-        """.Replace("__COMPOSE_VERSION__", HostLayout.ComposeVersion, StringComparison.Ordinal);
+        """.Replace("__COMPOSE_VERSION__", HostLayout.ComposeVersion, StringComparison.Ordinal)
+        .Replace("__FIREWALL__", HostLayout.ContainerFirewallScriptPath, StringComparison.Ordinal)
+        .Replace("__FIREWALL_UNIT__", ContainerFirewall.UnitName, StringComparison.Ordinal);
 }

@@ -267,7 +267,9 @@ resume_interrupted() {
 release_problem() {
   local path mode name parameter version
   if ! jq -se 'length == 1 and (.[0] | .format == 2 and (.revision, .host.statusParameter, .host.tooling.parameter,
-      .host.tooling.sha256 | type) == "string" and all(.files[]; (.path, .mode, .content | type) == "string")
+      .host.tooling.sha256 | type) == "string" and ((.host.toolingParts // []) | type) == "array"
+      and all((.host.toolingParts // [])[]; (.parameter, .sha256 | type) == "string")
+      and all(.files[]; (.path, .mode, .content | type) == "string")
       and all(.secrets[]; (.name, .parameter | type) == "string"))' >/dev/null 2>&1 <<<"$1"; then
     echo "it is not a format-2 release (not JSON, truncated, or a field is missing)"
     return
@@ -317,33 +319,61 @@ read_secret() {
   done
 }
 
-# install_tooling: a release that changes this script is applied by the new script.
-install_tooling() {
-  local tooling_sha tooling_parameter tooling tooling_json i path mode
-  tooling_sha=$(jq -r '.host.tooling.sha256' <<<"$release")
-  [[ "$tooling_sha" != "$(cat "$tooling_file" 2>/dev/null)" ]] || return 0
-  tooling_parameter=$(jq -r '.host.tooling.parameter' <<<"$release")
-  log "installing host tooling $tooling_sha from $tooling_parameter"
-  tooling=$(get_parameter "$tooling_parameter") || abort "cannot read the host tooling parameter $tooling_parameter"
-  tooling_json=$(printf '%s' "$tooling" | base64 -d | gzip -dc) || abort "the host tooling in $tooling_parameter is not base64 gzip"
-  [[ "$(printf '%s' "$tooling_json" | sha256sum | cut -d' ' -f1)" == "$tooling_sha" ]] ||
-    abort "the host tooling in $tooling_parameter does not match the release (sha256 $tooling_sha)"
+# tooling_parts: one line per part of the host tooling the release names, part 1 (.host.tooling, where a
+# single-part convex-release and the bootstrap look) first: PARAMETER<TAB>SHA256.
+tooling_parts() {
+  jq -r '(.host.tooling, (.host.toolingParts // [])[]) | [.parameter, .sha256] | @tsv' <<<"$release"
+}
+
+# fetch_tooling_part PARAMETER SHA256: prints the part's JSON, or aborts when it is unreadable or not the part the
+# release names (SSM may still serve the previous value: the next run retries).
+fetch_tooling_part() {
+  local value json
+  value=$(get_parameter "$1") || abort "cannot read the host tooling parameter $1"
+  json=$(printf '%s' "$value" | base64 -d | gzip -dc) || abort "the host tooling in $1 is not base64 gzip"
+  [[ "$(printf '%s' "$json" | sha256sum | cut -d' ' -f1)" == "$2" ]] ||
+    abort "the host tooling in $1 does not match the release (sha256 $2)"
+  printf '%s' "$json"
+}
+
+# install_tooling_files JSON: writes the files of one checked tooling part.
+install_tooling_files() {
+  local i path mode
   while IFS=$'\t' read -r i path mode; do
     [[ $path =~ ^/(usr/local/sbin/convex-[a-z-]+|etc/systemd/system/(convex-[a-z-]+\.(service|timer)|dnf-automatic\.timer\.d/convex\.conf)|etc/dnf/automatic\.conf)$ ]] ||
       abort "refusing host tooling path '$path'"
     [[ $mode =~ $mode_pattern ]] || abort "refusing mode '$mode' for $path"
     mkdir -p "$(dirname "$root$path")"
-    jq -j ".files[$i].content" <<<"$tooling_json" >"$root$path.new"
+    jq -j ".files[$i].content" <<<"$1" >"$root$path.new"
     chmod "$mode" "$root$path.new"
     mv -f "$root$path.new" "$root$path"
-  done < <(jq -r "$files_tsv" <<<"$tooling_json")
+  done < <(jq -r "$files_tsv" <<<"$1")
+}
+
+# install_tooling: every part the release names, all fetched and checked before any file is written; recorded
+# (the parts' sha256s, space-separated: one part reads as before parts existed) only once all are installed. A
+# release that changes this script is applied by the new script.
+install_tooling() {
+  local tooling_id part parameter sha
+  local -a parts jsons=()
+  mapfile -t parts < <(tooling_parts)
+  tooling_id=$(printf '%s\n' "${parts[@]}" | cut -f2 | paste -sd' ')
+  [[ "$tooling_id" != "$(cat "$tooling_file" 2>/dev/null)" ]] || return 0
+  log "installing host tooling $tooling_id (${#parts[@]} part(s))"
+  for part in "${parts[@]}"; do
+    IFS=$'\t' read -r parameter sha <<<"$part"
+    jsons+=("$(fetch_tooling_part "$parameter" "$sha")") || exit 1
+  done
+  for part in "${jsons[@]}"; do
+    install_tooling_files "$part"
+  done
   systemctl daemon-reload || log "systemctl daemon-reload failed (continuing)"
   "$root/usr/local/sbin/convex-host-setup" || abort "convex-host-setup failed"
-  printf '%s\n' "$tooling_sha" >"$tooling_file"
-  if [[ "${CONVEX_RELEASE_REEXEC:-}" != "$tooling_sha" ]]; then
-    log "host tooling $tooling_sha installed; continuing with the new convex-release"
+  printf '%s\n' "$tooling_id" >"$tooling_file"
+  if [[ "${CONVEX_RELEASE_REEXEC:-}" != "$tooling_id" ]]; then
+    log "host tooling $tooling_id installed; continuing with the new convex-release"
     exec 9>&-
-    CONVEX_RELEASE_REEXEC=$tooling_sha exec "$root/usr/local/sbin/convex-release" "$@"
+    CONVEX_RELEASE_REEXEC=$tooling_id exec "$root/usr/local/sbin/convex-release" "$@"
   fi
 }
 

@@ -59,6 +59,17 @@ public static class LiveChecks
                 : CheckResult.Skip(EdgeChecks.TlsName(url.Host, url.Port), $"{url.GetLeftPart(UriPartial.Authority)} is plain http://, no TLS to check"));
         }
 
+        var exposure = new List<HttpObservation>();
+        foreach (var url in urls.Where(u => !ExposureChecks.IsLocalOnly(u)))
+        {
+            foreach (var path in ExposureChecks.Paths)
+            {
+                exposure.Add(await probes.GetAsync(StackOutputs.UrlText(url) + path, null, cancellationToken));
+            }
+        }
+
+        results.Add(ExposureChecks.Check(exposure));
+
         foreach (var host in urls.DistinctBy(u => u.Host.ToLowerInvariant()))
         {
             var plain = $"http://{host.Host}{(target.HttpPort == 80 ? string.Empty : $":{target.HttpPort}")}/";

@@ -17,6 +17,9 @@ public sealed record BackendBehavior
     public int SiteStatus { get; init; } = 404;
     public bool SiteAnswersLikeApi { get; init; }
     public bool Redirect { get; init; } = true;
+
+    /// <summary>The proxy forwards the backend's /metrics (as before issue 20): Prometheus text with 200, on every host.</summary>
+    public bool MetricsPublic { get; init; }
     public bool Https { get; init; } = true;
     public string CertificateName { get; init; } = "localhost";
     public double CertificateDays { get; init; } = 90;
@@ -85,10 +88,16 @@ public sealed partial class FakeConvexDeployment : IAsyncDisposable
         certificate?.Dispose();
     }
 
+    private const string PrometheusText = "# HELP convex_backend_requests_total Requests\n# TYPE convex_backend_requests_total counter\nconvex_backend_requests_total 7\n";
+
     private async Task ApiAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (path == "/version")
+        if (path.StartsWith("/metrics", StringComparison.Ordinal))
+        {
+            await (Behavior.MetricsPublic ? Text(context, 200, PrometheusText) : Text(context, 404, "Not Found"));
+        }
+        else if (path == "/version")
         {
             var starting = Interlocked.Increment(ref versionRequests) <= Behavior.StartingVersionAnswers;
             await Text(context, starting ? 503 : 200, starting ? "upstream connect error" : "1.0.0-test");
@@ -223,13 +232,22 @@ public sealed partial class FakeConvexDeployment : IAsyncDisposable
         await context.Response.WriteAsync("{}");
     }
 
-    private Task SiteAsync(HttpContext context) => Behavior.SiteAnswersLikeApi
+    private Task SiteAsync(HttpContext context) => Behavior.MetricsPublic && context.Request.Path.StartsWithSegments("/metrics")
+        ? Text(context, 200, PrometheusText)
+        : Behavior.SiteAnswersLikeApi
         ? Text(context, 200, "This Convex deployment is running. See https://docs.convex.dev/.")
         : Text(context, Behavior.SiteStatus, Behavior.SiteStatus == 404 ? "No matching routes found" : "Bad Gateway");
 
+    // Next.js answers its own 404 page for unknown paths.
     private static Task DashboardAsync(HttpContext context)
     {
         context.Response.ContentType = "text/html";
+        if (context.Request.Path.Value is not ("/" or ""))
+        {
+            context.Response.StatusCode = 404;
+            return context.Response.WriteAsync("<!DOCTYPE html><html><body>404: This page could not be found.</body></html>");
+        }
+
         return context.Response.WriteAsync("<!DOCTYPE html><html><body>Convex dashboard</body></html>");
     }
 

@@ -65,9 +65,14 @@ public sealed class ExistingVpcTests
         else
         {
             Assert.Equal(ComponentRun.PublicSubnets, Assert.Single(run.OfType("aws:lb/loadBalancer:LoadBalancer")).List("subnets").Cast<string>());
-            var service = Assert.Single(run.OfType("aws:ecs/service:Service"));
-            var placement = (IDictionary<string, object>)service.Inputs["networkConfiguration"];
-            Assert.Equal(ComponentRun.PrivateSubnets, ((IEnumerable<object>)placement["subnets"]).Cast<string>());
+            // Both services (backend and dashboard) run in the existing private subnets.
+            var services = run.OfType("aws:ecs/service:Service").ToList();
+            Assert.Equal(2, services.Count);
+            foreach (var service in services)
+            {
+                var placement = (IDictionary<string, object>)service.Inputs["networkConfiguration"];
+                Assert.Equal(ComponentRun.PrivateSubnets, ((IEnumerable<object>)placement["subnets"]).Cast<string>());
+            }
         }
 
         // The subnets were looked up, to check their VPC and zones, before RDS got them.

@@ -23,7 +23,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
     public async Task Service_runs_exactly_one_task_and_never_two_backends(string stack)
     {
         var run = await runs.GetAsync(stack);
-        var service = run.Single("aws:ecs/service:Service");
+        var service = run.BackendService();
 
         Assert.Equal(1, service.Number("desiredCount"));
         Assert.Equal(0, service.Number("deploymentMinimumHealthyPercent"));
@@ -49,20 +49,95 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
 
         using var containers = JsonDocument.Parse(task.Text("containerDefinitions")!);
         var images = containers.RootElement.EnumerateArray().Select(c => c.GetProperty("image").GetString()).ToList();
-        Assert.Equal([run.Spec.BackendImage, run.Spec.DashboardImage, ConvexInfra.Core.Rendering.HostLayout.CaddyImage], images);
-        Assert.All(images.Take(2), image => Assert.EndsWith($":{run.Spec.ImageRevision}", image, StringComparison.Ordinal));
+        Assert.Equal([run.Spec.BackendImage, ConvexInfra.Core.Rendering.HostLayout.CaddyImage], images);
+        Assert.EndsWith($":{run.Spec.ImageRevision}", images[0], StringComparison.Ordinal);
     }
 
     [Theory]
     [MemberData(nameof(Stacks))]
-    public async Task A_dashboard_crash_does_not_stop_the_backend(string stack)
+    public async Task A_proxy_crash_does_not_stop_the_backend(string stack)
     {
         var run = await runs.GetAsync(stack);
         using var containers = JsonDocument.Parse(run.ServiceTaskDefinition().Text("containerDefinitions")!);
         var essential = containers.RootElement.EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("essential").GetBoolean());
 
-        Assert.Equal(new Dictionary<string, bool> { [EcsContainers.Backend] = true, [EcsContainers.Dashboard] = false, [EcsContainers.Proxy] = false }, essential);
+        Assert.Equal(new Dictionary<string, bool> { [EcsContainers.Backend] = true, [EcsContainers.Proxy] = false }, essential);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Dashboard_runs_in_its_own_task_without_a_task_role_behind_the_same_load_balancer(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var service = run.DashboardService();
+        var task = run.TaskDefinitionOf(service);
+
+        Assert.NotEqual(run.BackendService().Text("taskDefinition"), service.Text("taskDefinition"));
+        Assert.Null(task.Text("taskRoleArn"));
+        Assert.Equal(run.ServiceTaskDefinition().Text("executionRoleArn"), task.Text("executionRoleArn"));
+        Assert.Equal("ARM64", task.Map("runtimePlatform").Text("cpuArchitecture"));
+        Assert.Equal(EcsDeploymentSettings.DashboardCpu.ToString(System.Globalization.CultureInfo.InvariantCulture), task.Text("cpu"));
+        Assert.Equal(EcsDeploymentSettings.DashboardMemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture), task.Text("memory"));
+        using var containers = JsonDocument.Parse(task.Text("containerDefinitions")!);
+        var container = Assert.Single(containers.RootElement.EnumerateArray());
+        Assert.Equal(run.Spec.DashboardImage, container.GetProperty("image").GetString());
+        Assert.True(container.GetProperty("essential").GetBoolean());
+        Assert.False(container.TryGetProperty("secrets", out _));
+        Assert.False(container.TryGetProperty("dependsOn", out _));
+
+        // Same cluster and load balancer, its own target group and security group.
+        Assert.Equal(run.BackendService().Text("cluster"), service.Text("cluster"));
+        var target = Assert.Single(service.List("loadBalancers").Cast<IReadOnlyDictionary<string, object>>());
+        Assert.Equal(6791, Convert.ToInt32(target["containerPort"], System.Globalization.CultureInfo.InvariantCulture));
+        var dashboardGroup = Assert.Single(((IEnumerable<object>)service.Map("networkConfiguration")["securityGroups"]).Cast<string>());
+        var backendGroup = Assert.Single(((IEnumerable<object>)run.BackendService().Map("networkConfiguration")["securityGroups"]).Cast<string>());
+        Assert.NotEqual(backendGroup, dashboardGroup);
+        Assert.Equal(1, service.Number("desiredCount"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Dashboard_reaches_neither_the_backend_nor_the_database(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var dashboardGroup = Assert.Single(((IEnumerable<object>)run.DashboardService().Map("networkConfiguration")["securityGroups"]).Cast<string>());
+        var albGroup = Assert.Single(run.Single("aws:lb/loadBalancer:LoadBalancer").List("securityGroups").Cast<string>());
+
+        // No group (backend task, database) admits the dashboard's: no ingress rule anywhere references it.
+        Assert.DoesNotContain(run.OfType(IngressRule), r => r.Text("referencedSecurityGroupId") == dashboardGroup);
+        var into = Assert.Single(run.OfType(IngressRule), r => r.Text("securityGroupId") == dashboardGroup);
+        Assert.Equal(albGroup, into.Text("referencedSecurityGroupId"));
+        Assert.Equal(6791, into.Number("fromPort"));
+        var egress = Assert.Single(run.OfType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"), r => r.Text("securityGroupId") == dashboardGroup);
+        Assert.Equal(443, egress.Number("fromPort"));
+        Assert.Equal(443, egress.Number("toPort"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Internal_endpoints_answer_404_at_the_load_balancer_on_every_host(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var rules = run.OfType("aws:lb/listenerRule:ListenerRule").ToList();
+        var conditions = (Pulumi.Testing.MockResourceArgs r) => r.List("conditions").Cast<IReadOnlyDictionary<string, object>>().ToList();
+
+        var block = Assert.Single(rules, r => conditions(r).Any(c => c.ContainsKey("pathPattern")));
+        var condition = Assert.Single(conditions(block));
+        Assert.False(condition.ContainsKey("hostHeader"), "no host condition: every host name");
+        Assert.Equal(["/metrics*"], Values(condition["pathPattern"]));
+        var action = Assert.Single(block.List("actions").Cast<IReadOnlyDictionary<string, object>>());
+        Assert.Equal("fixed-response", action.Text("type"));
+        Assert.Equal("404", ((IReadOnlyDictionary<string, object>)action["fixedResponse"]).Text("statusCode"));
+
+        // Lower number, higher priority: evaluated before every forwarding rule, whatever the host.
+        var forwarding = rules.Where(r => r != block).ToList();
+        Assert.NotEmpty(forwarding);
+        Assert.All(forwarding, r => Assert.True(block.Number("priority") < r.Number("priority"), $"{r.Name}: priority {r.Number("priority")}"));
+        var hosts = forwarding.SelectMany(r => conditions(r)).Where(c => c.ContainsKey("hostHeader"))
+            .SelectMany(c => Values(c["hostHeader"])).ToHashSet(StringComparer.Ordinal);
+        var endpoints = run.Spec.Endpoints;
+        Assert.Superset(hosts, new HashSet<string>(StringComparer.Ordinal) { endpoints.ApiHostname, endpoints.SiteHostname, endpoints.DashboardHostname });
     }
 
     [Theory]
@@ -131,7 +206,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
     public async Task Security_groups_chain_load_balancer_to_tasks_to_database(string stack)
     {
         var run = await runs.GetAsync(stack);
-        var service = run.Single("aws:ecs/service:Service");
+        var service = run.BackendService();
         var database = run.Single("aws:rds/instance:Instance");
         var alb = run.Single("aws:lb/loadBalancer:LoadBalancer");
 
@@ -146,7 +221,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
             Assert.Equal(albGroup, r.Text("referencedSecurityGroupId"));
             Assert.Null(r.Text("cidrIpv4"));
         });
-        Assert.Equal([3210, 3212, 3213, 6791], intoTasks.Select(r => r.Number("fromPort")!.Value).Order());
+        Assert.Equal([3210, 3212, 3213], intoTasks.Select(r => r.Number("fromPort")!.Value).Order());
 
         var intoDatabase = Assert.Single(run.OfType(IngressRule), r => r.Text("securityGroupId") == databaseGroup);
         Assert.Equal(taskGroup, intoDatabase.Text("referencedSecurityGroupId"));
@@ -160,10 +235,14 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
     public async Task Subnet_placement_follows_the_stack_and_nat_exists_only_for_private_tasks(string stack)
     {
         var run = await runs.GetAsync(stack);
-        var network = run.Single("aws:ecs/service:Service").Map("networkConfiguration");
         var privateTasks = run.Spec.Compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat;
 
-        Assert.Equal(!privateTasks, network["assignPublicIp"] is bool b && b);
+        foreach (var service in new[] { run.BackendService(), run.DashboardService() })
+        {
+            var network = service.Map("networkConfiguration");
+            Assert.Equal(!privateTasks, network["assignPublicIp"] is bool b && b);
+        }
+
         Assert.Equal(privateTasks ? 1 : 0, run.OfType("aws:ec2/natGateway:NatGateway").Count());
     }
 
@@ -188,4 +267,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
         var listed = await OutputUtilities.GetValueAsync(Assert.IsType<Output<ImmutableArray<object>>>(run.Outputs[StackOutputNames.DnsRecords]));
         Assert.Empty(listed);
     }
+
+    private static IEnumerable<string> Values(object condition) =>
+        ((System.Collections.IEnumerable)((IReadOnlyDictionary<string, object>)condition)["values"]).Cast<string>();
 }

@@ -27,6 +27,8 @@ public sealed class EcsUpdateTests
         Assert.Equal(Definitions(before), Definitions(again));
         Assert.NotEqual(Definitions(before), Definitions(rotated));
         Assert.NotEqual(BackendLabels(before), BackendLabels(rotated));
+        // The dashboard's task knows no secret: a rotation leaves it (and its service) alone.
+        Assert.Equal(DashboardDefinitions(before), DashboardDefinitions(rotated));
     }
 
     [Theory]
@@ -39,6 +41,7 @@ public sealed class EcsUpdateTests
 
         Assert.NotEqual(Definitions(before), Definitions(after));
         Assert.NotEqual(BackendLabels(before), BackendLabels(after));
+        Assert.Equal(DashboardDefinitions(before), DashboardDefinitions(after));
     }
 
     [Theory]
@@ -55,6 +58,8 @@ public sealed class EcsUpdateTests
     }
 
     private static string Definitions(StackRun run) => run.ServiceTaskDefinition().Text("containerDefinitions")!;
+
+    private static string DashboardDefinitions(StackRun run) => run.TaskDefinitionOf(run.DashboardService()).Text("containerDefinitions")!;
 
     private static Dictionary<string, string> BackendLabels(StackRun run)
     {

@@ -53,14 +53,24 @@ internal sealed record StackRun(
         return Assert.Single(policies, p => p.Name!.EndsWith("-host-backend-access", StringComparison.Ordinal));
     }
 
-    /// <summary>The task definition the ECS service runs (not the export task's), found through the service's reference.</summary>
-    public MockResourceArgs ServiceTaskDefinition()
-    {
-        var service = Single("aws:ecs/service:Service");
-        return Assert.Single(
-            OfType("aws:ecs/taskDefinition:TaskDefinition"),
-            t => service.Text("taskDefinition")!.EndsWith($":task-definition/{t.Text("family")}:1", StringComparison.Ordinal));
-    }
+    /// <summary>The ECS service whose load balancer targets include <paramref name="container"/>.</summary>
+    public MockResourceArgs ServiceOf(string container) => Assert.Single(
+        OfType("aws:ecs/service:Service"),
+        s => s.List("loadBalancers").Cast<IReadOnlyDictionary<string, object>>().Any(lb => lb.Text("containerName") == container));
+
+    /// <summary>The backend's ECS service (the one that serves the backend container).</summary>
+    public MockResourceArgs BackendService() => ServiceOf(Core.Ecs.EcsContainers.Backend);
+
+    /// <summary>The dashboard's ECS service.</summary>
+    public MockResourceArgs DashboardService() => ServiceOf(Core.Ecs.EcsContainers.Dashboard);
+
+    /// <summary>The task definition a service runs, found through the service's reference.</summary>
+    public MockResourceArgs TaskDefinitionOf(MockResourceArgs service) => Assert.Single(
+        OfType("aws:ecs/taskDefinition:TaskDefinition"),
+        t => service.Text("taskDefinition")!.EndsWith($":task-definition/{t.Text("family")}:1", StringComparison.Ordinal));
+
+    /// <summary>The task definition the backend's ECS service runs (not the dashboard's, not the export task's).</summary>
+    public MockResourceArgs ServiceTaskDefinition() => TaskDefinitionOf(BackendService());
 
     /// <summary>The log group a task definition's containers write to (their awslogs-group option).</summary>
     public MockResourceArgs LogGroupOf(MockResourceArgs taskDefinition)

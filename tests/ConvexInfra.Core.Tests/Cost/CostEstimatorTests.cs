@@ -70,11 +70,12 @@ public class CostEstimatorTests
         Assert.Equal(16.43m, lines["Application Load Balancer"]);   // 730 × 0.0225 = 16.425
         Assert.Equal(5.84m, lines["Load balancer capacity units"]); // 1 × 730 × 0.008
         Assert.Equal(7.30m, lines["Load balancer public IPv4"]);    // 2 zones × 3.65
-        Assert.Equal(3.65m, lines["Task public IPv4"]);
+        Assert.Equal(7.30m, lines["Task public IPv4"]);              // backend and dashboard tasks × 3.65
+        Assert.Equal(7.21m, lines["Dashboard task (Fargate ARM)"]);  // (0.25 × 0.03238 + 0.5 × 0.00356) × 730 = 7.2085
         Assert.False(lines.ContainsKey("NAT gateway"));
         Assert.False(lines.ContainsKey("EC2 instance"));
         Assert.False(lines.ContainsKey("Elastic IP"));
-        Assert.Equal(200.33m, Infrastructure(estimate));
+        Assert.Equal(211.19m, Infrastructure(estimate));
     }
 
     [Fact]
@@ -86,8 +87,9 @@ public class CostEstimatorTests
         Assert.Equal(32.85m, lines["NAT gateway"]); // 730 × 0.045
         Assert.Equal(3.65m, lines["NAT gateway public IPv4"]);
         Assert.False(lines.ContainsKey("Task public IPv4"));
-        Assert.Equal(233.18m, Infrastructure(estimate));
-        Assert.Equal(32.85m, estimate.MonthlyTotalUsd - CostEstimator.Estimate(AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public)).MonthlyTotalUsd);
+        Assert.Equal(240.39m, Infrastructure(estimate));
+        // NAT gateway and its address instead of the two tasks' public addresses: 32.85 + 3.65 - 7.30.
+        Assert.Equal(29.20m, estimate.MonthlyTotalUsd - CostEstimator.Estimate(AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public)).MonthlyTotalUsd);
     }
 
     [Fact]
@@ -152,7 +154,7 @@ public class CostEstimatorTests
         var spec = AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public);
         spec = spec with { Compute = spec.Compute with { Ec2InstanceType = "unused" } };
 
-        Assert.Equal(200.33m, Infrastructure(CostEstimator.Estimate(spec)));
+        Assert.Equal(211.19m, Infrastructure(CostEstimator.Estimate(spec)));
     }
 
     [Fact]

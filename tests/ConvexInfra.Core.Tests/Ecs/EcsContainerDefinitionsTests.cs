@@ -21,15 +21,20 @@ public sealed class EcsContainerDefinitionsTests
         return JsonDocument.Parse(json).RootElement.Clone();
     }
 
+    private static JsonElement RenderDashboard() =>
+        JsonDocument.Parse(EcsContainerDefinitions.RenderDashboard(Spec, "eu-west-1", LogGroup)).RootElement.Clone();
+
+    /// <summary>A container of either task: backend and proxy in the Convex task, the dashboard in its own.</summary>
     private static JsonElement Container(string name) =>
-        Render().EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+        Render().EnumerateArray().Concat(RenderDashboard().EnumerateArray()).Single(c => c.GetProperty("name").GetString() == name);
 
     [Fact]
-    public void Task_has_the_backend_and_the_dashboard_at_the_same_pinned_revision()
+    public void Backend_task_and_dashboard_task_run_the_same_pinned_revision()
     {
         var containers = Render().EnumerateArray().ToList();
 
-        Assert.Equal([EcsContainers.Backend, EcsContainers.Dashboard, EcsContainers.Proxy], containers.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal([EcsContainers.Backend, EcsContainers.Proxy], containers.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal([EcsContainers.Dashboard], RenderDashboard().EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Equal($"ghcr.io/get-convex/convex-backend:{Spec.ImageRevision}", Container("backend").GetProperty("image").GetString());
         Assert.Equal($"ghcr.io/get-convex/convex-dashboard:{Spec.ImageRevision}", Container("dashboard").GetProperty("image").GetString());
         Assert.True(Container("backend").GetProperty("essential").GetBoolean());
@@ -37,13 +42,16 @@ public sealed class EcsContainerDefinitionsTests
     }
 
     [Fact]
-    public void A_dashboard_crash_does_not_stop_the_backend()
+    public void The_dashboard_task_shares_nothing_with_the_backend_and_is_replaced_when_it_exits()
     {
         var dashboard = Container("dashboard");
 
-        Assert.False(dashboard.GetProperty("essential").GetBoolean());
-        Assert.True(dashboard.GetProperty("restartPolicy").GetProperty("enabled").GetBoolean());
-        Assert.True(Container("backend").GetProperty("essential").GetBoolean());
+        // Its own task: essential (ECS replaces the task), no dependency on a backend container it cannot see.
+        Assert.True(dashboard.GetProperty("essential").GetBoolean());
+        Assert.False(dashboard.TryGetProperty("dependsOn", out _));
+        Assert.False(dashboard.TryGetProperty("secrets", out _));
+        Assert.DoesNotContain(Render().EnumerateArray(), c => c.GetProperty("name").GetString() == EcsContainers.Dashboard);
+        Assert.Throws<ArgumentException>(() => EcsContainerDefinitions.RenderDashboard(TestSpecs.Ec2Dev, "eu-west-1", LogGroup));
     }
 
     [Fact]
@@ -57,7 +65,7 @@ public sealed class EcsContainerDefinitionsTests
         var backend = json.RootElement.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "backend");
         var labels = backend.GetProperty("dockerLabels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
         Assert.Equal(new Dictionary<string, string?> { [SecretParameterVersions.DockerLabel] = "instance-secret=3,postgres-url=1" }, labels);
-        Assert.False(json.RootElement.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "dashboard").TryGetProperty("dockerLabels", out _));
+        Assert.False(Container("dashboard").TryGetProperty("dockerLabels", out _));
 
         Assert.Equal(baseline, Rendered(new SecretParameterVersions(3, 1)));
         Assert.NotEqual(baseline, Rendered(new SecretParameterVersions(4, 1)));
@@ -130,15 +138,6 @@ public sealed class EcsContainerDefinitionsTests
         Assert.InRange(check.GetProperty("timeout").GetInt32(), 2, 60);
         Assert.InRange(check.GetProperty("retries").GetInt32(), 1, 10);
         Assert.True(check.GetProperty("timeout").GetInt32() < check.GetProperty("interval").GetInt32());
-    }
-
-    [Fact]
-    public void Dashboard_waits_for_a_healthy_backend()
-    {
-        var dependsOn = Assert.Single(Container("dashboard").GetProperty("dependsOn").EnumerateArray());
-
-        Assert.Equal("backend", dependsOn.GetProperty("containerName").GetString());
-        Assert.Equal("HEALTHY", dependsOn.GetProperty("condition").GetString());
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public partial class PlanContentsTests
         var arns = ParameterArns(Artifact(plan, $"{StackPlan.RolePolicyFolder}host-backend-access.json"));
 
         Assert.Equal(
-            ["/convex-infra/dev/host-tooling", "/convex-infra/dev/instance-secret", "/convex-infra/dev/postgres-url", "/convex-infra/dev/release"],
+            ["/convex-infra/dev/host-tooling", "/convex-infra/dev/host-tooling-2", "/convex-infra/dev/instance-secret", "/convex-infra/dev/postgres-url", "/convex-infra/dev/release"],
             arns.Select(a => a[a.IndexOf(":parameter", StringComparison.Ordinal)..][":parameter".Length..]).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(plan.Artifacts, a => a.Path.StartsWith("aws/iam/", StringComparison.Ordinal)
             && !a.Path.Contains("export-execution", StringComparison.Ordinal) && a.Content.Contains("/admin-key", StringComparison.Ordinal));
@@ -52,7 +52,9 @@ public partial class PlanContentsTests
         using var containers = JsonDocument.Parse(Artifact(plan, $"{StackPlan.ContainersFolder}ecs-task{StackPlan.ContainersSuffix}"));
         var names = containers.RootElement.EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
         Assert.Contains("backend", names);
-        Assert.Contains("dashboard", names);
+        Assert.DoesNotContain("dashboard", names);
+        using var dashboard = JsonDocument.Parse(Artifact(plan, $"{StackPlan.ContainersFolder}ecs-dashboard-task{StackPlan.ContainersSuffix}"));
+        Assert.Equal(["dashboard"], dashboard.RootElement.EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Contains(plan.Artifacts, a => a.Path == $"{StackPlan.RolePolicyFolder}ecs-execution.json");
         Assert.Contains(plan.Artifacts, a => a.Path == $"{StackPlan.RolePolicyFolder}ecs-task.json");
         Assert.DoesNotContain("/admin-key", Artifact(plan, $"{StackPlan.RolePolicyFolder}ecs-task.json"), StringComparison.Ordinal);

@@ -60,7 +60,7 @@ public class ComposeFileTests
         var dashboard = Service(TestSpecs.Ec2Prod, "dashboard");
 
         Assert.Equal($"ghcr.io/get-convex/convex-dashboard:{TestSpecs.Revision}", Scalar(dashboard, "image"));
-        Assert.Equal(["127.0.0.1:6791:6791"], Items(dashboard, "ports"));
+        Assert.False(dashboard.Children.ContainsKey(new YamlScalarNode("ports")), "only Caddy reaches the dashboard");
         var dependsOn = (YamlMappingNode)dashboard[new YamlScalarNode("depends_on")];
         Assert.Equal("service_healthy", Scalar((YamlMappingNode)dependsOn[new YamlScalarNode("backend")], "condition"));
         var environment = (YamlMappingNode)dashboard[new YamlScalarNode("environment")];
@@ -69,15 +69,57 @@ public class ComposeFileTests
     }
 
     [Fact]
-    public void Caddy_uses_host_networking_and_a_directory_mount()
+    public void Caddy_publishes_80_and_443_and_mounts_a_directory()
     {
         var caddy = Service(TestSpecs.Ec2Dev, "caddy");
 
         Assert.Equal(HostLayout.CaddyImage, Scalar(caddy, "image"));
         Assert.Matches("^caddy:2\\.[0-9]+\\.[0-9]+$", HostLayout.CaddyImage);
-        Assert.Equal("host", Scalar(caddy, "network_mode"));
+        Assert.False(caddy.Children.ContainsKey(new YamlScalarNode("network_mode")), "Caddy leaves the host's network namespace");
+        Assert.Equal(["80:80", "443:443", "443:443/udp"], Items(caddy, "ports"));
         Assert.Contains("./caddy:/etc/caddy:ro", Items(caddy, "volumes"));
         Assert.Contains("caddy-data:/data", Items(caddy, "volumes"));
+    }
+
+    [Fact]
+    public void Each_container_joins_only_the_networks_of_its_trust_zone()
+    {
+        var spec = TestSpecs.Ec2Prod;
+
+        Assert.Equal(["proxy", "backend", "dashboard"], Items(Service(spec, "caddy"), "networks"));
+        Assert.Equal(["dashboard"], Items(Service(spec, "dashboard"), "networks"));
+        var backendNetworks = (YamlMappingNode)Service(spec, "backend")[new YamlScalarNode("networks")];
+        Assert.Equal(["backend"], backendNetworks.Children.Keys.Select(k => ((YamlScalarNode)k).Value!));
+        Assert.Equal("172.29.2.10", Scalar((YamlMappingNode)backendNetworks[new YamlScalarNode("backend")], "ipv4_address"));
+
+        var networks = (YamlMappingNode)Root(spec)[new YamlScalarNode("networks")];
+        foreach (var network in ContainerNetworks.All)
+        {
+            var definition = (YamlMappingNode)networks[new YamlScalarNode(network.Name)];
+            var ipam = (YamlMappingNode)definition[new YamlScalarNode("ipam")];
+            var config = (YamlMappingNode)((YamlSequenceNode)ipam[new YamlScalarNode("config")]).Children.Single();
+            Assert.Equal(network.Subnet, Scalar(config, "subnet"));
+            Assert.Equal(network.Internal, definition.Children.ContainsKey(new YamlScalarNode("internal")));
+        }
+
+        Assert.True(((YamlMappingNode)networks[new YamlScalarNode("dashboard")]).Children.ContainsKey(new YamlScalarNode("internal")));
+        Assert.Contains(ContainerNetworks.FirewallRules, r => r.Contains("-s 172.29.2.10/32 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Docker_compose_resolves_the_networks_and_the_backend_address()
+    {
+        using var dir = WriteProject(ComposeFile.Render(TestSpecs.Ec2Dev, TestSpecs.RequireAws(TestSpecs.Ec2Dev)));
+
+        var config = ExternalTool.Check("docker-compose", "-p", "convex", "-f", Path.Combine(dir.Path, "docker-compose.yml"), "config");
+
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(config.Stdout));
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var networks = (YamlMappingNode)root[new YamlScalarNode("networks")];
+        Assert.Equal(["backend", "dashboard", "proxy"], networks.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order(StringComparer.Ordinal));
+        Assert.Contains("172.29.2.10", config.Stdout, StringComparison.Ordinal);
+        Assert.Contains("internal: true", config.Stdout, StringComparison.Ordinal);
     }
 
     private static TempDir WriteProject(string compose)
@@ -89,11 +131,16 @@ public class ComposeFileTests
         return dir;
     }
 
-    private static YamlMappingNode Service(Core.Spec.DeploymentSpec spec, string name)
+    private static YamlMappingNode Root(Core.Spec.DeploymentSpec spec)
     {
         var yaml = new YamlStream();
         yaml.Load(new StringReader(ComposeFile.Render(spec, TestSpecs.RequireAws(spec))));
-        var services = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)[new YamlScalarNode("services")];
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
+    }
+
+    private static YamlMappingNode Service(Core.Spec.DeploymentSpec spec, string name)
+    {
+        var services = (YamlMappingNode)Root(spec)[new YamlScalarNode("services")];
         return (YamlMappingNode)services[new YamlScalarNode(name)];
     }
 

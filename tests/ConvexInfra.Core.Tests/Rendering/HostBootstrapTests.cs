@@ -84,8 +84,8 @@ public class HostBootstrapTests
         var tooling = HostTooling.Files(spec);
         var changed = tooling.Select(f => f.Path == HostLayout.ReleaseScriptPath ? f with { Content = f.Content + "# a fix\n" } : f).ToList();
 
-        var before = HostRelease.Render(spec, aws, tooling: HostTooling.Render(tooling));
-        var after = HostRelease.Render(spec, aws, tooling: HostTooling.Render(changed));
+        var before = HostRelease.Render(spec, aws, tooling: HostTooling.Render(spec, tooling));
+        var after = HostRelease.Render(spec, aws, tooling: HostTooling.Render(spec, changed));
 
         Assert.NotEqual(before.Sha256, after.Sha256);
         Assert.Equal(HostBootstrap.UserData(spec, Region), HostBootstrap.UserData(spec, Region));
@@ -122,6 +122,7 @@ public class HostBootstrapTests
     [InlineData(HostLayout.ReleaseScriptPath)]
     [InlineData(HostLayout.BootstrapScriptPath)]
     [InlineData(HostLayout.HostSetupScriptPath)]
+    [InlineData(HostLayout.ContainerFirewallScriptPath)]
     public void Shellcheck_passes_every_script(string path)
     {
         using var dir = new TempDir();
@@ -159,7 +160,8 @@ public class HostBootstrapTests
         }
 
         root.Write("etc/systemd/system/docker.service", "[Unit]\nDescription=stand-in for the docker package's unit\n[Service]\nExecStart=/bin/true\n");
-        var units = SystemdUnits.Render(TestSpecs.Ec2Dev).Append(SystemdUnits.Bootstrap()).Select(u => u.Path.TrimStart('/')).ToArray();
+        var units = SystemdUnits.Render(TestSpecs.Ec2Dev).Append(SystemdUnits.Bootstrap()).Append(ContainerFirewall.Unit())
+            .Select(u => u.Path.TrimStart('/')).ToArray();
 
         var result = ExternalTool.Run("systemd-analyze", ["--root=" + root.Path, "verify", .. units], workingDirectory: root.Path);
 

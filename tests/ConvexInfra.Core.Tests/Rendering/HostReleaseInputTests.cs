@@ -99,7 +99,7 @@ public class HostReleaseInputTests
         using var host = Applied(out var first);
         var scriptBefore = host.ReadRooted(HostLayout.ReleaseScriptPath);
         // The bad release also names new host tooling: not even that may be installed.
-        var tooling = HostTooling.Render(HostTooling.Files(host.Spec).Select(f => f with { Content = f.Content + "# v2\n" }).ToList());
+        var tooling = HostTooling.Render(host.Spec, HostTooling.Files(host.Spec).Select(f => f with { Content = f.Content + "# v2\n" }).ToList());
         var valid = host.Publish(Upgraded(host), RotatedInstanceSecret, PostgresUrlValue, tooling);
         var text = Unusable(kind, valid.Json);
         Assert.NotEqual(valid.Json, text);

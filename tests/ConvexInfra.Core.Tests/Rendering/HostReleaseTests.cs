@@ -96,9 +96,10 @@ public class HostReleaseTests
     [Fact]
     public void Release_size_is_reported_against_the_free_standard_tier()
     {
-        // Not a limit we enforce (the parameter may use the advanced tier), but a size regression shows up here.
+        // Not a limit we enforce (the parameter may use the advanced tier), but a size regression shows up here. The
+        // container networks and the internal-endpoint 404 (issue 20) took it just past 6000.
         var size = Encoding.UTF8.GetByteCount(HostRelease.Render(TestSpecs.Ec2Prod, TestSpecs.RequireAws(TestSpecs.Ec2Prod)).Json);
-        Assert.InRange(size, 1000, 6000);
+        Assert.InRange(size, 1000, 6300);
     }
 
     [Theory]
@@ -107,14 +108,18 @@ public class HostReleaseTests
     {
         var tooling = HostTooling.Render(TestSpecs.Named(stack));
 
-        Assert.True(tooling.ParameterValue.Length <= HostRelease.MaxBytes, $"tooling is {tooling.ParameterValue.Length} bytes");
-        using var packed = new MemoryStream(Convert.FromBase64String(tooling.ParameterValue));
-        using var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip, Encoding.UTF8);
-        var json = reader.ReadToEnd();
-        Assert.Equal(tooling.Json, json);
-        Assert.Equal(HostRelease.Sha256Hex(json), tooling.Sha256);
-        Assert.Equal(tooling.Sha256, HostTooling.Render(TestSpecs.Named(stack)).Sha256);
+        foreach (var part in tooling.Parts)
+        {
+            Assert.True(part.ParameterValue.Length <= HostRelease.MaxBytes, $"tooling part {part.Number} is {part.ParameterValue.Length} bytes");
+            using var packed = new MemoryStream(Convert.FromBase64String(part.ParameterValue));
+            using var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionMode.Decompress);
+            using var reader = new StreamReader(gzip, Encoding.UTF8);
+            var json = reader.ReadToEnd();
+            Assert.Equal(part.Json, json);
+            Assert.Equal(HostRelease.Sha256Hex(json), part.Sha256);
+        }
+
+        Assert.Equal(tooling.InstalledId, HostTooling.Render(TestSpecs.Named(stack)).InstalledId);
     }
 
     [Fact]

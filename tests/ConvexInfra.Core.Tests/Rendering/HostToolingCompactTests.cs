@@ -41,6 +41,7 @@ public class HostToolingCompactTests
 
         var tooling = HostTooling.Render(spec);
 
-        Assert.True(tooling.ParameterValue.Length <= HostRelease.MaxBytes - 64, $"tooling is {tooling.ParameterValue.Length} of {HostRelease.MaxBytes} bytes");
+        Assert.All(tooling.Parts, part => Assert.True(part.ParameterValue.Length <= HostRelease.MaxBytes - 64,
+            $"tooling part {part.Number} is {part.ParameterValue.Length} of {HostRelease.MaxBytes} bytes"));
     }
 }

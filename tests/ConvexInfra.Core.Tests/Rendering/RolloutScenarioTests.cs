@@ -205,7 +205,7 @@ public class RolloutScenarioTests(ITestOutputHelper output)
                 ? f with { Content = f.Content.Replace("log \"applying release", "log \"script v2 at work\"\nlog \"applying release", StringComparison.Ordinal) }
                 : f)
             .ToList();
-        var tooling = HostTooling.Render(files);
+        var tooling = HostTooling.Render(host.Spec, files);
         var release = host.Publish(host.Spec, TestSpecs.FakeInstanceSecret, PostgresUrlValue, tooling);
 
         var result = host.RunRelease();
@@ -218,7 +218,7 @@ public class RolloutScenarioTests(ITestOutputHelper output)
         Assert.Contains(host.Calls, c => c.StartsWith("dnf install -y docker jq dnf-automatic", StringComparison.Ordinal));
         Assert.Equal(release.Sha256, host.AppliedHash);
         Assert.Equal(HostStatus.Applied, host.Reports[^1].GetProperty("status").GetString());
-        Assert.Equal(tooling.Sha256 + "\n", host.ReadRooted("/var/lib/convex/tooling.sha256"));
+        Assert.Equal(tooling.InstalledId + "\n", host.ReadRooted("/var/lib/convex/tooling.sha256"));
         Assert.Equal(userData, HostBootstrap.UserData(host.Spec, host.Aws.Region));
     }
 
@@ -226,7 +226,7 @@ public class RolloutScenarioTests(ITestOutputHelper output)
     public void Tooling_that_does_not_match_the_release_is_refused()
     {
         using var host = NewHost(out _);
-        var other = HostTooling.Render(HostTooling.Files(host.Spec).Select(f => f with { Content = f.Content + "# changed\n" }).ToList());
+        var other = HostTooling.Render(host.Spec, HostTooling.Files(host.Spec).Select(f => f with { Content = f.Content + "# changed\n" }).ToList());
         host.Publish(host.Spec with { ImageRevision = TestSpecs.OtherRevision }, TestSpecs.FakeInstanceSecret, PostgresUrlValue, other);
         host.SetParameter(ResourceNames.HostToolingParameter(host.Spec), HostTooling.Render(host.Spec).ParameterValue);
 

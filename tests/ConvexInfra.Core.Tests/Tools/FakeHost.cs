@@ -7,7 +7,7 @@ namespace ConvexInfra.Core.Tests.Tools;
 
 /// <summary>
 /// A directory standing in for the EC2 host: the REAL rendered convex-release script and host.env, with
-/// fake <c>aws</c>, <c>docker-compose</c>, <c>docker</c>, <c>curl</c> and <c>systemctl</c> first on PATH.
+/// fake <c>aws</c>, <c>docker-compose</c>, <c>docker</c>, <c>curl</c>, <c>systemctl</c> and <c>iptables</c> first on PATH.
 /// The fakes record their arguments in calls.log; <c>docker-compose config</c> is passed to the real
 /// docker-compose (v1) so the staged files are validated for real.
 /// </summary>
@@ -34,7 +34,7 @@ public sealed class FakeHost : IDisposable
                 WriteRooted(file);
             }
 
-            _dir.Write("root/var/lib/convex/tooling.sha256", tooling.Sha256 + "\n");
+            _dir.Write("root/var/lib/convex/tooling.sha256", tooling.InstalledId + "\n");
         }
 
         WriteFake("aws", FakeHostTools.Aws);
@@ -42,15 +42,83 @@ public sealed class FakeHost : IDisposable
         WriteFake("docker", FakeHostTools.Docker);
         WriteFake("mv", FakeHostTools.Mv);
         WriteFake("curl", FakeHostTools.Curl);
+        WriteFake("iptables", FakeIptables);
         foreach (var recorder in new[] { "systemctl", "dnf", "sleep" })
         {
             WriteFake(recorder, FakeHostTools.Recorder(recorder));
         }
     }
 
+    /// <summary>
+    /// Records every call and keeps the filter table's chains in iptables/&lt;chain&gt; (one rule per line, as
+    /// <c>iptables -S</c> prints it after <c>-A CHAIN</c>): -w, -n, -L, -N, -S, -C, -I [position], -A and -D behave
+    /// like the real tool for exact rule texts.
+    /// </summary>
+    internal const string FakeIptables = """
+        #!/usr/bin/env bash
+        set -euo pipefail
+        printf 'iptables %s\n' "$*" >>"$FAKE_DIR/calls.log"
+        dir="$FAKE_DIR/iptables"
+        mkdir -p "$dir"
+        args=()
+        for arg in "$@"; do
+          [[ "$arg" == -w || "$arg" == -n ]] || args+=("$arg")
+        done
+        op=${args[0]} chain=${args[1]}
+        file="$dir/$chain"
+        case "$op" in
+          -N)
+            [[ ! -f "$file" ]] || { echo "iptables: Chain already exists." >&2; exit 1; }
+            : >"$file" ;;
+          -L)
+            [[ -f "$file" ]] || { echo "iptables: No chain/target/match by that name." >&2; exit 1; } ;;
+          -S)
+            [[ -f "$file" ]] || exit 1
+            echo "-N $chain"
+            sed "s/^/-A $chain /" "$file" ;;
+          -C | -D | -A | -I)
+            [[ -f "$file" ]] || { echo "iptables: No chain/target/match by that name." >&2; exit 1; }
+            position=""
+            rest=("${args[@]:2}")
+            if [[ "$op" == -I && "${rest[0]}" =~ ^[0-9]+$ ]]; then
+              position=${rest[0]}
+              rest=("${rest[@]:1}")
+            fi
+            rule="${rest[*]}"
+            case "$op" in
+              -C) grep -qxF -- "$rule" "$file" ;;
+              -A) printf '%s\n' "$rule" >>"$file" ;;
+              -D)
+                line=$(grep -nxF -- "$rule" "$file" | head -n1 | cut -d: -f1)
+                [[ -n "$line" ]] || { echo "iptables: Bad rule (does a matching rule exist in that chain?)." >&2; exit 1; }
+                sed -i "${line}d" "$file" ;;
+              -I)
+                position=${position:-1}
+                count=$(wc -l <"$file")
+                if ((position > count)); then
+                  printf '%s\n' "$rule" >>"$file"
+                else
+                  sed -i "${position}i\\$rule" "$file"
+                fi ;;
+            esac ;;
+          *) echo "fake iptables: unexpected $*" >&2; exit 2 ;;
+        esac
+        """;
+
     public DeploymentSpec Spec { get; }
 
     public AwsRuntimeValues Aws { get; }
+
+    /// <summary>The rules of a chain of the fake filter table, in order (null when the chain does not exist).</summary>
+    public IReadOnlyList<string>? ChainRules(string chain) =>
+        ReadFake(Path.Combine("iptables", chain))?.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Sets a chain of the fake filter table, as Docker or an operator might have left it.</summary>
+    public void SetChain(string chain, params string[] rules) =>
+        _dir.Write(Path.Combine("iptables", chain), string.Concat(rules.Select(r => r + "\n")));
+
+    /// <summary>Runs the installed container firewall script, as its unit does at boot.</summary>
+    public ToolResult RunContainerFirewall() => RunRooted(HostLayout.ContainerFirewallScriptPath);
 
     public string Root => Path.Combine(_dir.Path, "root");
 
@@ -101,7 +169,7 @@ public sealed class FakeHost : IDisposable
 
     public void RemoveParameter(string name) => File.Delete(ParameterFile(name));
 
-    /// <summary>Publishes a release and its host tooling (as the Pulumi program would) and the stack's secrets.</summary>
+    /// <summary>Publishes a release and every part of its host tooling (as the Pulumi program would) and the stack's secrets.</summary>
     public HostReleaseBundle Publish(DeploymentSpec spec, string instanceSecret, string postgresUrl, HostToolingBundle? tooling = null)
     {
         tooling ??= HostTooling.Render(spec);
@@ -109,7 +177,11 @@ public sealed class FakeHost : IDisposable
         SetParameter(Aws.Parameters.PostgresUrl, postgresUrl);
         var versions = new SecretParameterVersions(ParameterVersion(Aws.Parameters.InstanceSecret), ParameterVersion(Aws.Parameters.PostgresUrl));
         var bundle = HostRelease.Render(spec, Aws, versions, tooling);
-        SetParameter(Core.Naming.ResourceNames.HostToolingParameter(spec), tooling.ParameterValue);
+        foreach (var part in tooling.Parts)
+        {
+            SetParameter(part.Parameter, part.ParameterValue);
+        }
+
         SetParameter(Core.Naming.ResourceNames.ReleaseParameter(spec), bundle.Json);
         return bundle;
     }
@@ -186,6 +258,9 @@ public sealed class FakeHost : IDisposable
     }
 
     private string? ReadFake(string name) => File.Exists(Path.Combine(_dir.Path, name)) ? File.ReadAllText(Path.Combine(_dir.Path, name)) : null;
+
+    /// <summary>Puts <paramref name="file"/> on the host as a previous install would have left it.</summary>
+    public void Install(RenderedFile file) => WriteRooted(file);
 
     private void WriteRooted(RenderedFile file) =>
         _dir.Write("root" + file.Path, file.Content, (UnixFileMode)Convert.ToInt32(file.Permissions, 8));
