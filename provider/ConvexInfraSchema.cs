@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ConvexInfra.Components;
 using ConvexInfra.Core.Outputs;
+using ConvexInfra.Core.Spec;
 using Pulumi.Experimental.Provider;
 
 namespace ConvexInfra.Provider;
@@ -10,7 +11,8 @@ namespace ConvexInfra.Provider;
 /// <summary>
 /// The package schema: Pulumi's <see cref="ComponentAnalyzer"/> over <see cref="ConvexDeployment"/> (inputs from
 /// <see cref="ConvexDeploymentArgs"/>, outputs from the <c>[Output]</c> properties), plus what the analyzer has no
-/// attribute for: the admin key marked secret and a description per property (the setting's own description).
+/// attribute for: the admin key and <c>deploymentEnvSecrets</c> marked secret, and a description per property (the
+/// setting's own description).
 /// </summary>
 public static class ConvexInfraSchema
 {
@@ -18,7 +20,10 @@ public static class ConvexInfraSchema
     public const string Version = "0.1.0";
     public const string ResourceToken = ComponentTokens.ConvexDeployment;
 
-    public static Metadata Metadata { get; } = new(PackageName, null, Version, "Convex (self-hosted)");
+    /// <summary>The schema's publisher namespace (generated SDKs and the registry address use it); never empty.</summary>
+    public const string Namespace = "convex-infra";
+
+    public static Metadata Metadata { get; } = new(PackageName, Namespace, Version, "Convex (self-hosted)");
 
     private static readonly JsonSerializerOptions Compact = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -61,6 +66,9 @@ public static class ConvexInfraSchema
         }
 
         resource["properties"]![StackOutputNames.AdminKey]!["secret"] = true;
+
+        // Generated SDKs wrap secret inputs in secrets on the caller's side, so the values never sit in plain state.
+        resource["inputProperties"]![SettingKeys.DeploymentEnvSecrets.Name]!["secret"] = true;
         resource["description"] = "Self-hosted Convex (backend and dashboard) on AWS EC2, AWS ECS Fargate or local Docker, with its database, buckets, secrets, alarms and backups.";
         return node.ToJsonString(Indented) + "\n";
     }

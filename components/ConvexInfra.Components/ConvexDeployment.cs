@@ -71,15 +71,17 @@ public sealed class ConvexDeployment : ComponentResource
 
     /// <summary>
     /// Validates <paramref name="args"/> through Core's settings reader (every error at once, before anything is
-    /// registered), looks up the AWS account facts, and builds the deployment.
+    /// registered), looks up the AWS account facts through the deployment's AWS provider, and builds the deployment.
+    /// The lookups are awaited on a pool thread while this constructor waits; programs that can await should use
+    /// <see cref="CreateAsync"/>, which waits for nothing (the component provider does).
     /// </summary>
     public ConvexDeployment(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options = null)
-        : this(name, ConvexDeploymentPreparation.Prepare(name, args), options)
+        : this(name, Task.Run(() => ConvexDeploymentPreparation.PrepareAsync(name, args, options)).GetAwaiter().GetResult())
     {
     }
 
-    private ConvexDeployment(string name, PreparedDeployment prepared, ComponentResourceOptions? options)
-        : base(ComponentTokens.ConvexDeployment, name, options)
+    private ConvexDeployment(string name, PreparedDeployment prepared)
+        : base(ComponentTokens.ConvexDeployment, name, prepared.Options)
     {
         var spec = prepared.Spec;
         var revision = prepared.Revision;
@@ -125,7 +127,6 @@ public sealed class ConvexDeployment : ComponentResource
                 Secrets = prepared.Inputs.DeploymentEnvSecrets,
                 AuthVariables = ConvexAuth?.Variables,
                 Backend = [backend],
-                Cli = prepared.Cli,
             }, this);
         }
 
@@ -160,6 +161,13 @@ public sealed class ConvexDeployment : ComponentResource
 
         RegisterOutputs(outputs);
     }
+
+    /// <summary>
+    /// The same deployment as the constructor builds, with the lookups awaited instead of waited for: nothing blocks a
+    /// thread, so it cannot starve a small thread pool (the component provider constructs through this).
+    /// </summary>
+    public static async Task<ConvexDeployment> CreateAsync(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options = null) =>
+        new(name, await ConvexDeploymentPreparation.PrepareAsync(name, args, options).ConfigureAwait(false));
 
     private AwsParts BuildEc2(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision, DeferredInputs inputs)
     {

@@ -8,7 +8,15 @@ namespace ConvexInfra.Components;
 /// validated through Core's settings reader when the component is constructed, with the same tier defaults and the
 /// same key-named errors, all at once, before any resource exists. Values that are typically outputs of other
 /// resources (VPC and subnet ids, the hosted zone, an alarm topic, secret deployment variables) are
-/// <c>Input</c>s: known values are checked at once, outputs as soon as they are known.
+/// <c>Input</c>s: known values are checked at once, outputs as soon as they are known. Lists and maps (allowlists,
+/// tags, deployment variables) are <c>Input</c>s too, as generated SDKs make them: their values are awaited before
+/// the settings are read, so outputs of other resources are taken once known; one still unknown in a preview is
+/// refused with an error naming the key.
+/// <para>
+/// Every property, public or not, is an <c>[Input]</c>: Pulumi's deserializer sets non-public properties too
+/// (PropertyValueSerializer.DeserializeObject, pulumi-dotnet v3.112.1 sdk/Pulumi/Core/PropertyValueSerializer.cs
+/// line 24), so any other state here would be overwritten by a Construct.
+/// </para>
 /// </summary>
 public sealed class ConvexDeploymentArgs : ResourceArgs
 {
@@ -54,9 +62,9 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("privateSubnetIds")] public InputList<string>? PrivateSubnetIds { get; set; }
 
     // Allowlists
-    [Input("httpAllowedCidrs")] public List<string>? HttpAllowedCidrs { get; set; }
-    [Input("sshAllowedCidrs")] public List<string>? SshAllowedCidrs { get; set; }
-    [Input("dashboardAllowedCidrs")] public List<string>? DashboardAllowedCidrs { get; set; }
+    [Input("httpAllowedCidrs")] public InputList<string>? HttpAllowedCidrs { get; set; }
+    [Input("sshAllowedCidrs")] public InputList<string>? SshAllowedCidrs { get; set; }
+    [Input("dashboardAllowedCidrs")] public InputList<string>? DashboardAllowedCidrs { get; set; }
 
     // Alarms, logs, retention, backend tuning, data safety
     [Input("alarmEmail")] public string? AlarmEmail { get; set; }
@@ -77,13 +85,13 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("localSitePort")] public int? LocalSitePort { get; set; }
     [Input("localDashboardPort")] public int? LocalDashboardPort { get; set; }
 
-    [Input("tags")] public Dictionary<string, string>? Tags { get; set; }
+    [Input("tags")] public InputMap<string>? Tags { get; set; }
 
     // Convex Auth, deployment environment, operations
     [Input("convexAuth")] public bool? ConvexAuth { get; set; }
     [Input("convexAuthSiteUrl")] public string? ConvexAuthSiteUrl { get; set; }
     [Input("convexAuthKeyVersion")] public int? ConvexAuthKeyVersion { get; set; }
-    [Input("deploymentEnv")] public Dictionary<string, string>? DeploymentEnv { get; set; }
+    [Input("deploymentEnv")] public InputMap<string>? DeploymentEnv { get; set; }
 
     /// <summary>Secret deployment variables; always treated as secret, whatever the caller passes.</summary>
     [Input("deploymentEnvSecrets")] public InputMap<string>? DeploymentEnvSecrets { get; set; }
@@ -96,7 +104,4 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("backendHealthTimeoutMinutes")] public int? BackendHealthTimeoutMinutes { get; set; }
     [Input("exportTimeoutMinutes")] public int? ExportTimeoutMinutes { get; set; }
     [Input("patchWindow")] public string? PatchWindow { get; set; }
-
-    /// <summary>How the deployment-env step starts the CLI; <c>convex-infra</c> on PATH. Not an input of the package.</summary>
-    internal string Cli { get; set; } = Core.DeploymentEnv.ApplyCommandLine.DefaultCli;
 }

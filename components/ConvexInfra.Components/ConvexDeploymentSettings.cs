@@ -57,6 +57,35 @@ public static class ConvexDeploymentSettings
     }
 
     /// <summary>
+    /// <see cref="ToStackConfig"/> after awaiting every input that is an output (the secret deployment variables
+    /// excepted): known values are read like plain ones, unknown ones (a preview of resources not created yet) stay
+    /// <see cref="ConfigValue.Deferred"/>, which the reader accepts only for the deferrable keys.
+    /// </summary>
+    public static async Task<StackConfig> ToStackConfigAsync(ConvexDeploymentArgs args, string projectName, string stackName, string? defaultRegion = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var resolved = new ConvexDeploymentArgs();
+        foreach (var (property, key) in Inputs)
+        {
+            var value = property.GetValue(args);
+            if (key != SettingKeys.DeploymentEnvSecrets)
+            {
+                value = value switch
+                {
+                    Input<string> input => await Resolve(input).ConfigureAwait(false),
+                    InputList<string> list => await Resolve(list).ConfigureAwait(false),
+                    InputMap<string> map => await Resolve(map).ConfigureAwait(false),
+                    _ => value,
+                };
+            }
+
+            property.SetValue(resolved, value);
+        }
+
+        return ToStackConfig(resolved, projectName, stackName, defaultRegion);
+    }
+
+    /// <summary>
     /// Typed args from a stack's configuration, as the stack program hands them to the component. The config must
     /// have passed the settings reader; <c>deploymentEnvSecrets</c> (a secret) is set by the caller from Pulumi config.
     /// </summary>
@@ -81,10 +110,27 @@ public static class ConvexDeploymentSettings
     internal static Output<ImmutableDictionary<string, string>>? Secrets(ConvexDeploymentArgs args) =>
         args.DeploymentEnvSecrets is { } map ? Output.CreateSecret(map.ToOutput()) : null;
 
+    /// <summary>The input as a plain value of the same type once its output is known; still the output while unknown.</summary>
+    private static async Task<T> Resolve<T, TValue>(T input, Func<TValue, T> plain)
+        where T : Input<TValue>
+    {
+        var output = input.ToOutput();
+        return await OutputUtilities.GetIsKnownAsync(output).ConfigureAwait(false) && await OutputUtilities.GetValueAsync(output).ConfigureAwait(false) is { } value
+            ? plain(value)
+            : input;
+    }
+
+    private static Task<Input<string>> Resolve(Input<string> input) => Resolve<Input<string>, string>(input, value => value);
+
+    private static Task<InputList<string>> Resolve(InputList<string> input) => Resolve<InputList<string>, ImmutableArray<string>>(input, value => value);
+
+    private static Task<InputMap<string>> Resolve(InputMap<string> input) => Resolve<InputMap<string>, ImmutableDictionary<string, string>>(input, value => value);
+
     private static ConfigValue? ToConfigValue(object? value, SettingKey key) => value switch
     {
         null => null,
-        InputMap<string> => ConfigValue.Secret(),
+        InputMap<string> when key == SettingKeys.DeploymentEnvSecrets => ConfigValue.Secret(),
+        InputMap<string> map => KnownNow(map, items => new ConfigValue(JsonSerializer.Serialize(new SortedDictionary<string, string>(items, StringComparer.Ordinal)))),
         Input<string> input => KnownNow(input, text => new ConfigValue(text)),
         InputList<string> list => KnownNow(list, items => new ConfigValue(JsonSerializer.Serialize(items))),
         string text => new ConfigValue(text),
@@ -137,13 +183,14 @@ public static class ConvexDeploymentSettings
             return type == typeof(List<string>) ? (object)items : (InputList<string>)items.ToImmutableArray();
         }
 
-        if (type == typeof(Dictionary<string, string>))
+        if (type == typeof(Dictionary<string, string>) || type == typeof(InputMap<string>))
         {
             using var document = JsonDocument.Parse(raw);
-            return document.RootElement.EnumerateObject().ToDictionary(
+            var map = document.RootElement.EnumerateObject().ToDictionary(
                 p => p.Name,
                 p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(),
                 StringComparer.Ordinal);
+            return type == typeof(InputMap<string>) ? (InputMap<string>)map : map;
         }
 
         throw new InvalidOperationException($"{key.FullName}: no conversion to {type.Name}.");

@@ -20,15 +20,16 @@ public sealed class DeploymentEnvironmentArgs
     /// <summary>What must exist before the backend can answer (the host or the containers).</summary>
     public IReadOnlyList<Resource> Backend { get; init; } = [];
 
-    /// <summary>How to start the CLI on the machine running <c>pulumi up</c>.</summary>
-    public string Cli { get; init; } = ApplyCommandLine.DefaultCli;
+    /// <summary>How to start the CLI on the machine running <c>pulumi up</c>: the bundled assembly when there is one.</summary>
+    public string Cli { get; init; } = BundledCli.Command();
 
     public int WaitSeconds { get; init; } = ApplyCommandLine.DefaultWaitSeconds;
 }
 
 /// <summary>
 /// Applies the desired deployment variables with <c>convex-infra deployment-env apply</c> run by a local
-/// <c>command</c> resource: the API URL and admin key through its environment, the map through stdin, so no
+/// <c>command</c> resource (the CLI bundled with the component when present, see <see cref="BundledCli"/>): the
+/// API URL and admin key through its environment, the map through stdin, so no
 /// secret is on a command line. The run repeats only when the map, the prune flag or the admin key change
 /// (the trigger is an HMAC of them, a secret output); the CLI itself sends nothing for unchanged values.
 /// </summary>

@@ -18,7 +18,7 @@ public static class ConvexProgram
     public static Task<IDictionary<string, object?>> RunAsync() =>
         RunAsync(PulumiStackConfig.Read(Deployment.Instance.ProjectName, Deployment.Instance.StackName));
 
-    public static Task<IDictionary<string, object?>> RunAsync(StackConfig config)
+    public static async Task<IDictionary<string, object?>> RunAsync(StackConfig config)
     {
         // The stack file's own check first: unknown keys (typos) and the stack-file wording of every error.
         var spec = ReadSpec(config);
@@ -28,8 +28,9 @@ public static class ConvexProgram
             args.DeploymentEnvSecrets = ReadDeploymentEnvSecrets();
         }
 
-        var deployment = new ConvexDeployment(AwsNames.RootName(spec), args);
-        return Task.FromResult(StackOutputs.Build(deployment));
+        // CreateAsync awaits the account lookups instead of blocking a thread on them.
+        var deployment = await ConvexDeployment.CreateAsync(AwsNames.RootName(spec), args);
+        return StackOutputs.Build(deployment);
     }
 
     /// <summary>

@@ -27,9 +27,12 @@ public sealed class TypedArgsTests
             Assert.True(shape == key.Shape, $"{key.FullName} is a {key.Shape} setting but its input is {type.Name}");
         }
 
-        // Inputs take outputs of other resources exactly where that makes sense.
+        // Inputs take outputs of other resources where that makes sense: the deferrable keys, the secret map, and every
+        // list and map (as generated SDKs accept outputs there; awaited before the settings are read).
         var outputCapable = inputs.Where(p => p.Value.IsGenericType && p.Value.Name.StartsWith("Input", StringComparison.Ordinal)).Select(p => p.Key).ToHashSet();
-        Assert.Equal(SettingKeys.DeferrableKeys.Append(SettingKeys.DeploymentEnvSecrets).OrderBy(k => k.FullName), outputCapable.OrderBy(k => k.FullName));
+        var expected = SettingKeys.DeferrableKeys.Append(SettingKeys.DeploymentEnvSecrets)
+            .Concat(SettingKeys.All.Where(k => k.Shape is SettingShape.List or SettingShape.Map)).Distinct();
+        Assert.Equal(expected.OrderBy(k => k.FullName), outputCapable.OrderBy(k => k.FullName));
     }
 
     [Theory]

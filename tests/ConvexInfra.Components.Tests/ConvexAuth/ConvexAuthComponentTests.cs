@@ -26,7 +26,8 @@ public sealed class ConvexAuthComponentTests
         Assert.Equal("RSA", key.Inputs["algorithm"]);
         Assert.Equal(2048, Convert.ToInt32(key.Inputs["rsaBits"], System.Globalization.CultureInfo.InvariantCulture));
         var command = Assert.Single(run.OfType(ConvexAuthRun.Command));
-        Assert.Equal(ApplyCommandLine.Render("convex-infra", ApplyCommandLine.DefaultWaitSeconds, prune: false), command.Inputs["create"]);
+        // The CLI bundled next to the components (the test output has it, as the provider's does).
+        Assert.Equal(ApplyCommandLine.Render(BundledCli.Command(), ApplyCommandLine.DefaultWaitSeconds, prune: false), command.Inputs["create"]);
         Assert.Equal(command.Inputs["create"], command.Inputs["update"]);
     }
 

@@ -66,4 +66,20 @@ public sealed class ConstructTests
         Assert.Equal(ComponentRun.PrivateSubnets, Assert.Single(mocks.Resources, r => r.Type == "aws:rds/subnetGroup:SubnetGroup").List("subnetIds").Cast<string>());
         Assert.DoesNotContain(mocks.Resources, r => r.Type == "aws:ec2/vpc:Vpc");
     }
+
+    [Fact]
+    public async Task Lists_and_maps_that_are_outputs_of_other_resources_are_taken_once_known()
+    {
+        var args = ComponentRun.ArgsOf("dev");
+        args.Tags = ComponentRun.Later(ImmutableDictionary<string, string>.Empty.Add("team", "from-another-stack"));
+        args.HttpAllowedCidrs = ComponentRun.Later(ImmutableArray.Create("198.51.100.0/24"));
+        args.DeploymentEnv = ComponentRun.Later(ImmutableDictionary<string, string>.Empty.Add("APP_MODE", "production"));
+
+        var run = await ComponentRun.UpAsync("dev", args);
+
+        Assert.Equal("from-another-stack", Assert.Single(run.OfType("aws:ec2/instance:Instance")).Map("tags").Text("team"));
+        Assert.Equal(["198.51.100.0/24"], run.Deployment.Spec.Network.HttpAllowedCidrs);
+        Assert.Equal("production", run.Deployment.Spec.Extensions.DeploymentEnv["APP_MODE"]);
+        Assert.NotNull(run.Deployment.DeploymentEnvironment);
+    }
 }

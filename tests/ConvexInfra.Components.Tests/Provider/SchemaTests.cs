@@ -68,16 +68,36 @@ public sealed class SchemaTests
                     break;
             }
 
-            // Plain settings are validated when the component is built; only deferrable ones accept outputs.
+            // Scalars are plain; deferrable inputs, lists and maps accept outputs, as generated SDKs make them.
             // (The analyzer marks a plain list or map through its elements.)
             var plain = (bool?)(property["plain"] ?? property["items"]?["plain"] ?? property["additionalProperties"]?["plain"]) == true;
-            Assert.True(deferrable != plain, $"{name}: plain={plain}");
+            var acceptsOutputs = deferrable || key.Shape is SettingShape.List or SettingShape.Map;
+            Assert.True(acceptsOutputs != plain, $"{name}: plain={plain}");
             Assert.Equal(key.Description, (string?)property["description"]);
         }
 
         Assert.Equal("integer", (string?)inputs["rootVolumeGb"]!["type"]);
         Assert.Equal("boolean", (string?)inputs["dbMultiAz"]!["type"]);
         Assert.Equal(["imageRevision", "instanceName", "target"], Resource()["requiredInputs"]!.AsArray().Select(n => (string)n!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_args_hold_nothing_but_inputs_because_Construct_sets_non_public_properties_too()
+    {
+        // Pulumi's PropertyValueSerializer.DeserializeObject (pulumi-dotnet v3.112.1,
+        // sdk/Pulumi/Core/PropertyValueSerializer.cs line 24) sets public and non-public properties alike: an internal
+        // property (the CLI command once was one) is overwritten with null by every Construct.
+        var properties = typeof(ConvexDeploymentArgs).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
+        Assert.All(properties, p => Assert.True(ConvexDeploymentSettings.InputName(p) is not null, $"{p.Name} is not an [Input]"));
+        Assert.DoesNotContain(typeof(ConvexDeploymentArgs).GetFields(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance),
+            f => !f.Name.Contains("k__BackingField", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Secret_deployment_variables_are_a_secret_input()
+    {
+        Assert.True((bool?)Resource()["inputProperties"]!["deploymentEnvSecrets"]!["secret"]);
+        Assert.Equal(ConvexInfraSchema.Namespace, (string?)JsonNode.Parse(ConvexInfraSchema.Json())!["namespace"]);
     }
 
     [Fact]

@@ -227,6 +227,14 @@ internal sealed class AwsMocks
                 ["id"] = MockValues.AccountId,
                 ["userId"] = "AIDAMOCKUSER",
             },
+            "aws:index/getRegion:getRegion" => new Dictionary<string, object>
+            {
+                ["id"] = _region,
+                ["region"] = _region,
+                ["name"] = _region,
+                ["description"] = _region,
+                ["endpoint"] = $"ec2.{_region}.amazonaws.com",
+            },
             "aws:index/getPartition:getPartition" => new Dictionary<string, object>
             {
                 ["partition"] = MockValues.Partition,

@@ -54,6 +54,9 @@ public static partial class IamActionMap
     /// <summary>The provider files whose CRUD functions were read line by line for the table (Data/iam-actions.json).</summary>
     public static IReadOnlyList<string> ReadInSource => IamActionTable.ReadInSource;
 
+    /// <summary>The resource files not yet re-read in the provider's source (Data/iam-actions.json).</summary>
+    public static IReadOnlyList<string> Unread => IamActionTable.Unread;
+
     /// <summary>The invokes with their citations.</summary>
     public static IReadOnlyDictionary<string, IamInvokeActions> InvokeSources => IamActionTable.Invokes;
 

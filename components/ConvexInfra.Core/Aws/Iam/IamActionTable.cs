@@ -21,6 +21,8 @@ internal static class IamActionTable
 
     public static IReadOnlyList<string> ReadInSource => Data.Value.ReadInSource;
 
+    public static IReadOnlyList<string> Unread => Data.Value.Unread;
+
     private static IamActionData Load()
     {
         var assembly = typeof(IamActionTable).Assembly;
@@ -43,11 +45,12 @@ public sealed class IamActionData
         ReadCommentHandling = JsonCommentHandling.Skip,
     };
 
-    private IamActionData(IReadOnlyList<IamResourceActions> resources, IReadOnlyDictionary<string, IamInvokeActions> invokes, IReadOnlyList<string> readInSource)
+    private IamActionData(IReadOnlyList<IamResourceActions> resources, IReadOnlyDictionary<string, IamInvokeActions> invokes, IReadOnlyList<string> readInSource, IReadOnlyList<string> unread)
     {
         Resources = resources;
         Invokes = invokes;
         ReadInSource = readInSource;
+        Unread = unread;
     }
 
     public IReadOnlyList<IamResourceActions> Resources { get; }
@@ -56,6 +59,9 @@ public sealed class IamActionData
 
     /// <summary>The provider files whose CRUD functions were read line by line for the table.</summary>
     public IReadOnlyList<string> ReadInSource { get; }
+
+    /// <summary>The resource files whose entries were not yet re-read in the provider's source (kept visible, not hidden).</summary>
+    public IReadOnlyList<string> Unread { get; }
 
     public static IamActionData Parse(string json)
     {
@@ -86,7 +92,7 @@ public sealed class IamActionData
             i => i.Token,
             i => new IamInvokeActions(i.Token, i.File, i.Calls.Select(c => c.ToCall(i.Token, IamPhase.Read, i.File)).ToList(), i.Note),
             StringComparer.Ordinal);
-        return new IamActionData(resources, invokes, file.ReadInSource ?? []);
+        return new IamActionData(resources, invokes, file.ReadInSource ?? [], file.Unread ?? []);
     }
 
     private sealed record FileJson(
@@ -94,7 +100,8 @@ public sealed class IamActionData
         IReadOnlyList<ResourceJson> Resources,
         IReadOnlyDictionary<string, TagsJson> Tags,
         IReadOnlyList<InvokeJson> Invokes,
-        IReadOnlyList<string>? ReadInSource = null);
+        IReadOnlyList<string>? ReadInSource = null,
+        IReadOnlyList<string>? Unread = null);
 
     private sealed record ResourceJson(
         string Type,

@@ -1,0 +1,188 @@
+using System.Text.Json.Nodes;
+using ConvexInfra.Components.Tests.Support;
+using ConvexInfra.Core.Outputs;
+using ConvexInfra.Provider;
+using Google.Protobuf.WellKnownTypes;
+
+namespace ConvexInfra.Components.Tests.Provider.Protocol;
+
+/// <summary>
+/// The component provider driven over real gRPC the way the engine drives it: the provider process started as the
+/// .NET language host starts it, a test engine (resource monitor and engine services) that records every
+/// registration, invoke and output, and GetSchema and Construct (preview and update) requests as the engine sends
+/// them. Each repo stack's settings go through it with deploymentEnv, secret deployment variables and convexAuth,
+/// with an explicit AWS provider in a region other than the stack's aws:region.
+/// </summary>
+[Collection(DotnetCli.Collection)]
+[Trait("Category", "Tools")]
+public sealed class ProviderProtocolTests
+{
+    private const string EngineRegion = "eu-west-1";
+
+    public static TheoryData<string> Stacks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var stack in StackFiles.StackNames())
+        {
+            data.Add(stack);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public async Task GetSchema_serves_the_reviewed_schema_with_a_namespace_and_secret_deployment_variables()
+    {
+        var state = new EngineState(ProtocolRun.Project, "dev", dryRun: false, EngineRegion, new AwsMocks(EngineRegion));
+        await using var engine = await TestEngine.StartAsync(state);
+        await using var provider = await ProviderProcess.StartAsync(engine.Address);
+
+        var response = await provider.CallAsync("GetSchema", _ => { });
+        var text = response.Get<string>("schema");
+
+        Assert.Equal(File.ReadAllText(SchemaTests.SnapshotPath), text);
+        var schema = JsonNode.Parse(text)!;
+        Assert.Equal(ConvexInfraSchema.Namespace, (string?)schema["namespace"]);
+        Assert.False(string.IsNullOrEmpty((string?)schema["namespace"]));
+        var inputs = schema["resources"]![ConvexInfraSchema.ResourceToken]!["inputProperties"]!;
+        Assert.True((bool?)inputs["deploymentEnvSecrets"]!["secret"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Every_stack_constructs_with_deployment_env_and_convex_auth_through_an_explicit_provider_in_another_region(string stack)
+    {
+        var stackRegion = StackFiles.Load(stack).Find("aws:region")?.Raw ?? EngineRegion;
+        Assert.NotEqual(ProtocolRun.ProviderRegion, stackRegion);
+        var inputs = WithDeploymentEnv(ProtocolRun.StackInputs(stack));
+        var isAws = inputs.Fields["target"].StringValue != "local";
+        if (isAws)
+        {
+            // The provider decides the region; `region` names the same one.
+            inputs.Fields["region"] = Value.ForString(ProtocolRun.ProviderRegion);
+        }
+
+        var west = ProtocolRun.ProviderReference(stack, "west");
+        var run = await ProtocolRun.ConstructAsync(stack, inputs, dryRun: false, defaultRegion: stackRegion, mocksRegion: ProtocolRun.ProviderRegion,
+            providers: new Dictionary<string, string> { ["aws"] = west });
+
+        Assert.True(run.Error is null, $"Construct failed: {run.Error?.Status.Detail}\n{run.ProviderStderr}");
+        Assert.True(run.AcceptsSecrets && run.SupportsPreview, "Configure: the provider must take secrets and support previews");
+        var outputs = run.State!.Fields;
+        Assert.True(WireValues.IsSecret(outputs[StackOutputNames.AdminKey]), outputs[StackOutputNames.AdminKey].ToString());
+        Assert.False(WireValues.IsSecret(outputs[StackOutputNames.ApiUrl]));
+
+        // The deployment-env step: registered, run with the CLI bundled next to the provider (no convex-infra on the
+        // provider's PATH), with the map and the admin key secret.
+        var command = Assert.Single(run.Custom, r => r.Type == "command:local:Command" && r.Name == "convex-deployment-env");
+        var line = command.Inputs.Fields["create"].StringValue;
+        Assert.StartsWith("dotnet '", line, StringComparison.Ordinal);
+        var dll = line["dotnet '".Length..line.IndexOf('\'', "dotnet '".Length)];
+        Assert.True(File.Exists(dll), $"{dll} (the bundled CLI) does not exist");
+        Assert.False(File.Exists(Path.Combine(ProviderProcess.DotnetOnlyPath, "convex-infra")));
+        Assert.True(WireValues.IsSecret(command.Inputs.Fields["stdin"]));
+        Assert.Single(run.Engine.Registrations, r => r.Type == "tls:index/privateKey:PrivateKey");
+
+        // The secret deployment variable never appears outside a secret, in any registration or output.
+        var plain = run.Engine.Registrations.SelectMany(r => WireValues.PlainStrings(Value.ForStruct(r.Inputs)))
+            .Concat(run.Engine.RegisteredOutputs.SelectMany(o => WireValues.PlainStrings(Value.ForStruct(o.Outputs))))
+            .Concat(WireValues.PlainStrings(Value.ForStruct(run.State!)));
+        Assert.DoesNotContain(plain, text => text.Contains(ProtocolRun.SecretValue, StringComparison.Ordinal));
+
+        if (isAws)
+        {
+            Assert.Equal(ProtocolRun.ProviderRegion, outputs[StackOutputNames.Region].StringValue);
+
+            // Every lookup and every AWS resource went to the caller's provider, none to the default one.
+            Assert.NotEmpty(run.Engine.Invokes);
+            Assert.All(run.Engine.Invokes, invoke => Assert.True(invoke.Provider == west, $"{invoke.Token} went to '{invoke.Provider}'"));
+            foreach (var token in new[] { "getRegion", "getCallerIdentity", "getPartition", "getAvailabilityZones" })
+            {
+                Assert.Contains(run.Engine.Invokes, i => i.Token.EndsWith(token, StringComparison.Ordinal));
+            }
+
+            Assert.Contains(run.Engine.Invokes, i => i.Token == "aws:ssm/getParameter:getParameter" && i.Args.Fields["name"].StringValue.EndsWith("/revision-history", StringComparison.Ordinal));
+            Assert.NotEmpty(run.Aws);
+            Assert.All(run.Aws, r => Assert.True(r.Provider == west, $"{r.Type} {r.Name} uses '{r.Provider}'"));
+            Assert.DoesNotContain(run.Engine.Registrations, r => r.Type == "pulumi:providers:aws");
+            Assert.All(run.Engine.Registrations.Where(r => r.Type == "aws:ec2/subnet:Subnet"),
+                subnet => Assert.StartsWith(ProtocolRun.ProviderRegion, subnet.Inputs.Fields["availabilityZone"].StringValue, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Preview_accepts_unknown_outputs_of_other_resources_and_secret_inputs()
+    {
+        var inputs = WithDeploymentEnv(ProtocolRun.StackInputs("dev"));
+        inputs.Fields.Remove("vpcCidr");
+        inputs.Fields.Remove("availabilityZones");
+        foreach (var name in new[] { "existingVpcId", "publicSubnetIds", "privateSubnetIds", "hostedZoneId", "alarmTopicArn", "deploymentEnvSecrets" })
+        {
+            inputs.Fields[name] = WireValues.UnknownValue();
+        }
+
+        var run = await ProtocolRun.ConstructAsync("dev", inputs, dryRun: true, defaultRegion: EngineRegion, mocksRegion: EngineRegion);
+
+        Assert.True(run.Error is null, $"Construct (preview) failed: {run.Error?.Status.Detail}\n{run.ProviderStderr}");
+        Assert.Contains(run.Custom, r => r.Type == "aws:ec2/instance:Instance");
+        Assert.Contains(run.Custom, r => r.Type == "command:local:Command");
+        Assert.DoesNotContain(run.Engine.Invokes, i => i.Token == "aws:ec2/getSubnet:getSubnet");
+        Assert.DoesNotContain(run.Custom, r => r.Type == "aws:ec2/vpc:Vpc");
+        Assert.All(run.Custom, r => Assert.Equal("", r.Id));
+    }
+
+    [Fact]
+    public async Task A_list_or_map_still_unknown_in_preview_is_refused_with_its_key_named()
+    {
+        var inputs = ProtocolRun.StackInputs("dev");
+        inputs.Fields["tags"] = WireValues.UnknownValue();
+
+        var run = await ProtocolRun.ConstructAsync("dev", inputs, dryRun: true, defaultRegion: EngineRegion, mocksRegion: EngineRegion);
+
+        Assert.NotNull(run.Error);
+        Assert.Contains("convex-infra:tags: got an output of another resource", run.Error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty(run.Engine.Registrations);
+    }
+
+    [Fact]
+    public async Task A_region_other_than_the_stacks_gets_its_own_provider_and_every_lookup_goes_through_it()
+    {
+        var inputs = ProtocolRun.StackInputs("ecs");
+        inputs.Fields["region"] = Value.ForString(ProtocolRun.ProviderRegion);
+
+        var run = await ProtocolRun.ConstructAsync("ecs", inputs, dryRun: false, defaultRegion: EngineRegion, mocksRegion: ProtocolRun.ProviderRegion);
+
+        Assert.True(run.Error is null, $"Construct failed: {run.Error?.Status.Detail}\n{run.ProviderStderr}");
+        var provider = run.Single("pulumi:providers:aws");
+        Assert.Equal(ProtocolRun.ProviderRegion, provider.Inputs.Fields["region"].StringValue);
+        var reference = $"{provider.Urn}::{provider.Id}";
+        Assert.All(run.Engine.Invokes, invoke => Assert.True(invoke.Provider == reference, $"{invoke.Token} went to '{invoke.Provider}'"));
+        Assert.All(run.Aws, r => Assert.True(r.Provider == reference, $"{r.Type} {r.Name} uses '{r.Provider}'"));
+        Assert.Equal(ProtocolRun.ProviderRegion, run.State!.Fields[StackOutputNames.Region].StringValue);
+    }
+
+    [Fact]
+    public async Task A_region_that_contradicts_the_explicit_provider_is_refused_before_anything_is_registered()
+    {
+        var inputs = ProtocolRun.StackInputs("dev");
+        var west = ProtocolRun.ProviderReference("dev", "west");
+
+        var run = await ProtocolRun.ConstructAsync("dev", inputs, dryRun: false, defaultRegion: EngineRegion, mocksRegion: EngineRegion,
+            providers: new Dictionary<string, string> { ["aws"] = west });
+
+        Assert.NotNull(run.Error);
+        Assert.Contains($"region: got '{EngineRegion}', but the AWS provider passed in deploys to '{ProtocolRun.ProviderRegion}'", run.Error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty(run.Engine.Registrations);
+    }
+
+    /// <summary>deploymentEnv, a secret deploymentEnvSecrets (as generated SDKs send a secret input) and Convex Auth on.</summary>
+    private static Struct WithDeploymentEnv(Struct inputs)
+    {
+        inputs.Fields["deploymentEnv"] = WireValues.ToValue(new Dictionary<string, object> { ["APP_MODE"] = "production" });
+        inputs.Fields["deploymentEnvSecrets"] = WireValues.Secret(WireValues.ToValue(new Dictionary<string, object> { ["STRIPE_KEY"] = ProtocolRun.SecretValue }));
+        inputs.Fields["deploymentEnvPrune"] = Value.ForBool(true);
+        inputs.Fields["convexAuth"] = Value.ForBool(true);
+        inputs.Fields["convexAuthSiteUrl"] = Value.ForString("https://app.example.com");
+        return inputs;
+    }
+}
