@@ -21,6 +21,7 @@ public static class ConvexEnvNames
     public const string SearchBucket = "S3_STORAGE_SEARCH_BUCKET";
     public const string DisableBeacon = "DISABLE_BEACON";
     public const string RedactLogsToClient = "REDACT_LOGS_TO_CLIENT";
+    public const string DisableMetricsEndpoint = "DISABLE_METRICS_ENDPOINT";
     public const string DocumentRetentionDelay = "DOCUMENT_RETENTION_DELAY";
     public const string RustLog = "RUST_LOG";
     public const string LogFormat = "LOG_FORMAT";

@@ -75,15 +75,16 @@ public static class ConvexEnvironment
             plain.Add(new EnvVar(LogFormat, "json"));
         }
 
-        // No variable turns /metrics off at the pinned revision (it is a meta route of every HTTP service), so none
-        // is set here: the proxies in front of the backend are what keep it private.
+        // Defence in depth: the proxies in front of the backend already answer 404 for /metrics; with this the
+        // backend itself refuses it too (fact env-disable-metrics-endpoint), should a port ever be reached directly.
+        plain.Add(new EnvVar(DisableMetricsEndpoint, "true"));
         return new ContainerEnvironment(plain, secrets).Validate();
     }
 
     /// <summary>
     /// The dashboard's environment. The admin key is deliberately absent: NEXT_PUBLIC_ADMIN_KEY would be
-    /// sent to every browser that opens the dashboard. (NEXT_PUBLIC_LOAD_MONACO_INTERNALLY does not exist in the
-    /// dashboard at the pinned revision; upstream added it in 2025-12.)
+    /// sent to every browser that opens the dashboard. NEXT_PUBLIC_LOAD_MONACO_INTERNALLY is left unset: the
+    /// dashboard then loads its editor the default way (fact env-load-monaco-internally).
     /// </summary>
     public static IReadOnlyList<EnvVar> Dashboard(DeploymentSpec spec)
     {

@@ -14,11 +14,14 @@ public static partial class DeploymentEnvRules
     /// <summary>The backend's name pattern (NAME_REGEX): a letter or '_' first, then letters, digits and '_'.</summary>
     public const string NamePatternText = "^[a-zA-Z_]+[a-zA-Z0-9_]*$";
 
-    public const int MaxNameLength = 40;
+    public const int MaxNameLength = 256;
     public const int MaxValueBytes = 8 * 1024;
 
-    /// <summary>ENV_VAR_LIMIT: the backend refuses a change that would leave more variables than this.</summary>
-    public const int MaxVariables = 100;
+    /// <summary>ENV_VAR_LIMIT (a knob, default 512): the backend refuses a change that would leave more variables than this.</summary>
+    public const int MaxVariables = 512;
+
+    /// <summary>ENV_VAR_TOTAL_SIZE_LIMIT (a knob, default 512 KiB): name bytes plus value bytes over all variables.</summary>
+    public const int MaxTotalBytes = 512 * 1024;
 
     /// <summary>Names the backend sets itself in every function (crates/udf/src/environment.rs); setting them is refused.</summary>
     public static IReadOnlyList<string> BuiltInNames { get; } = ["CONVEX_CLOUD_URL", "CONVEX_SITE_URL"];
@@ -80,6 +83,13 @@ public static partial class DeploymentEnvRules
         if (desired.Count > MaxVariables)
         {
             problems.Add($"{desired.Count} deployment variables are configured; the backend keeps at most {MaxVariables}");
+        }
+
+        // 512 values of 8 KiB each would pass the two checks above, but not the backend's total.
+        var total = desired.Sum(pair => Encoding.UTF8.GetByteCount(pair.Key) + Encoding.UTF8.GetByteCount(pair.Value));
+        if (total > MaxTotalBytes)
+        {
+            problems.Add($"the deployment variables' names and values add up to {total} bytes; the backend keeps at most {MaxTotalBytes} in all");
         }
 
         return problems;

@@ -28,7 +28,7 @@ public sealed record AlbFixedResponseRule(int Priority, IReadOnlyList<string> Pa
 /// Host-based routing of the load balancer. The api hostname goes to the backend's 3210, the dashboard hostname
 /// to 6791. The site hostname goes to the task's Caddy (<see cref="SiteProxyCaddyfile"/>), which adds the <c>/http</c>
 /// path prefix that an ALB cannot add and forwards to 3210 (128 requests in flight), instead of the backend's own
-/// 3211 site proxy (4 in flight, 125 s each). Its health check asks Caddy's health port for the backend's
+/// 3211 site proxy (4 in flight, 300 s each). Its health check asks Caddy's health port for the backend's
 /// <c>/version</c>. Requests for any other host get a 404 from the listener's default action, and the backend's internal
 /// endpoints (<see cref="Containers.InternalEndpoints"/>) a 404 from <see cref="BlockRules"/> on every host. The dashboard
 /// target belongs to the dashboard's own task (<see cref="EcsContainers.DashboardTask"/>).

@@ -51,7 +51,7 @@ public static class EcsDeploymentSettings
     public const int HealthCheckGracePeriodSeconds = 900;
 
     /// <summary>
-    /// Longest time an HTTP connection may sit idle at the load balancer. It must exceed the backend's hard-coded 125 s
+    /// Longest time an HTTP connection may sit idle at the load balancer. It must exceed the backend's 300 s
     /// request cut-off (fact limit-http-request-timeout; a test compares) so a slow request ends with the backend's 408,
     /// not the ALB's 504, and leaves room for pauses in streamed HTTP-action responses; the sync websocket needs far
     /// less (the server pings every 5 s). The ALB default of 60 s would cut slow requests.

@@ -77,12 +77,12 @@ public static class RevisionHistory
         catch (JsonException e)
         {
             throw new FormatException(
-                $"revision history: got text that is not a JSON array of strings ({e.Message}); expected e.g. [\"4d3b0a5de955a258e70e3813bbff486051d88820\"]", e);
+                $"revision history: got text that is not a JSON array of strings ({e.Message}); expected e.g. [\"652b828b5129e6cdbcaa3c20efa8d116d09ff3bf\"]", e);
         }
 
         if (revisions is null || revisions.Any(string.IsNullOrWhiteSpace))
         {
-            throw new FormatException("revision history: got a null or blank entry; expected e.g. [\"4d3b0a5de955a258e70e3813bbff486051d88820\"]");
+            throw new FormatException("revision history: got a null or blank entry; expected e.g. [\"652b828b5129e6cdbcaa3c20efa8d116d09ff3bf\"]");
         }
 
         return revisions;

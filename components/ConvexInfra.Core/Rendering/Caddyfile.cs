@@ -14,7 +14,7 @@ namespace ConvexInfra.Core.Rendering;
 public static partial class Caddyfile
 {
     /// <summary>
-    /// Caddy's per-read/write wait on the backend. Well above the backend's hard-coded 125 s request cut-off (fact
+    /// Caddy's per-read/write wait on the backend. Above the backend's default 300 s request cut-off (fact
     /// limit-http-request-timeout; a test compares), so the backend's own 408 reaches the client rather than a proxy
     /// 502, with room for pauses in a streamed HTTP-action response, which that cut-off does not bound.
     /// </summary>

@@ -16,7 +16,7 @@ public static class SettingKeys
     public static readonly SettingKey Target = Key("target", "Where Convex runs: aws-ec2, aws-ecs or local (required).", "aws-ec2");
     public static readonly SettingKey Tier = Key("tier", "dev, staging or prod; sets the defaults (default: the stack name if it is one of those, else dev).", "prod");
     public static readonly SettingKey InstanceName = Key("instanceName", "Convex instance name; names the database and the S3 prefix, never change it (required).", "acme-prod");
-    public static readonly SettingKey ImageRevision = Key("imageRevision", "40-character git SHA of the backend and dashboard images (required).", "4d3b0a5de955a258e70e3813bbff486051d88820");
+    public static readonly SettingKey ImageRevision = Key("imageRevision", "40-character git SHA of the backend and dashboard images (required).", "652b828b5129e6cdbcaa3c20efa8d116d09ff3bf");
     public static readonly SettingKey Region = new("aws", "region", SettingShape.Scalar, "AWS region (required for aws-ec2 and aws-ecs).", "eu-west-1");
 
     public static readonly SettingKey Domain = Key("domain", "DNS name under which api., site. and dashboard. hostnames are made (required on AWS).", "convex.example.com");

@@ -25,7 +25,7 @@ public sealed class ConstructTests
         {
             ["target"] = new("aws-ec2"),
             ["instanceName"] = new("acme-dev"),
-            ["imageRevision"] = new("4d3b0a5de955a258e70e3813bbff486051d88820"),
+            ["imageRevision"] = new("652b828b5129e6cdbcaa3c20efa8d116d09ff3bf"),
             ["region"] = new("eu-west-1"),
             ["domain"] = new("convex.example.com"),
             ["rootVolumeGb"] = new(40.0),

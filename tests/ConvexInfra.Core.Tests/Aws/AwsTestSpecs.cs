@@ -6,7 +6,7 @@ namespace ConvexInfra.Core.Tests.Aws;
 /// <summary>Hand-built specs for the AWS and cost tests (the settings reader is tested on its own).</summary>
 internal static class AwsTestSpecs
 {
-    public const string Revision = "4d3b0a5de955a258e70e3813bbff486051d88820";
+    public const string Revision = "652b828b5129e6cdbcaa3c20efa8d116d09ff3bf";
 
     public static DeploymentSpec DevEc2() => new()
     {

@@ -25,10 +25,10 @@ public sealed class DeploymentEnvRulesTests
         Assert.Contains(expected, DeploymentEnvRules.NameProblem(name), StringComparison.Ordinal);
 
     [Fact]
-    public void Names_longer_than_40_characters_are_refused()
+    public void Names_longer_than_256_characters_are_refused()
     {
-        Assert.Null(DeploymentEnvRules.NameProblem(new string('A', 40)));
-        Assert.Contains("41 characters", DeploymentEnvRules.NameProblem(new string('A', 41)), StringComparison.Ordinal);
+        Assert.Null(DeploymentEnvRules.NameProblem(new string('A', 256)));
+        Assert.Contains("257 characters", DeploymentEnvRules.NameProblem(new string('A', 257)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -41,12 +41,22 @@ public sealed class DeploymentEnvRulesTests
     }
 
     [Fact]
-    public void More_than_100_variables_are_refused()
+    public void More_than_512_variables_are_refused()
     {
-        var hundred = Enumerable.Range(0, 100).ToDictionary(i => $"V{i}", _ => "x");
-        Assert.Empty(DeploymentEnvRules.Problems(hundred));
-        hundred["V100"] = "x";
-        Assert.Contains(DeploymentEnvRules.Problems(hundred), p => p.Contains("101 deployment variables", StringComparison.Ordinal));
+        var all = Enumerable.Range(0, 512).ToDictionary(i => $"V{i}", _ => "x");
+        Assert.Empty(DeploymentEnvRules.Problems(all));
+        all["V512"] = "x";
+        Assert.Contains(DeploymentEnvRules.Problems(all), p => p.Contains("513 deployment variables", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void More_than_512_KiB_in_all_is_refused_though_each_value_fits()
+    {
+        // 64 names of 3 bytes + 64 values of 8189 bytes = 524,288 bytes: exactly the limit.
+        var atLimit = Enumerable.Range(0, 64).ToDictionary(i => $"V{i:D2}", _ => new string('v', 8189));
+        Assert.Empty(DeploymentEnvRules.Problems(atLimit));
+        atLimit["V00"] += "v";
+        Assert.Contains(DeploymentEnvRules.Problems(atLimit), p => p.Contains("524289 bytes", StringComparison.Ordinal));
     }
 
     [Fact]

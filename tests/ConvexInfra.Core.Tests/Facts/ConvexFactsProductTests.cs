@@ -50,11 +50,22 @@ public sealed class ConvexFactsProductTests
     public void Names_the_table_records_as_absent_are_never_rendered()
     {
         var absent = Table.Names("absent");
-        Assert.Contains("DISABLE_METRICS_ENDPOINT", absent);
         foreach (var spec in TestSpecs.All)
         {
             var rendered = ConvexEnvironment.Backend(spec, TestSpecs.AwsFor(spec)).Names.Concat(ConvexEnvironment.Dashboard(spec).Select(v => v.Name));
             Assert.DoesNotContain(rendered, absent.Contains);
+        }
+    }
+
+    [Fact]
+    public void The_backend_refuses_metrics_itself_on_every_target()
+    {
+        // Since 652b828 the backend reads DISABLE_METRICS_ENDPOINT; it backs up the proxies' 404 for /metrics.
+        Assert.Equal("env", Table.Get("env-disable-metrics-endpoint").Kind);
+        foreach (var spec in TestSpecs.All)
+        {
+            var env = ConvexEnvironment.Backend(spec, TestSpecs.AwsFor(spec));
+            Assert.Contains(env.Plain, v => v.Name == ConvexEnvNames.DisableMetricsEndpoint && v.Value == "true");
         }
     }
 
@@ -92,6 +103,7 @@ public sealed class ConvexFactsProductTests
         Assert.Equal(DeploymentEnvRules.MaxNameLength, Table.Number("limit-env-var-name-length"));
         Assert.Equal(DeploymentEnvRules.MaxValueBytes, Table.Number("limit-env-var-value-bytes"));
         Assert.Equal(DeploymentEnvRules.MaxVariables, Table.Number("limit-env-var-count"));
+        Assert.Equal(DeploymentEnvRules.MaxTotalBytes, Table.Number("limit-env-var-total-bytes"));
         Assert.Equal(["CONVEX_CLOUD_URL", "CONVEX_SITE_URL"], DeploymentEnvRules.BuiltInNames);
     }
 

@@ -80,7 +80,7 @@ public sealed partial class ConvexFactsTableTests
     {
         var error = Assert.Throws<InvalidOperationException>(() => Table.Get("no-such-fact"));
         Assert.Contains("no-such-fact", error.Message, StringComparison.Ordinal);
-        Assert.Equal("get-convex/convex-backend@4d3b0a5 crates/local_backend/src/main.rs:137", Table.Citation("limit-http-request-timeout"));
+        Assert.Equal("get-convex/convex-backend@652b828 crates/common/src/knobs.rs:1653", Table.Citation("limit-http-request-timeout"));
     }
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]

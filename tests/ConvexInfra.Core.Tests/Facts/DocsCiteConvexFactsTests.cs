@@ -18,7 +18,7 @@ public sealed partial class DocsCiteConvexFactsTests
     {
         ["docs/render.md"] = ["fact:limit-http-request-timeout", "fact:limit-push-bytes", "fact:limit-site-proxy-concurrency", "ec2-upgrade-downtime"],
         ["docs/ecs.md"] = ["fact:limit-http-request-timeout", "fact:limit-site-proxy-timeout", "fact:limit-site-proxy-concurrency", "fact:limit-api-concurrency"],
-        ["docs/auth.md"] = ["fact:limit-env-var-name-length", "fact:limit-env-var-value-bytes", "fact:limit-env-var-count"],
+        ["docs/auth.md"] = ["fact:limit-env-var-name-length", "fact:limit-env-var-value-bytes", "fact:limit-env-var-count", "fact:limit-env-var-total-bytes"],
         ["docs/aws.md"] = ["ec2-upgrade-downtime"],
         ["README.md"] = ["ec2-upgrade-downtime"],
     };

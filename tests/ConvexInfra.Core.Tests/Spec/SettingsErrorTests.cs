@@ -92,7 +92,7 @@ public class SettingsErrorTests
         ["convex-auth-site-url-http-remote"] = (TestConfigs.Aws("dev", ("convexAuth", "true"), ("convexAuthSiteUrl", "http://10.0.0.5:3000")), "convexAuthSiteUrl", "http:// on localhost"),
         ["convex-auth-owns-jwks"] = (TestConfigs.Aws("dev", ("convexAuth", "true"), ("convexAuthSiteUrl", "https://app.example.com"), ("deploymentEnv", """{"JWKS":"x"}""")), "deploymentEnv", "no JWKS: convexAuth sets it"),
         ["deployment-env-built-in-name"] = (TestConfigs.Aws("dev", ("deploymentEnv", """{"CONVEX_SITE_URL":"x"}""")), "deploymentEnv", "'CONVEX_SITE_URL' is built-in"),
-        ["deployment-env-long-name"] = (TestConfigs.Aws("dev", ("deploymentEnv", """{"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNO":"x"}""")), "deploymentEnv", "at most 40"),
+        ["deployment-env-long-name"] = (TestConfigs.Aws("dev", ("deploymentEnv", $$"""{"{{new string('A', 257)}}":"x"}""")), "deploymentEnv", "at most 256"),
     };
 
     public static TheoryData<string> CaseNames() => [.. Cases.Keys];

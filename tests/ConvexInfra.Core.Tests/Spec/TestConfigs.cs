@@ -5,7 +5,7 @@ namespace ConvexInfra.Core.Tests.Spec;
 /// <summary>Valid baseline configs; each test changes only the keys it is about.</summary>
 internal static class TestConfigs
 {
-    public const string Revision = "4d3b0a5de955a258e70e3813bbff486051d88820";
+    public const string Revision = "652b828b5129e6cdbcaa3c20efa8d116d09ff3bf";
 
     public static StackConfig Aws(string stack = "dev", params (string Key, string? Value)[] changes) =>
         Build(stack, new()
