@@ -62,11 +62,12 @@ public sealed class ExportLockTests
         var exportObject = AwsArns.BucketObjects("aws", buckets.Exports).Replace("*", "acme-1b2c/export-20261206.zip", StringComparison.Ordinal);
         var fileObject = AwsArns.BucketObjects("aws", buckets.Files).Replace("*", "acme-1b2c/kg2abc", StringComparison.Ordinal);
         var logGroup = $"arn:aws:logs:eu-west-1:123456789012:log-group:{ExportTask.LogGroupName(spec)}";
+        const string StackKey = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1234-4abc-8def-000000000001";
         var roles = new Dictionary<string, string>
         {
-            ["host"] = StackPolicies.HostBackendAccess(spec, Ctx, buckets, logGroup),
+            ["host"] = StackPolicies.HostBackendAccess(spec, Ctx, buckets, logGroup, StackKey),
             ["ecs task"] = StackPolicies.EcsTask(spec, Ctx, buckets),
-            ["export execution"] = StackPolicies.ExportExecution(spec, Ctx, logGroup),
+            ["export execution"] = StackPolicies.ExportExecution(spec, Ctx, logGroup, StackKey),
         };
 
         foreach (var (role, document) in roles)
