@@ -101,6 +101,7 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("exportLockMode")] public string? ExportLockMode { get; set; }
     [Input("exportLockDays")] public int? ExportLockDays { get; set; }
     [Input("allowRevisionDowngrade")] public bool? AllowRevisionDowngrade { get; set; }
+    [Input("storageMigrationConfirmed")] public bool? StorageMigrationConfirmed { get; set; }
 
     // Rollouts: deadlines and the EC2 host's patch window
     [Input("hostReportTimeoutMinutes")] public int? HostReportTimeoutMinutes { get; set; }

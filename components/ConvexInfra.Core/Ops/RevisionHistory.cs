@@ -25,13 +25,23 @@ public static class RevisionHistory
         return $"{ResourceNames.ParameterPrefix(spec)}/revision-history";
     }
 
-    public static RevisionDecision Decide(IReadOnlyList<string> history, string requested, bool allowDowngrade)
+    public static RevisionDecision Decide(IReadOnlyList<string> history, string requested, bool allowDowngrade) =>
+        Decide(history, requested, allowDowngrade, StorageModeGuard.None);
+
+    /// <summary>As above, and refused first when <paramref name="storage"/> says the stack's files are still on local disk.</summary>
+    public static RevisionDecision Decide(IReadOnlyList<string> history, string requested, bool allowDowngrade, StorageModeGuard storage)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(requested);
+        ArgumentNullException.ThrowIfNull(storage);
         if (history.Count == 0)
         {
             return new(true, false, true, [requested], $"First recorded revision {requested}.");
+        }
+
+        if (storage.Refusal(history, requested) is { } refusal)
+        {
+            return new(false, false, history[^1] != requested, history, refusal);
         }
 
         var current = history[^1];

@@ -31,5 +31,8 @@ public sealed record ExtensionSettings
 
     public bool AllowRevisionDowngrade { get; init; }
 
+    /// <summary>storageMigrationConfirmed: the files of a stack that ran a static-key revision were moved (<see cref="Ops.StorageModeGuard"/>).</summary>
+    public bool StorageMigrationConfirmed { get; init; }
+
     public static ExtensionSettings None { get; } = new();
 }

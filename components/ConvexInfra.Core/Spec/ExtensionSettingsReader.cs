@@ -48,6 +48,7 @@ internal static class ExtensionSettingsReader
             ExportLockMode = lockMode,
             ExportLockDays = lockDays,
             AllowRevisionDowngrade = values.Bool(SettingKeys.AllowRevisionDowngrade) ?? false,
+            StorageMigrationConfirmed = values.Bool(SettingKeys.StorageMigrationConfirmed) ?? false,
         };
     }
 

@@ -78,6 +78,7 @@ public static class SettingKeys
     public static readonly SettingKey ExportLockMode = Key("exportLockMode", "S3 Object Lock on the exports bucket: none, governance or compliance (default: compliance on prod, governance on staging, none on dev; compliance blocks destroy until the retention ends).", "compliance");
     public static readonly SettingKey ExportLockDays = Key("exportLockDays", "Days each export stays locked against deletion (1..3650, default the tier's export retention: prod 35, staging 14, dev 7).", "35");
     public static readonly SettingKey AllowRevisionDowngrade = Key("allowRevisionDowngrade", "Allow going back to an imageRevision this stack ran before (migrations are forward-only; true/false).", "false");
+    public static readonly SettingKey StorageMigrationConfirmed = Key("storageMigrationConfirmed", "aws: set after moving the files of a stack that ran 4d3b0a5 (local storage) as docs/aws.md says; until then pulumi up refuses newer revisions (true/false).", "true");
     public static readonly SettingKey HostReportTimeoutMinutes = Key("hostReportTimeoutMinutes", "aws-ec2: minutes pulumi up waits for the host to report the release it wrote (1..180, default 15).", "15");
     public static readonly SettingKey BackendHealthTimeoutMinutes = Key("backendHealthTimeoutMinutes", "aws-ec2: minutes a new backend has to answer /version, migrations included, before the host rolls back (1..120, default 10).", "10");
     public static readonly SettingKey ExportTimeoutMinutes = Key("exportTimeoutMinutes", "aws-ec2 and aws-ecs: minutes the pre-upgrade export (when imageRevision changes, before the new release reaches the host or the service) may run before the update fails (5..720, default 60).", "60");
@@ -96,7 +97,7 @@ public static class SettingKeys
         InstanceSecretVersion, AdminKeyVersion,
         LocalApiPort, LocalSitePort, LocalDashboardPort,
         Tags,
-        ConvexAuth, ConvexAuthSiteUrl, ConvexAuthKeyVersion, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, ExportLockMode, ExportLockDays, AllowRevisionDowngrade,
+        ConvexAuth, ConvexAuthSiteUrl, ConvexAuthKeyVersion, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, ExportLockMode, ExportLockDays, AllowRevisionDowngrade, StorageMigrationConfirmed,
         HostReportTimeoutMinutes, BackendHealthTimeoutMinutes, ExportTimeoutMinutes, PatchWindow, RolePermissionsBoundary,
     ];
 

@@ -29,7 +29,7 @@ public class SettingKeysTests
             "backupRetentionDays", "vpcCidr", "availabilityZones", "httpAllowedCidrs", "sshAllowedCidrs", "dashboardAllowedCidrs",
             "alarmEmail", "logRetentionDays", "documentRetentionDelaySeconds", "rustLog", "protectData", "instanceSecretVersion",
             "adminKeyVersion", "localApiPort", "localSitePort", "localDashboardPort", "tags", "convexAuth", "convexAuthSiteUrl", "convexAuthKeyVersion",
-            "deploymentEnv", "deploymentEnvSecrets", "deploymentEnvPrune", "exportSchedule", "allowRevisionDowngrade",
+            "deploymentEnv", "deploymentEnvSecrets", "deploymentEnvPrune", "exportSchedule", "allowRevisionDowngrade", "storageMigrationConfirmed",
         ];
         Assert.Empty(expected.Except(SettingKeys.Own.Select(k => k.Name)));
     }
