@@ -1,6 +1,7 @@
 using ConvexInfra.Components.Tests.Support;
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Spec;
+using Pulumi;
 using Pulumi.Testing;
 
 namespace ConvexInfra.Components.Tests.Ops;
@@ -8,7 +9,10 @@ namespace ConvexInfra.Components.Tests.Ops;
 /// <summary>
 /// The update path every existing stack takes: the program runs at the revision the stacks pinned before
 /// (4d3b0a5, 2025-09-12), then again at the stack file's current pin, with the revision history the first run wrote.
-/// The second run must record the old revision, export before it releases, and release the new images.
+/// The image at 4d3b0a5 chose S3 only with static keys, so such a stack's files are on local disk and the new backend
+/// would refuse to start: the second run is refused before anything is registered, and once the user confirms the
+/// migration (storageMigrationConfirmed) it must record the old revision, export before it releases, and release the
+/// new images.
 /// </summary>
 [Collection(PulumiDeployments.Name)]
 public sealed class UpgradeFromPreviousPinTests
@@ -23,6 +27,8 @@ public sealed class UpgradeFromPreviousPinTests
 
     public static TheoryData<string> EcsStacks() => StackFiles.EcsStacks();
 
+    public static TheoryData<string> AwsStacks() => StackFiles.AwsStacks();
+
     [Fact]
     public void Every_stack_file_has_moved_past_the_previous_pin()
     {
@@ -32,10 +38,31 @@ public sealed class UpgradeFromPreviousPinTests
     }
 
     [Theory]
+    [MemberData(nameof(AwsStacks))]
+    public async Task Upgrade_without_the_storage_migration_is_refused_before_anything_is_registered(string stack)
+    {
+        var current = StackFiles.Load(stack);
+        var old = await StackRun.RunAsync(StackFiles.With(current, SettingKeys.ImageRevision.FullName, PreviousPin));
+        var spec = ConvexProgram.ReadSpec(current);
+        var mocks = new AwsMocks(spec.Region!, HistoryWritten(old));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Deployment.TestAsync(
+            mocks.Mock.Object,
+            new TestOptions { ProjectName = current.ProjectName, StackName = current.StackName, IsPreview = false },
+            () => ConvexProgram.RunAsync(current)));
+
+        Assert.Contains($"{SettingKeys.ImageRevision.FullName}: got {spec.ImageRevision}, but this stack ran {PreviousPin}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("local disk", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--include-file-storage", error.Message, StringComparison.Ordinal);
+        Assert.Contains(SettingKeys.StorageMigrationConfirmed.FullName, error.Message, StringComparison.Ordinal);
+        Assert.Empty(mocks.Resources);
+    }
+
+    [Theory]
     [MemberData(nameof(Ec2Stacks))]
     public async Task Ec2_upgrade_records_the_old_revision_exports_first_and_releases_the_new_images(string stack)
     {
-        var current = StackFiles.Load(stack);
+        var current = Confirmed(StackFiles.Load(stack));
         var old = await StackRun.RunAsync(StackFiles.With(current, SettingKeys.ImageRevision.FullName, PreviousPin));
         var oldHistory = HistoryWritten(old);
         Assert.Equal(RevisionHistory.Serialize([PreviousPin]), oldHistory);
@@ -74,7 +101,7 @@ public sealed class UpgradeFromPreviousPinTests
     [MemberData(nameof(EcsStacks))]
     public async Task Ecs_upgrade_records_the_old_revision_exports_first_and_runs_the_new_images(string stack)
     {
-        var current = StackFiles.Load(stack);
+        var current = Confirmed(StackFiles.Load(stack));
         var old = await StackRun.RunAsync(StackFiles.With(current, SettingKeys.ImageRevision.FullName, PreviousPin));
         var upgraded = await StackRun.RunAsync(current, HistoryWritten(old));
 
@@ -92,6 +119,9 @@ public sealed class UpgradeFromPreviousPinTests
         var taskDefinitionAt = order.FindIndex(r => r.Text("containerDefinitions") == service);
         Assert.True(exportAt >= 0 && exportAt < taskDefinitionAt, $"the pre-upgrade export (#{exportAt}) was not registered before the new task definition (#{taskDefinitionAt})");
     }
+
+    /// <summary>The stack after the user followed docs/aws.md's migration and said so.</summary>
+    private static StackConfig Confirmed(StackConfig config) => StackFiles.With(config, SettingKeys.StorageMigrationConfirmed.FullName, "true");
 
     private static bool IsPreUpgradeExport(MockResourceArgs r) =>
         r.Type == Command && r.Name!.EndsWith("-pre-upgrade-export", StringComparison.Ordinal);
