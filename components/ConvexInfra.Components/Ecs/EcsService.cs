@@ -190,6 +190,21 @@ public sealed class EcsService : ComponentResource
         }, new ComponentResourceOptions { Parent = this });
 
         var plan = AlbRoutingPlan.For(spec);
+        // The backend and dashboard services share subnets; each has its own security group and the ALB targets of its task.
+        AwsEcs.Inputs.ServiceNetworkConfigurationArgs TaskNetwork(Input<string> securityGroupId) => new()
+        {
+            Subnets = privateTasks ? network.PrivateSubnetIds : network.PublicSubnetIds,
+            SecurityGroups = { securityGroupId },
+            AssignPublicIp = !privateTasks,
+        };
+
+        List<AwsEcs.Inputs.ServiceLoadBalancerArgs> TargetsOf(string task) => plan.TargetsOf(task).Select(t => new AwsEcs.Inputs.ServiceLoadBalancerArgs
+        {
+            TargetGroupArn = loadBalancer.TargetGroupArns[t.Name],
+            ContainerName = t.ContainerName,
+            ContainerPort = t.ContainerPort,
+        }).ToList();
+
         var service = new AwsEcs.Service($"{name}-service", new AwsEcs.ServiceArgs
         {
             Cluster = cluster.Arn,
@@ -200,18 +215,8 @@ public sealed class EcsService : ComponentResource
             DeploymentMaximumPercent = EcsDeploymentSettings.MaximumPercent,
             DeploymentCircuitBreaker = new AwsEcs.Inputs.ServiceDeploymentCircuitBreakerArgs { Enable = true, Rollback = true },
             HealthCheckGracePeriodSeconds = EcsDeploymentSettings.HealthCheckGracePeriodSeconds,
-            NetworkConfiguration = new AwsEcs.Inputs.ServiceNetworkConfigurationArgs
-            {
-                Subnets = privateTasks ? network.PrivateSubnetIds : network.PublicSubnetIds,
-                SecurityGroups = { network.BackendSecurityGroupId },
-                AssignPublicIp = !privateTasks,
-            },
-            LoadBalancers = plan.TargetsOf(EcsContainers.BackendTask).Select(t => new AwsEcs.Inputs.ServiceLoadBalancerArgs
-            {
-                TargetGroupArn = loadBalancer.TargetGroupArns[t.Name],
-                ContainerName = t.ContainerName,
-                ContainerPort = t.ContainerPort,
-            }).ToList(),
+            NetworkConfiguration = TaskNetwork(network.BackendSecurityGroupId),
+            LoadBalancers = TargetsOf(EcsContainers.BackendTask),
             EnableExecuteCommand = false,
             PropagateTags = "SERVICE",
             WaitForSteadyState = true,
@@ -233,18 +238,8 @@ public sealed class EcsService : ComponentResource
             DeploymentMinimumHealthyPercent = EcsDeploymentSettings.DashboardMinimumHealthyPercent,
             DeploymentMaximumPercent = EcsDeploymentSettings.DashboardMaximumPercent,
             DeploymentCircuitBreaker = new AwsEcs.Inputs.ServiceDeploymentCircuitBreakerArgs { Enable = true, Rollback = true },
-            NetworkConfiguration = new AwsEcs.Inputs.ServiceNetworkConfigurationArgs
-            {
-                Subnets = privateTasks ? network.PrivateSubnetIds : network.PublicSubnetIds,
-                SecurityGroups = { dashboardGroup.Id },
-                AssignPublicIp = !privateTasks,
-            },
-            LoadBalancers = plan.TargetsOf(EcsContainers.DashboardTask).Select(t => new AwsEcs.Inputs.ServiceLoadBalancerArgs
-            {
-                TargetGroupArn = loadBalancer.TargetGroupArns[t.Name],
-                ContainerName = t.ContainerName,
-                ContainerPort = t.ContainerPort,
-            }).ToList(),
+            NetworkConfiguration = TaskNetwork(dashboardGroup.Id),
+            LoadBalancers = TargetsOf(EcsContainers.DashboardTask),
             EnableExecuteCommand = false,
             PropagateTags = "SERVICE",
             WaitForSteadyState = true,
