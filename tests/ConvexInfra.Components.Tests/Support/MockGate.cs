@@ -16,8 +16,11 @@ internal sealed class MockGate(Func<MockResourceArgs, bool> holds)
     private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>How long the program must register nothing new before it counts as stuck on the gate.</summary>
-    public static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(750);
+    /// <summary>
+    /// How long the program must register nothing new before it counts as stuck on the gate. Long enough for a fully
+    /// loaded 2-core machine: the stack key's policy waits on role ARNs, so some secrets register late in the run.
+    /// </summary>
+    public static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(1500);
 
     /// <summary>Upper bound for any wait, so a broken program fails the test instead of hanging it.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
