@@ -19,7 +19,7 @@ namespace ConvexInfra.Core.Aws;
 public static class KeyPolicies
 {
     /// <summary>The tag every role the program creates carries (<see cref="ResourceNames.StandardTags"/>).</summary>
-    public const string StackTagKey = "convex-infra:stack";
+    public const string StackTagKey = ResourceNames.StackTagKey;
 
     /// <summary>Administration without use (the key users are named separately).</summary>
     public static IReadOnlyList<string> AdministrationActions { get; } =
