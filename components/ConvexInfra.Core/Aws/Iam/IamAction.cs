@@ -12,6 +12,9 @@ public enum IamOn
     /// <summary><c>iam:PassRole</c> of the role in the instance profile named by the input <see cref="IamAction.Input"/>.</summary>
     RoleOfInstanceProfile,
 
+    /// <summary><c>iam:PassRole</c> of the role whose name (not ARN) is the input named by <see cref="IamAction.Input"/> (an instance profile's <c>role</c>).</summary>
+    RoleNameInput,
+
     /// <summary>A Route 53 change (<c>arn:…:route53:::change/…</c>), which <c>ChangeResourceRecordSets</c> hands back.</summary>
     Route53Change,
 

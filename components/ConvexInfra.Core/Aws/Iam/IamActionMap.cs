@@ -185,7 +185,7 @@ public static partial class IamActionMap
     /// <summary>The request for one action; null for a PassRole whose role input the resource leaves unset (nothing is passed).</summary>
     private static IamRequest? Request(IamAction action, Facts facts, string why)
     {
-        if (action.On is IamOn.RoleArnInput or IamOn.KmsKeyOfInput && facts.Resource.Input(action.Input!) is null)
+        if (action.On is IamOn.RoleArnInput or IamOn.RoleNameInput or IamOn.KmsKeyOfInput && facts.Resource.Input(action.Input!) is null)
         {
             return null;
         }
@@ -239,6 +239,7 @@ public static partial class IamActionMap
             IamOn.RoleArnInput => facts.Resource.Input(action.Input!)!,
             IamOn.KmsKeyOfInput => KeyArn(facts, facts.Resource.Input(action.Input!)!),
             IamOn.RoleOfInstanceProfile => RoleOfProfile(facts, action),
+            IamOn.RoleNameInput => $"arn:{facts.Target.Partition}:iam::{facts.Target.AccountId}:role/{facts.Resource.Input(action.Input!)}",
             IamOn.BucketObjects => $"{facts.Arn}/0123456789abcdef/object",
             IamOn.Route53Change => $"arn:{facts.Target.Partition}:route53:::change/C0123456789ABCDEFGHIJ",
             _ when action.Name == "iam:CreateServiceLinkedRole" => $"arn:{facts.Target.Partition}:iam::{facts.Target.AccountId}:role/aws-service-role/{action.ServiceName}/AWSServiceRole",
