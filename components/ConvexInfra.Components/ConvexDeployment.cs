@@ -70,15 +70,28 @@ public sealed class ConvexDeployment : ComponentResource
     internal DeploymentEnvironment? DeploymentEnvironment { get; }
 
     /// <summary>
-    /// Validates <paramref name="args"/> through Core's settings reader (every error at once, before anything is
-    /// registered), looks up the AWS account facts through the deployment's AWS provider, and builds the deployment.
-    /// The lookups are awaited on a pool thread while this constructor waits; programs that can await should use
-    /// <see cref="CreateAsync"/>, which waits for nothing (the component provider does).
+    /// Not a way to build the deployment: use <c>await ConvexDeployment.CreateAsync(name, args, options)</c>. Building
+    /// it needs the AWS lookups (account, partition, zones, AMI, revision history) before anything registers, and a
+    /// constructor can only wait for them by blocking a thread, which hangs when the thread pool is small. The
+    /// <c>(name, args, options)</c> shape stays because Pulumi's component schema analysis
+    /// (<c>ComponentAnalyzer.GenerateSchema</c>, which <see cref="ConvexInfra.Components"/>'s provider schema comes from)
+    /// reads the args type from a public constructor of that shape. Called anyway (by reflection), it registers
+    /// nothing and throws at once.
     /// </summary>
+    [Obsolete(ConstructorMessage, error: true)]
     public ConvexDeployment(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options = null)
-        : this(name, Task.Run(() => ConvexDeploymentPreparation.PrepareAsync(name, args, options)).GetAwaiter().GetResult())
+        : base(ComponentTokens.ConvexDeployment, name, NotConstructible(name, args, options))
     {
+        throw new NotSupportedException(ConstructorMessage);
     }
+
+    internal const string ConstructorMessage =
+        "ConvexDeployment has no blocking constructor: use 'await ConvexDeployment.CreateAsync(name, args, options)', which awaits " +
+        "the AWS lookups instead of blocking a thread (docs/component.md).";
+
+    /// <summary>Throws before the base constructor can register the component.</summary>
+    private static ComponentResourceOptions NotConstructible(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options) =>
+        throw new NotSupportedException($"ConvexDeployment '{name}' ({(args is null ? "no args" : "args given")}{(options is null ? "" : ", options given")}): {ConstructorMessage}");
 
     private ConvexDeployment(string name, PreparedDeployment prepared)
         : base(ComponentTokens.ConvexDeployment, name, prepared.Options)
@@ -169,8 +182,10 @@ public sealed class ConvexDeployment : ComponentResource
     }
 
     /// <summary>
-    /// The same deployment as the constructor builds, with the lookups awaited instead of waited for: nothing blocks a
-    /// thread, so it cannot starve a small thread pool (the component provider constructs through this).
+    /// Builds the deployment: validates <paramref name="args"/> through Core's settings reader (every error at once,
+    /// before anything is registered), looks up the AWS account facts through the deployment's AWS provider with
+    /// Output-form invokes that are awaited, then registers the component and its children. Nothing blocks a thread,
+    /// so it cannot starve a small thread pool; the repository's program and the component provider build through it.
     /// </summary>
     public static async Task<ConvexDeployment> CreateAsync(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options = null) =>
         new(name, await ConvexDeploymentPreparation.PrepareAsync(name, args, options).ConfigureAwait(false));

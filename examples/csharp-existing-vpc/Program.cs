@@ -4,12 +4,13 @@ using Pulumi;
 
 // Convex in someone else's network: the VPC, its subnets and the DNS zone come from the network stack's outputs.
 // Nothing of the network is created here; RDS goes to the private subnets (checked: same VPC, two zones).
-return await Deployment.RunAsync(() =>
+return await Deployment.RunAsync(async () =>
 {
     var config = new Config();
     var network = new StackReference(config.Require("networkStack"));
 
-    var convex = new ConvexDeployment("convex", new ConvexDeploymentArgs
+    // CreateAsync awaits the AWS lookups (account, zones, AMI, revision history) before anything registers.
+    var convex = await ConvexDeployment.CreateAsync("convex", new ConvexDeploymentArgs
     {
         Target = "aws-ec2",
         Tier = "staging",
@@ -24,7 +25,7 @@ return await Deployment.RunAsync(() =>
         AlarmEmail = "oncall@example.com",
     });
 
-    return new Dictionary<string, object?>
+    return (IDictionary<string, object?>)new Dictionary<string, object?>
     {
         ["apiUrl"] = convex.ApiUrl,
         ["siteUrl"] = convex.SiteUrl,

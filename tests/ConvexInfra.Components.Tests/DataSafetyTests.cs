@@ -58,7 +58,7 @@ public sealed class DataSafetyTests
         var resources = await Deployment.TestAsync(
             new AwsMocks(spec.Region ?? "eu-west-1").Mock.Object,
             new TestOptions { ProjectName = config.ProjectName, StackName = config.StackName, IsPreview = false },
-            () => _ = new ConvexDeployment(
+            async () => _ = await ConvexDeployment.CreateAsync(
                 "convex",
                 ConvexDeploymentSettings.FromStackConfig(config),
                 new ComponentResourceOptions { ResourceTransformations = { Record } }));

@@ -7,7 +7,7 @@ namespace ConvexInfra.Components.Tests.Component;
 
 /// <summary>
 /// Another program's use of the component: typed args built in code (here from a repo stack file, then changed),
-/// <c>new ConvexDeployment(...)</c> inside a mocked deployment, and everything it registered and invoked.
+/// <c>await ConvexDeployment.CreateAsync(...)</c> inside a mocked deployment, and everything it registered and invoked.
 /// </summary>
 internal sealed record ComponentRun(ConvexDeployment Deployment, AwsMocks Mocks)
 {
@@ -43,7 +43,7 @@ internal sealed record ComponentRun(ConvexDeployment Deployment, AwsMocks Mocks)
         await Pulumi.Deployment.TestAsync(
             mocks.Mock.Object,
             new TestOptions { ProjectName = StackFiles.ProjectName, StackName = stack, IsPreview = false },
-            () => { deployment = new ConvexDeployment("convex", args); });
+            async () => { deployment = await ConvexDeployment.CreateAsync("convex", args); });
         return new ComponentRun(deployment!, mocks);
     }
 

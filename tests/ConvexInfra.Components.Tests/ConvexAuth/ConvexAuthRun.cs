@@ -73,7 +73,7 @@ internal sealed record ConvexAuthRun(DeploymentSpec Spec, ConvexDeployment Deplo
         await Pulumi.Deployment.TestAsync(
             auth.Object,
             new TestOptions { ProjectName = spec.ProjectName, StackName = spec.StackName, IsPreview = false },
-            () =>
+            async () =>
             {
                 var args = ConvexDeploymentSettings.FromStackConfig(config);
                 if (secrets is not null)
@@ -81,7 +81,7 @@ internal sealed record ConvexAuthRun(DeploymentSpec Spec, ConvexDeployment Deplo
                     args.DeploymentEnvSecrets = Output.CreateSecret(secrets.ToImmutableDictionary());
                 }
 
-                deployment = new ConvexDeployment("convex", args);
+                deployment = await ConvexDeployment.CreateAsync("convex", args);
             });
         return new ConvexAuthRun(spec, deployment!, [.. registered], SharedPem);
     }

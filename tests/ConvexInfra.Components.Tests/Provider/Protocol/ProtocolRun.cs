@@ -42,7 +42,8 @@ internal sealed record ProtocolRun(EngineState Engine, Struct? State, RpcExcepti
         bool dryRun,
         string defaultRegion,
         string mocksRegion,
-        IReadOnlyDictionary<string, string>? providers = null)
+        IReadOnlyDictionary<string, string>? providers = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var mocks = ComponentRun.NewMocks();
         var state = new EngineState(Project, stack, dryRun, defaultRegion, new AwsMocks(mocksRegion));
@@ -58,7 +59,7 @@ internal sealed record ProtocolRun(EngineState Engine, Struct? State, RpcExcepti
         }
 
         await using var engine = await TestEngine.StartAsync(state);
-        await using var provider = await ProviderProcess.StartAsync(engine.Address);
+        await using var provider = await ProviderProcess.StartAsync(engine.Address, environment);
         // The engine configures a provider before it uses it (Configure; Provider.cs lines 948-967 at v3.112.1); the
         // answer says whether it takes secrets, and whether it can take part in a preview.
         var configured = await provider.CallAsync("Configure", request =>

@@ -41,7 +41,8 @@ internal sealed class ProviderProcess : IAsyncDisposable
     /// <summary>The PATH the provider runs with: the folder of the dotnet executable, nothing else.</summary>
     public static string DotnetOnlyPath => Path.GetDirectoryName(DotnetExecutable())!;
 
-    public static async Task<ProviderProcess> StartAsync(string engineAddress)
+    /// <summary>Starts the provider; <paramref name="environment"/> adds variables (e.g. the runtime's thread-pool limits).</summary>
+    public static async Task<ProviderProcess> StartAsync(string engineAddress, IReadOnlyDictionary<string, string>? environment = null)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var info = new ProcessStartInfo(DotnetExecutable())
@@ -56,6 +57,11 @@ internal sealed class ProviderProcess : IAsyncDisposable
         }
 
         info.Environment["PATH"] = DotnetOnlyPath;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ConvexInfra.Components.Aws;
 using ConvexInfra.Components.Tests.Support;
 using ConvexInfra.Core.Outputs;
 using ConvexInfra.Provider;
@@ -221,6 +222,39 @@ public sealed class ProviderProtocolTests
         Assert.All(run.Engine.Invokes, invoke => Assert.True(invoke.Provider == reference, $"{invoke.Token} went to '{invoke.Provider}'"));
         Assert.All(run.Aws, r => Assert.True(r.Provider == reference, $"{r.Type} {r.Name} uses '{r.Provider}'"));
         Assert.Equal(ProtocolRun.ProviderRegion, run.State!.Fields[StackOutputNames.Region].StringValue);
+    }
+
+    [Fact]
+    public async Task Construct_completes_on_a_one_thread_pool_and_every_lookup_goes_to_the_callers_provider()
+    {
+        // The symptom: waiting for the lookups inside a constructor hung when the thread pool was small. The
+        // provider runs here with one worker thread (the runtime's PortableThreadPool reads
+        // DOTNET_ThreadPool_ForceMinWorkerThreads/ForceMaxWorkerThreads), so any thread blocked on the lookups would
+        // leave none to finish them and the call would hit its deadline.
+        var pool = new Dictionary<string, string>
+        {
+            ["DOTNET_ThreadPool_ForceMinWorkerThreads"] = "1",
+            ["DOTNET_ThreadPool_ForceMaxWorkerThreads"] = "1",
+        };
+        var inputs = ProtocolRun.StackInputs("dev");
+        inputs.Fields["region"] = Value.ForString(ProtocolRun.ProviderRegion);
+        var west = ProtocolRun.ProviderReference("dev", "west");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var run = await ProtocolRun.ConstructAsync("dev", inputs, dryRun: false, defaultRegion: EngineRegion, mocksRegion: ProtocolRun.ProviderRegion,
+            providers: new Dictionary<string, string> { ["aws"] = west }, environment: pool);
+
+        Assert.True(run.Error is null, $"Construct failed after {clock.Elapsed}: {run.Error?.Status.Detail}\n{run.ProviderStderr}");
+        Assert.Contains(run.Custom, r => r.Type == "aws:ec2/instance:Instance");
+        foreach (var token in new[] { "getRegion", "getCallerIdentity", "getPartition", "getAvailabilityZones" })
+        {
+            Assert.Contains(run.Engine.Invokes, i => i.Token.EndsWith(token, StringComparison.Ordinal));
+        }
+
+        Assert.Contains(run.Engine.Invokes, i => i.Token == "aws:ssm/getParameter:getParameter" && i.Args.Fields["name"].StringValue.EndsWith("/revision-history", StringComparison.Ordinal));
+        Assert.Contains(run.Engine.Invokes, i => i.Token == "aws:ssm/getParameter:getParameter" && i.Args.Fields["name"].StringValue == Ec2Host.AmiParameter);
+        Assert.All(run.Engine.Invokes, invoke => Assert.True(invoke.Provider == west, $"{invoke.Token} went to '{invoke.Provider}'"));
+        Assert.All(run.Aws, r => Assert.True(r.Provider == west, $"{r.Type} {r.Name} uses '{r.Provider}'"));
     }
 
     [Fact]
