@@ -1,7 +1,20 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Reflection;
 using ConvexInfra.Core.Spec;
 using Pulumi;
+using Acm = Pulumi.Aws.Acm;
+using AwsEcs = Pulumi.Aws.Ecs;
+using CloudWatch = Pulumi.Aws.CloudWatch;
+using Ec2 = Pulumi.Aws.Ec2;
+using Iam = Pulumi.Aws.Iam;
+using Kms = Pulumi.Aws.Kms;
+using LB = Pulumi.Aws.LB;
+using Rds = Pulumi.Aws.Rds;
+using Route53 = Pulumi.Aws.Route53;
+using S3 = Pulumi.Aws.S3;
+using Sns = Pulumi.Aws.Sns;
+using Ssm = Pulumi.Aws.Ssm;
+using Vpc = Pulumi.Aws.Vpc;
 
 namespace ConvexInfra.Components;
 
@@ -73,58 +86,86 @@ internal sealed class PreviewUnknowns
     public ResourceTransformation Transformation => args =>
     {
         var changed = false;
-        if (Unknown.Contains(SettingKeys.Tags))
+        if (Unknown.Contains(SettingKeys.Tags) && TagGates.TryGetValue(args.Args.GetType(), out var tags))
         {
-            changed |= Gate(args.Args, "Tags", gate);
+            changed |= tags(args.Args, gate);
         }
 
-        if (Unknown.Any(CidrKeys.Contains))
+        if (Unknown.Any(CidrKeys.Contains) && CidrGates.TryGetValue(args.Args.GetType(), out var cidrs))
         {
-            var type = args.Args.GetType().Name;
-            if (type == "SecurityGroupIngressRuleArgs")
-            {
-                changed |= Gate(args.Args, "CidrIpv4", gate);
-            }
-            else if (type == "InstanceArgs")
-            {
-                changed |= Gate(args.Args, "UserData", gate);
-            }
-            else if (type == "ListenerRuleArgs")
-            {
-                // The ECS dashboard allowlist is a source-IP condition of the ALB's host rules.
-                changed |= Gate(args.Args, "Conditions", gate);
-            }
+            changed |= cidrs(args.Args, gate);
         }
 
         return changed ? new ResourceTransformationResult(args.Args, args.Options) : null;
     };
 
-    /// <summary>Replaces the property's value with the same value behind <paramref name="gate"/>, which is unknown.</summary>
-    private static bool Gate(ResourceArgs args, string name, Output<bool> gate)
+    /// <summary>
+    /// Every args type the deployment registers with <c>Tags</c> (AwsTags.For), each read and set through its typed
+    /// property. A type missing here would show its default tags as the plan; the protocol test
+    /// (Preview_with_unknown_tags_…) fails then, because it checks every tagged AWS registration.
+    /// </summary>
+    private static readonly FrozenDictionary<Type, Func<ResourceArgs, Output<bool>, bool>> TagGates = FrozenDictionary.ToFrozenDictionary(
+        [
+            Tagged<Acm.CertificateArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<AwsEcs.ClusterArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<AwsEcs.ServiceArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<AwsEcs.TaskDefinitionArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<CloudWatch.EventRuleArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<CloudWatch.LogGroupArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<CloudWatch.MetricAlarmArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Ec2.EipArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Ec2.InstanceArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Ec2.InternetGatewayArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Ec2.NatGatewayArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Ec2.RouteTableArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Ec2.SecurityGroupArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Ec2.SubnetArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Ec2.VpcArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Ec2.VpcEndpointArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Iam.InstanceProfileArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Iam.RoleArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Kms.KeyArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<LB.ListenerArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<LB.ListenerRuleArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<LB.LoadBalancerArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<LB.TargetGroupArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Rds.InstanceArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Rds.ParameterGroupArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Rds.SubnetGroupArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Route53.HealthCheckArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<S3.BucketArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Sns.TopicArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Ssm.ParameterArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Vpc.SecurityGroupEgressRuleArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Vpc.SecurityGroupIngressRuleArgs>(a => a.Tags, (a, v) => a.Tags = v),
+        ]);
+
+    /// <summary>The inputs a CIDR allowlist flows into: ingress rules' CIDRs, the host's user data (its Caddyfile), the ALB rules' conditions.</summary>
+    private static readonly FrozenDictionary<Type, Func<ResourceArgs, Output<bool>, bool>> CidrGates = FrozenDictionary.ToFrozenDictionary(
+        [
+            Gated<Vpc.SecurityGroupIngressRuleArgs>((a, gate) => a.CidrIpv4 is { } cidr && Set(() => a.CidrIpv4 = GateText(cidr, gate))),
+            Gated<Ec2.InstanceArgs>((a, gate) => a.UserData is { } userData && Set(() => a.UserData = GateText(userData, gate))),
+            // The ECS dashboard allowlist is a source-IP condition of the ALB's host rules.
+            Gated<LB.ListenerRuleArgs>((a, gate) => Set(() => a.Conditions = GateList(a.Conditions, gate))),
+        ]);
+
+    private static KeyValuePair<Type, Func<ResourceArgs, Output<bool>, bool>> Tagged<T>(Func<T, InputMap<string>> get, Action<T, InputMap<string>> set)
+        where T : ResourceArgs =>
+        Gated<T>((a, gate) => Set(() => set(a, (InputMap<string>)Output.Tuple(gate, get(a).ToOutput()).Apply(t => t.Item2))));
+
+    private static KeyValuePair<Type, Func<ResourceArgs, Output<bool>, bool>> Gated<T>(Func<T, Output<bool>, bool> gateInputs)
+        where T : ResourceArgs =>
+        new(typeof(T), (args, gate) => gateInputs((T)args, gate));
+
+    private static bool Set(Action assign)
     {
-        var property = args.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
-        if (property is null || !property.CanWrite)
-        {
-            return false;
-        }
-
-        object? gated = property.GetValue(args) switch
-        {
-            InputMap<string> map => (InputMap<string>)Output.Tuple(gate, map.ToOutput()).Apply(t => t.Item2),
-            Input<string> text => (Input<string>)Output.Tuple(gate, text.ToOutput()).Apply(t => t.Item2),
-            { } list when list.GetType() is { IsGenericType: true } listType && listType.GetGenericTypeDefinition() == typeof(InputList<>) =>
-                typeof(PreviewUnknowns).GetMethod(nameof(GateList), BindingFlags.NonPublic | BindingFlags.Static)!
-                    .MakeGenericMethod(listType.GetGenericArguments()[0]).Invoke(null, [list, gate]),
-            _ => null,
-        };
-        if (gated is null)
-        {
-            return false;
-        }
-
-        property.SetValue(args, gated);
+        assign();
         return true;
     }
+
+    /// <summary>The same value behind <paramref name="gate"/>, which is unknown in the preview.</summary>
+    private static Input<string> GateText(Input<string> text, Output<bool> gate) =>
+        Output.Tuple(gate, text.ToOutput()).Apply(t => t.Item2);
 
     private static InputList<T> GateList<T>(InputList<T> list, Output<bool> gate) =>
         Output.Tuple(gate, list.ToOutput()).Apply(t => t.Item2);
