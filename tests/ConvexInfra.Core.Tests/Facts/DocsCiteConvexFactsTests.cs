@@ -51,6 +51,52 @@ public sealed partial class DocsCiteConvexFactsTests
         Assert.True(strays.Count == 0, "tests name backend paths convex-facts.json does not cite: " + string.Join(", ", strays));
     }
 
+    [Fact]
+    public void Every_port_a_doc_or_test_names_is_cited_or_the_projects_own()
+    {
+        var cited = Table.Facts.Where(f => f.Kind == "port").Select(f => int.Parse(f.Value!, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        var strays = RepoFiles.Docs().Concat(RepoFiles.TestSources())
+            .SelectMany(file => FactPorts.Find(RepoFiles.Read(file)).Select(port => (file, port)))
+            .Where(hit => !cited.Contains(hit.port) && !FactPorts.Own.ContainsKey(hit.port))
+            .Select(hit => $"{hit.file}: {hit.port}").Distinct().ToList();
+
+        Assert.Equal([3210, 3211, 6791], cited.Order());
+        Assert.True(strays.Count == 0, "ports that are neither a convex-facts.json port nor listed in FactPorts.Own: " + string.Join(", ", strays));
+    }
+
+    [Fact]
+    public void Every_convex_cli_command_and_flag_a_doc_or_test_writes_is_cited()
+    {
+        var names = Table.Facts.Where(f => f.Kind is "cli-command" or "cli-flag").Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var strays = RepoFiles.Docs().Concat(RepoFiles.TestSources())
+            .SelectMany(file => FactCli.Find(RepoFiles.Read(file)).SelectMany(line =>
+                new[] { FactCli.IsCited(names, line.Command) ? null : $"{file}: npx convex {line.Command}" }
+                    .Concat(line.Flags.Select(flag => FactCli.IsCited(names, line.Command, flag) ? null : $"{file}: npx convex {line.Command} … {flag}"))))
+            .OfType<string>().Distinct().ToList();
+
+        Assert.True(strays.Count == 0, "npx convex commands or flags convex-facts.json does not cite: " + string.Join(", ", strays));
+    }
+
+    [Fact]
+    public void The_cli_scan_reads_the_command_and_its_flags()
+    {
+        var lines = FactCli.Find("`npx convex export --prod --include-file-storage --path cloud.zip   # drop --prod`, npx convex env list | x").ToList();
+
+        Assert.Equal(["export", "env"], lines.Select(l => l.Command));
+        Assert.Equal(["--prod", "--include-file-storage", "--path"], lines[0].Flags);
+        var names = Table.Facts.Where(f => f.Kind is "cli-command" or "cli-flag").Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.True(FactCli.IsCited(names, "import", "-y"));
+        Assert.False(FactCli.IsCited(names, "deploy", "--yes"));
+        Assert.False(FactCli.IsCited(names, "run"));
+    }
+
+    [Fact]
+    public void The_port_scan_sees_listening_ports_and_the_container_side_of_a_mapping()
+    {
+        Assert.Equal([3210, 3210, 6791, 3211, 5173], FactPorts.Find("http://127.0.0.1:3210, 127.0.0.1:13210:3210, localhost:6791, port 3211, http://localhost:5173/"));
+        Assert.Empty(FactPorts.Find("version 1.29.0, 3210 alone, 10.0.0.1:443"));
+    }
+
     [Theory]
     [MemberData(nameof(RequiredDocs))]
     public void Docs_that_quote_a_backend_limit_mark_it(string doc)

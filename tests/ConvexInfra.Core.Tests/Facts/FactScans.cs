@@ -81,3 +81,56 @@ internal static partial class FactNames
     [GeneratedRegex(@"^(CONVEX_\w+|NEXT_PUBLIC_\w+|VITE_CONVEX_URL|S3_STORAGE_\w+|AWS_S3_\w+|S3_ENDPOINT_URL|INSTANCE_(NAME|SECRET)|(POSTGRES|MYSQL|DATABASE)_URL|PG_CA_FILE|DO_NOT_\w+|DISABLE_\w+|REDACT_\w+|DOCUMENT_RETENTION\w*|INDEX_RETENTION\w*|RUST_\w+|LOG_FORMAT|APPLICATION_MAX_\w+|HTTP_SERVER_\w+|MAX_PUSH_BYTES|JWT_PRIVATE_KEY|JWKS|SITE_URL|AWS_REGION|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY)$")]
     private static partial Regex ConvexLooking();
 }
+
+/// <summary>
+/// Ports written as an address (<c>127.0.0.1:3210</c>, <c>localhost:6791</c>, a Docker mapping's container side
+/// <c>127.0.0.1:13210:3210</c>) or as "port 3211": a Convex port is one the table cites; the others are this
+/// project's or the user's own, each listed with why.
+/// </summary>
+internal static partial class FactPorts
+{
+    /// <summary>Ports that are not Convex's: where they come from.</summary>
+    public static readonly IReadOnlyDictionary<int, string> Own = new Dictionary<int, string>
+    {
+        [22] = "SSH to the EC2 host",
+        [80] = "HTTP on the host and the load balancer (redirects to HTTPS)",
+        [443] = "HTTPS on the host and the load balancer",
+        [5432] = "PostgreSQL (RDS, the local Postgres container)",
+        [5173] = "the user's Vite dev server (convexAuthSiteUrl examples)",
+        [13210] = "a host port a local stack maps onto 3210 (tests)",
+        [4000] = "a local stack's site origin override (tests)",
+        [4211] = "a local stack's site origin override (tests)",
+    };
+
+    public static IEnumerable<int> Find(string text) =>
+        Pattern().Matches(text).Select(m => int.Parse(m.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    // host:port or host:hostPort:containerPort (the last number is the one the process listens on), or "port N".
+    [GeneratedRegex(@"(?:(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1?\]|host\.docker\.internal)(?::\d{2,5})?:(?<port>\d{2,5})\b)|(?:\b[Pp]ort `?(?<port>\d{2,5})\b)")]
+    private static partial Regex Pattern();
+}
+
+/// <summary>
+/// <c>npx convex</c> command lines: the command and every flag written after it (up to the end of the code span,
+/// table cell, line, shell comment or a comma). A command is cited by a fact named <c>npx convex COMMAND</c>; a flag by one
+/// named <c>npx convex COMMAND --flag</c>, or <c>npx convex --flag</c> for the deployment-selection options every
+/// deployment command takes.
+/// </summary>
+internal static partial class FactCli
+{
+    public static IEnumerable<(string Command, IReadOnlyList<string> Flags)> Find(string text) =>
+        Pattern().Matches(text).Select(m => (m.Groups["command"].Value,
+            (IReadOnlyList<string>)Flag().Matches(m.Groups["rest"].Value).Select(f => f.Groups[1].Value).ToList()));
+
+    public static bool IsCited(IReadOnlySet<string> names, string command, string? flag = null) =>
+        flag is null
+            ? names.Contains($"npx convex {command}")
+            : names.Contains($"npx convex {command} {flag}") || names.Contains($"npx convex {flag}")
+              || names.Any(n => n.StartsWith($"npx convex {command} ", StringComparison.Ordinal) && n.Split(' ', ',').Contains(flag));
+
+    [GeneratedRegex(@"npx convex (?<command>[a-z][a-z-]*)(?<rest>[^`|\n#;,]*)")]
+    private static partial Regex Pattern();
+
+    [GeneratedRegex(@"(?<![\w-])(--?[a-z][a-z-]*)")]
+    private static partial Regex Flag();
+}
