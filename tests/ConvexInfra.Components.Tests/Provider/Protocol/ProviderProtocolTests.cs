@@ -271,6 +271,47 @@ public sealed class ProviderProtocolTests
         Assert.Empty(run.Engine.Registrations);
     }
 
+    [Fact]
+    public async Task Every_input_no_stack_sets_reaches_the_settings_reader_over_the_wire()
+    {
+        // The repo stacks leave these at their tier defaults, so the constructs above never send them. Sent with a
+        // wrong value each, they must all come back in the one error report, each named: each crossed the wire,
+        // was deserialized into ConvexDeploymentArgs and was read. (The six booleans no stack sets have no wrong
+        // value and are not sent here.)
+        var inputs = ProtocolRun.StackInputs("dev");
+        var wrong = new Dictionary<string, Value>
+        {
+            ["adminKeyVersion"] = Value.ForNumber(-1),
+            ["convexAuthKeyVersion"] = Value.ForNumber(-1),
+            ["instanceSecretVersion"] = Value.ForNumber(-1),
+            ["backendHealthTimeoutMinutes"] = Value.ForNumber(0),
+            ["hostReportTimeoutMinutes"] = Value.ForNumber(0),
+            ["exportTimeoutMinutes"] = Value.ForNumber(0),
+            ["exportLockDays"] = Value.ForNumber(0),
+            ["documentRetentionDelaySeconds"] = Value.ForNumber(-5),
+            ["rootVolumeGb"] = Value.ForNumber(1),
+            ["apiHostname"] = Value.ForString("not a host"),
+            ["dashboardHostname"] = Value.ForString("not a host"),
+            ["siteHostname"] = Value.ForString("not a host"),
+            ["dbEngineVersion"] = Value.ForString("x"),
+            ["dbInstanceClass"] = Value.ForString("m5.large"),
+            ["exportLockMode"] = Value.ForString("sometimes"),
+            ["exportSchedule"] = Value.ForString("whenever"),
+            ["instanceType"] = Value.ForString("t3.micro"),
+        };
+        foreach (var (name, value) in wrong)
+        {
+            inputs.Fields[name] = value;
+        }
+
+        var run = await ProtocolRun.ConstructAsync("dev", inputs, dryRun: false, defaultRegion: EngineRegion, mocksRegion: EngineRegion);
+
+        Assert.NotNull(run.Error);
+        Assert.Empty(run.Engine.Registrations);
+        var missing = wrong.Keys.Where(name => !run.Error.Status.Detail.Contains(name, StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, $"not named in the error report: {string.Join(", ", missing)}\n{run.Error.Status.Detail}");
+    }
+
     /// <summary>deploymentEnv, a secret deploymentEnvSecrets (as generated SDKs send a secret input) and Convex Auth on.</summary>
     private static Struct WithDeploymentEnv(Struct inputs)
     {
