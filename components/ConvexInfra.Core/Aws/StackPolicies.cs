@@ -44,8 +44,15 @@ public static class StackPolicies
     /// </summary>
     public static string HostSessionManager() => SessionManagerPolicy.Render();
 
-    /// <summary>The stack key's policy: the account administers it; only the stack's runtime roles and its deployer decrypt.</summary>
-    public static string StackKey(AwsAccountContext account, IReadOnlyList<string> runtimeRoleArns) => KeyPolicies.StackKey(account, runtimeRoleArns);
+    /// <summary>
+    /// The stack key's policy: the account administers it; only the stack's runtime roles and its deployers (the caller
+    /// that runs pulumi and the stack's <c>deployRoles</c>) use it.
+    /// </summary>
+    public static string StackKey(DeploymentSpec spec, AwsAccountContext account, string callerArn, IReadOnlyList<string> runtimeRoleArns)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return KeyPolicies.StackKey(account, runtimeRoleArns, KeyDeployers.Patterns(account, callerArn, spec.DeployRoles));
+    }
 
     /// <summary>
     /// The roles that decrypt the stack's parameters, by the component resource name after the stack's root name (the

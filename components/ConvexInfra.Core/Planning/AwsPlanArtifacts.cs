@@ -33,7 +33,7 @@ internal static class AwsPlanArtifacts
         yield return File("aws/network-plan.json", JsonSerializer.Serialize(network, Indented) + "\n");
 
         var key = PlanPlaceholders.KmsKeyArn(spec);
-        yield return File(StackKeyPolicyPath, StackPolicies.StackKey(account, StackPolicies.KeyReaderRoles(spec).Select(r => PlanPlaceholders.RoleArn(spec, r)).ToList()) + "\n");
+        yield return File(StackKeyPolicyPath, StackPolicies.StackKey(spec, account, PlanPlaceholders.CallerArn, StackPolicies.KeyReaderRoles(spec).Select(r => PlanPlaceholders.RoleArn(spec, r)).ToList()) + "\n");
         if (spec.Target == DeploymentTarget.AwsEc2)
         {
             yield return File("aws/iam/ec2-assume-role.json", IamPolicies.Ec2AssumeRole() + "\n");
