@@ -69,6 +69,10 @@ public static class StackPolicies
     public static string EcsExecution(DeploymentSpec spec, AwsAccountContext account, string logGroupArn, string kmsKeyArn) =>
         IamPolicies.EcsExecution(account, EcsInjectedParameters(spec), AwsArns.RequireKmsKeyArn(account, kmsKeyArn), logGroupArn);
 
+    /// <summary>The ECS dashboard task's execution role: its own log streams only (no secret, no key, no task role).</summary>
+    public static string EcsDashboardExecution(AwsAccountContext account, string logGroupArn) =>
+        IamPolicies.EcsDashboardExecution(account, logGroupArn, Ecs.EcsContainers.Dashboard);
+
     /// <summary>The ECS task role: the five buckets only; ECS injects both secrets through the execution role.</summary>
     public static string EcsTask(DeploymentSpec spec, AwsAccountContext account, BucketNames buckets)
     {

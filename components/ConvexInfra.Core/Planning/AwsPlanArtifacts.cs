@@ -49,6 +49,7 @@ internal static class AwsPlanArtifacts
             var logGroup = EcsContainers.LogGroupName(spec);
             yield return Policy("ecs-execution", StackPolicies.EcsExecution(spec, account, PlanPlaceholders.LogGroupArn(spec, logGroup), key));
             yield return Policy("ecs-task", StackPolicies.EcsTask(spec, account, aws.Buckets));
+            yield return Policy("ecs-dashboard-execution", StackPolicies.EcsDashboardExecution(account, PlanPlaceholders.LogGroupArn(spec, logGroup)));
             yield return Containers("ecs-task", EcsContainerDefinitions.Render(spec, account, aws, logGroup, PlanPlaceholders.SecretVersions));
             yield return Containers("ecs-dashboard-task", EcsContainerDefinitions.RenderDashboard(spec, aws.Region, logGroup));
         }
