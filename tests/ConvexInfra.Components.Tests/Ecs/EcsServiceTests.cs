@@ -96,6 +96,18 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
         Assert.Equal(1, service.Number("desiredCount"));
     }
 
+    /// <summary>The backend task's containers (backend, site proxy) share the network namespace only: no PID or IPC namespace, no volume.</summary>
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Backend_task_shares_no_process_or_volume_namespace_with_the_site_proxy(string stack)
+    {
+        var task = (await runs.GetAsync(stack)).ServiceTaskDefinition();
+
+        Assert.Null(task.Text("pidMode"));
+        Assert.Null(task.Text("ipcMode"));
+        Assert.Empty(task.List("volumes"));
+    }
+
     [Theory]
     [MemberData(nameof(Stacks))]
     public async Task Dashboard_execution_role_writes_only_the_dashboards_log_streams(string stack)
