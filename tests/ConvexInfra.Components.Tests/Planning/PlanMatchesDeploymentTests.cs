@@ -233,7 +233,7 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
 
         // The stack key's deployers include whoever runs pulumi: the mocks' caller, the plan's placeholder.
         text = text.Replace(PlanPlaceholders.CallerArn, "<caller>", StringComparison.Ordinal)
-            .Replace($"arn:aws:iam::{MockValues.AccountId}:user/ci", "<caller>", StringComparison.Ordinal);
+            .Replace(MockValues.CallerArn, "<caller>", StringComparison.Ordinal);
         text = text.Replace(PlanPlaceholders.AccountId, "<account>", StringComparison.Ordinal)
             .Replace(MockValues.AccountId, "<account>", StringComparison.Ordinal);
         text = ClusterName().Replace(text, ":cluster/<cluster>");
