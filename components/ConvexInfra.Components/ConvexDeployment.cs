@@ -334,6 +334,7 @@ public sealed class ConvexDeployment : ComponentResource
         {
             Spec = spec,
             Account = aws.Account,
+            CallerArn = aws.CallerArn,
             DatabaseHost = database.Address,
             DatabasePort = database.Port,
             DatabaseUser = Database.MasterUsername,

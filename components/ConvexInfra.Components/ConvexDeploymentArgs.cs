@@ -109,4 +109,5 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("exportTimeoutMinutes")] public int? ExportTimeoutMinutes { get; set; }
     [Input("patchWindow")] public string? PatchWindow { get; set; }
     [Input("rolePermissionsBoundary")] public string? RolePermissionsBoundary { get; set; }
+    [Input("deployRoles")] public InputList<string>? DeployRoles { get; set; }
 }

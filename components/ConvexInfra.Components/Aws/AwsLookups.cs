@@ -6,7 +6,8 @@ using PulumiAws = Pulumi.Aws;
 namespace ConvexInfra.Components.Aws;
 
 /// <summary>
-/// Account facts read before the component registers: partition and account id (IAM ARNs), the region's zones
+/// Account facts read before the component registers: partition and account id (IAM ARNs), the caller (a user of the
+/// stack key), the region's zones
 /// (subnet plan) and, for the EC2 target, the current Amazon Linux 2023 arm64 AMI. Every lookup is an Output-form
 /// invoke with the same <see cref="InvokeOptions"/>, which carry the AWS provider the deployment's resources use
 /// (the caller's, or the one made for <c>region</c>), so the facts are those of the account and region deployed to.
@@ -38,6 +39,6 @@ internal static class AwsLookups
             : Output.Create((string?)null);
 
         return Output.Tuple(identity, partition, zones, ami).Apply(t =>
-            new AwsEnvironment(new AwsAccountContext(t.Item2.Partition, region, t.Item1.AccountId), t.Item3.Names, t.Item4));
+            new AwsEnvironment(new AwsAccountContext(t.Item2.Partition, region, t.Item1.AccountId), t.Item3.Names, t.Item4, t.Item1.Arn));
     }
 }

@@ -16,6 +16,9 @@ public sealed class SecretsArgs
 {
     public required DeploymentSpec Spec { get; init; }
     public required AwsAccountContext Account { get; init; }
+
+    /// <summary>Who runs pulumi (<c>sts:GetCallerIdentity</c>): with the spec's <c>deployRoles</c>, the key's deployers.</summary>
+    public required string CallerArn { get; init; }
     public required Input<string> DatabaseHost { get; init; }
     public required Input<int> DatabasePort { get; init; }
     public required string DatabaseUser { get; init; }
@@ -66,7 +69,7 @@ public sealed class Secrets : ComponentResource
 
         // The policy is known once the owner names the reader roles; until then the key's registration waits.
         var keyPolicy = Output.Create(_keyReaders.Task).Apply(readers => readers)
-            .Apply(arns => StackPolicies.StackKey(args.Account, arns));
+            .Apply(arns => StackPolicies.StackKey(spec, args.Account, args.CallerArn, arns));
         var key = new Kms.Key($"{name}-key", new Kms.KeyArgs
         {
             Description = $"SecureString parameters of {spec.ProjectName}/{spec.StackName}",

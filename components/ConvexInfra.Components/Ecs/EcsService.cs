@@ -159,6 +159,20 @@ public sealed class EcsService : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-dashboard-egress"),
         }, child);
 
+        // The dashboard's own execution role: it writes the dashboard's log streams and nothing else (no secret, no
+        // key), so the backend's execution role, which reads both secrets, is never used to start the dashboard.
+        var dashboardExecution = new Iam.Role($"{name}-dashboard-execution", new Iam.RoleArgs
+        {
+            AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
+            Description = "Starts the Convex dashboard task: writes its log streams",
+            Tags = AwsTags.For(spec, $"{name}-dashboard-execution"),
+        }.WithBoundary(spec, args.Account), child);
+        _ = new Iam.RolePolicy($"{name}-dashboard-execution", new Iam.RolePolicyArgs
+        {
+            Role = dashboardExecution.Name,
+            Policy = logGroup.Arn.Apply(arn => StackPolicies.EcsDashboardExecution(account, arn)),
+        }, child);
+
         // No TaskRoleArn: ECS gives the container no credentials endpoint. The execution role only starts the task
         // (pull, logs); its credentials never reach the container.
         var dashboardDefinition = new AwsEcs.TaskDefinition($"{name}-dashboard-task", new AwsEcs.TaskDefinitionArgs
@@ -173,7 +187,7 @@ public sealed class EcsService : ComponentResource
                 CpuArchitecture = EcsDeploymentSettings.CpuArchitecture,
                 OperatingSystemFamily = EcsDeploymentSettings.OperatingSystemFamily,
             },
-            ExecutionRoleArn = execution.Arn,
+            ExecutionRoleArn = dashboardExecution.Arn,
             ContainerDefinitions = Output.Tuple(args.Runtime, logGroup.Name).Apply(t =>
                 EcsContainerDefinitions.RenderDashboard(spec, t.Item1.Region, t.Item2)),
             Tags = AwsTags.For(spec, $"{name}-dashboard-task"),

@@ -109,6 +109,22 @@ public static class IamPolicies
     }
 
     /// <summary>
+    /// The ECS dashboard task's execution role: write the dashboard's own log streams (<c>&lt;prefix&gt;/…</c> in the
+    /// task's log group: the awslogs driver names them prefix/container/task-id), nothing else. No parameter, no key,
+    /// no ECR: the dashboard image is public on GitHub's registry, which ECS pulls without credentials.
+    /// </summary>
+    public static string EcsDashboardExecution(AwsAccountContext ctx, string logGroupArn, string streamPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamPrefix);
+        var group = AwsArns.RequireLogGroupArn(ctx, logGroupArn);
+        return PolicyDocument.Render(
+        [
+            new("DashboardLogStreamsWrite", "Allow", ["logs:CreateLogStream", "logs:PutLogEvents"], [$"{group}:log-stream:{streamPrefix}/*"]),
+        ]);
+    }
+
+    /// <summary>
     /// Bucket policy refusing every request that does not use TLS. It is a Deny for everyone on <c>s3:*</c>:
     /// a Deny must cover all actions and principals to close plain HTTP completely.
     /// </summary>

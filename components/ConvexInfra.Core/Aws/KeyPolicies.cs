@@ -10,10 +10,11 @@ namespace ConvexInfra.Core.Aws;
 /// delete the key, but not use it: no Decrypt, Encrypt, GenerateDataKey, ReEncrypt or CreateGrant.</item>
 /// <item><c>StackRuntimeRolesDecrypt</c>: the stack's own runtime roles by ARN (EC2 host, ECS execution, export
 /// execution) decrypt, and only when SSM asks on their behalf.</item>
-/// <item><c>DeployerThroughSsm</c>: whoever deploys the stack (a person or the CI deploy role, whose ARN the program
-/// does not know) writes and reads the parameters through SSM, as its IAM policies allow, but never a role that
-/// carries the <c>convex-infra:stack</c> tag: the runtime roles of every stack carry it, so another stack's host or
-/// task is refused by this key even if its own IAM policy said <c>kms:Decrypt</c> on <c>*</c>.</item>
+/// <item><c>DeployerThroughSsm</c>: the stack's deployers (<see cref="KeyDeployers"/>: whoever runs pulumi and the
+/// <c>deployRoles</c>, by <c>aws:PrincipalArn</c>) write and read the parameters through SSM, as their IAM policies
+/// allow; no other principal of the account, and never a role that carries the <c>convex-infra:stack</c> tag (the
+/// runtime roles of every stack carry it), even if its own IAM policy said <c>kms:Decrypt</c> on <c>*</c>. To break
+/// glass, an administrator re-puts the policy (administration) or runs <c>pulumi up</c> as themselves.</item>
 /// </list>
 /// </summary>
 public static class KeyPolicies
@@ -54,10 +55,19 @@ public static class KeyPolicies
     /// </summary>
     public static IReadOnlyList<string> DeployerActions { get; } = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"];
 
-    public static string StackKey(AwsAccountContext ctx, IReadOnlyList<string> runtimeRoleArns)
+    public static string StackKey(AwsAccountContext ctx, IReadOnlyList<string> runtimeRoleArns, IReadOnlyList<string> deployerArnPatterns)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(runtimeRoleArns);
+        ArgumentNullException.ThrowIfNull(deployerArnPatterns);
+        var accountArns = $"arn:{ctx.Partition}:";
+        if (deployerArnPatterns.Count == 0 || deployerArnPatterns.Any(p => p is null || !p.StartsWith(accountArns, StringComparison.Ordinal) || !p.Contains($"::{ctx.AccountId}:", StringComparison.Ordinal)))
+        {
+            throw new ArgumentException(
+                $"deployerArnPatterns: got [{string.Join(", ", deployerArnPatterns)}]; expected the principals that deploy the stack (KeyDeployers.Patterns). Example: arn:{ctx.Partition}:iam::{ctx.AccountId}:role/convex-infra-github-deploy-prod",
+                nameof(deployerArnPatterns));
+        }
+
         var rolePrefix = $"arn:{ctx.Partition}:iam::{ctx.AccountId}:role/";
         if (runtimeRoleArns.Count == 0 || runtimeRoleArns.Any(arn => arn is null || !arn.StartsWith(rolePrefix, StringComparison.Ordinal) || arn.Length == rolePrefix.Length))
         {
@@ -76,7 +86,12 @@ public static class KeyPolicies
                 Conditions: [viaSsm, callerAccount],
                 AwsPrincipals: runtimeRoleArns.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()),
             new("DeployerThroughSsm", "Allow", DeployerActions, ["*"],
-                Conditions: [viaSsm, callerAccount, new PolicyCondition("Null", $"aws:PrincipalTag/{StackTagKey}", "true")],
+                Conditions:
+                [
+                    viaSsm, callerAccount,
+                    new PolicyCondition("ArnLike", "aws:PrincipalArn", deployerArnPatterns.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()),
+                    new PolicyCondition("Null", $"aws:PrincipalTag/{StackTagKey}", "true"),
+                ],
                 AwsPrincipals: [account]),
         ]);
     }

@@ -4,7 +4,16 @@ using System.Text.Json;
 namespace ConvexInfra.Core.Aws;
 
 /// <summary>One condition of a statement, e.g. <c>StringEquals kms:ViaService ssm.us-east-1.amazonaws.com</c>.</summary>
-internal sealed record PolicyCondition(string Operator, string Key, string Value);
+internal sealed record PolicyCondition(string Operator, string Key, string Value)
+{
+    /// <summary>A condition any of whose values matches (written as a JSON array).</summary>
+    public PolicyCondition(string @operator, string key, IReadOnlyList<string> values)
+        : this(@operator, key, values is { Count: > 0 } ? values[0] : throw new ArgumentException($"{key}: a condition needs at least one value", nameof(values))) =>
+        Values = values;
+
+    /// <summary>Every value when there are several; null for a single <see cref="Value"/>.</summary>
+    public IReadOnlyList<string>? Values { get; }
+}
 
 /// <summary>
 /// One IAM statement. A principal is a service (<see cref="ServicePrincipal"/>), IAM principals by ARN
@@ -82,7 +91,14 @@ internal static class PolicyDocument
                 json.WriteStartObject(byOperator.Key);
                 foreach (var condition in byOperator)
                 {
-                    json.WriteString(condition.Key, condition.Value);
+                    if (condition.Values is { } values)
+                    {
+                        WriteList(json, condition.Key, values);
+                    }
+                    else
+                    {
+                        json.WriteString(condition.Key, condition.Value);
+                    }
                 }
 
                 json.WriteEndObject();

@@ -44,8 +44,15 @@ public static class StackPolicies
     /// </summary>
     public static string HostSessionManager() => SessionManagerPolicy.Render();
 
-    /// <summary>The stack key's policy: the account administers it; only the stack's runtime roles and its deployer decrypt.</summary>
-    public static string StackKey(AwsAccountContext account, IReadOnlyList<string> runtimeRoleArns) => KeyPolicies.StackKey(account, runtimeRoleArns);
+    /// <summary>
+    /// The stack key's policy: the account administers it; only the stack's runtime roles and its deployers (the caller
+    /// that runs pulumi and the stack's <c>deployRoles</c>) use it.
+    /// </summary>
+    public static string StackKey(DeploymentSpec spec, AwsAccountContext account, string callerArn, IReadOnlyList<string> runtimeRoleArns)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return KeyPolicies.StackKey(account, runtimeRoleArns, KeyDeployers.Patterns(account, callerArn, spec.DeployRoles));
+    }
 
     /// <summary>
     /// The roles that decrypt the stack's parameters, by the component resource name after the stack's root name (the
@@ -61,6 +68,10 @@ public static class StackPolicies
     /// <summary>The ECS execution role: the injected secrets (decrypted with the stack's key only) and the task's log group.</summary>
     public static string EcsExecution(DeploymentSpec spec, AwsAccountContext account, string logGroupArn, string kmsKeyArn) =>
         IamPolicies.EcsExecution(account, EcsInjectedParameters(spec), AwsArns.RequireKmsKeyArn(account, kmsKeyArn), logGroupArn);
+
+    /// <summary>The ECS dashboard task's execution role: its own log streams only (no secret, no key, no task role).</summary>
+    public static string EcsDashboardExecution(AwsAccountContext account, string logGroupArn) =>
+        IamPolicies.EcsDashboardExecution(account, logGroupArn, Ecs.EcsContainers.Dashboard);
 
     /// <summary>The ECS task role: the five buckets only; ECS injects both secrets through the execution role.</summary>
     public static string EcsTask(DeploymentSpec spec, AwsAccountContext account, BucketNames buckets)

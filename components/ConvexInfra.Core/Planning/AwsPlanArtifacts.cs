@@ -33,7 +33,7 @@ internal static class AwsPlanArtifacts
         yield return File("aws/network-plan.json", JsonSerializer.Serialize(network, Indented) + "\n");
 
         var key = PlanPlaceholders.KmsKeyArn(spec);
-        yield return File(StackKeyPolicyPath, StackPolicies.StackKey(account, StackPolicies.KeyReaderRoles(spec).Select(r => PlanPlaceholders.RoleArn(spec, r)).ToList()) + "\n");
+        yield return File(StackKeyPolicyPath, StackPolicies.StackKey(spec, account, PlanPlaceholders.CallerArn, StackPolicies.KeyReaderRoles(spec).Select(r => PlanPlaceholders.RoleArn(spec, r)).ToList()) + "\n");
         if (spec.Target == DeploymentTarget.AwsEc2)
         {
             yield return File("aws/iam/ec2-assume-role.json", IamPolicies.Ec2AssumeRole() + "\n");
@@ -49,6 +49,7 @@ internal static class AwsPlanArtifacts
             var logGroup = EcsContainers.LogGroupName(spec);
             yield return Policy("ecs-execution", StackPolicies.EcsExecution(spec, account, PlanPlaceholders.LogGroupArn(spec, logGroup), key));
             yield return Policy("ecs-task", StackPolicies.EcsTask(spec, account, aws.Buckets));
+            yield return Policy("ecs-dashboard-execution", StackPolicies.EcsDashboardExecution(account, PlanPlaceholders.LogGroupArn(spec, logGroup)));
             yield return Containers("ecs-task", EcsContainerDefinitions.Render(spec, account, aws, logGroup, PlanPlaceholders.SecretVersions));
             yield return Containers("ecs-dashboard-task", EcsContainerDefinitions.RenderDashboard(spec, aws.Region, logGroup));
         }

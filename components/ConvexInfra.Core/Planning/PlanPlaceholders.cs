@@ -49,6 +49,9 @@ public static class PlanPlaceholders
     public static string RoleArn(DeploymentSpec spec, string purpose) =>
         $"arn:aws:iam::{AccountId}:role/{ResourceNames.ResourcePrefix(spec)}-{purpose}-{Marker}";
 
+    /// <summary>Whoever runs pulumi (the AWS provider's caller identity), a deployer of the stack key.</summary>
+    public const string CallerArn = $"arn:aws:iam::{AccountId}:user/{Marker}";
+
     /// <summary>The stack's KMS key, whose id AWS assigns.</summary>
     public static string KmsKeyArn(DeploymentSpec spec) => $"arn:aws:kms:{RegionOf(spec)}:{AccountId}:key/{Marker}";
 

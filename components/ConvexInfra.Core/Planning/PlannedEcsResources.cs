@@ -30,8 +30,8 @@ internal static class PlannedEcsResources
         yield return new(e, T.SecurityGroup, 1, "the dashboard task's group: the load balancer in on 6791, HTTPS out (image pulls); no database, no backend");
         yield return new(e, T.EgressRule, 1, "dashboard task → 443 (image pulls)");
         yield return new(e, T.LogGroup, 1, $"{EcsContainers.LogGroupName(spec)}, {spec.Monitoring.LogRetentionDays} days");
-        yield return new(e, T.Role, 2, "execution role (SSM secrets, logs) and task role (buckets)");
-        yield return new(e, T.RolePolicy, 2, "aws/iam/roles/ecs-execution.json, aws/iam/roles/ecs-task.json");
+        yield return new(e, T.Role, 3, "execution role (SSM secrets, logs), task role (buckets) and the dashboard's execution role (its log streams only)");
+        yield return new(e, T.RolePolicy, 3, "aws/iam/roles/ecs-execution.json, aws/iam/roles/ecs-task.json, aws/iam/roles/ecs-dashboard-execution.json");
 
         var plan = AlbRoutingPlan.For(spec);
         var ports = plan.Targets.SelectMany(t => new[] { t.ContainerPort, t.HealthCheckPort }).Distinct().Count();

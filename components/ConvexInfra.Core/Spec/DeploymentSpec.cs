@@ -43,6 +43,12 @@ public sealed record DeploymentSpec
     /// </summary>
     public string? RolePermissionsBoundary { get; init; }
 
+    /// <summary>
+    /// IAM roles (name in the stack's account, or ARN) that deploy, preview or refresh the stack besides whoever runs
+    /// pulumi: the stack key lets them, and the caller, use it through SSM (<see cref="Aws.KeyDeployers"/>).
+    /// </summary>
+    public IReadOnlyList<string> DeployRoles { get; init; } = [];
+
     /// <summary>Extra tags from config, merged over the standard ones (project, stack, tier, instance).</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 

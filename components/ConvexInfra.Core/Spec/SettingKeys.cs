@@ -83,6 +83,7 @@ public static class SettingKeys
     public static readonly SettingKey BackendHealthTimeoutMinutes = Key("backendHealthTimeoutMinutes", "aws-ec2: minutes a new backend has to answer /version, migrations included, before the host rolls back (1..120, default 10).", "10");
     public static readonly SettingKey ExportTimeoutMinutes = Key("exportTimeoutMinutes", "aws-ec2 and aws-ecs: minutes the pre-upgrade export (when imageRevision changes, before the new release reaches the host or the service) may run before the update fails (5..720, default 60).", "60");
     public static readonly SettingKey RolePermissionsBoundary = Key("rolePermissionsBoundary", "aws: IAM policy (name, or ARN) set as the permissions boundary of every role the stack creates; the CI deploy role may create roles only with it (docs/cicd.md).", "convex-infra-boundary-prod");
+    public static readonly SettingKey DeployRoles = Key("deployRoles", "aws: IAM roles (name in the stack's account, or ARN) that deploy, preview or refresh the stack besides whoever runs pulumi; only they and the stack's own roles may use the stack's KMS key (docs/security.md).", "[\"convex-infra-github-deploy-prod\", \"convex-infra-github-preview-prod\"]", SettingShape.List);
     public static readonly SettingKey PatchWindow = Key("patchWindow", "aws-ec2: UTC window in which the host installs security updates, a day or 'daily' then HH:MM (default: daily 04:00, prod Sun 04:00).", "Sun 03:00");
 
     /// <summary>Every key, in the order of the docs table.</summary>
@@ -98,7 +99,7 @@ public static class SettingKeys
         LocalApiPort, LocalSitePort, LocalDashboardPort,
         Tags,
         ConvexAuth, ConvexAuthSiteUrl, ConvexAuthKeyVersion, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, ExportLockMode, ExportLockDays, AllowRevisionDowngrade, StorageMigrationConfirmed,
-        HostReportTimeoutMinutes, BackendHealthTimeoutMinutes, ExportTimeoutMinutes, PatchWindow, RolePermissionsBoundary,
+        HostReportTimeoutMinutes, BackendHealthTimeoutMinutes, ExportTimeoutMinutes, PatchWindow, RolePermissionsBoundary, DeployRoles,
     ];
 
     /// <summary>The keys in the <c>convex-infra</c> namespace (everything but <c>aws:region</c>).</summary>

@@ -52,6 +52,20 @@ public static class SettingsReader
             values.FailValue(SettingKeys.RolePermissionsBoundary, "nothing for a target other than aws-ec2 or aws-ecs: only AWS stacks create IAM roles");
         }
 
+        var deployRoles = values.List(SettingKeys.DeployRoles) ?? [];
+        foreach (var role in deployRoles)
+        {
+            if (ValueRules.RoleNameOrArn(role) is { } expected)
+            {
+                values.FailValue(SettingKeys.DeployRoles, $"'{role}': {expected}");
+            }
+        }
+
+        if (deployRoles.Count > 0 && target?.IsAws() != true)
+        {
+            values.FailValue(SettingKeys.DeployRoles, "nothing for a target other than aws-ec2 or aws-ecs: only AWS stacks have a KMS key");
+        }
+
         var zoneDeferred = values.IsDeferred(SettingKeys.HostedZoneId);
         var hostedZone = target?.IsAws() == true && !zoneDeferred ? values.Text(SettingKeys.HostedZoneId, ValueRules.HostedZoneId) : null;
         if (target == DeploymentTarget.AwsEcs && !values.Has(SettingKeys.HostedZoneId))
@@ -90,6 +104,7 @@ public static class SettingsReader
             Tags = tags,
             Extensions = extensions,
             RolePermissionsBoundary = boundary,
+            DeployRoles = deployRoles,
         };
         return new SettingsReadResult(spec, errors);
     }

@@ -106,6 +106,12 @@ public static partial class ValueRules
             ? null
             : "an IAM policy name such as convex-infra-boundary-prod, or its ARN arn:aws:iam::123456789012:policy/convex-infra-boundary-prod (docs/cicd/permissions-boundary.json)";
 
+    /// <summary>An IAM role: its name (1..64 of letters, digits, +=,.@_-) or its ARN (with its path, if any).</summary>
+    public static string? RoleNameOrArn(string text) =>
+        RoleNameOrArnPattern().IsMatch(text)
+            ? null
+            : "an IAM role name such as convex-infra-github-deploy-prod, or its ARN arn:aws:iam::123456789012:role/convex-infra-github-deploy-prod";
+
     public static string? SnsTopicArn(string arn) =>
         SnsTopicArnPattern().IsMatch(arn) ? null : "an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:oncall";
 
@@ -154,6 +160,9 @@ public static partial class ValueRules
 
     [GeneratedRegex(@"^(arn:aws(-[a-z]+)*:iam::[0-9]{12}:policy/([\w+=,.@-]+/)*)?[\w+=,.@-]{1,128}$")]
     private static partial Regex PermissionsBoundaryPattern();
+
+    [GeneratedRegex(@"^(arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/([\w+=,.@-]+/)*)?[\w+=,.@-]{1,64}$")]
+    private static partial Regex RoleNameOrArnPattern();
 
     [GeneratedRegex("^arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$")]
     private static partial Regex SnsTopicArnPattern();

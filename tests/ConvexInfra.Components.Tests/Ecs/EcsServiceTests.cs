@@ -75,7 +75,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
 
         Assert.NotEqual(run.BackendService().Text("taskDefinition"), service.Text("taskDefinition"));
         Assert.Null(task.Text("taskRoleArn"));
-        Assert.Equal(run.ServiceTaskDefinition().Text("executionRoleArn"), task.Text("executionRoleArn"));
+        Assert.NotEqual(run.ServiceTaskDefinition().Text("executionRoleArn"), task.Text("executionRoleArn"));
         Assert.Equal("ARM64", task.Map("runtimePlatform").Text("cpuArchitecture"));
         Assert.Equal(EcsDeploymentSettings.DashboardCpu.ToString(System.Globalization.CultureInfo.InvariantCulture), task.Text("cpu"));
         Assert.Equal(EcsDeploymentSettings.DashboardMemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture), task.Text("memory"));
@@ -94,6 +94,49 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
         var backendGroup = Assert.Single(((IEnumerable<object>)run.BackendService().Map("networkConfiguration")["securityGroups"]).Cast<string>());
         Assert.NotEqual(backendGroup, dashboardGroup);
         Assert.Equal(1, service.Number("desiredCount"));
+    }
+
+    /// <summary>The backend task's containers (backend, site proxy) share the network namespace only: no PID or IPC namespace, no volume.</summary>
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Backend_task_shares_no_process_or_volume_namespace_with_the_site_proxy(string stack)
+    {
+        var task = (await runs.GetAsync(stack)).ServiceTaskDefinition();
+
+        Assert.Null(task.Text("pidMode"));
+        Assert.Null(task.Text("ipcMode"));
+        Assert.Empty(task.List("volumes"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Dashboard_execution_role_writes_only_the_dashboards_log_streams(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var executionArn = run.TaskDefinitionOf(run.DashboardService()).Text("executionRoleArn")!;
+        var roleName = executionArn[(executionArn.LastIndexOf('/') + 1)..];
+        var policies = run.OfType("aws:iam/rolePolicy:RolePolicy").Where(p => p.Text("role") == roleName)
+            .Select(p => Core.Aws.Iam.IamPolicy.Parse(p.Text("policy")!)).ToList();
+        Assert.Single(policies);
+        Assert.DoesNotContain(run.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), a => a.Text("role") == roleName);
+
+        var account = MockValues.AccountId;
+        var region = run.Spec.Region!;
+        var group = $"arn:aws:logs:{region}:{account}:log-group:{EcsContainers.LogGroupName(run.Spec)}";
+        bool Allows(string action, string resource) =>
+            policies.Any(p => p.Evaluate(new Core.Aws.Iam.IamRequest(action, resource, new Dictionary<string, string>(), "test")) == Core.Aws.Iam.IamDecision.Allowed);
+
+        Assert.True(Allows("logs:PutLogEvents", $"{group}:log-stream:{EcsContainers.Dashboard}/{EcsContainers.Dashboard}/0123456789abcdef"));
+        Assert.True(Allows("logs:CreateLogStream", $"{group}:log-stream:{EcsContainers.Dashboard}/{EcsContainers.Dashboard}/0123456789abcdef"));
+        Assert.False(Allows("logs:PutLogEvents", $"{group}:log-stream:{EcsContainers.Backend}/{EcsContainers.Backend}/0123456789abcdef"));
+        var secrets = Core.Naming.ResourceNames.SecretParameters(run.Spec);
+        foreach (var parameter in new[] { secrets.InstanceSecret, secrets.PostgresUrl, secrets.AdminKey })
+        {
+            Assert.False(Allows("ssm:GetParameters", $"arn:aws:ssm:{region}:{account}:parameter{parameter}"));
+        }
+
+        Assert.False(Allows("kms:Decrypt", $"arn:aws:kms:{region}:{account}:key/any"));
+        Assert.False(Allows("ecr:GetAuthorizationToken", "*"));
     }
 
     [Theory]

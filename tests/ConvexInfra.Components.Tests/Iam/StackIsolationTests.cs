@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ConvexInfra.Components.Tests.Support;
 using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Aws.Iam;
 using Pulumi.Testing;
 
 namespace ConvexInfra.Components.Tests.Iam;
@@ -45,7 +46,7 @@ public sealed class StackIsolationTests(StackRuns runs) : IClassFixture<StackRun
     [Fact]
     public async Task No_role_of_one_stack_reads_a_secure_string_of_another()
     {
-        var models = await ModelsAsync(StackAccessModel.Of);
+        var models = await ModelsAsync(StackAccessModel.WithCiRoles);
         Assert.All(models, m => Assert.NotEmpty(m.Roles));
         Assert.All(models, m => Assert.NotEmpty(m.Secrets));
         Assert.All(models.SelectMany(m => m.Secrets), s => Assert.NotNull(s.KeyArn));
@@ -64,6 +65,26 @@ public sealed class StackIsolationTests(StackRuns runs) : IClassFixture<StackRun
         {
             var readable = model.Secrets.Where(s => model.Roles.Any(r => StackAccessModel.Leak(r, s) is not null)).Select(s => s.ParameterArn).ToList();
             Assert.Equal(model.Secrets.Select(s => s.ParameterArn).Order(StringComparer.Ordinal), readable.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Each_stacks_ci_roles_read_its_own_secrets_and_no_other_principal_of_the_account_does()
+    {
+        // The deploy role writes and reads back every SecureString, the preview role refreshes them: both are named in
+        // the key policy (deployRoles). A role of the account that is no stack's, even with every SSM and KMS action on
+        // every resource, is refused by every stack key (before the key was restricted, it read them all).
+        var anyone = new StackRole("none", $"arn:aws:iam::{MockValues.AccountId}:role/some-app-role", new Dictionary<string, string>(),
+            [("inline everything", IamPolicy.Parse("""{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ssm:*", "kms:*"], "Resource": "*"}]}"""))]);
+        foreach (var model in await ModelsAsync(StackAccessModel.WithCiRoles))
+        {
+            foreach (var kind in new[] { "deploy", "preview" })
+            {
+                var ci = Assert.Single(model.Roles, r => r.Arn.EndsWith($":role/convex-infra-github-{kind}-{model.Stack}", StringComparison.Ordinal));
+                Assert.All(model.Secrets, s => Assert.NotNull(StackAccessModel.Leak(ci, s)));
+            }
+
+            Assert.All(model.Secrets, s => Assert.Null(StackAccessModel.Leak(anyone, s)));
         }
     }
 

@@ -229,7 +229,7 @@ internal sealed class AwsMocks
             "aws:index/getCallerIdentity:getCallerIdentity" => new Dictionary<string, object>
             {
                 ["accountId"] = MockValues.AccountId,
-                ["arn"] = $"arn:aws:iam::{MockValues.AccountId}:user/ci",
+                ["arn"] = MockValues.CallerArn,
                 ["id"] = MockValues.AccountId,
                 ["userId"] = "AIDAMOCKUSER",
             },

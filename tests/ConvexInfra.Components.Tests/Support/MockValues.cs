@@ -7,6 +7,9 @@ namespace ConvexInfra.Components.Tests.Support;
 internal static class MockValues
 {
     public const string AccountId = "123456789012";
+
+    /// <summary>Who runs pulumi under the mocks (getCallerIdentity's ARN): a deployer of every stack key.</summary>
+    public const string CallerArn = $"arn:aws:iam::{AccountId}:user/ci";
     public const string Partition = "aws";
     public const string AmiId = "ami-0a1b2c3d4e5f67890";
     public const string ElasticIp = "203.0.113.10";

@@ -61,6 +61,41 @@ public sealed class StackKeyUpgradeTests
         Assert.Equal(new[] { names.InstanceSecret, names.PostgresUrl, names.AdminKey }.Order(StringComparer.Ordinal), parameters.Select(p => p.Text("name")!).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The update re-encrypts the parameters as whoever runs it (SSM asks KMS with the caller's identity), so the new
+    /// key's policy must let that caller, and no one else of the account, use the key through SSM: the caller the AWS
+    /// provider reports (the mocks' <c>getCallerIdentity</c>) and the stack file's <c>deployRoles</c>.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Ec2Stacks))]
+    public async Task Whoever_runs_the_upgrade_may_re_encrypt_the_parameters_with_the_new_key(string stack)
+    {
+        var run = await StackRun.RunAsync(StackFiles.Load(stack));
+        var key = run.Single(Key);
+        var keyArn = $"arn:aws:kms:{run.Spec.Region}:{MockValues.AccountId}:key/{run.IdOf(key)}";
+        var policy = Core.Aws.Iam.IamPolicy.Parse(key.Text("policy")!);
+        var everything = Core.Aws.Iam.IamPolicy.Parse("""{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}""");
+        Assert.Contains(run.Calls, c => c.Token == "aws:index/getCallerIdentity:getCallerIdentity");
+        var caller = MockValues.CallerArn;
+        Core.Aws.Iam.IamDecision Use(string principal, string action) => Core.Aws.Iam.KeyPolicyEvaluation.Evaluate(policy, principal, MockValues.AccountId, [everything],
+            new Core.Aws.Iam.IamRequest(action, keyArn, new Dictionary<string, string>
+            {
+                ["aws:PrincipalArn"] = principal,
+                ["kms:CallerAccount"] = MockValues.AccountId,
+                ["kms:ViaService"] = $"ssm.{run.Spec.Region}.amazonaws.com",
+            }, "upgrade"));
+
+        List<string> deployers = [caller, .. run.Spec.DeployRoles.Select(r => $"arn:aws:iam::{MockValues.AccountId}:role/{r}")];
+        Assert.True(deployers.Count >= 3, "the stack files name the CI deploy and preview roles in deployRoles");
+        foreach (var deployer in deployers)
+        {
+            Assert.Equal(Core.Aws.Iam.IamDecision.Allowed, Use(deployer, "kms:Encrypt"));
+            Assert.Equal(Core.Aws.Iam.IamDecision.Allowed, Use(deployer, "kms:Decrypt"));
+        }
+
+        Assert.NotEqual(Core.Aws.Iam.IamDecision.Allowed, Use($"arn:aws:iam::{MockValues.AccountId}:role/someone-else", "kms:Encrypt"));
+    }
+
     [Theory]
     [MemberData(nameof(Ec2Stacks))]
     public async Task The_release_names_the_versions_written_with_the_key(string stack)

@@ -16,7 +16,18 @@ public class StackKeyPolicyTests
     private const string Deployer = "arn:aws:iam::123456789012:role/convex-infra-github-deploy-prod";
     private const string Key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
-    private static readonly IamPolicy KeyPolicy = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host, Export]));
+    private const string Admin = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef";
+    private const string AdminSession = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com";
+    private const string OtherUntagged = "arn:aws:iam::123456789012:role/some-app-role";
+
+    /// <summary>The CI deploy role runs pulumi; the preview role is named in <c>deployRoles</c>.</summary>
+    private static readonly IReadOnlyList<string> Deployers =
+        KeyDeployers.Patterns(Ctx, "arn:aws:sts::123456789012:assumed-role/convex-infra-github-deploy-prod/GitHubActions", ["convex-infra-github-preview-prod"]);
+
+    private static readonly IamPolicy KeyPolicy = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host, Export], Deployers));
+
+    /// <summary>An administrator: every KMS and SSM action on everything, as AdministratorAccess gives.</summary>
+    private static readonly IamPolicy Everything = IamPolicy.Parse("""{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}""");
 
     /// <summary>An identity policy that lets its role decrypt with any key of the account through SSM (the old host layout).</summary>
     private static readonly IamPolicy AnyKeyThroughSsm = IamPolicy.Parse("""
@@ -78,9 +89,56 @@ public class StackKeyPolicyTests
     }
 
     [Fact]
+    public void No_other_principal_of_the_account_uses_the_key_whatever_its_iam_policy_says()
+    {
+        // Before: every untagged principal whose IAM policy allowed it (an app's role, an administrator) could decrypt.
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(OtherUntagged, Decrypt(OtherUntagged), Everything));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(Admin, Decrypt(Admin), Everything));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(Admin, Decrypt(Admin, action: "kms:Encrypt"), Everything));
+        // The preview role (deployRoles) refreshes, i.e. decrypts through SSM, as its IAM policy allows.
+        var preview = "arn:aws:iam::123456789012:role/convex-infra-github-preview-prod";
+        Assert.Equal(IamDecision.Allowed, Evaluate(preview, Decrypt(preview), Everything));
+        // A role of the same name elsewhere in the account cannot exist (role names are unique), but a longer name is not it.
+        var lookalike = "arn:aws:iam::123456789012:role/convex-infra-github-deploy-prod-2";
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(lookalike, Decrypt(lookalike), Everything));
+    }
+
+    [Fact]
+    public void An_administrator_who_runs_pulumi_up_becomes_a_deployer_and_may_break_glass()
+    {
+        // pulumi up as an IAM Identity Center administrator: the caller's session ARN names the role without its path.
+        var policy = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host], KeyDeployers.Patterns(Ctx, AdminSession, ["convex-infra-github-deploy-prod"])));
+        Assert.Equal(IamDecision.Allowed, KeyPolicyEvaluation.Evaluate(policy, Admin, "123456789012", [Everything], Decrypt(Admin)));
+        Assert.Equal(IamDecision.Allowed, KeyPolicyEvaluation.Evaluate(policy, Deployer, "123456789012", [Everything], Decrypt(Deployer)));
+        // Break glass without pulumi: administration (kms:PutKeyPolicy) stays with the account's administrators.
+        Assert.Equal(IamDecision.Allowed, Evaluate(Admin, Decrypt(Admin, viaSsm: false, action: "kms:PutKeyPolicy"), Everything));
+    }
+
+    [Theory]
+    [InlineData("arn:aws:sts::123456789012:assumed-role/deploy/session", "arn:aws:iam::123456789012:role/deploy", "arn:aws:iam::123456789012:role/*/deploy")]
+    [InlineData("arn:aws:iam::123456789012:user/ops/alice", "arn:aws:iam::123456789012:user/ops/alice", null)]
+    [InlineData("arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:root", null)]
+    [InlineData("arn:aws:sts::123456789012:federated-user/bob", "arn:aws:sts::123456789012:federated-user/bob", null)]
+    public void The_caller_is_known_by_the_principal_arn_aws_sees(string caller, string first, string? second)
+    {
+        Assert.Equal(second is null ? [first] : [first, second], KeyDeployers.OfCaller(Ctx, caller));
+    }
+
+    [Fact]
+    public void Deployers_of_another_account_are_refused_with_the_key_to_fix()
+    {
+        var caller = Assert.Throws<ArgumentException>(() => KeyDeployers.OfCaller(Ctx, "arn:aws:sts::999999999999:assumed-role/deploy/s"));
+        Assert.StartsWith("callerArn: got 'arn:aws:sts::999999999999:assumed-role/deploy/s'", caller.Message, StringComparison.Ordinal);
+        var role = Assert.Throws<ArgumentException>(() => KeyDeployers.OfRole(Ctx, "arn:aws:iam::999999999999:role/deploy"));
+        Assert.StartsWith("deployRoles: got 'arn:aws:iam::999999999999:role/deploy'", role.Message, StringComparison.Ordinal);
+        Assert.Equal(["arn:aws:iam::123456789012:role/ci/deploy"], KeyDeployers.OfRole(Ctx, "arn:aws:iam::123456789012:role/ci/deploy"));
+        Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, [Host], []));
+    }
+
+    [Fact]
     public void The_account_administers_the_key_but_administration_is_not_use()
     {
-        var statements = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host])).Statements;
+        var statements = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host], Deployers)).Statements;
         var admin = Assert.Single(statements, s => s.Sid == "KeyAdministration");
         Assert.Equal(["arn:aws:iam::123456789012:root"], admin.Principals);
         Assert.Contains("kms:PutKeyPolicy", admin.Actions);
@@ -94,9 +152,9 @@ public class StackKeyPolicyTests
     [Fact]
     public void A_key_policy_needs_the_stacks_own_roles()
     {
-        var error = Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, []));
+        var error = Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, [], Deployers));
         Assert.StartsWith("runtimeRoleArns: got []", error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, ["arn:aws:iam::999999999999:role/elsewhere"]));
+        Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, ["arn:aws:iam::999999999999:role/elsewhere"], Deployers));
     }
 
     [Fact]

@@ -41,6 +41,31 @@ public sealed class EcsContainerDefinitionsTests
         Assert.Single(containers, c => c.GetProperty("essential").GetBoolean());
     }
 
+    /// <summary>
+    /// The site proxy shares the backend's task (localhost, the task role's credentials endpoint); docs/security.md
+    /// accepts that on these grounds, which this test holds: it runs no application code and gets nothing of the
+    /// backend's but the path to its public API port. No secret, no other variable than its Caddyfile, no volume, no
+    /// extra capability, and a static config with the admin API off that proxies only to 127.0.0.1:3210.
+    /// </summary>
+    [Fact]
+    public void The_site_proxy_gets_nothing_of_the_backend_but_the_path_to_its_api_port()
+    {
+        var proxy = Container(EcsContainers.Proxy);
+
+        Assert.False(proxy.TryGetProperty("secrets", out _));
+        var environment = proxy.GetProperty("environment").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+        Assert.Equal([EcsContainerDefinitions.ProxyConfigVariable], environment);
+        foreach (var shared in new[] { "mountPoints", "volumesFrom", "linuxParameters", "privileged", "links" })
+        {
+            Assert.False(proxy.TryGetProperty(shared, out var value) && value.ValueKind != JsonValueKind.Array || value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0, shared);
+        }
+
+        var caddyfile = SiteProxyCaddyfile.Render(Spec);
+        Assert.Contains("\tadmin off\n", caddyfile, StringComparison.Ordinal);
+        var upstreams = System.Text.RegularExpressions.Regex.Matches(caddyfile, @"reverse_proxy\s+(\S+)").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal([$"127.0.0.1:{EcsContainers.ApiPort}"], upstreams);
+    }
+
     [Fact]
     public void The_dashboard_task_shares_nothing_with_the_backend_and_is_replaced_when_it_exits()
     {

@@ -7,6 +7,10 @@ public class SettingsErrorTests
 {
     private static readonly Dictionary<string, (StackConfig Config, string Key, string Expected)> Cases = new()
     {
+        ["deploy-role-with-spaces"] = (TestConfigs.Aws("dev", ("deployRoles", """["deploy role"]""")), "deployRoles", "an IAM role name such as convex-infra-github-deploy-prod"),
+        ["deploy-role-policy-arn"] = (TestConfigs.Aws("dev", ("deployRoles", """["arn:aws:iam::123456789012:policy/deploy"]""")), "deployRoles", "or its ARN arn:aws:iam::123456789012:role/"),
+        ["deploy-roles-as-string"] = (TestConfigs.Aws("dev", ("deployRoles", "convex-infra-github-deploy-dev")), "deployRoles", "YAML list of strings"),
+        ["deploy-roles-on-local"] = (TestConfigs.Local(("deployRoles", """["convex-infra-github-deploy-dev"]""")), "deployRoles", "only AWS stacks have a KMS key"),
         ["cidr-not-an-address"] = (TestConfigs.Aws("dev", ("httpAllowedCidrs", """["10.0.0/8"]""")), "httpAllowedCidrs", "four numbers 0..255"),
         ["cidr-without-prefix"] = (TestConfigs.Aws("dev", ("httpAllowedCidrs", """["203.0.113.7"]""")), "httpAllowedCidrs", "203.0.113.7/32"),
         ["cidr-host-bits-set"] = (TestConfigs.Aws("dev", ("sshAllowedCidrs", """["203.0.113.7/24"]""")), "sshAllowedCidrs", "did you mean 203.0.113.0/24?"),

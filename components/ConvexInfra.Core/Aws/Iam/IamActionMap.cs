@@ -246,6 +246,16 @@ public static partial class IamActionMap
             _ when AccountLevel.Contains(action.Name) || DescribeEverywhere().IsMatch(action.Name) => "*",
             _ => facts.Arn,
         };
+        // A call on another resource (a subscription's Subscribe on its topic, a rule's CreateRule on its listener)
+        // is judged by that resource's tags, as AWS judges aws:ResourceTag on the resource in the request.
+        var stackTagKey = $"aws:ResourceTag/{Naming.ResourceNames.StackTagKey}";
+        if (!context.ContainsKey(stackTagKey) && resource != "*"
+            && facts.All.FirstOrDefault(r => r.Id == resource || r.Input("arn") == resource) is { } target
+            && target.Input($"tags.{Naming.ResourceNames.StackTagKey}") is { } targetTag)
+        {
+            context[stackTagKey] = targetTag;
+        }
+
         return new IamRequest(action.Name, resource, context, why);
     }
 
