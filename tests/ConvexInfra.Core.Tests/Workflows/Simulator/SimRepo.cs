@@ -53,7 +53,18 @@ internal sealed class SimRepo : IDisposable
             File.Copy(file, Path.Combine(Origin, Path.GetFileName(file)));
         }
 
-        CopyTree(Path.Combine(WorkflowYaml.Root, ".github"), Path.Combine(Origin, ".github"));
+        // CONVEX_INFRA_SIM_BASE=<commit> runs the scenarios against the workflows and scripts of that commit instead
+        // (how the report shows which scenarios failed before a fix); unset, the working tree's are used.
+        if (System.Environment.GetEnvironmentVariable("CONVEX_INFRA_SIM_BASE") is { Length: > 0 } baseCommit)
+        {
+            var archive = Path.Combine(Root, "base.tar");
+            GitIn(WorkflowYaml.Root, "archive", "--output", archive, baseCommit, ".github");
+            Tools.ExternalTool.Check("tar", "-xf", archive, "-C", Origin);
+        }
+        else
+        {
+            CopyTree(Path.Combine(WorkflowYaml.Root, ".github"), Path.Combine(Origin, ".github"));
+        }
 
         // The build and tests are simulated as passing (the fake dotnet records the calls): ci's test job is not what
         // these scenarios are about.
