@@ -87,7 +87,7 @@ internal static class Expr
         JsonValueKind.True => (object)true,
         JsonValueKind.False => false,
         JsonValueKind.String => (object)node.GetValue<string>(),
-        JsonValueKind.Number => node.GetValue<double>(),
+        JsonValueKind.Number => double.Parse(node.ToJsonString(), CultureInfo.InvariantCulture),
         _ => node,
     };
 

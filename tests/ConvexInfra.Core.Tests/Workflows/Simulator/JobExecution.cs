@@ -133,6 +133,8 @@ internal sealed partial class JobExecution(
             ["SIM_RUN"] = context.RunId.ToString(CultureInfo.InvariantCulture),
             ["SIM_JOB"] = result.Key,
             ["SIM_HELP"] = Path.Combine(WorkflowYaml.Root, "tests", "ConvexInfra.Cli.Tests", "Help"),
+            // dns-records.sh pauses this long between lookups (30 s on a real runner).
+            ["DNS_POLL_SECONDS"] = "0",
         };
         foreach (var (k, v) in stepEnv)
         {

@@ -40,6 +40,24 @@ internal sealed class Pipeline : IDisposable
         return this;
     }
 
+    /// <summary>The Pulumi Cloud variant of the setup: no backend URL, a PULUMI_ACCESS_TOKEN secret, stacks created
+    /// in the organization's account (the service encrypts their secrets).</summary>
+    public Pipeline Cloud(string[]? stacks = null)
+    {
+        stacks ??= Stacks;
+        Documented(stacks);
+        Repo.Vars.Remove("PULUMI_BACKEND_URL");
+        Repo.Secrets["PULUMI_ACCESS_TOKEN"] = "pul-simulated";
+        foreach (var stack in stacks)
+        {
+            File.WriteAllLines(Path.Combine(Repo.Origin, $"Pulumi.{stack}.yaml"), File.ReadAllLines(Path.Combine(Repo.Origin, $"Pulumi.{stack}.yaml"))
+                .Where(l => !l.StartsWith("secretsprovider:", StringComparison.Ordinal) && !l.StartsWith("encryptedkey:", StringComparison.Ordinal)));
+            Repo.Fake($"exists/{stack}", "");
+        }
+
+        return this;
+    }
+
     /// <summary><c>pulumi stack init</c> writes the secrets provider's lines into the stack file.</summary>
     public void InitStack(string stack, string secretsLines) =>
         File.AppendAllText(Path.Combine(Repo.Origin, $"Pulumi.{stack}.yaml"), secretsLines + "\n");
@@ -56,6 +74,9 @@ internal sealed class Pipeline : IDisposable
         var deploy = Runner.Run("deploy.yml", Trigger.WorkflowRun(ci, push, Repo.Head) with { Approvals = approvals ?? [] });
         return (ci, deploy);
     }
+
+    /// <summary>deploy.yml started by hand on main for <paramref name="sha"/> (the fake gh says ci passed it).</summary>
+    public RunResult Deploy(string sha) => Runner.Run("deploy.yml", Trigger.Dispatch(sha));
 
     /// <summary>The pulumi calls that change or read a stack, as "stack verb" in call order, for one run.</summary>
     public List<string> PulumiCalls(int run, params string[] verbs) =>

@@ -133,9 +133,10 @@ internal sealed class SimRepo : IDisposable
     /// <summary>What a stack runs now: the commit of its last successful <c>pulumi up</c> (the fake's truth).</summary>
     public string? Running(string stack) => Read($"running/{stack}");
 
-    public IReadOnlyList<Call> Calls(string tool) =>
+    /// <summary>The calls of one fake tool, or of all of them (null), in the order they were made.</summary>
+    public IReadOnlyList<Call> Calls(string? tool) =>
         File.Exists(Path.Combine(State, "calls.log"))
-            ? File.ReadAllLines(Path.Combine(State, "calls.log")).Select(Call.Parse).Where(c => c.Tool == tool).ToList()
+            ? File.ReadAllLines(Path.Combine(State, "calls.log")).Select(Call.Parse).Where(c => tool is null || c.Tool == tool).ToList()
             : [];
 
     public string Git(params string[] args) => GitIn(Origin, args);
