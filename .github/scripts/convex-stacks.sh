@@ -20,6 +20,8 @@ validate() {
   if ! jq -e 'type == "array" and all(.[]; type == "string") and (unique | length) == length' <<<"${value}" >/dev/null 2>&1; then
     fail "${variable} is malformed" "${variable} must be a JSON array of distinct stack names, e.g. [\"dev\",\"staging\",\"prod\"]; it is: ${value}"
   fi
+  local names
+  names=$(jq -r '.[]' <<<"${value}")
   while IFS= read -r name; do
     [[ -n "${name}" ]] || continue
     [[ "${name}" =~ ^[a-z0-9][a-z0-9-]*$ ]] || fail "${variable} names an invalid stack" "'${name}' is not a stack name (lowercase letters, digits, '-')"
@@ -28,7 +30,7 @@ validate() {
     if grep -Eq '^[[:space:]]+convex-infra:target:[[:space:]]*"?local"?[[:space:]]*(#.*)?$' "Pulumi.${name}.yaml"; then
       fail "${variable} names a local stack" "Pulumi.${name}.yaml is a local stack: CI never previews, deploys or drift-checks it; remove ${name} from ${variable}"
     fi
-  done < <(jq -r '.[]' <<<"${value}")
+  done <<<"${names}"
 }
 
 stacks=${CONVEX_STACKS:-}
@@ -41,7 +43,8 @@ validate CONVEX_STACKS "${stacks}"
 preview=${CONVEX_PREVIEW_STACKS:-'["dev"]'}
 validate CONVEX_PREVIEW_STACKS "${preview}"
 preview_stacks=$(jq -c --argjson all "${stacks}" '[.[] | select(. as $s | $all | index($s))]' <<<"${preview}")
+stacks=$(jq -c . <<<"${stacks}")
 {
-  echo "stacks=$(jq -c . <<<"${stacks}")"
+  echo "stacks=${stacks}"
   echo "preview-stacks=${preview_stacks}"
 } >>"${output}"

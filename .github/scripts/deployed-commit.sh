@@ -71,7 +71,8 @@ case "${mode}" in
   record)
     set_tag "${deployed_tag}" "${sha}"
     read_tags
-    if [[ "$(jq -r --arg t "${deploying_tag}" '.[$t] // empty' <<<"${tags}")" == "${sha}" ]]; then
+    marked=$(jq -r --arg t "${deploying_tag}" '.[$t] // empty' <<<"${tags}")
+    if [[ "${marked}" == "${sha}" ]]; then
       "${pulumi_cli}" stack tag rm "${deploying_tag}" --stack "${stack}" || {
         echo "::error title=deployed commit of ${stack}::could not remove the stack tag ${deploying_tag}"
         exit 2
@@ -87,6 +88,7 @@ case "${mode}" in
       echo "::notice title=drift check skipped on ${stack}::a deploy of ${deploying} is in progress or did not finish (stack tag ${deploying_tag}); the next drift check runs after a deploy finishes"
     fi
     exit 0 ;;
+  *) ;; # check, below
 esac
 
 read_tags
@@ -100,10 +102,11 @@ if [[ -z "${deployed}" && -z "${deploying}" ]]; then
   history=$("${pulumi_cli}" stack history --json --stack "${stack}" 2>"${errors}") || status=$?
   if [[ "${status}" -ne 0 ]] || ! jq -e 'type == "array"' <<<"${history}" >/dev/null 2>&1; then
     cat "${errors}" >&2
-    echo "::error title=could not read ${stack}::the stack has no ${deployed_tag} tag, and its update history could not be read (pulumi exited ${status}); without it a first deploy cannot be told from an unreadable stack, so nothing is deployed"
+    echo "::error title=could not read ${stack}::the stack has no ${deployed_tag} tag, and its update history could not be read (pulumi exited ${status}); an unreadable stack is never taken for a new one, so nothing is deployed"
     exit 2
   fi
-  if [[ "$(jq length <<<"${history}")" -ne 0 ]]; then
+  updates=$(jq length <<<"${history}")
+  if [[ "${updates}" -ne 0 ]]; then
     echo "::error title=deployed commit of ${stack} unknown::${stack} has been updated before but has no ${deployed_tag} tag." \
       "Set it to the commit the stack runs: pulumi stack tag set ${deployed_tag} <sha> --stack ${stack}"
     exit 2

@@ -11,7 +11,7 @@ if [[ "$#" -ne 2 ]] || [[ ! "$2" =~ ^([0-9]+)([smh])$ ]]; then
   exit 2
 fi
 stack=$1
-case "${BASH_REMATCH[2]}" in s) factor=1 ;; m) factor=60 ;; h) factor=3600 ;; esac
+case "${BASH_REMATCH[2]}" in s) factor=1 ;; m) factor=60 ;; *) factor=3600 ;; esac
 wait_seconds=$((BASH_REMATCH[1] * factor))
 pulumi_cli=${PULUMI:-pulumi}
 summary=${GITHUB_STEP_SUMMARY:-/dev/null}
@@ -20,7 +20,8 @@ if ! records=$("${pulumi_cli}" stack output dnsRecords --json --stack "${stack}"
   echo "::error title=DNS records of ${stack}::could not read the stack output dnsRecords"
   exit 2
 fi
-if [[ "$(jq length <<<"${records}")" -eq 0 ]]; then
+count=$(jq length <<<"${records}")
+if [[ "${count}" -eq 0 ]]; then
   echo "${stack}: no DNS records to create by hand (the stack's hosted zone holds them)"
   exit 0
 fi
@@ -36,21 +37,28 @@ jq -r '.[] | "\(.name)\t\(.type)\t\(.value)"' <<<"${records}" | while IFS=$'\t' 
   echo "::notice title=create this DNS record for ${stack}::${name} ${type} ${value} (or set convex-infra:hostedZoneId so the stack manages them)"
 done
 
-live() {
+table=$(jq -r '.[] | "\(.name)\t\(.type)\t\(.value)"' <<<"${records}")
+# Sets resolved=true when every record answers with its value.
+check_live() {
   local name type value answer
+  resolved=true
   while IFS=$'\t' read -r name type value; do
-    answer=$(dig +short "${name}" "${type}" | sed 's/\.$//')
-    grep -Fxq "${value%.}" <<<"${answer}" || return 1
-  done < <(jq -r '.[] | "\(.name)\t\(.type)\t\(.value)"' <<<"${records}")
+    answer=$(dig +short "${name}" "${type}" || true)
+    # dig prints names with their trailing dot; the output may list them with or without it.
+    grep -Fxq -e "${value%.}" -e "${value%.}." <<<"${answer}" || resolved=false
+  done <<<"${table}"
 }
 
 deadline=$((SECONDS + wait_seconds))
-until live; do
+resolved=false
+check_live
+until [[ "${resolved}" == true ]]; do
   if [[ "${SECONDS}" -ge "${deadline}" ]]; then
     echo "::error title=DNS records of ${stack} not live::the records above did not resolve within $2. Create them at your DNS provider and re-run this job, or set convex-infra:hostedZoneId (docs/cicd.md)"
     exit 1
   fi
   echo "waiting for the DNS records of ${stack} to resolve"
   sleep "${DNS_POLL_SECONDS:-30}"
+  check_live
 done
 echo "${stack}: every DNS record resolves"
