@@ -34,13 +34,13 @@ if grep -Eq '^(encryptionsalt:|secretsprovider:[[:space:]]*passphrase)' "${file}
   if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ]]; then
     echo "::error title=PULUMI_CONFIG_PASSPHRASE missing for ${name}::${file} encrypts its secrets with a passphrase, and the secret PULUMI_CONFIG_PASSPHRASE is not set for ${environment}." \
       "Add it: gh secret set PULUMI_CONFIG_PASSPHRASE --env <environment>, or move the stack to KMS:" \
-      "pulumi stack change-secrets-provider --stack ${name} \"awskms://alias/convex-infra-state-${name}?region=${region:-<region>}\" (docs/cicd.md)"
+      "pulumi stack change-secrets-provider --stack ${name} \"awskms://alias/convex-infra-pulumi-${name}?region=${region:-<region>}\" (docs/cicd.md)"
     exit 1
   fi
   echo "::warning title=passphrase secrets on ${name}::${file} uses a passphrase; a KMS key (awskms://) needs no shared secret (docs/cicd.md)"
 elif ! grep -q '^secretsprovider:' "${file}" && [[ -n "${PULUMI_BACKEND_URL:-}" ]]; then
   echo "::error title=stack ${name} not initialised::${file} names no secrets provider, so the stack was never created on ${PULUMI_BACKEND_URL}." \
-    "Create it and commit the file: pulumi stack init ${name} --secrets-provider \"awskms://alias/convex-infra-state-${name}?region=${region:-<region>}\" (docs/cicd.md)"
+    "Create it and commit the file: pulumi stack init ${name} --secrets-provider \"awskms://alias/convex-infra-pulumi-${name}?region=${region:-<region>}\" (docs/cicd.md)"
   exit 1
 fi
 

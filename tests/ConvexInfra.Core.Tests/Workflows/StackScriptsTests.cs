@@ -13,7 +13,7 @@ public sealed class StackScriptsTests : IDisposable
 
     public StackScriptsTests()
     {
-        dir.Write("Pulumi.dev.yaml", "config:\n  aws:region: eu-west-1\n  convex-infra:target: aws-ec2\nsecretsprovider: awskms://alias/convex-infra-state-dev?region=eu-west-1\n");
+        dir.Write("Pulumi.dev.yaml", "config:\n  aws:region: eu-west-1\n  convex-infra:target: aws-ec2\nsecretsprovider: awskms://alias/convex-infra-pulumi-dev?region=eu-west-1\n");
         dir.Write("Pulumi.staging.yaml", "config:\n  aws:region: eu-west-1\nencryptionsalt: v1:abc\n");
         dir.Write("Pulumi.prod.yaml", "config:\n  aws:region: eu-central-1\n");
         dir.Write("Pulumi.laptop.yaml", "config:\n  convex-infra:target: local\n");
@@ -63,8 +63,8 @@ public sealed class StackScriptsTests : IDisposable
     [InlineData("dev", "", "s3://state", 0, "ready=true")]
     [InlineData("staging", "secret", "s3://state", 0, "passphrase secrets on staging")]
     [InlineData("staging", "", "s3://state", 1, "the secret PULUMI_CONFIG_PASSPHRASE is not set for the GitHub environment staging")]
-    [InlineData("staging", "", "s3://state", 1, "pulumi stack change-secrets-provider --stack staging \"awskms://alias/convex-infra-state-staging?region=eu-west-1\"")]
-    [InlineData("prod", "", "s3://state", 1, "pulumi stack init prod --secrets-provider \"awskms://alias/convex-infra-state-prod?region=eu-central-1\"")]
+    [InlineData("staging", "", "s3://state", 1, "pulumi stack change-secrets-provider --stack staging \"awskms://alias/convex-infra-pulumi-staging?region=eu-west-1\"")]
+    [InlineData("prod", "", "s3://state", 1, "pulumi stack init prod --secrets-provider \"awskms://alias/convex-infra-pulumi-prod?region=eu-central-1\"")]
     [InlineData("prod", "", "", 0, "ready=true")]
     public void Preflight_checks_the_secrets_provider_before_any_cloud_call(string stack, string passphrase, string backend, int exit, string message)
     {

@@ -25,7 +25,7 @@ internal sealed class Pipeline : IDisposable
         stacks ??= Stacks;
         foreach (var stack in stacks)
         {
-            InitStack(stack, $"secretsprovider: awskms://alias/convex-infra-state-{stack}?region=eu-west-1\nencryptedkey: AQICAHsimulated{stack}");
+            InitStack(stack, $"secretsprovider: awskms://alias/convex-infra-pulumi-{stack}?region=eu-west-1\nencryptedkey: AQICAHsimulated{stack}");
         }
 
         Repo.Vars["PULUMI_BACKEND_URL"] = "s3://acme-convex-infra-state";
