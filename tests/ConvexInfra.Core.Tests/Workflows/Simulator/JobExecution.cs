@@ -12,7 +12,7 @@ namespace ConvexInfra.Core.Tests.Workflows.Simulator;
 /// workflow commands (<c>::notice</c>, <c>::error</c>, <c>::warning</c>) read from the output.
 /// </summary>
 internal sealed partial class JobExecution(
-    SimRepo repo, WorkflowRunner.RunContext context, JobResult result, YamlMappingNode job, Expr.Scope scope, YamlMappingNode? workflowEnv)
+    SimRepo repo, RunContext context, JobResult result, YamlMappingNode job, Expr.Scope scope, YamlMappingNode? workflowEnv)
 {
     private readonly Dictionary<string, string> env = [];
     private readonly JsonObject steps = [];
