@@ -43,15 +43,6 @@ internal sealed partial class WorkflowRunner(SimRepo repo)
         return cancel && string.Equals(groupNewer, groupOlder, StringComparison.Ordinal);
     }
 
-    /// <summary>A reviewer answers late: the group the waiting job held is released (the job itself stays as it was).</summary>
-    public void Release(int runId)
-    {
-        foreach (var group in heldGroups.Where(p => p.Value == runId).Select(p => p.Key).ToList())
-        {
-            heldGroups.Remove(group);
-        }
-    }
-
     private YamlMappingNode Load(string file)
     {
         var stream = new YamlStream();
