@@ -26,6 +26,22 @@ public sealed class VerifyFunctionsTests(TestCertificates certificates) : IClass
     }
 
     [Fact]
+    public async Task With_allow_no_functions_an_empty_backend_warns_and_passes_but_a_missing_expected_function_still_fails()
+    {
+        await using var empty = await FakeConvexDeployment.StartAsync(certificates, new BackendBehavior { Https = false, Functions = [] });
+        await using var deployed = await FakeConvexDeployment.StartAsync(certificates, new BackendBehavior { Https = false });
+
+        var allowed = await VerifyAsync(empty, null, "--allow-no-functions");
+        var missing = await VerifyAsync(deployed, null, "--allow-no-functions", "--expect-function", "nope:missing");
+
+        Assert.Equal(0, allowed.ExitCode);
+        Assert.StartsWith("WARN", Line(allowed), StringComparison.Ordinal);
+        Assert.Contains("no functions deployed", Line(allowed));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith("FAIL", Line(missing), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deployed_functions_pass_and_an_expected_one_is_found_in_any_spelling()
     {
         await using var deployment = await FakeConvexDeployment.StartAsync(certificates, new BackendBehavior { Https = false });

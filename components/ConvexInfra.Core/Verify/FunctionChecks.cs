@@ -73,6 +73,18 @@ public static class FunctionChecks
                 "npx convex deploy from the app's folder; names look like messages:list or folder/file:name");
     }
 
+    /// <summary>
+    /// <c>--allow-no-functions</c>: a backend nothing was deployed to yet (the first deploy of a stack whose app does not
+    /// exist yet) is a warning, not a failure. Every other result, an unreadable answer included, stays as it was.
+    /// </summary>
+    public static CheckResult AllowNoneDeployed(CheckResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result is { Name: Name, Status: CheckStatus.Fail, Detail: NoneDeployed }
+            ? CheckResult.Warn(Name, NoneDeployed, "no app was deployed to this stack yet (--allow-no-functions)", result.Fix!)
+            : result;
+    }
+
     /// <summary>The identifiers in an <c>/api/query</c> answer; null when it is not a successful answer with a list.</summary>
     public static FunctionSpecSummary? ParseSpec(string body)
     {

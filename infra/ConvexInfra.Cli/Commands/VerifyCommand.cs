@@ -26,6 +26,7 @@ public sealed class VerifyCommand : ICliCommand
         var adminKey = CliKit.Text("--admin-key", "KEY", "the admin key (overrides adminKey; default $CONVEX_SELF_HOSTED_ADMIN_KEY)");
         var instanceName = CliKit.Text("--instance-name", "NAME", "the expected instance name (overrides instanceName)");
         var expectFunction = CliKit.Text("--expect-function", "NAME", "also require this function to be deployed, e.g. messages:list (module path, ':', export)");
+        var allowNoFunctions = CliKit.Flag("--allow-no-functions", "a backend with no functions deployed yet is WARN, not FAIL (CI, before the app's first deploy)");
         var caFile = CliKit.Text("--ca-file", "PEM", "also trust the CA certificates in PEM (private CA, tests); never needed for public certificates");
         var wait = CliKit.Text("--wait", "DURATION", "retry until healthy or DURATION has passed, e.g. 5m (for CI right after a deploy)");
         var interval = CliKit.Text("--interval", "DURATION", "pause between attempts with --wait (default 5s)");
@@ -42,7 +43,8 @@ public sealed class VerifyCommand : ICliCommand
                              rejected key is diagnosed as "wrong instance name" or "different instance secret"
               functions      POST <api>/api/query {FunctionChecks.ApiSpecFunction} (what npx convex function-spec runs)
                              lists at least one deployed function ("{FunctionChecks.NoneDeployed}"),
-                             and the one of --expect-function
+                             and the one of --expect-function (none at all is WARN with
+                             --allow-no-functions)
               websocket      a real websocket upgrade on <api>{BackendChecks.SyncPath}
               http-actions   the site URL answers (any status below 500)
               dashboard      the dashboard URL answers 2xx/3xx
@@ -58,7 +60,7 @@ public sealed class VerifyCommand : ICliCommand
               convex-infra verify --api-url http://127.0.0.1:3210 --instance-name convex-local --expect-function messages:list
             """);
         outputs.AddTo(command);
-        foreach (var option in new Option[] { apiUrl, siteUrl, dashboardUrl, adminKey, instanceName, expectFunction, caFile, wait, interval, timeout, httpPort, json })
+        foreach (var option in new Option[] { apiUrl, siteUrl, dashboardUrl, adminKey, instanceName, expectFunction, allowNoFunctions, caFile, wait, interval, timeout, httpPort, json })
         {
             command.Options.Add(option);
         }
@@ -71,6 +73,7 @@ public sealed class VerifyCommand : ICliCommand
             result.GetValue(adminKey),
             result.GetValue(instanceName),
             result.GetValue(expectFunction),
+            result.GetValue(allowNoFunctions),
             result.GetValue(caFile),
             DurationOption(result, wait, TimeSpan.Zero),
             DurationOption(result, interval, DefaultInterval),
@@ -82,7 +85,7 @@ public sealed class VerifyCommand : ICliCommand
 
     private static async Task<int> RunAsync(CliConsole console, VerifyArgs a, CancellationToken cancellationToken)
     {
-        var (input, apiUrl, siteUrl, dashboardUrl, adminKey, instanceName, expectFunction, caFile, wait, interval, timeout, httpPort, json) = a;
+        var (input, apiUrl, siteUrl, dashboardUrl, adminKey, instanceName, expectFunction, allowNoFunctions, caFile, wait, interval, timeout, httpPort, json) = a;
         if (!input.Given && apiUrl is null)
         {
             throw new UsageException("give the stack outputs (--from FILE, --from - or --stack NAME) or at least --api-url URL");
@@ -110,6 +113,7 @@ public sealed class VerifyCommand : ICliCommand
                 httpPort)
             {
                 ExpectFunction = expectFunction,
+                AllowNoFunctions = allowNoFunctions,
             };
 
             using var trust = caFile is null ? TrustPolicy.System() : TrustPolicy.WithCaFile(Path.GetFullPath(caFile, console.WorkingDirectory));
@@ -199,6 +203,7 @@ internal sealed record VerifyArgs(
     string? AdminKey,
     string? InstanceName,
     string? ExpectFunction,
+    bool AllowNoFunctions,
     string? CaFile,
     TimeSpan Wait,
     TimeSpan Interval,

@@ -9,6 +9,9 @@ public sealed record VerifyTarget(Uri ApiUrl, Uri? SiteUrl, Uri? DashboardUrl, s
     /// <summary><c>--expect-function</c>: a function that must be deployed; null to require only some function.</summary>
     public string? ExpectFunction { get; init; }
 
+    /// <summary><c>--allow-no-functions</c>: an empty backend warns instead of failing (a stack whose app is not deployed yet).</summary>
+    public bool AllowNoFunctions { get; init; }
+
     // The admin key must never reach a log through this record.
     public override string ToString() => $"VerifyTarget({ApiUrl}, {SiteUrl}, {DashboardUrl}, key {(AdminKey is null ? "none" : "given")}, {InstanceName})";
 }
@@ -36,7 +39,8 @@ public static class LiveChecks
         var functionsSeen = target.AdminKey is null
             ? null
             : await probes.PostJsonAsync(api + FunctionChecks.QueryPath, FunctionChecks.RequestBody(), "Convex " + target.AdminKey, cancellationToken);
-        results.Add(FunctionChecks.Check(functionsSeen, target.AdminKey, target.AdminKeyUnavailableReason, target.ExpectFunction));
+        var functions = FunctionChecks.Check(functionsSeen, target.AdminKey, target.AdminKeyUnavailableReason, target.ExpectFunction);
+        results.Add(target.AllowNoFunctions ? FunctionChecks.AllowNoneDeployed(functions) : functions);
 
         var socketUrl = (target.ApiUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws") + api[target.ApiUrl.Scheme.Length..] + BackendChecks.SyncPath;
         results.Add(BackendChecks.CheckWebsocket(await probes.WebsocketAsync(socketUrl, cancellationToken)));

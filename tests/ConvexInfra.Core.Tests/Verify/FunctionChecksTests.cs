@@ -18,6 +18,21 @@ public class FunctionChecksTests
     }
 
     [Fact]
+    public void Allowing_none_deployed_turns_only_the_empty_backend_into_a_warning()
+    {
+        var empty = FunctionChecks.Check(Answer(200, """{"status":"success","value":[],"logLines":[]}"""), Key, null, null);
+        var unreadable = FunctionChecks.Check(Answer(200, "not json"), Key, null, null);
+        var refused = FunctionChecks.Check(Answer(401, ""), Key, null, null);
+
+        var allowed = FunctionChecks.AllowNoneDeployed(empty);
+        Assert.Equal(CheckStatus.Warn, allowed.Status);
+        Assert.Equal(FunctionChecks.NoneDeployed, allowed.Detail);
+        Assert.Equal(empty.Fix, allowed.Fix);
+        Assert.Same(unreadable, FunctionChecks.AllowNoneDeployed(unreadable));
+        Assert.Same(refused, FunctionChecks.AllowNoneDeployed(refused));
+    }
+
+    [Fact]
     public void Functions_and_routes_are_counted_and_an_expected_one_found()
     {
         const string body = """{"status":"success","value":[{"identifier":"messages.js:list","functionType":"Query"},{"identifier":"dir/file.js:default"},{"functionType":"HttpAction","method":"GET","path":"/x"}]}""";

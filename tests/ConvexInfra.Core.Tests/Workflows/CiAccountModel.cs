@@ -41,7 +41,7 @@ internal sealed partial class CiAccountModel
 
     public IReadOnlyDictionary<string, DeploymentSpec> Stacks { get; }
 
-    /// <summary>The default of <c>CONVEX_PREVIEW_STACKS</c> in ci.yml's pull-request preview matrix.</summary>
+    /// <summary>The default of <c>CONVEX_PREVIEW_STACKS</c> (.github/scripts/convex-stacks.sh), ci.yml's pull-request stacks.</summary>
     public IReadOnlyList<string> PullRequestStacks { get; }
 
     public Dictionary<string, CiRole> Roles { get; } = new(StringComparer.Ordinal);
@@ -140,15 +140,16 @@ internal sealed partial class CiAccountModel
             .ToList();
     }
 
+    /// <summary>ci.yml's pull-request matrix comes from .github/scripts/convex-stacks.sh, which holds the default.</summary>
     private static List<string> DefaultPullRequestStacks()
     {
-        var matrix = WorkflowYaml.Load("ci.yml").Map("jobs").Map("preview").Map("strategy").Map("matrix").Text("stack")!;
-        var list = PreviewStacksDefault().Match(matrix);
-        Assert.True(list.Success, $"ci.yml preview matrix: {matrix}");
+        var script = File.ReadAllText(Path.Combine(WorkflowYaml.Root, ".github", "scripts", "convex-stacks.sh"));
+        var list = PreviewStacksDefault().Match(script);
+        Assert.True(list.Success, "convex-stacks.sh has no CONVEX_PREVIEW_STACKS default");
         return System.Text.Json.JsonSerializer.Deserialize<List<string>>(list.Groups[1].Value)!;
     }
 
-    [GeneratedRegex(@"^\$\{\{ fromJSON\(vars\.CONVEX_PREVIEW_STACKS \|\| '(\[[^']*\])'\) \}\}$")]
+    [GeneratedRegex(@"^preview=\$\{CONVEX_PREVIEW_STACKS:-'(\[[^']*\])'\}$", RegexOptions.Multiline)]
     private static partial Regex PreviewStacksDefault();
 
     [GeneratedRegex(@"\$\{([A-Z_]+)\}")]

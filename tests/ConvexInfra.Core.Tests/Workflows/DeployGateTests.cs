@@ -81,17 +81,6 @@ public class DeployGateTests
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains($"sha={Sha}\n", output, StringComparison.Ordinal);
-        Assert.Contains("stacks=[\"dev\",\"staging\",\"prod\"]\n", output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Without_convex_stacks_nothing_deploys_and_a_notice_says_why()
-    {
-        var (result, output) = RunGate(new() { ["EVENT"] = "workflow_run", ["RUN_CONCLUSION"] = "success", ["STACKS"] = "" });
-
-        Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Contains("::notice title=deploy skipped::the repository variable CONVEX_STACKS is not set", result.Stdout, StringComparison.Ordinal);
-        Assert.Empty(output);
     }
 
     [Theory]
@@ -116,22 +105,24 @@ public class DeployGateTests
     }
 
     [Fact]
-    public void Every_stack_checks_commit_order_before_it_changes_anything_and_records_the_commit_after_up()
+    public void Every_stack_checks_commit_order_before_it_changes_anything_marks_the_deploy_and_records_the_commit_after_up()
     {
         var steps = WorkflowYaml.Load("deploy-stack.yml").Map("jobs").Map("deploy").Steps();
         int IndexOf(Func<YamlMappingNode, bool> match) => steps.Select((step, i) => (step, i)).Single(p => match(p.step)).i;
         var check = IndexOf(s => s.Text("run") == "bash .github/scripts/deployed-commit.sh check \"$STACK\" \"$REF\"");
+        var begin = IndexOf(s => s.Text("run") == "bash .github/scripts/deployed-commit.sh begin \"$STACK\" \"$REF\"");
         var up = IndexOf(s => s.Text("uses")?.StartsWith("pulumi/actions@", StringComparison.Ordinal) == true && s.Map("with").Text("command") == "up");
         var record = IndexOf(s => s.Text("run") == "bash .github/scripts/deployed-commit.sh record \"$STACK\" \"$REF\"");
         var verify = IndexOf(s => s.Text("run")?.Contains("convex-infra verify", StringComparison.Ordinal) == true);
 
-        Assert.True(check < up && up < record && record < verify, "order: check, up, record, verify");
+        Assert.True(check < begin && begin == up - 1 && up < record && record < verify, "order: check, begin, up, record, verify");
         Assert.All(steps.Take(check), step => Assert.True(
             step.Text("uses")?.Split('@')[0] is "actions/checkout" or "aws-actions/configure-aws-credentials" or "pulumi/actions"
                 && step.Map("with").Text("command") is null
-            || step.Text("name") is "Check that the commit is the one promoted" or "Log in to the state backend",
+            || step.Text("name") is "Check that the commit is the one promoted" or "Log in to the state backend"
+                or "Check the environment and the stack's secrets provider",
             $"step {step.Text("name") ?? step.Text("uses")} runs before the commit-order check"));
-        Assert.All(new[] { check, record }, i => Assert.Equal("${{ inputs.ref }}", steps[i].Map("env").Text("REF")));
+        Assert.All(new[] { check, begin, record }, i => Assert.Equal("${{ inputs.ref }}", steps[i].Map("env").Text("REF")));
     }
 
     private static List<string> Sequence(YamlMappingNode map, string key) =>

@@ -5,7 +5,7 @@ namespace ConvexInfra.Core.Tests.Workflows;
 /// <summary>
 /// Runs .github/scripts/deployed-commit.sh (what deploy-stack.yml runs around `pulumi up`) under bash, in a real git
 /// repository (main: A → B → C, and a side branch S off A), with a stand-in pulumi on PATH that answers
-/// `stack tag get` from a file and records `stack tag set`.
+/// `stack tag ls --json` and `stack history --json` and records every call.
 /// </summary>
 [Trait("Category", "Tools")]
 public sealed class DeployedCommitScriptTests : IDisposable
@@ -32,13 +32,28 @@ public sealed class DeployedCommitScriptTests : IDisposable
     public void Dispose() => dir.Dispose();
 
     [Fact]
-    public void A_stack_without_the_tag_takes_any_commit_as_its_first_deploy()
+    public void A_stack_without_tags_and_without_history_takes_any_commit_as_its_first_deploy()
     {
         var result = Check(tag: null, "C");
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Contains("::notice title=first deploy of prod::the stack has no convex-infra:deployed-sha tag yet", result.Stdout, StringComparison.Ordinal);
-        Assert.Equal("stack tag get convex-infra:deployed-sha --stack prod", PulumiCalls().Single());
+        Assert.Contains("::notice title=first deploy of prod::the stack was never updated", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["stack tag ls --json --stack prod", "stack history --json --stack prod"], PulumiCalls());
+    }
+
+    [Fact]
+    public void No_tags_but_an_update_history_or_an_unreadable_history_is_never_a_first_deploy()
+    {
+        var updated = Run(["check", "prod", commits["C"]], history: """[{"kind":"update","result":"succeeded"}]""");
+        Assert.Equal(2, updated.ExitCode);
+        Assert.Contains("has been updated before but has no convex-infra:deployed-sha tag", updated.Stdout, StringComparison.Ordinal);
+
+        // The diy backend answers a tag read of a stack it could not read with no tags: the history read tells.
+        var unreadable = Run(["check", "prod", commits["C"]], historyExit: 255, historyStderr: "error: failed to load checkpoint: AccessDenied");
+        Assert.Equal(2, unreadable.ExitCode);
+        Assert.Contains("AccessDenied", unreadable.Stderr, StringComparison.Ordinal);
+        Assert.Contains("::error title=could not read prod::", unreadable.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("first deploy", unreadable.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -69,6 +84,21 @@ public sealed class DeployedCommitScriptTests : IDisposable
         Assert.Contains("Approve the newest run of deploy instead", result.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("A", "C", "B", 1)]
+    [InlineData("A", "C", "C", 0)]
+    [InlineData("A", "B", "C", 0)]
+    public void A_deploy_that_did_not_finish_refuses_every_commit_it_does_not_lead_to(string deployed, string deploying, string next, int exit)
+    {
+        var result = Run(["check", "prod", commits[next]], deployed: commits[deployed], deploying: commits[deploying]);
+
+        Assert.True(result.ExitCode == exit, result.Output);
+        if (exit == 1)
+        {
+            Assert.Contains($"prod started deploying (a deploy that did not finish, so the stack may run part of it) {commits[deploying]}", result.Stdout, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void A_deployed_commit_missing_from_the_checkout_asks_for_the_full_history()
     {
@@ -86,23 +116,40 @@ public sealed class DeployedCommitScriptTests : IDisposable
         Assert.Equal(2, garbage.ExitCode);
         Assert.Contains("the stack tag convex-infra:deployed-sha holds 'yesterday', not a commit SHA", garbage.Stdout, StringComparison.Ordinal);
 
-        var failing = Run(["check", "prod", commits["C"]], tagGetExit: 255, tagGetStderr: "error: AccessDenied: s3:GetObject");
+        var failing = Run(["check", "prod", commits["C"]], lsExit: 255, lsStderr: "error: AccessDenied: s3:GetObject");
         Assert.Equal(2, failing.ExitCode);
         Assert.Contains("AccessDenied", failing.Stderr, StringComparison.Ordinal);
-        Assert.Contains("could not read the stack tag convex-infra:deployed-sha (pulumi exited 255)", failing.Stdout, StringComparison.Ordinal);
+        Assert.Contains("pulumi stack tag ls exited 255; the commit-order check fails closed", failing.Stdout, StringComparison.Ordinal);
 
-        var noStack = Run(["check", "prod", commits["C"]], tagGetExit: 255, tagGetStderr: "error: no stack named 'prod' found");
+        var noStack = Run(["check", "prod", commits["C"]], lsExit: 255, lsStderr: "error: no stack named 'prod' found");
         Assert.Equal(2, noStack.ExitCode);
         Assert.DoesNotContain("first deploy", noStack.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Record_stores_the_commit_in_the_stack_tag()
+    public void Begin_marks_the_deploy_and_record_stores_the_commit_and_clears_its_own_mark()
     {
-        var result = Run(["record", "acme/prod", commits["C"]]);
+        var begin = Run(["begin", "acme/prod", commits["C"]]);
+        var record = Run(["record", "acme/prod", commits["C"]], deploying: commits["C"]);
 
-        Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Equal($"stack tag set convex-infra:deployed-sha {commits["C"]} --stack acme/prod", PulumiCalls().Single());
+        Assert.True(begin.ExitCode == 0 && record.ExitCode == 0, begin.Output + record.Output);
+        Assert.Equal(
+            [
+                $"stack tag set convex-infra:deploying {commits["C"]} --stack acme/prod",
+                $"stack tag set convex-infra:deployed-sha {commits["C"]} --stack acme/prod",
+                "stack tag ls --json --stack acme/prod",
+                "stack tag rm convex-infra:deploying --stack acme/prod",
+            ],
+            PulumiCalls());
+    }
+
+    [Fact]
+    public void Record_leaves_the_mark_of_another_commits_deploy()
+    {
+        var record = Run(["record", "prod", commits["B"]], deploying: commits["C"]);
+
+        Assert.True(record.ExitCode == 0, record.Output);
+        Assert.DoesNotContain(PulumiCalls(), c => c.StartsWith("stack tag rm", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -115,32 +162,42 @@ public sealed class DeployedCommitScriptTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.True(
-            result.Stderr.Contains("usage: deployed-commit.sh check|record STACK SHA", StringComparison.Ordinal)
+            result.Stderr.Contains("usage: deployed-commit.sh check|begin|record STACK SHA", StringComparison.Ordinal)
             || result.Stdout.Contains("is not a full 40-character commit SHA", StringComparison.Ordinal),
             result.Output);
     }
 
     private ToolResult Check(string? tag, string next, bool literalTag = false) =>
-        Run(["check", "prod", commits[next]], tagValue: tag is null ? null : literalTag ? tag : commits[tag]);
+        Run(["check", "prod", commits[next]], deployed: tag is null ? null : literalTag ? tag : commits[tag]);
 
-    private ToolResult Run(string[] arguments, string? tagValue = null, int tagGetExit = 0, string? tagGetStderr = null)
+    /// <summary>Runs the script with a stand-in pulumi: `stack tag ls --json` answers the given tags (or fails),
+    /// `stack history --json` the given history (or fails); every call is recorded.</summary>
+    private ToolResult Run(string[] arguments, string? deployed = null, string? deploying = null, int lsExit = 0, string lsStderr = "",
+        string history = "[]", int historyExit = 0, string historyStderr = "")
     {
         var bin = Path.Combine(dir.Path, "bin");
         Directory.CreateDirectory(bin);
         var log = Path.Combine(dir.Path, "pulumi-calls");
-        var (exit, stderr) = tagValue is null && tagGetStderr is null
-            ? (255, "error: stack tag 'convex-infra:deployed-sha' not found for stack 'prod'")
-            : (tagGetExit, tagGetStderr ?? "");
+        var tags = new System.Text.Json.Nodes.JsonObject();
+        if (deployed is not null)
+        {
+            tags["convex-infra:deployed-sha"] = deployed;
+        }
+
+        if (deploying is not null)
+        {
+            tags["convex-infra:deploying"] = deploying;
+        }
+
         dir.Write(
             "bin/pulumi",
             $"""
             #!/bin/sh
             printf '%s\n' "$*" >> '{log}'
-            if [ "$1 $2 $3" = "stack tag get" ]; then
-              printf '%s' '{tagValue}'
-              printf '%s\n' '{stderr}' >&2
-              exit {exit}
-            fi
+            case "$1 $2 $3" in
+              "stack tag ls") printf '%s' '{(lsExit == 0 ? tags.ToJsonString() : "")}'; printf '%s\n' '{lsStderr}' >&2; exit {lsExit} ;;
+              "stack history --json") printf '%s' '{(historyExit == 0 ? history : "")}'; printf '%s\n' '{historyStderr}' >&2; exit {historyExit} ;;
+            esac
             exit 0
             """.ReplaceLineEndings("\n"),
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

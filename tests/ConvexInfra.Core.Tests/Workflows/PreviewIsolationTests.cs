@@ -24,7 +24,9 @@ public sealed class PreviewIsolationTests : IDisposable
         var credentials = steps.Select((s, i) => (s, i)).Single(p => p.s.Text("uses")?.StartsWith("aws-actions/configure-aws-credentials@", StringComparison.Ordinal) == true).i;
 
         Assert.Contains("github.event_name == 'pull_request'", job.Text("if"), StringComparison.Ordinal);
-        Assert.Equal("${{ fromJSON(vars.CONVEX_PREVIEW_STACKS || '[\"dev\"]') }}", job.Map("strategy").Map("matrix").Text("stack"));
+        // The stacks come from the plan job: CONVEX_PREVIEW_STACKS (default ["dev"]) that CONVEX_STACKS lists, checked
+        // against the stack files by .github/scripts/convex-stacks.sh.
+        Assert.Equal("${{ fromJSON(needs.plan.outputs.pull-request) }}", job.Map("strategy").Map("matrix").Text("stack"));
         Assert.False(job.Children.ContainsKey(new YamlDotNet.RepresentationModel.YamlScalarNode("environment")), "a pull-request job in an environment would get that environment's subject and secrets");
         Assert.Equal("${{ matrix.stack }}", steps[check].Map("env").Text("STACK_NAME"));
         Assert.True(check < credentials, "the stack is checked before the job asks for credentials");

@@ -91,6 +91,10 @@ public class WorkflowLintTests
     [Theory]
     [InlineData("drift-check.sh")]
     [InlineData("deployed-commit.sh")]
+    [InlineData("convex-stacks.sh")]
+    [InlineData("stack-preflight.sh")]
+    [InlineData("dns-records.sh")]
+    [InlineData("app-functions.sh")]
     public void Workflow_scripts_pass_shellcheck_with_every_optional_check(string script)
     {
         var result = ExternalTool.Run("shellcheck", ["-o", "all", Path.Combine(WorkflowYaml.Root, ".github", "scripts", script)]);
