@@ -70,6 +70,8 @@ internal static partial class FactNames
         "CONVEX_STATUS_PARAMETER", "CONVEX_METRIC_NAMESPACE", "CONVEX_METRIC_STACK", // host.env fallbacks of convex-release
         "CONVEX_INFRA_UPDATE_DOCS", "CONVEX_INFRA_API_URL", "CONVEX_INFRA_ADMIN_KEY", "CONVEX_INFRA_TOOL_DIR",
         "CONVEX_DEPLOY", // the regex fragment CONVEX_DEPLOY(MENT|_KEY) in a test
+        "CONVEX_APP_PATH", "CONVEX_APP_REPOSITORY", "CONVEX_APP_REF", "CONVEX_APP_TOKEN", "CONVEX_EXPECT_FUNCTION", // deploy workflow variables (docs/cicd.md)
+        "CONVEX_INFRA_SIM_BASE", // the workflow simulator's base-commit switch
     };
 
     public static IEnumerable<string> Find(string text) =>
