@@ -43,7 +43,8 @@ public sealed class FakeHost : IDisposable
         WriteFake("mv", FakeHostTools.Mv);
         WriteFake("curl", FakeHostTools.Curl);
         WriteFake("iptables", FakeIptables);
-        foreach (var recorder in new[] { "systemctl", "dnf", "sleep" })
+        WriteFake("systemctl", FakeHostTools.Systemctl);
+        foreach (var recorder in new[] { "dnf", "sleep" })
         {
             WriteFake(recorder, FakeHostTools.Recorder(recorder));
         }
@@ -254,6 +255,29 @@ public sealed class FakeHost : IDisposable
 
     /// <summary>Runs the user data's convex-bootstrap, as its unit does at boot.</summary>
     public ToolResult RunBootstrap() => RunRooted(HostLayout.BootstrapScriptPath);
+
+    /// <summary>
+    /// Runs <paramref name="scriptPath"/> (a file outside the host, e.g. pulumi up's wait step) with the host's fakes,
+    /// these variables, and <paramref name="pathFirst"/> (if any) first on PATH.
+    /// </summary>
+    public ToolResult RunOutside(string scriptPath, IReadOnlyDictionary<string, string> variables, string? pathFirst = null)
+    {
+        var environment = new Dictionary<string, string>(variables)
+        {
+            ["PATH"] = $"{(pathFirst is null ? "" : pathFirst + ":")}{Path.Combine(_dir.Path, "bin")}:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin",
+            ["CONVEX_ROOT"] = Root,
+            ["FAKE_DIR"] = _dir.Path,
+            ["CONVEX_HEALTH_POLL_SECONDS"] = "1",
+        };
+        return ExternalTool.Run("bash", [scriptPath], environment: environment, timeout: TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary>The SSM agent runs <paramref name="document"/> on send-command, and systemctl starts convex-release.</summary>
+    public void AcceptRunCommand(string document)
+    {
+        _dir.Write("agent-document", document);
+        _dir.Write("run-units", string.Empty);
+    }
 
     /// <summary>Runs the user data's convex-bootstrap with these extra variables (its poll and wait limit).</summary>
     public ToolResult RunBootstrap(IReadOnlyDictionary<string, string> variables) => RunRooted(HostLayout.BootstrapScriptPath, variables);

@@ -70,6 +70,15 @@ internal static class FakeHostTools
             printf '%s\n' "$value" >>"$FAKE_DIR/status.log"
             echo '{"Version": 1, "Tier": "Standard"}' ;;
           "cloudwatch put-metric-data") ;;
+          "ssm send-command")
+            # The SSM agent: runs the document's commands on the host (its PATH, in the background, as Run Command does).
+            if [[ ! -f "$FAKE_DIR/agent-document" ]]; then
+              echo "An error occurred (InvalidInstanceId) when calling the SendCommand operation: Instances not in a valid state" >&2
+              exit 254
+            fi
+            {{ExternalTool.Require("jq")}} -r '.mainSteps[].inputs.runCommand[]' "$FAKE_DIR/agent-document" |
+              PATH="$FAKE_DIR/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin" bash >>"$FAKE_DIR/agent.log" 2>&1
+            echo "0b1c2d3e-fake-command" ;;
           *) echo "fake aws: unexpected $service $operation" >&2; exit 2 ;;
         esac
         """;
@@ -256,7 +265,19 @@ internal static class FakeHostTools
         printf -- '-----BEGIN CERTIFICATE-----\nZmFrZQ==\n-----END CERTIFICATE-----\n' >"$out"
         """;
 
-    /// <summary>A tool that only records its arguments (systemctl, dnf, sleep: the virtual clock never waits).</summary>
+    /// <summary>
+    /// systemctl: records its arguments; with <c>run-units</c>, <c>start --no-block convex-release.service</c> runs the
+    /// installed convex-release in the background, as systemd would.
+    /// </summary>
+    public static string Systemctl => $$"""
+        #!/usr/bin/env bash
+        printf 'systemctl %s\n' "$*" >>"$FAKE_DIR/calls.log"
+        if [[ -f "$FAKE_DIR/run-units" && "$1 $2 $3" == "start --no-block {{SystemdUnits.ServiceName}}" ]]; then
+          setsid bash "$CONVEX_ROOT{{HostLayout.ReleaseScriptPath}}" >>"$FAKE_DIR/unit.log" 2>&1 </dev/null &
+        fi
+        """;
+
+    /// <summary>A tool that only records its arguments (dnf, sleep: the virtual clock never waits).</summary>
     public static string Recorder(string name) => $$"""
         #!/usr/bin/env bash
         printf '{{name}} %s\n' "$*" >>"$FAKE_DIR/calls.log"
