@@ -186,6 +186,8 @@ backend_changes() {
 # switch_backend: the old backend stops first (compose sends its stop_signal, SIGINT, and waits for the drain up to
 # stop_grace_period), then the installed release's starts: never two backends on one database. Only the backend, so
 # nothing waits for the dashboard; Caddy holds the requests of the gap (lb_try_duration) and hands them to the new one.
+# 'stop backend' stops that service's containers only (docker/compose pkg/compose/stop.go, 0ef4b90: getContainers
+# filtered by the named services).
 switch_backend() {
   compose -f "$conf_dir/docker-compose.yml" stop backend &&
     compose -f "$conf_dir/docker-compose.yml" up -d --no-deps backend

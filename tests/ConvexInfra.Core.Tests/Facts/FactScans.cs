@@ -70,6 +70,8 @@ internal static partial class FactNames
         "CONVEX_STATUS_PARAMETER", "CONVEX_METRIC_NAMESPACE", "CONVEX_METRIC_STACK", // host.env fallbacks of convex-release
         "CONVEX_INFRA_UPDATE_DOCS", "CONVEX_INFRA_API_URL", "CONVEX_INFRA_ADMIN_KEY", "CONVEX_INFRA_TOOL_DIR",
         "CONVEX_DEPLOY", // the regex fragment CONVEX_DEPLOY(MENT|_KEY) in a test
+        "CONVEX_IMAGES_PARAMETER", "CONVEX_RELEASE_POLL_SECONDS", "CONVEX_BOOTSTRAP_WAIT_SECONDS", // convex-bootstrap
+        "CONVEX_INFRA_BENCH", "CONVEX_BENCH_START_SECONDS", "CONVEX_BENCH_OUTPUT", // scripts/bench-switch.sh
     };
 
     public static IEnumerable<string> Find(string text) =>

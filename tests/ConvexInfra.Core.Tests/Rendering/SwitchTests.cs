@@ -23,7 +23,7 @@ public class SwitchTests(ITestOutputHelper output)
         var upgrade = rig.PublishUpgrade();
         var switching = Task.Run(() => rig.Host.RunRelease(ReleaseScript.HealthPollSeconds));
         await rig.Backends.WaitForAsync("stopped " + SwitchRig.OldImage, TimeSpan.FromSeconds(60));
-        var held = await load.OneAsync("/api/held");
+        var held = await load.OneAsync("/held");
         var result = await switching;
         var report = await load.StopAsync();
         output.WriteLine(report.Summary);
@@ -33,7 +33,7 @@ public class SwitchTests(ITestOutputHelper output)
         Assert.Equal(upgrade.Sha256, rig.Host.AppliedHash);
         var listening = rig.Backends.When("listening " + SwitchRig.NewImage)!.Value;
         Assert.True(held.Status == 200, held.Body + "\n" + rig.Caddy.Log);
-        Assert.StartsWith(SwitchRig.NewImage + " /api/held", held.Body, StringComparison.Ordinal);
+        Assert.StartsWith(SwitchRig.NewImage + " /held", held.Body, StringComparison.Ordinal);
         Assert.True(held.Start < listening && held.End >= listening, $"held {held.Start}–{held.End}, new backend listening at {listening}");
 
         // Never two backends: the old one had stopped before the new one started.

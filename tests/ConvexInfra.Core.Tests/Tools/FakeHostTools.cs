@@ -123,7 +123,7 @@ internal static class FakeHostTools
           printf '%s %s\n' "$1" "${2:-}" >"$FAKE_DIR/live/request.$id.tmp"
           {{ExternalTool.Require("mv")}} "$FAKE_DIR/live/request.$id.tmp" "$FAKE_DIR/live/request.$id"
           while [[ ! -f "$FAKE_DIR/live/done.$id" ]]; do
-            {{ExternalTool.Require("sleep")}} 0.02
+            command -p sleep 0.02 # the system's sleep: the recorder only stands in when no backend is live
           done
           rm -f "$FAKE_DIR/live/done.$id"
         }
@@ -233,7 +233,7 @@ internal static class FakeHostTools
         crash crash-after-mv
         """;
 
-    public static string Curl => $$"""
+    public static string Curl => """
         #!/usr/bin/env bash
         set -euo pipefail
         out=""
@@ -243,7 +243,8 @@ internal static class FakeHostTools
         done
         if [[ "$url" == */version ]] && [[ -f "$FAKE_DIR/live/port" ]]; then
           printf 'curl /version (live)\n' >>"$FAKE_DIR/calls.log"
-          exec {{ExternalTool.Require("curl")}} -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$(cat "$FAKE_DIR/live/port")/version"
+          command -p curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$(cat "$FAKE_DIR/live/port")/version" # the system's curl
+          exit
         fi
         if [[ "$url" == */version ]]; then
           running=$(cat "$FAKE_DIR/backend.running" 2>/dev/null || true)
