@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ConvexInfra.Core.Tests.Spec;
 
 namespace ConvexInfra.Core.Tests.Docs;
 
