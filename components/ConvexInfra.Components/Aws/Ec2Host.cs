@@ -41,8 +41,9 @@ public sealed class Ec2HostArgs
 /// <summary>
 /// One Graviton host running the backend, the dashboard and Caddy (TLS) with docker-compose. The user data only
 /// bootstraps and never changes with the image revision or environment: those arrive through the release SSM
-/// parameter, which a systemd timer on the host applies in place (one backend at a time, stopped before its
-/// successor starts). The instance therefore is never replaced by a routine <c>pulumi up</c>.
+/// parameter, which the host applies in place as soon as <c>pulumi up</c> asks it through SSM Run Command (a systemd
+/// timer is the fallback; one backend at a time, stopped before its successor starts). The instance therefore is
+/// never replaced by a routine <c>pulumi up</c>.
 /// </summary>
 public sealed class Ec2Host : ComponentResource
 {
@@ -143,6 +144,27 @@ public sealed class Ec2Host : ComponentResource
             releaseOptions.DependsOn.Add(part);
         }
 
+        // The images of the pinned revision, which the host pulls at its first boot while the database is created (the
+        // release exists only after it): not secret, and there before the instance boots.
+        var images = new Ssm.Parameter($"{name}-host-images", new Ssm.ParameterArgs
+        {
+            Name = ResourceNames.HostImagesParameter(spec),
+            Type = "String",
+            InsecureValue = HostImages.ParameterValue(spec),
+            Description = "Images of the pinned Convex revision, pre-pulled by the host at boot (convex-bootstrap)",
+            Tags = AwsTags.For(spec, $"{name}-host-images"),
+        }, child);
+
+        // What pulumi up sends the host right after it writes a release (SSM Run Command): it can only start convex-release.
+        var applyDocument = new Ssm.Document($"{name}-apply-release", new Ssm.DocumentArgs
+        {
+            Name = ApplyReleaseDocument.Name(spec),
+            DocumentType = "Command",
+            DocumentFormat = "JSON",
+            Content = ApplyReleaseDocument.Content(),
+            Tags = AwsTags.For(spec, $"{name}-apply-release"),
+        }, child);
+
         var release = new Ssm.Parameter($"{name}-release", new Ssm.ParameterArgs
         {
             Name = ResourceNames.ReleaseParameter(spec),
@@ -188,8 +210,8 @@ public sealed class Ec2Host : ComponentResource
             Parent = this,
             // A newer AMI must not replace a running host on the next up; replace it deliberately (docs/aws.md).
             IgnoreChanges = { "ami" },
-            // The first boot can read its parameters at once; the timer would retry anyway.
-            DependsOn = { access, sessionManager },
+            // The first boot can read its parameters (and pre-pull the images) at once; the timer would retry anyway.
+            DependsOn = { access, sessionManager, images },
         });
 
         var address = new Ec2.Eip($"{name}-eip", new Ec2.EipArgs
@@ -232,10 +254,12 @@ public sealed class Ec2Host : ComponentResource
                 { "STATUS_PARAMETER", status.Name },
                 { "RELEASE_SHA256", releaseHash },
                 { "DEADLINE_SECONDS", (spec.Rollout.HostReportTimeoutMinutes * 60).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                { "INSTANCE_ID", instance.Id },
+                { "DOCUMENT_NAME", applyDocument.Name },
             },
             // A new release replaces the command, so the wait runs again for every release and never for an unchanged one.
             Triggers = new InputList<object> { (Input<object>)releaseHash.Apply(h => (object)h) },
-        }, new CustomResourceOptions { Parent = this, DependsOn = { release, instance, address } });
+        }, new CustomResourceOptions { Parent = this, DependsOn = { release, instance, address, applyDocument } });
 
         InstanceId = instance.Id;
         RoleArn = role.Arn;

@@ -13,14 +13,14 @@ namespace ConvexInfra.Core.Aws;
 public static class StackPolicies
 {
     /// <summary>
-    /// The EC2 host reads the instance secret, POSTGRES_URL, its release and every part of its host tooling; the admin key is for
+    /// The EC2 host reads the instance secret, POSTGRES_URL, its release, the images it pre-pulls and every part of its host tooling; the admin key is for
     /// people and CI. It writes only its host-status parameter.
     /// </summary>
     public static IReadOnlyList<string> HostParameters(DeploymentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var secrets = ResourceNames.SecretParameters(spec);
-        return [secrets.InstanceSecret, secrets.PostgresUrl, ResourceNames.ReleaseParameter(spec), .. Rendering.HostTooling.Parameters(spec)];
+        return [secrets.InstanceSecret, secrets.PostgresUrl, ResourceNames.ReleaseParameter(spec), ResourceNames.HostImagesParameter(spec), .. Rendering.HostTooling.Parameters(spec)];
     }
 
     /// <summary>The two secrets ECS injects into the backend container (the execution role fetches them).</summary>

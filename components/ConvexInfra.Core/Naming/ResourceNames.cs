@@ -21,6 +21,9 @@ public static class ResourceNames
     public static string HostToolingParameter(DeploymentSpec spec, int number) =>
         number == 1 ? HostToolingParameter(spec) : $"{HostToolingParameter(spec)}-{number}";
 
+    /// <summary>The (non-secret) parameter naming the images of the pinned revision, which the EC2 host pre-pulls at boot.</summary>
+    public static string HostImagesParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/host-images";
+
     /// <summary>The (non-secret) parameter the EC2 host writes the outcome of each release to; the only one it may write.</summary>
     public static string HostStatusParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/host-status";
 

@@ -34,10 +34,20 @@ public sealed record DeployDurations(string AsOf, string Note, IReadOnlyList<Dep
         JsonSerializer.Deserialize<DeployDurations>(json, Options) ?? throw new JsonException("deploy-durations.json is empty (null)");
 }
 
-/// <summary>Expected wall time of a cold <c>pulumi up</c> (whole minutes, low–high) and the chain of steps that decides it.</summary>
+/// <summary>
+/// Expected wall time of a cold <c>pulumi up</c> (whole minutes, low–high), the chain of steps that decides it, and how
+/// long after the database is available it ends (seconds, low–high: the part the program, and the host applying the
+/// first release, add to the physical floor of RDS creation).
+/// </summary>
 public sealed record DeployTimeEstimate(int LowMinutes, int HighMinutes, IReadOnlyList<DeployStep> CriticalPath, string Note)
 {
     public string Range => $"{LowMinutes}–{HighMinutes} min";
+
+    public int AfterDatabaseLowSeconds { get; init; }
+
+    public int AfterDatabaseHighSeconds { get; init; }
+
+    public string AfterDatabaseRange => $"{AfterDatabaseLowSeconds}–{AfterDatabaseHighSeconds} s";
 }
 
 /// <summary>
@@ -63,10 +73,19 @@ public static class DeployTime
         var low = Longest(graph, durations, s => s.Low);
         var high = Longest(graph, durations, s => s.High);
         var path = high.Path.Select(durations.Step).ToList();
+        var rds = spec.Database.MultiAz ? "rds-multi-az" : "rds-single-az";
         return new DeployTimeEstimate((int)Math.Floor(low.Minutes), (int)Math.Ceiling(high.Minutes), path,
             $"Cold pulumi up, modelled from typical step times (Data/deploy-durations.json, as of {durations.AsOf}); critical path: " +
-            string.Join(" → ", path.Select(s => s.Label)) + ".");
+            string.Join(" → ", path.Select(s => s.Label)) + ".")
+        {
+            AfterDatabaseLowSeconds = (int)Math.Floor((low.Minutes - Finish(graph, durations, s => s.Low, rds)) * 60),
+            AfterDatabaseHighSeconds = (int)Math.Ceiling((high.Minutes - Finish(graph, durations, s => s.High, rds)) * 60),
+        };
     }
+
+    /// <summary>When <paramref name="key"/> is done (minutes from the start), along its own longest chain.</summary>
+    private static decimal Finish(Dictionary<string, string[]> graph, DeployDurations durations, Func<DeployStep, decimal> minutes, string key) =>
+        graph[key].Select(before => Finish(graph, durations, minutes, before)).DefaultIfEmpty(0m).Max() + minutes(durations.Step(key));
 
     /// <summary>
     /// Step → the steps it waits for. On a first deploy the pre-upgrade gate resolves at once, so the host's release
@@ -86,6 +105,8 @@ public static class DeployTime
         if (spec.Target == DeploymentTarget.AwsEc2)
         {
             graph["host"] = ["network"];
+            // pulumi up ends only once the host reports the release the secrets step wrote (its wait step).
+            graph["host-apply"] = ["secrets", "host"];
             graph["monitoring"] = [rds, "host", "backups"];
         }
         else

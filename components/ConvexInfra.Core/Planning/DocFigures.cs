@@ -30,6 +30,7 @@ public static partial class DocFigures
             ["alb-idle-timeout"] = $"{EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds} s",
             ["proxy-timeout"] = $"{Caddyfile.ProxyTimeoutSeconds} s",
             ["ec2-upgrade-downtime"] = UpgradeDowntime.Range,
+            ["ecs-upgrade-gap"] = EcsUpgradeGap.Range,
             ["cost-table"] = CostTable(aws.Select(p => (p.Spec.StackName, p.Cost)).ToList()),
             ["cold-deploy-table"] = DeployTable(aws),
             ["deploy-steps"] = StepsTable(DeployDurations.Embedded()),
@@ -52,6 +53,7 @@ public static partial class DocFigures
             var stack = plan.Spec.StackName;
             values[$"cost:{stack}"] = Usd(plan.Cost.MonthlyTotalUsd);
             values[$"cold-deploy:{stack}"] = plan.DeployTime.Range;
+            values[$"after-database:{stack}"] = plan.DeployTime.AfterDatabaseRange;
             foreach (var category in plan.Cost.Lines.Select(l => l.Category).Distinct())
             {
                 values[$"cost:{stack}:{category}"] = Usd(plan.Cost.TotalOf(category));

@@ -126,9 +126,10 @@ internal static class PlannedResources
         yield return new(h, T.RolePolicy, 1, "Session Manager instead of SSH, without the account-wide parameter reads of AmazonSSMManagedInstanceCore (aws/iam/roles/host-session-manager.json)");
         yield return new(h, T.InstanceProfile, 1, "instance profile");
         var toolingParts = Rendering.HostTooling.Parameters(spec).Count;
-        yield return new(h, T.Parameter, 2 + toolingParts, "release parameter the host's convex-release timer applies; host tooling in " +
+        yield return new(h, T.Parameter, 3 + toolingParts, "release parameter the host's convex-release applies; host tooling in " +
             $"{toolingParts} part(s) (convex-release, convex-host-setup, container firewall, units, security updates in the window " +
-            $"{spec.Rollout.PatchWindow.Text} UTC) the host installs first; host-status parameter the host writes");
+            $"{spec.Rollout.PatchWindow.Text} UTC) the host installs first; host-status parameter the host writes; the images it pre-pulls at boot");
+        yield return new(h, T.SsmDocument, 1, "Run Command document pulumi up sends so the host applies a new release at once (it can only start convex-release)");
         yield return new(h, T.LogGroup, 1, $"{Naming.ResourceNames.HostLogGroup(spec)}: backend, dashboard and proxy logs, {spec.Monitoring.LogRetentionDays} days");
         yield return new(h, T.Command, 1, $"pulumi up waits up to {spec.Rollout.HostReportTimeoutMinutes} min for the host's report on the new release " +
             $"(rollback when /version is not answered within {spec.Rollout.BackendHealthTimeoutMinutes} min)");

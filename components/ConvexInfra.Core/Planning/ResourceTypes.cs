@@ -34,6 +34,7 @@ public static class ResourceTypes
     public const string BucketLifecycle = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
 
     public const string Parameter = "aws:ssm/parameter:Parameter";
+    public const string SsmDocument = "aws:ssm/document:Document";
     public const string KmsKey = "aws:kms/key:Key";
     public const string KmsAlias = "aws:kms/alias:Alias";
     public const string Role = "aws:iam/role:Role";

@@ -20,6 +20,20 @@ public static partial class Caddyfile
     /// </summary>
     public const int ProxyTimeoutSeconds = 330;
 
+    /// <summary>
+    /// How long Caddy holds a request while the backend (or dashboard) cannot be dialled, retrying every
+    /// <see cref="RetryIntervalMilliseconds"/>, before it answers 502 (<c>lb_try_duration</c>/<c>lb_try_interval</c>,
+    /// caddyserver/website src/docs/markdown/caddyfile/directives/reverse_proxy.md; <c>caddy adapt</c> checks the names).
+    /// A release switch stops the old backend and starts the new one; the new one listens within seconds (docs/aws.md,
+    /// the switch benchmark), so requests in that gap wait instead of failing. Longer than the 15 s target for
+    /// the longest request so that a slow start still ends in an answer, short enough that a backend that stays down
+    /// (a failed release rolling back) answers 502 well inside a client's own timeout.
+    /// </summary>
+    public const int RetryWindowSeconds = 30;
+
+    /// <summary>Between two dials while the upstream is down: quick enough that the first request after the new backend listens waits at most this.</summary>
+    public const int RetryIntervalMilliseconds = 250;
+
     /// <summary>Pushes can be 200,000,000 bytes; leave room for multipart framing.</summary>
     public const string MaxRequestBody = "250MB";
 
@@ -127,11 +141,18 @@ public static partial class Caddyfile
         "\t}\n" +
         "}\n";
 
-    /// <summary>A reverse proxy to <c>host:port</c> with the timeouts of <see cref="ProxyTimeoutSeconds"/>.</summary>
-    internal static string ProxyTo(string upstream)
+    /// <summary>
+    /// A reverse proxy to <c>host:port</c> with the timeouts of <see cref="ProxyTimeoutSeconds"/>, holding requests
+    /// (websocket upgrades too) up to <see cref="RetryWindowSeconds"/> while the upstream restarts. Caddy retries a
+    /// request that never reached the upstream (a refused dial, a compose service name that does not resolve while its
+    /// container is recreated) and, by its default, a GET whose connection broke; never a POST the upstream received.
+    /// </summary>
+    public static string ProxyTo(string upstream)
     {
         var timeout = ProxyTimeoutSeconds.ToString(CultureInfo.InvariantCulture) + "s";
         return "\treverse_proxy " + upstream + " {\n" +
+            "\t\tlb_try_duration " + RetryWindowSeconds.ToString(CultureInfo.InvariantCulture) + "s\n" +
+            "\t\tlb_try_interval " + RetryIntervalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms\n" +
             "\t\ttransport http {\n" +
             "\t\t\tdial_timeout 5s\n" +
             "\t\t\tread_timeout " + timeout + "\n" +

@@ -59,6 +59,7 @@ public static partial class HostBootstrap
             "# Written once by cloud-init; stable for the life of the instance. Read by convex-release.\n" +
             $"CONVEX_REGION={region}\n" +
             $"CONVEX_RELEASE_PARAMETER={parameter}\n" +
+            $"CONVEX_IMAGES_PARAMETER={ResourceNames.HostImagesParameter(spec)}\n" +
             $"CONVEX_RDS_CA_URL={ConvexEnvironment.RdsCaBundleUrl}\n";
         return
         [

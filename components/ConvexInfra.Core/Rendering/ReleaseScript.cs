@@ -11,7 +11,7 @@ namespace ConvexInfra.Core.Rendering;
 public static class ReleaseScript
 {
     /// <summary>Seconds between two /version probes while a new backend starts.</summary>
-    public const int HealthPollSeconds = 5;
+    public const int HealthPollSeconds = 1;
 
     private const string ResourceName = "ConvexInfra.Core.Rendering.convex-release.sh";
 

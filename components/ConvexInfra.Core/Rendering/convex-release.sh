@@ -12,11 +12,13 @@
 #     cannot use (not JSON, truncated, unsafe paths) is reported 'failed' before anything is installed;
 #  3. install new host tooling first, then run the new convex-release;
 #  4. stage files, secrets (exactly the versions the release names), CA bundle; validate compose and Caddy;
-#     pull images: a failure reports 'failed' and leaves the running release untouched (the next run retries);
+#     pull the images not on the host yet (convex-bootstrap pre-pulls the first release's at boot): a failure
+#     reports 'failed' and leaves the running release untouched (the next run retries);
 #  5. keep the running release in previous/, move the stage to staged/ (a stable name), mark the switch,
-#     install, bring it up (compose stops the old backend before it starts the new one: never two backends),
-#     wait for /version, check that compose runs the release's images and /etc/convex holds its exact files;
-#     then 'applied'. Not healthy in time: restore previous/, report 'rolled-back' and never retry that release.
+#     install; when the backend's inputs changed, stop the old backend (SIGINT: it drains) and only then start the
+#     new one (never two backends) while Caddy holds requests (lb_try_duration); wait for /version, bring up the
+#     rest, check that compose runs the release's images and /etc/convex holds its exact files; then 'applied'.
+#     Not healthy in time: restore previous/ the same way, report 'rolled-back' and never retry that release.
 # staged/ and previous/ (each with a copy of backend.secrets.env, mode 0600) exist only while a switch or a
 # rollback may need them.
 set -euo pipefail
@@ -38,7 +40,7 @@ reported_file="$state_dir/reported"
 report_target_file="$state_dir/report-target"
 secrets_name=backend.secrets.env
 project=convex
-poll_seconds="${CONVEX_HEALTH_POLL_SECONDS:-5}"
+poll_seconds="${CONVEX_HEALTH_POLL_SECONDS:-1}"
 health_url="http://127.0.0.1:3210/version"
 
 # What a release may name. Files: flat names or one directory level below /etc/convex; no dot-files, no '..'.
@@ -106,7 +108,7 @@ report() {
 healthy() {
   local timeout=$1 waited=0 start=$SECONDS
   while ((waited < timeout && SECONDS - start < timeout)); do
-    if curl -fsS --max-time 5 -o /dev/null "$health_url"; then
+    if curl -fsS --max-time 2 -o /dev/null "$health_url"; then
       return 0
     fi
     sleep "$poll_seconds"
@@ -162,22 +164,53 @@ verify_running() {
   done <"$1/.images"
 }
 
+# backend_section FILE: the backend service of a compose file rendered by convex-infra (its two-space key to the next).
+backend_section() {
+  awk '/^  [A-Za-z0-9_.-]+:$/ { inside = ($1 == "backend:") } /^[^ ]/ { inside = 0 } inside' "$1"
+}
+
+# backend_changes DIR: true unless the applied release's backend answers and the release in DIR gives it the same
+# inputs as /etc/convex does now (its compose service, env files, secrets): only then is the running backend stopped.
+backend_changes() {
+  local name
+  if [[ ! -f "$applied_file" ]] || ! curl -fsS --max-time 2 -o /dev/null "$health_url"; then
+    return 0
+  fi
+  [[ "$(backend_section "$1/docker-compose.yml")" == "$(backend_section "$conf_dir/docker-compose.yml" 2>/dev/null)" ]] || return 0
+  for name in backend.env "$secrets_name"; do
+    cmp -s "$1/$name" "$conf_dir/$name" || return 0
+  done
+  return 1
+}
+
+# switch_backend: the old backend stops first (compose sends its stop_signal, SIGINT, and waits for the drain up to
+# stop_grace_period), then the installed release's starts: never two backends on one database. Only the backend, so
+# nothing waits for the dashboard; Caddy holds the requests of the gap (lb_try_duration) and hands them to the new one.
+# 'stop backend' stops that service's containers only (docker/compose pkg/compose/stop.go, 0ef4b90: getContainers
+# filtered by the named services).
+switch_backend() {
+  compose -f "$conf_dir/docker-compose.yml" stop backend &&
+    compose -f "$conf_dir/docker-compose.yml" up -d --no-deps backend
+}
+
 # finish_switch: the switch or rollback is over; its copies of the secrets go with it.
 finish_switch() {
   rm -f "$switching_file" "$rollback_file"
   rm -rf "$staged_dir" "$previous_dir"
 }
 
-# activate HASH REVISION TIMEOUT: brings up the files staged/ installed under /etc/convex, waits for the backend,
-# checks that exactly the release runs, then records and reports it. Never returns.
+# activate HASH REVISION TIMEOUT [RESTART]: brings up the files staged/ installed under /etc/convex (the backend
+# first, switched unless RESTART is 0), waits for the backend, brings up the rest, checks that exactly the release
+# runs, then records and reports it. Never returns.
 activate() {
-  local hash=$1 revision=$2 timeout=$3 start=$SECONDS
-  compose -f "$conf_dir/docker-compose.yml" up -d --remove-orphans ||
-    log "docker-compose up did not finish cleanly; waiting for the backend anyway"
+  local hash=$1 revision=$2 timeout=$3 restart=${4:-1} start=$SECONDS
+  if ((restart)); then
+    switch_backend || log "docker-compose did not switch the backend cleanly; waiting for it anyway"
+  fi
   if ! healthy $((timeout - (SECONDS - start))); then
     rollback "$hash" "$revision" reject "the new backend did not answer /version within ${timeout}s"
   fi
-  # The dashboard waits for a healthy backend; a second up starts it if the first gave up early.
+  # The rest (dashboard, Caddy) once the backend answers: the dashboard waits for a healthy backend.
   compose -f "$conf_dir/docker-compose.yml" up -d --remove-orphans ||
     rollback "$hash" "$revision" reject "docker-compose up failed after the backend became healthy"
   compose -f "$conf_dir/docker-compose.yml" exec -T caddy \
@@ -213,8 +246,9 @@ rollback() {
   install_files "$previous_dir/applied.files" "$previous_dir/files" "$conf_dir"
   cp -f "$previous_dir/applied.files" "$applied_list"
   [[ "$mode" == retry ]] || printf '%s\n' "$hash" >"$rejected_file"
-  # Recreating the backend from the previous compose file stops the failed backend first.
-  if compose -f "$conf_dir/docker-compose.yml" up -d --remove-orphans && healthy "$timeout"; then
+  # The failed backend stops before the previous one starts, as in a switch.
+  switch_backend || log "docker-compose did not switch back cleanly; waiting for the previous backend anyway"
+  if healthy "$timeout" && compose -f "$conf_dir/docker-compose.yml" up -d --remove-orphans; then
     compose -f "$conf_dir/docker-compose.yml" exec -T caddy \
       caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile || log "Caddy did not reload the previous configuration"
     if verify_running "$previous_dir"; then
@@ -413,13 +447,24 @@ stage_release() {
   fi
 
   compose -f "$stage/docker-compose.yml" config -q || abort "the release's compose file is invalid"
-  compose -f "$stage/docker-compose.yml" pull -q || abort "cannot pull the release's images"
+  pull_missing_images "$stage/docker-compose.yml"
   compose -f "$stage/docker-compose.yml" run --rm --no-deps -T caddy \
     caddy validate --config /etc/caddy/Caddyfile --adapter caddyfile >/dev/null ||
     abort "Caddy rejects the release's Caddyfile"
   write_manifest "$stage/.files" "$stage" "$stage"
   [[ -s "$stage/.images" ]] || abort "the release's compose file names no images"
   printf '%s %s %s\n' "$hash" "$revision" "$timeout" >"$stage/.release"
+}
+
+# pull_missing_images FILE: pulls the images of FILE not on the host yet. Every tag is pinned (a git revision, a Caddy
+# version), so an image on the host is the release's; the first release finds the ones convex-bootstrap pre-pulled.
+pull_missing_images() {
+  local service image
+  while read -r service image; do
+    docker image inspect "$image" >/dev/null 2>&1 && continue
+    log "pulling $image ($service)"
+    docker pull -q "$image" >/dev/null || abort "cannot pull the release's images ($image)"
+  done < <(compose_images "$1")
 }
 
 # keep_previous: a copy of the running release (files, secrets included, and manifest) for a rollback.
@@ -440,6 +485,8 @@ keep_previous() {
 # switch: staged/ under its stable name first, then the marker, then the files; from the marker on, a reboot
 # resumes with exactly these files (resume_interrupted). Never returns.
 switch() {
+  local restart=0
+  ! backend_changes "$stage" || restart=1
   rm -rf "$staged_dir"
   mv "$stage" "$staged_dir"
   printf '%s %s %s\n' "$hash" "$revision" "$timeout" >"$switching_file.tmp"
@@ -447,7 +494,7 @@ switch() {
   install_files "$staged_dir/.files" "$staged_dir" "$conf_dir"
   cp -f "$staged_dir/.files" "$applied_list"
   printf '%s\n' "$timeout" >"$state_dir/applied.timeout"
-  activate "$hash" "$revision" "$timeout"
+  activate "$hash" "$revision" "$timeout" "$restart"
 }
 
 clean_stale_state

@@ -35,6 +35,29 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
 
     [Theory]
     [MemberData(nameof(Stacks))]
+    public async Task An_upgrade_drains_for_5_s_and_the_new_task_serves_after_two_5_s_checks(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var groups = run.OfType("aws:lb/targetGroup:TargetGroup").ToList();
+
+        // The gap of a one-task upgrade: drain (deregistration delay), stop, start, then healthy checks at the ALB.
+        Assert.NotEmpty(groups);
+        Assert.All(groups, group =>
+        {
+            Assert.Equal(5, group.Number("deregistrationDelay"));
+            var check = group.Map("healthCheck");
+            Assert.Equal(5, Convert.ToInt32(check["interval"], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(4, Convert.ToInt32(check["timeout"], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(2, Convert.ToInt32(check["healthyThreshold"], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(3, Convert.ToInt32(check["unhealthyThreshold"], System.Globalization.CultureInfo.InvariantCulture));
+        });
+        var service = run.BackendService();
+        Assert.Equal(0, service.Number("deploymentMinimumHealthyPercent"));
+        Assert.Equal(100, service.Number("deploymentMaximumPercent"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
     public async Task Task_is_arm64_fargate_with_the_stack_sizes_and_pinned_images(string stack)
     {
         var run = await runs.GetAsync(stack);

@@ -139,9 +139,14 @@ public sealed class IamCompletenessTests(IamRuns runs) : IClassFixture<IamRuns>
 
         var runner = stack.Deploy.Where(r => r.Why.StartsWith("runner:", StringComparison.Ordinal)).Select(r => r.Action).Distinct().Order(StringComparer.Ordinal);
 
-        // The pre-upgrade export (run, poll, stop past its deadline) and the EC2 release-report wait step.
-        Assert.Equal(["ecs:DescribeTasks", "ecs:RunTask", "ecs:StopTask", "iam:PassRole", "ssm:GetParameter"], runner);
+        // The pre-upgrade export (run, poll, stop past its deadline) and the EC2 release-report wait step (its Run Command too).
+        Assert.Equal(["ecs:DescribeTasks", "ecs:RunTask", "ecs:StopTask", "iam:PassRole", "ssm:GetParameter", "ssm:SendCommand"], runner);
         var status = Assert.Single(stack.Deploy, r => r.Why.StartsWith("runner: aws ssm get-parameter", StringComparison.Ordinal));
         Assert.EndsWith(":parameter/convex-infra/prod/host-status", status.Resource, StringComparison.Ordinal);
+        // SendCommand on the stack's own document and on the host, nothing else.
+        var sends = stack.Deploy.Where(r => r.Action == "ssm:SendCommand").Select(r => r.Resource).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, sends.Count);
+        Assert.Matches(":document/prod-[a-z0-9-]+-apply-release$", sends[1]);
+        Assert.Matches(":ec2:eu-west-1:[0-9]{12}:instance/i-", sends[0]);
     }
 }

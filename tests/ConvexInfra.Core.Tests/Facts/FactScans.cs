@@ -72,6 +72,8 @@ internal static partial class FactNames
         "CONVEX_DEPLOY", // the regex fragment CONVEX_DEPLOY(MENT|_KEY) in a test
         "CONVEX_APP_PATH", "CONVEX_APP_REPOSITORY", "CONVEX_APP_REF", "CONVEX_APP_TOKEN", "CONVEX_EXPECT_FUNCTION", // deploy workflow variables (docs/cicd.md)
         "CONVEX_INFRA_SIM_BASE", // the workflow simulator's base-commit switch
+        "CONVEX_IMAGES_PARAMETER", "CONVEX_RELEASE_POLL_SECONDS", "CONVEX_BOOTSTRAP_WAIT_SECONDS", // convex-bootstrap
+        "CONVEX_INFRA_BENCH", "CONVEX_BENCH_START_SECONDS", "CONVEX_BENCH_OUTPUT", // scripts/bench-switch.sh
     };
 
     public static IEnumerable<string> Find(string text) =>

@@ -38,7 +38,7 @@ public partial class PlanContentsTests
         var arns = ParameterArns(Artifact(plan, $"{StackPlan.RolePolicyFolder}host-backend-access.json"));
 
         Assert.Equal(
-            ["/convex-infra/dev/host-tooling", "/convex-infra/dev/host-tooling-2", "/convex-infra/dev/instance-secret", "/convex-infra/dev/postgres-url", "/convex-infra/dev/release"],
+            ["/convex-infra/dev/host-images", "/convex-infra/dev/host-tooling", "/convex-infra/dev/host-tooling-2", "/convex-infra/dev/instance-secret", "/convex-infra/dev/postgres-url", "/convex-infra/dev/release"],
             arns.Select(a => a[a.IndexOf(":parameter", StringComparison.Ordinal)..][":parameter".Length..]).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(plan.Artifacts, a => a.Path.StartsWith("aws/iam/", StringComparison.Ordinal)
             && !a.Path.Contains("export-execution", StringComparison.Ordinal) && a.Content.Contains("/admin-key", StringComparison.Ordinal));

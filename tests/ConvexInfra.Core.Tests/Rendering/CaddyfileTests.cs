@@ -107,6 +107,23 @@ public class CaddyfileTests
     }
 
     [Fact]
+    public void Every_proxy_holds_requests_while_its_upstream_restarts()
+    {
+        var routes = Routes(Adapt(TestSpecs.Ec2Prod));
+
+        // API, HTTP actions and dashboard: Caddy's JSON names the Caddyfile's lb_try_duration/lb_try_interval
+        // load_balancing.try_duration/try_interval, in nanoseconds.
+        var proxies = Handlers(JsonDocument.Parse(JsonSerializer.Serialize(routes)).RootElement, "reverse_proxy");
+        Assert.Equal(3, proxies.Count);
+        Assert.All(proxies, proxy =>
+        {
+            var balancing = proxy.GetProperty("load_balancing");
+            Assert.Equal(Caddyfile.RetryWindowSeconds * 1_000_000_000L, balancing.GetProperty("try_duration").GetInt64());
+            Assert.Equal(Caddyfile.RetryIntervalMilliseconds * 1_000_000L, balancing.GetProperty("try_interval").GetInt64());
+        });
+    }
+
+    [Fact]
     public void Rejects_non_ec2_targets()
     {
         Assert.Throws<ArgumentException>(() => Caddyfile.Render(TestSpecs.EcsStaging));

@@ -28,7 +28,7 @@ public class InternalEndpointsCaddyTests
         using var upstream = new FakeUpstream();
         var https = RealCaddy.FreePort();
         var http = RealCaddy.FreePort();
-        using var caddy = RealCaddy.Start(OnLoopback(Caddyfile.Render(spec), upstream.Port, http, https), https);
+        using var caddy = RealCaddy.Start(RealCaddy.OnLoopback(Caddyfile.Render(spec), upstream.Port, upstream.Port, http, https), https);
         using var client = RealCaddy.ClientTo(https);
         var endpoints = spec.Endpoints;
 
@@ -80,31 +80,5 @@ public class InternalEndpointsCaddyTests
         using var action = await client.GetAsync(new Uri($"http://{TestSpecs.EcsStaging.Endpoints.SiteHostname}/hook"));
         Assert.Equal("upstream saw /http/hook", await action.Content.ReadAsStringAsync());
         Assert.DoesNotContain(upstream.Paths, p => p.Contains("metrics", StringComparison.Ordinal));
-    }
-
-    /// <summary>
-    /// The rendered Caddyfile, changed only where a test must: high ports, certificates from Caddy's own CA instead of
-    /// Let's Encrypt, and the compose service names pointed at the fake upstream.
-    /// </summary>
-    private static string OnLoopback(string caddyfile, int upstream, int http, int https)
-    {
-        var options = $"\tadmin off\n\tdefault_bind 127.0.0.1\n\thttp_port {http}\n\thttps_port {https}\n\tlocal_certs\n\tskip_install_trust\n";
-        var lines = caddyfile.Split('\n').ToList();
-        var global = lines.IndexOf("{");
-        var firstSnippet = lines.FindIndex(l => l.StartsWith('('));
-        if (global >= 0 && global < firstSnippet)
-        {
-            lines.Insert(global + 1, options.TrimEnd('\n'));
-        }
-        else
-        {
-            lines.Insert(1, "{\n" + options + "}\n");
-        }
-
-        Assert.Contains(Caddyfile.BackendUpstream, caddyfile, StringComparison.Ordinal);
-        Assert.Contains(Caddyfile.DashboardUpstream, caddyfile, StringComparison.Ordinal);
-        return string.Join('\n', lines)
-            .Replace(Caddyfile.BackendUpstream, $"127.0.0.1:{upstream}", StringComparison.Ordinal)
-            .Replace(Caddyfile.DashboardUpstream, $"127.0.0.1:{upstream}", StringComparison.Ordinal);
     }
 }

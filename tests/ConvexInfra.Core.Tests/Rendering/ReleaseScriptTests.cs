@@ -49,12 +49,18 @@ public class ReleaseScriptTests
 
         Assert.Equal(0, host.RunRelease().ExitCode);
 
-        var compose = host.Calls.Where(c => c.StartsWith("docker-compose ", StringComparison.Ordinal)).ToList();
-        string Step(string verb) => compose.First(c => c.Contains($" {verb} ", StringComparison.Ordinal) || c.EndsWith($" {verb}", StringComparison.Ordinal));
-        var order = new[] { "config", "pull", "run", "up", "exec" }.Select(v => compose.IndexOf(Step(v))).ToList();
+        var calls = host.Calls.ToList();
+        string Step(string verb) => calls.First(c => c.StartsWith("docker-compose ", StringComparison.Ordinal)
+            && (c.Contains($" {verb} ", StringComparison.Ordinal) || c.EndsWith($" {verb}", StringComparison.Ordinal)));
+        // Validate, pull each image (none is on the host yet), validate Caddy, then stop/start the backend, then the rest.
+        var pulls = HostImages.For(host.Spec).Select(image => calls.IndexOf($"docker pull -q {image}")).ToList();
+        Assert.DoesNotContain(-1, pulls);
+        var order = new[] { calls.IndexOf(Step("config")), pulls.Max(), calls.IndexOf(Step("run")), calls.IndexOf(Step("stop")), calls.IndexOf(Step("up")), calls.IndexOf(Step("exec")) };
         Assert.Equal(order.Order().ToList(), order);
         Assert.Contains("-p convex", Step("up"), StringComparison.Ordinal);
-        Assert.Contains("up -d --remove-orphans", Step("up"), StringComparison.Ordinal);
+        Assert.EndsWith("stop backend", Step("stop"), StringComparison.Ordinal);
+        Assert.EndsWith("up -d --no-deps backend", Step("up"), StringComparison.Ordinal);
+        Assert.Contains(calls, c => c.EndsWith("up -d --remove-orphans", StringComparison.Ordinal));
         Assert.Contains("caddy validate", Step("run"), StringComparison.Ordinal);
         Assert.Contains("caddy reload", Step("exec"), StringComparison.Ordinal);
         // Exactly the version the release names (SSM's name:version selector), never whatever is newest.

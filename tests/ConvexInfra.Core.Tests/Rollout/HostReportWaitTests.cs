@@ -55,11 +55,47 @@ public class HostReportWaitTests
         Assert.Equal(1, run.Result.ExitCode);
         Assert.Contains("did not report release", run.Result.Stderr, StringComparison.Ordinal);
         Assert.Contains("hostReportTimeoutMinutes", run.Result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(6, run.Sleeps);
+        Assert.Equal(60 / HostReportWait.PollSeconds, run.Sleeps);
+    }
+
+    [Fact]
+    public void The_report_is_read_without_jq_escapes_included()
+    {
+        var run = Run([Report(Release, "failed", "compose said \\\"no\\\" in C:\\\\tmp")], withJq: false);
+
+        Assert.Equal(1, run.Result.ExitCode);
+        Assert.Contains("failed at 2026-11-30T19:00:00Z: compose said \"no\" in C:\\tmp", run.Result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("jq", run.Calls, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void It_asks_the_host_through_run_command_and_falls_back_to_the_timer_when_that_fails()
+    {
+        var sent = Run([Report(Other, "applied"), Report(Release, "applied")], runCommand: "ok");
+        Assert.True(sent.Result.ExitCode == 0, sent.Result.Output);
+        Assert.StartsWith("ssm send-command --region eu-west-1 --instance-ids i-0123456789abcdef0 --document-name prod-acme-apply-release ", sent.Calls, StringComparison.Ordinal);
+        Assert.Contains("asked the host to apply it now (SSM Run Command cmd-1)", sent.Result.Stdout, StringComparison.Ordinal);
+
+        var refused = Run([Report(Other, "applied"), Report(Release, "applied")], runCommand: "fail");
+        Assert.True(refused.Result.ExitCode == 0, refused.Result.Output);
+        Assert.Contains("AccessDeniedException", refused.Result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("its timer applies the release within a minute", refused.Result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_run_command_is_sent_again_while_the_host_has_not_reported()
+    {
+        var run = Run([Report(Other, "applied")], deadlineSeconds: 60, runCommand: "ok");
+
+        var sends = run.Calls.Split('\n').Count(l => l.StartsWith("ssm send-command", StringComparison.Ordinal));
+        // Polls every 2 s; sent at 0 s and then at the first poll at least 15 s after the last: 16, 32 and 48 s.
+        Assert.Equal(2, HostReportWait.PollSeconds);
+        Assert.Equal(15, HostReportWait.NudgeSeconds);
+        Assert.Equal(4, sends);
     }
 
     /// <summary>The fake aws answers the Nth get-parameter with answers[N] (the last one repeats); "" means no parameter yet.</summary>
-    private static (ToolResult Result, string Calls, int Sleeps) Run(IReadOnlyList<string> answers, int deadlineSeconds = 900)
+    private static (ToolResult Result, string Calls, int Sleeps) Run(IReadOnlyList<string> answers, int deadlineSeconds = 900, bool withJq = true, string? runCommand = null)
     {
         using var dir = new TempDir();
         var log = Path.Combine(dir.Path, "calls.log");
@@ -71,6 +107,10 @@ public class HostReportWaitTests
         dir.Write("bin/aws", $$"""
             #!/bin/bash
             echo "$*" >> {{log}}
+            if [[ "$1 $2" == "ssm send-command" ]]; then
+              [[ "{{runCommand}}" == ok ]] || { echo "An error occurred (AccessDeniedException) when calling the SendCommand operation: not authorized" >&2; exit 254; }
+              echo "cmd-1"; exit 0
+            fi
             n=$(( $(cat {{dir.Path}}/count 2>/dev/null || echo 0) + 1 )); echo "$n" > {{dir.Path}}/count
             (( n <= {{answers.Count}} )) || n={{answers.Count}}
             answer=$(cat {{dir.Path}}/answers/$n)
@@ -78,15 +118,27 @@ public class HostReportWaitTests
             echo "$answer"
             """, Executable);
         dir.Write("bin/sleep", $"#!/bin/bash\necho \"sleep $*\" >> {log}\n", Executable);
-        var script = dir.Write("wait.sh", HostReportWait.Script());
-        var result = ExternalTool.Run("bash", [script], environment: new Dictionary<string, string>
+        if (!withJq)
+        {
+            dir.Write("bin/jq", $"#!/bin/bash\necho \"jq $*\" >> {log}\nexit 127\n", Executable);
+        }
+
+        var variables = new Dictionary<string, string>
         {
             ["PATH"] = $"{Path.Combine(dir.Path, "bin")}:/usr/bin:/bin",
             ["REGION"] = "eu-west-1",
             ["STATUS_PARAMETER"] = "/convex-infra/prod/host-status",
             ["RELEASE_SHA256"] = Release,
             ["DEADLINE_SECONDS"] = deadlineSeconds.ToString(CultureInfo.InvariantCulture),
-        });
+        };
+        if (runCommand is not null)
+        {
+            variables["INSTANCE_ID"] = "i-0123456789abcdef0";
+            variables["DOCUMENT_NAME"] = "prod-acme-apply-release";
+        }
+
+        var script = dir.Write("wait.sh", HostReportWait.Script());
+        var result = ExternalTool.Run("bash", [script], environment: variables);
         var calls = File.ReadAllText(log);
         return (result, calls, calls.Split('\n').Count(l => l.StartsWith("sleep ", StringComparison.Ordinal)));
     }

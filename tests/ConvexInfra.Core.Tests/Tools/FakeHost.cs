@@ -43,7 +43,8 @@ public sealed class FakeHost : IDisposable
         WriteFake("mv", FakeHostTools.Mv);
         WriteFake("curl", FakeHostTools.Curl);
         WriteFake("iptables", FakeIptables);
-        foreach (var recorder in new[] { "systemctl", "dnf", "sleep" })
+        WriteFake("systemctl", FakeHostTools.Systemctl);
+        foreach (var recorder in new[] { "dnf", "sleep" })
         {
             WriteFake(recorder, FakeHostTools.Recorder(recorder));
         }
@@ -182,6 +183,7 @@ public sealed class FakeHost : IDisposable
             SetParameter(part.Parameter, part.ParameterValue);
         }
 
+        SetParameter(Core.Naming.ResourceNames.HostImagesParameter(spec), HostImages.ParameterValue(spec));
         SetParameter(Core.Naming.ResourceNames.ReleaseParameter(spec), bundle.Json);
         return bundle;
     }
@@ -238,23 +240,67 @@ public sealed class FakeHost : IDisposable
         }
     }
 
+    /// <summary>The directory of the fakes' state (calls.log, params/, live/ …).</summary>
+    public string FakeDir => _dir.Path;
+
+    /// <summary>The real sleep instead of the recorder: for runs against real processes (<see cref="LiveBackends"/>).</summary>
+    public void UseRealSleep() => File.Delete(Path.Combine(_dir.Path, "bin", "sleep"));
+
     /// <summary>Runs the installed convex-release exactly as systemd would, but rooted in the temp dir.</summary>
     public ToolResult RunRelease() => RunRooted(HostLayout.ReleaseScriptPath);
+
+    /// <summary>Runs convex-release probing /version every <paramref name="healthPollSeconds"/> (production: 1).</summary>
+    public ToolResult RunRelease(int healthPollSeconds) =>
+        RunRooted(HostLayout.ReleaseScriptPath, new Dictionary<string, string> { ["CONVEX_HEALTH_POLL_SECONDS"] = healthPollSeconds.ToString(CultureInfo.InvariantCulture) });
 
     /// <summary>Runs the user data's convex-bootstrap, as its unit does at boot.</summary>
     public ToolResult RunBootstrap() => RunRooted(HostLayout.BootstrapScriptPath);
 
-    private ToolResult RunRooted(string script)
+    /// <summary>
+    /// Runs <paramref name="scriptPath"/> (a file outside the host, e.g. pulumi up's wait step) with the host's fakes,
+    /// these variables, and <paramref name="pathFirst"/> (if any) first on PATH.
+    /// </summary>
+    public ToolResult RunOutside(string scriptPath, IReadOnlyDictionary<string, string> variables, string? pathFirst = null)
+    {
+        var environment = new Dictionary<string, string>(variables)
+        {
+            ["PATH"] = $"{(pathFirst is null ? "" : pathFirst + ":")}{Path.Combine(_dir.Path, "bin")}:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin",
+            ["CONVEX_ROOT"] = Root,
+            ["FAKE_DIR"] = _dir.Path,
+            ["CONVEX_HEALTH_POLL_SECONDS"] = "1",
+        };
+        return ExternalTool.Run("bash", [scriptPath], environment: environment, timeout: TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary>The SSM agent runs <paramref name="document"/> on send-command, and systemctl starts convex-release.</summary>
+    public void AcceptRunCommand(string document)
+    {
+        _dir.Write("agent-document", document);
+        _dir.Write("run-units", string.Empty);
+    }
+
+    /// <summary>Runs the user data's convex-bootstrap with these extra variables (its poll and wait limit).</summary>
+    public ToolResult RunBootstrap(IReadOnlyDictionary<string, string> variables) => RunRooted(HostLayout.BootstrapScriptPath, variables);
+
+    private ToolResult RunRooted(string script, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var fakeBin = Path.Combine(_dir.Path, "bin");
-        return ExternalTool.Run("bash", [Path.Combine(Root, script.TrimStart('/'))], environment: new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["PATH"] = $"{fakeBin}:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin",
             ["CONVEX_ROOT"] = Root,
             ["FAKE_DIR"] = _dir.Path,
             // Production polls every 5 s; the fake sleep returns at once, so fewer probes keep the tests quick.
             ["CONVEX_HEALTH_POLL_SECONDS"] = "30",
-        });
+            // convex-bootstrap waits for a first release in one try (the fake sleep would spin).
+            ["CONVEX_BOOTSTRAP_WAIT_SECONDS"] = "0",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return ExternalTool.Run("bash", [Path.Combine(Root, script.TrimStart('/'))], environment: environment);
     }
 
     private string? ReadFake(string name) => File.Exists(Path.Combine(_dir.Path, name)) ? File.ReadAllText(Path.Combine(_dir.Path, name)) : null;

@@ -1,3 +1,4 @@
+using ConvexInfra.Core.Rendering;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -126,6 +127,32 @@ public sealed class RealCaddy : IDisposable
     }
 
     public static RealCaddy Start(string caddyfile, int waitForPort) => new(caddyfile, waitForPort);
+
+    /// <summary>
+    /// The rendered Caddyfile, changed only where a test must: high ports, certificates from Caddy's own CA instead of
+    /// Let's Encrypt, and the compose service names pointed at loopback ports.
+    /// </summary>
+    public static string OnLoopback(string caddyfile, int backend, int dashboard, int http, int https)
+    {
+        var options = $"\tadmin off\n\tdefault_bind 127.0.0.1\n\thttp_port {http}\n\thttps_port {https}\n\tlocal_certs\n\tskip_install_trust\n";
+        var lines = caddyfile.Split('\n').ToList();
+        var global = lines.IndexOf("{");
+        var firstSnippet = lines.FindIndex(l => l.StartsWith('('));
+        if (global >= 0 && global < firstSnippet)
+        {
+            lines.Insert(global + 1, options.TrimEnd('\n'));
+        }
+        else
+        {
+            lines.Insert(1, "{\n" + options + "}\n");
+        }
+
+        Assert.Contains(Caddyfile.BackendUpstream, caddyfile, StringComparison.Ordinal);
+        Assert.Contains(Caddyfile.DashboardUpstream, caddyfile, StringComparison.Ordinal);
+        return string.Join('\n', lines)
+            .Replace(Caddyfile.BackendUpstream, $"127.0.0.1:{backend}", StringComparison.Ordinal)
+            .Replace(Caddyfile.DashboardUpstream, $"127.0.0.1:{dashboard}", StringComparison.Ordinal);
+    }
 
     public static int FreePort()
     {

@@ -45,6 +45,10 @@ public static partial class IamActionMap
         new("ecs describe-tasks", ["ecs:DescribeTasks"], TaskArn, "AWS CLI ecs describe-tasks = ECS DescribeTasks"),
         new("ecs stop-task", ["ecs:StopTask"], TaskArn, "AWS CLI ecs stop-task = ECS StopTask (the pre-upgrade export past its deadline)"),
         new("ssm get-parameter", ["ssm:GetParameter"], StatusParameterArn, "AWS CLI ssm get-parameter = SSM GetParameter (the EC2 release-report wait step)"),
+        // SendCommand is authorized on the document and on each target instance (Service Authorization Reference, AWS
+        // Systems Manager): one request per resource.
+        new("ssm send-command", ["ssm:SendCommand"], ApplyDocumentArn, "AWS CLI ssm send-command = SSM SendCommand, on the document (the EC2 wait step's Run Command)"),
+        new("ssm send-command", ["ssm:SendCommand"], TargetInstanceArn, "AWS CLI ssm send-command = SSM SendCommand, on the target instance"),
     ];
 
     /// <summary>Invokes (data sources) and the actions they need; every phase calls them (Data/iam-actions.json).</summary>
@@ -164,8 +168,8 @@ public static partial class IamActionMap
         foreach (Match call in AwsCliCall().Matches(script))
         {
             var key = Regex.Replace(call.Groups[1].Value, @"\s+", " ");
-            var known = RunnerCommands.FirstOrDefault(c => c.Call == key);
-            if (known is null)
+            var matches = RunnerCommands.Where(c => c.Call == key).ToList();
+            if (matches.Count == 0)
             {
                 unknown.Add($"runner command 'aws {key}' (in {command.LogicalName})");
                 continue;
@@ -174,10 +178,13 @@ public static partial class IamActionMap
             // The roles RunTask passes are those of the task definition it starts.
             var definition = all.FirstOrDefault(r => r.Type == "aws:ecs/taskDefinition:TaskDefinition"
                 && command.Input("environment.TASK_DEFINITION") is { } arn && arn.Contains($":task-definition/{r.Input("family") ?? r.Id}:", StringComparison.Ordinal));
-            var facts = new Facts(target, region, definition ?? command, known.Arn(command, target), all);
-            foreach (var request in known.Actions.Select(a => Request(a, facts, $"runner: aws {key} in {command.LogicalName}")).OfType<IamRequest>())
+            foreach (var known in matches)
             {
-                yield return request;
+                var facts = new Facts(target, region, definition ?? command, known.Arn(command, target), all);
+                foreach (var request in known.Actions.Select(a => Request(a, facts, $"runner: aws {key} in {command.LogicalName}")).OfType<IamRequest>())
+                {
+                    yield return request;
+                }
             }
         }
     }
@@ -288,6 +295,18 @@ public static partial class IamActionMap
         var name = command.Input("environment.STATUS_PARAMETER") ?? "/*";
         var region = command.Input("environment.REGION") ?? target.Region;
         return $"arn:{target.Partition}:ssm:{region}:{target.AccountId}:parameter{name}";
+    }
+
+    private static string ApplyDocumentArn(RegisteredResource command, IamTarget target)
+    {
+        var region = command.Input("environment.REGION") ?? target.Region;
+        return $"arn:{target.Partition}:ssm:{region}:{target.AccountId}:document/{command.Input("environment.DOCUMENT_NAME") ?? "*"}";
+    }
+
+    private static string TargetInstanceArn(RegisteredResource command, IamTarget target)
+    {
+        var region = command.Input("environment.REGION") ?? target.Region;
+        return $"arn:{target.Partition}:ec2:{region}:{target.AccountId}:instance/{command.Input("environment.INSTANCE_ID") ?? "*"}";
     }
 
     private static Dictionary<string, string> Region(string region) => new(StringComparer.Ordinal) { ["aws:RequestedRegion"] = region };

@@ -24,6 +24,7 @@ public static class IamArns
             "aws:iam/instanceProfile:InstanceProfile" => $"arn:{p}:iam::{account}:instance-profile/{name}",
             "aws:iam/rolePolicy:RolePolicy" or "aws:iam/rolePolicyAttachment:RolePolicyAttachment" => $"arn:{p}:iam::{account}:role/{resource.Input("role")}",
             "aws:ssm/parameter:Parameter" => Regional("ssm", $"parameter/{name.TrimStart('/')}"),
+            "aws:ssm/document:Document" => Regional("ssm", $"document/{name}"),
             "aws:route53/record:Record" => $"arn:{p}:route53:::hostedzone/{resource.Input("zoneId")}",
             "aws:route53/healthCheck:HealthCheck" => $"arn:{p}:route53:::healthcheck/{resource.Id}",
             "aws:sns/topic:Topic" => Regional("sns", name),
