@@ -69,6 +69,8 @@ public static class ConvexEnvironment
         }
 
         plain.Add(new EnvVar(DocumentRetentionDelay, spec.Backend.DocumentRetentionDelaySeconds.ToString(CultureInfo.InvariantCulture)));
+        // Every backendTuning knob, defaults included, so the environment shows what the backend runs with.
+        plain.AddRange(spec.Backend.Knobs.Entries().Select(e => new EnvVar(e.Knob.EnvName, e.Value.ToString(CultureInfo.InvariantCulture))));
         plain.Add(new EnvVar(RustLog, spec.Backend.RustLog));
         if (onAws)
         {

@@ -116,7 +116,7 @@ public partial class DocFiguresTests
         {
             foreach (Match match in IdleTimeout().Matches(DocFigures.WithoutMarked(File.ReadAllText(doc))))
             {
-                Assert.Equal(EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds.ToString(CultureInfo.InvariantCulture), match.Groups["s"].Value);
+                Assert.Equal(EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds(BackendKnobValues.Upstream.HttpServerTimeoutSeconds).ToString(CultureInfo.InvariantCulture), match.Groups["s"].Value);
             }
         }
     }
