@@ -35,6 +35,8 @@ public static partial class DocFigures
             ["cold-deploy-table"] = DeployTable(aws),
             ["deploy-steps"] = StepsTable(DeployDurations.Embedded()),
             ["cold-deploy-max"] = $"{aws.Max(p => p.DeployTime.HighMinutes)} minutes",
+            ["tuning-knobs"] = TuningTables.Knobs(),
+            ["tuning-stacks"] = TuningTables.Stacks(plans.OrderBy(p => p.Spec.Target).ThenBy(p => p.Spec.Tier).ThenBy(p => p.Spec.StackName, StringComparer.Ordinal).ToList()),
             ["recovery-table"] = RecoveryTable(plans.OrderBy(p => p.Spec.Target).ThenBy(p => p.Spec.Tier).ThenBy(p => p.Spec.StackName, StringComparer.Ordinal).ToList()),
         };
 

@@ -27,6 +27,8 @@ public partial class DocFiguresTests
         ["docs/aws.md"] = ["cold-deploy-table", "deploy-steps"],
         ["docs/cicd.md"] = ["cold-deploy-max"],
         ["docs/dr.md"] = ["recovery-table"],
+        ["docs/tuning.md"] = ["tuning-knobs", "tuning-stacks", "proxy-timeout", "alb-idle-timeout", "fact:limit-isolate-memory"],
+        ["docs/limits.md"] = ["recovery-table", "cold-deploy:prod", "cold-deploy:ecs", "ec2-upgrade-downtime", "fact:limit-api-concurrency"],
     };
 
     private static List<StackPlan> RepoPlans() =>
