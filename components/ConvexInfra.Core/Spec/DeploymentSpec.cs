@@ -135,7 +135,7 @@ public sealed record BackendTuning(
     bool DisableBeacon,
     bool RedactLogsToClient)
 {
-    /// <summary><c>backendTuning</c> over the tier and size defaults (<see cref="BackendKnobs"/>); every value is rendered.</summary>
+    /// <summary><c>backendTuning</c> over the tier and size defaults (<see cref="BackendKnobs"/>); every value other than the image's default is rendered.</summary>
     public BackendKnobValues Knobs { get; init; } = BackendKnobValues.Upstream;
 }
 

@@ -54,10 +54,15 @@ public sealed class BackendTuningSettingsTests
         Assert.Equal(BackendKnobValues.Upstream with { MaxConcurrentMutations = 40, NodeActionTimeoutSeconds = 120, HttpServerTimeoutSeconds = 600 }, spec.Backend.Knobs);
         var env = ConvexEnvironment.Backend(spec, aws: null).Plain.ToDictionary(v => v.Name, v => v.Value);
         Assert.Equal("40", env["APPLICATION_MAX_CONCURRENT_MUTATIONS"]);
-        Assert.Equal("16", env["APPLICATION_MAX_CONCURRENT_QUERIES"]);
         Assert.Equal("120", env["NODE_ACTION_USER_TIMEOUT_SECS"]);
         Assert.Equal("600", env["HTTP_SERVER_TIMEOUT_SECONDS"]);
-        Assert.All(BackendKnobs.All, knob => Assert.True(env.ContainsKey(knob.EnvName), $"{knob.EnvName} is not rendered"));
+
+        // A knob at the image's own default is left unset: the backend then uses that default.
+        Assert.False(env.ContainsKey("APPLICATION_MAX_CONCURRENT_QUERIES"));
+        var plain = ConvexEnvironment.Backend(TestConfigs.ReadValid(TestConfigs.Local()), aws: null).Names;
+        Assert.DoesNotContain(plain, name => BackendKnobs.All.Any(k => k.EnvName == name));
+        Assert.Equal("200", ConvexEnvironment.Backend(TestConfigs.ReadValid(TestConfigs.Local(("backendTuning", """{"maxConcurrentQueries":"200"}"""))), aws: null)
+            .Plain.Single(v => v.Name == "APPLICATION_MAX_CONCURRENT_QUERIES").Value);
     }
 
     [Theory]
