@@ -72,6 +72,9 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("alarmTopicArn")] public Input<string>? AlarmTopicArn { get; set; }
     [Input("logRetentionDays")] public int? LogRetentionDays { get; set; }
     [Input("documentRetentionDelaySeconds")] public int? DocumentRetentionDelaySeconds { get; set; }
+
+    /// <summary>Backend knobs by key (docs/tuning.md); numbers as values. Unknown keys and bad values fail with the key.</summary>
+    [Input("backendTuning")] public InputMap<string>? BackendTuning { get; set; }
     [Input("rustLog")] public string? RustLog { get; set; }
     [Input("disableBeacon")] public bool? DisableBeacon { get; set; }
     [Input("redactLogsToClient")] public bool? RedactLogsToClient { get; set; }

@@ -19,6 +19,7 @@ public static class CliApp
     public static IReadOnlyList<ICliCommand> Commands { get; } =
     [
         new PlanCommand(),
+        new ReleasesCommand(),
         new VersionCommand(),
         new AdminKeyCommand(),
         new EnvCommand(),

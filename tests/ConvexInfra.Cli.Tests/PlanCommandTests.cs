@@ -145,3 +145,67 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Contains("--stack", result.Error);
     }
 }
+
+/// <summary><c>plan --running-revision</c> runs the revision check of <c>pulumi up</c>, storage-mode guard included.</summary>
+public sealed class PlanRevisionCheckTests
+{
+    private const string StaticKeyRevision = "4d3b0a5de955a258e70e3813bbff486051d88820";
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ConvexInfra.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ConvexInfra.sln not found");
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("ecs")]
+    public async Task Leaving_a_local_storage_revision_on_aws_is_refused_as_pulumi_up_refuses_it(string stack)
+    {
+        var result = await CliRunner.RunAsync(["plan", "--stack", stack, "--running-revision", StaticKeyRevision], workingDirectory: RepoRoot());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("`pulumi up` would refuse this revision; nothing was planned", result.Error);
+        Assert.Contains("convex-infra:storageMigrationConfirmed", result.Error);
+        Assert.Equal(string.Empty, result.Out);
+    }
+
+    [Fact]
+    public async Task The_local_target_never_had_S3_settings_so_it_has_no_guard()
+    {
+        var result = await CliRunner.RunAsync(["plan", "--stack", "local", "--running-revision", StaticKeyRevision], workingDirectory: RepoRoot());
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"Revision check: Upgrade from {StaticKeyRevision} to ", result.Out);
+    }
+
+    [Fact]
+    public async Task The_running_revision_is_reported_in_text_and_json()
+    {
+        var text = await CliRunner.RunAsync(["plan", "--stack", "prod", "--running-revision", "652b828b5129e6cdbcaa3c20efa8d116d09ff3bf"], workingDirectory: RepoRoot());
+        var json = await CliRunner.RunAsync(["plan", "--stack", "prod", "--json", "--running-revision", "652b828b5129e6cdbcaa3c20efa8d116d09ff3bf"], workingDirectory: RepoRoot());
+        var without = await CliRunner.RunAsync(["plan", "--stack", "prod", "--json"], workingDirectory: RepoRoot());
+
+        Assert.Contains("Revision check: Revision 652b828b5129e6cdbcaa3c20efa8d116d09ff3bf is already the current one.", text.Out);
+        using var document = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Contains("already the current one", document.RootElement.GetProperty("revisionCheck").GetString(), StringComparison.Ordinal);
+        using var plain = System.Text.Json.JsonDocument.Parse(without.Out);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, plain.RootElement.GetProperty("revisionCheck").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_malformed_running_revision_is_a_usage_error()
+    {
+        var result = await CliRunner.RunAsync(["plan", "--stack", "dev", "--running-revision", "4d3b0a5"], workingDirectory: RepoRoot());
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--running-revision: got '4d3b0a5'", result.Error);
+    }
+}

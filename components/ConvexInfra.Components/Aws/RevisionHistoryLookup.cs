@@ -21,7 +21,7 @@ internal static class RevisionHistoryLookup
     public static async Task<RevisionDecision> DecideAsync(DeploymentSpec spec, InvokeOptions options)
     {
         var history = RevisionHistory.Parse(await ReadAsync(RevisionHistory.ParameterName(spec), options).ConfigureAwait(false));
-        return RevisionHistory.Decide(history, spec.ImageRevision, spec.Extensions.AllowRevisionDowngrade, StorageModeGuard.For(spec, ConvexFacts.Embedded()));
+        return RevisionHistory.DecideFor(spec, history, ConvexFacts.Embedded());
     }
 
     private static async Task<string?> ReadAsync(string name, InvokeOptions options)

@@ -128,7 +128,7 @@ public sealed class LoadBalancer : ComponentResource
             Internal = false,
             SecurityGroups = { group.Id },
             Subnets = args.PublicSubnetIds,
-            IdleTimeout = EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds,
+            IdleTimeout = EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds(spec),
             DropInvalidHeaderFields = true,
             EnableDeletionProtection = spec.Protection.DeletionProtection,
             Tags = AwsTags.For(spec, $"{name}-alb"),

@@ -69,6 +69,10 @@ public static class ConvexEnvironment
         }
 
         plain.Add(new EnvVar(DocumentRetentionDelay, spec.Backend.DocumentRetentionDelaySeconds.ToString(CultureInfo.InvariantCulture)));
+        // The backendTuning knobs whose value is not the image's own default: an unset variable means that default, and
+        // the EC2 release shares SSM's 8 KB with everything else the host needs.
+        plain.AddRange(spec.Backend.Knobs.Entries().Where(e => e.Value != e.Knob.UpstreamDefault)
+            .Select(e => new EnvVar(e.Knob.EnvName, e.Value.ToString(CultureInfo.InvariantCulture))));
         plain.Add(new EnvVar(RustLog, spec.Backend.RustLog));
         if (onAws)
         {

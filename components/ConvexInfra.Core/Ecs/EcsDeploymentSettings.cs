@@ -1,3 +1,5 @@
+using ConvexInfra.Core.Spec;
+
 namespace ConvexInfra.Core.Ecs;
 
 /// <summary>
@@ -51,12 +53,20 @@ public static class EcsDeploymentSettings
     public const int HealthCheckGracePeriodSeconds = 900;
 
     /// <summary>
-    /// Longest time an HTTP connection may sit idle at the load balancer. It must exceed the backend's 300 s
-    /// request cut-off (fact limit-http-request-timeout; a test compares) so a slow request ends with the backend's 408,
-    /// not the ALB's 504, and leaves room for pauses in streamed HTTP-action responses; the sync websocket needs far
-    /// less (the server pings every 5 s). The ALB default of 60 s would cut slow requests.
+    /// Longest time an HTTP connection may sit idle at the load balancer: twice the backend's request cut-off
+    /// (HTTP_SERVER_TIMEOUT_SECONDS, backendTuning httpServerTimeoutSeconds; 300 s by default, fact
+    /// limit-http-request-timeout), so a slow request ends with the backend's 408, not the ALB's 504, with room for
+    /// pauses in streamed HTTP-action responses; the sync websocket needs far less (the server pings every 5 s). The
+    /// ALB default of 60 s would cut slow requests; its maximum, 4000 s, bounds the knob at 1800 s.
     /// </summary>
-    public const int LoadBalancerIdleTimeoutSeconds = 600;
+    public static int LoadBalancerIdleTimeoutSeconds(int httpServerTimeoutSeconds) => 2 * httpServerTimeoutSeconds;
+
+    /// <summary>The idle timeout of <paramref name="spec"/>'s load balancer.</summary>
+    public static int LoadBalancerIdleTimeoutSeconds(DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return LoadBalancerIdleTimeoutSeconds(spec.Backend.Knobs.HttpServerTimeoutSeconds);
+    }
 
     /// <summary>
     /// How long the load balancer lets in-flight requests finish on a task it is removing. With one task and minimum

@@ -10,15 +10,12 @@ namespace ConvexInfra.Core.Ecs;
 /// forwards every request to <c>127.0.0.1:3210</c> with <c>/http</c> put before the path, exactly what the backend's 3211
 /// site proxy does (<c>crates/local_backend/src/proxy.rs</c>: <c>format!("{}{}", site_forward_prefix, request.uri())</c>
 /// with <c>site_forward_prefix = http://127.0.0.1:3210/http</c>, headers untouched), without that proxy's limit of 4
-/// requests in flight and its 300 s timeout. A second listener answers the ALB's health check with the backend's
+/// requests in flight, with the EC2 Caddyfile's proxy timeout (<see cref="Caddyfile.ProxyTimeoutSeconds(DeploymentSpec)"/>). A second listener answers the ALB's health check with the backend's
 /// <c>/version</c>, so the check covers Caddy and the backend. The backend's internal endpoints answer 404 here as on
 /// every other hostname (<see cref="Containers.InternalEndpoints"/>).
 /// </summary>
 public static class SiteProxyCaddyfile
 {
-    /// <summary>The EC2 Caddyfile's proxy timeout: above the backend's 300 s request cut-off, so the backend's own error wins.</summary>
-    public const int TimeoutSeconds = Caddyfile.ProxyTimeoutSeconds;
-
     public static string Render(DeploymentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -31,7 +28,7 @@ public static class SiteProxyCaddyfile
         text.Append(Caddyfile.RedactedLog);
         text.Append(Caddyfile.RequestBodyLimit);
         text.Append("\trewrite * /http{uri}\n");
-        text.Append(Caddyfile.ProxyTo($"127.0.0.1:{EcsContainers.ApiPort}"));
+        text.Append(Caddyfile.ProxyTo($"127.0.0.1:{EcsContainers.ApiPort}", spec));
         text.Append("}\n\n");
         text.Append(CultureInfo.InvariantCulture, $":{EcsContainers.ProxyHealthPort} {{\n");
         text.Append("\trewrite * /version\n");

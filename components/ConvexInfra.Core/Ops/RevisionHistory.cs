@@ -28,6 +28,17 @@ public static class RevisionHistory
     public static RevisionDecision Decide(IReadOnlyList<string> history, string requested, bool allowDowngrade) =>
         Decide(history, requested, allowDowngrade, StorageModeGuard.None);
 
+    /// <summary>
+    /// The check <c>pulumi up</c> runs for a stack: its requested revision against <paramref name="history"/>, with the
+    /// storage-mode guard of its target. <c>plan</c> and <c>releases --set</c> run this same function offline, with the
+    /// revision the stack runs now as the history.
+    /// </summary>
+    public static RevisionDecision DecideFor(DeploymentSpec spec, IReadOnlyList<string> history, Facts.ConvexFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Decide(history, spec.ImageRevision, spec.Extensions.AllowRevisionDowngrade, StorageModeGuard.For(spec, facts));
+    }
+
     /// <summary>As above, and refused first when <paramref name="storage"/> says the stack's files are still on local disk.</summary>
     public static RevisionDecision Decide(IReadOnlyList<string> history, string requested, bool allowDowngrade, StorageModeGuard storage)
     {

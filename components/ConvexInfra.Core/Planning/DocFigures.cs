@@ -27,14 +27,17 @@ public static partial class DocFigures
             .OrderBy(p => p.Spec.Target).ThenBy(p => p.Spec.Tier).ThenBy(p => p.Spec.StackName, StringComparer.Ordinal).ToList();
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["alb-idle-timeout"] = $"{EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds} s",
-            ["proxy-timeout"] = $"{Caddyfile.ProxyTimeoutSeconds} s",
+            // Figures at the default HTTP_SERVER_TIMEOUT_SECONDS; docs/tuning.md says how they follow the knob.
+            ["alb-idle-timeout"] = $"{EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds(BackendKnobValues.Upstream.HttpServerTimeoutSeconds)} s",
+            ["proxy-timeout"] = $"{Caddyfile.ProxyTimeoutSeconds(BackendKnobValues.Upstream.HttpServerTimeoutSeconds)} s",
             ["ec2-upgrade-downtime"] = UpgradeDowntime.Range,
             ["ecs-upgrade-gap"] = EcsUpgradeGap.Range,
             ["cost-table"] = CostTable(aws.Select(p => (p.Spec.StackName, p.Cost)).ToList()),
             ["cold-deploy-table"] = DeployTable(aws),
             ["deploy-steps"] = StepsTable(DeployDurations.Embedded()),
             ["cold-deploy-max"] = $"{aws.Max(p => p.DeployTime.HighMinutes)} minutes",
+            ["tuning-knobs"] = TuningTables.Knobs(),
+            ["tuning-stacks"] = TuningTables.Stacks(plans.OrderBy(p => p.Spec.Target).ThenBy(p => p.Spec.Tier).ThenBy(p => p.Spec.StackName, StringComparer.Ordinal).ToList()),
             ["recovery-table"] = RecoveryTable(plans.OrderBy(p => p.Spec.Target).ThenBy(p => p.Spec.Tier).ThenBy(p => p.Spec.StackName, StringComparer.Ordinal).ToList()),
         };
 

@@ -39,7 +39,7 @@ internal static class PlannedEcsResources
         var sources = spec.Network.HttpAllowedCidrs.Count > 0 ? spec.Network.HttpAllowedCidrs.Count : 1;
         var hostnames = plan.Rules.Select(r => r.Hostname).Distinct(StringComparer.Ordinal).Count();
         const string lb = "load-balancer";
-        yield return new(lb, T.LoadBalancer, 1, $"internet-facing ALB, idle timeout {EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds} s, invalid headers dropped" +
+        yield return new(lb, T.LoadBalancer, 1, $"internet-facing ALB, idle timeout {EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds(spec)} s, invalid headers dropped" +
             (spec.Protection.DeletionProtection ? ", deletion protection" : string.Empty));
         yield return new(lb, T.Listener, 2, "HTTPS (TLS 1.3/1.2 policy, default 404) and HTTP → HTTPS redirect");
         yield return new(lb, T.ListenerRule, plan.Rules.Count + plan.BlockRules.Count, $"{blocked} → 404 on every host; " +

@@ -13,12 +13,23 @@ namespace ConvexInfra.Core.Rendering;
 /// </summary>
 public static partial class Caddyfile
 {
+    /// <summary>How much longer than the backend's request cut-off Caddy waits on a read or write.</summary>
+    public const int ProxyMarginSeconds = 30;
+
     /// <summary>
-    /// Caddy's per-read/write wait on the backend. Above the backend's default 300 s request cut-off (fact
-    /// limit-http-request-timeout; a test compares), so the backend's own 408 reaches the client rather than a proxy
-    /// 502, with room for pauses in a streamed HTTP-action response, which that cut-off does not bound.
+    /// Caddy's per-read/write wait on the backend: the stack's HTTP_SERVER_TIMEOUT_SECONDS (backendTuning
+    /// httpServerTimeoutSeconds, fact limit-http-request-timeout for the default) plus <see cref="ProxyMarginSeconds"/>,
+    /// so the backend's own 408 reaches the client rather than a proxy 502, with room for pauses in a streamed
+    /// HTTP-action response, which that cut-off does not bound.
     /// </summary>
-    public const int ProxyTimeoutSeconds = 330;
+    public static int ProxyTimeoutSeconds(int httpServerTimeoutSeconds) => httpServerTimeoutSeconds + ProxyMarginSeconds;
+
+    /// <summary>The proxy timeout of <paramref name="spec"/>'s backend.</summary>
+    public static int ProxyTimeoutSeconds(DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return ProxyTimeoutSeconds(spec.Backend.Knobs.HttpServerTimeoutSeconds);
+    }
 
     /// <summary>
     /// How long Caddy holds a request while the backend (or dashboard) cannot be dialled, retrying every
@@ -71,7 +82,7 @@ public static partial class Caddyfile
         text.Append(Snippets);
         text.Append(CultureInfo.InvariantCulture, $"\n# Convex API: websocket sync, CLI and dashboard admin calls, file storage.\n{endpoints.ApiHostname} {{\n");
         text.Append("\timport common\n");
-        text.Append(ProxyTo(BackendUpstream));
+        text.Append(ProxyTo(BackendUpstream, spec));
         text.Append("}\n");
 
         // HTTP actions go straight to 3210 under /http, exactly what the 3211 site proxy would do, without
@@ -79,7 +90,7 @@ public static partial class Caddyfile
         text.Append(CultureInfo.InvariantCulture, $"\n# HTTP actions.\n{endpoints.SiteHostname} {{\n");
         text.Append("\timport common\n");
         text.Append("\trewrite * /http{uri}\n");
-        text.Append(ProxyTo(BackendUpstream));
+        text.Append(ProxyTo(BackendUpstream, spec));
         text.Append("}\n");
 
         text.Append(CultureInfo.InvariantCulture, $"\n# Dashboard.\n{endpoints.DashboardHostname} {{\n");
@@ -96,7 +107,7 @@ public static partial class Caddyfile
         text.Append("\t\tReferrer-Policy \"no-referrer\"\n");
         text.Append("\t\tPermissions-Policy \"camera=(), microphone=(), geolocation=()\"\n");
         text.Append("\t}\n");
-        text.Append(ProxyTo(DashboardUpstream));
+        text.Append(ProxyTo(DashboardUpstream, spec));
         text.Append("}\n");
         return text.ToString();
     }
@@ -142,14 +153,14 @@ public static partial class Caddyfile
         "}\n";
 
     /// <summary>
-    /// A reverse proxy to <c>host:port</c> with the timeouts of <see cref="ProxyTimeoutSeconds"/>, holding requests
+    /// A reverse proxy to <c>host:port</c> with the timeouts of <see cref="ProxyTimeoutSeconds(DeploymentSpec)"/>, holding requests
     /// (websocket upgrades too) up to <see cref="RetryWindowSeconds"/> while the upstream restarts. Caddy retries a
     /// request that never reached the upstream (a refused dial, a compose service name that does not resolve while its
     /// container is recreated) and, by its default, a GET whose connection broke; never a POST the upstream received.
     /// </summary>
-    public static string ProxyTo(string upstream)
+    internal static string ProxyTo(string upstream, DeploymentSpec spec)
     {
-        var timeout = ProxyTimeoutSeconds.ToString(CultureInfo.InvariantCulture) + "s";
+        var timeout = ProxyTimeoutSeconds(spec).ToString(CultureInfo.InvariantCulture) + "s";
         return "\treverse_proxy " + upstream + " {\n" +
             "\t\tlb_try_duration " + RetryWindowSeconds.ToString(CultureInfo.InvariantCulture) + "s\n" +
             "\t\tlb_try_interval " + RetryIntervalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms\n" +

@@ -139,7 +139,11 @@ public sealed record BackendTuning(
     int DocumentRetentionDelaySeconds,
     string RustLog,
     bool DisableBeacon,
-    bool RedactLogsToClient);
+    bool RedactLogsToClient)
+{
+    /// <summary><c>backendTuning</c> over the tier and size defaults (<see cref="BackendKnobs"/>); every value other than the image's default is rendered.</summary>
+    public BackendKnobValues Knobs { get; init; } = BackendKnobValues.Upstream;
+}
 
 /// <summary>
 /// Explicit rotation counters: bumping one is the only way a stack's instance secret or admin key changes.

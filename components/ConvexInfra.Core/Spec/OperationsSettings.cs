@@ -25,14 +25,19 @@ internal static class OperationsSettings
         return new MonitoringSpec(alarmEmail, logDays ?? context.Defaults.LogRetentionDays);
     }
 
-    public static BackendTuning Backend(ReadContext context)
+    /// <param name="compute">The machine the backend runs on: its memory sizes the concurrency defaults.</param>
+    public static BackendTuning Backend(ReadContext context, ComputeSpec compute)
     {
         var values = context.Values;
         var retention = values.Int(SettingKeys.DocumentRetentionDelaySeconds, 0, 31_536_000) ?? TierDefaults.DocumentRetentionDelaySeconds;
         var rustLog = values.Text(SettingKeys.RustLog, ValueRules.RustLog) ?? TierDefaults.RustLog;
         var disableBeacon = values.Bool(SettingKeys.DisableBeacon) ?? false;
         var redact = values.Bool(SettingKeys.RedactLogsToClient) ?? context.Defaults.RedactLogsToClient;
-        return new BackendTuning(retention, rustLog, disableBeacon, redact);
+        var knobs = BackendKnobs.Apply(
+            BackendKnobs.Defaults(context.Target ?? DeploymentTarget.Local, compute),
+            values.Map(SettingKeys.BackendTuning) ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
+            (entry, given, expected, example) => values.FailEntry(SettingKeys.BackendTuning, entry, given, expected, example));
+        return new BackendTuning(retention, rustLog, disableBeacon, redact) { Knobs = knobs };
     }
 
     public static SecretRotation Rotation(ReadContext context)

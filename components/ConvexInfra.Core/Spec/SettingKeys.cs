@@ -54,6 +54,7 @@ public static class SettingKeys
     public static readonly SettingKey AlarmTopicArn = Key("alarmTopicArn", "An existing SNS topic (same region) that the alarms notify as well as the stack's own topic.", "arn:aws:sns:eu-west-1:123456789012:oncall");
     public static readonly SettingKey LogRetentionDays = Key("logRetentionDays", "CloudWatch log retention in days (a value CloudWatch allows, 0 = never expire).", "90");
     public static readonly SettingKey DocumentRetentionDelaySeconds = Key("documentRetentionDelaySeconds", "DOCUMENT_RETENTION_DELAY: seconds old document revisions are kept (default 172800).", "172800");
+    public static readonly SettingKey BackendTuning = Key("backendTuning", "Backend knobs: concurrency per function kind, action and HTTP timeouts (docs/tuning.md; defaults grow with the host's memory).", "{ maxConcurrentQueries: 32, httpServerTimeoutSeconds: 600 }", SettingShape.Map);
     public static readonly SettingKey RustLog = Key("rustLog", "RUST_LOG filter for the backend (default info).", "info");
     public static readonly SettingKey DisableBeacon = Key("disableBeacon", "Stop the backend's anonymous usage beacon (default false).", "true");
     public static readonly SettingKey RedactLogsToClient = Key("redactLogsToClient", "Keep function logs and stack traces away from clients (default: true for prod).", "true");
@@ -94,7 +95,7 @@ public static class SettingKeys
         InstanceType, RootVolumeGb, FargateCpu, FargateMemoryMb, FargateEphemeralStorageGb, EcsSubnets,
         Database, DbInstanceClass, DbAllocatedStorageGb, DbMaxAllocatedStorageGb, DbMultiAz, DbEngineVersion, BackupRetentionDays,
         VpcCidr, AvailabilityZones, ExistingVpcId, PublicSubnetIds, PrivateSubnetIds, HttpAllowedCidrs, SshAllowedCidrs, DashboardAllowedCidrs,
-        AlarmEmail, AlarmTopicArn, LogRetentionDays, DocumentRetentionDelaySeconds, RustLog, DisableBeacon, RedactLogsToClient, ProtectData,
+        AlarmEmail, AlarmTopicArn, LogRetentionDays, DocumentRetentionDelaySeconds, BackendTuning, RustLog, DisableBeacon, RedactLogsToClient, ProtectData,
         InstanceSecretVersion, AdminKeyVersion,
         LocalApiPort, LocalSitePort, LocalDashboardPort,
         Tags,

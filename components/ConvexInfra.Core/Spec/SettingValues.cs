@@ -28,6 +28,10 @@ internal sealed class SettingValues(StackConfig config)
     /// <summary>Records an error about the value the stack gave for <paramref name="key"/>, quoting it.</summary>
     public void FailValue(SettingKey key, string expected) => Fail(key, Describe(key), expected);
 
+    /// <summary>An error about one entry of a map setting, named <c>key.entry</c> (the form of <c>pulumi config set --path</c>).</summary>
+    public void FailEntry(SettingKey key, string entry, string given, string expected, string example) =>
+        errors.Add(new ConfigError($"{key.FullName}.{entry}", given, expected, example));
+
     public void FailMissing(SettingKey key, string expected) => Fail(key, NotSet, expected);
 
     public string Describe(SettingKey key) => config.Find(key.FullName) switch

@@ -37,7 +37,7 @@ public static class SettingsReader
         var compute = InfrastructureSettings.Compute(context);
         var protection = OperationsSettings.Protection(context);
         var monitoring = OperationsSettings.Monitoring(context);
-        var backend = OperationsSettings.Backend(context);
+        var backend = OperationsSettings.Backend(context, compute);
         var rotation = OperationsSettings.Rotation(context);
         var rollout = OperationsSettings.Rollout(context);
         var local = context.IsLocal && ports is var (api, site, dashboard) ? new LocalSpec(api, site, dashboard) : null;

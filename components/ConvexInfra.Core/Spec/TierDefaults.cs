@@ -45,7 +45,7 @@ public sealed record TierDefaults(
     public const int AvailabilityZones = 2;
     public const string HttpAllowedCidr = "0.0.0.0/0";
 
-    /// <summary>The compose file's value (2 days) rather than the code's 80 days at the pinned revision: old revisions fill Postgres (issue #235).</summary>
+    /// <summary>The upstream compose file's value (2 days) rather than the code's 14 days at the pinned revision (fact env-document-retention-delay): old revisions fill Postgres (issue #235).</summary>
     public const int DocumentRetentionDelaySeconds = 172_800;
     public const string RustLog = "info";
     public const int LocalApiPort = 3210;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Planning;
 using ConvexInfra.Core.Spec;
 
@@ -24,6 +25,7 @@ public sealed class PlanCommand : ICliCommand
         var outDir = CliKit.Text("--out", "DIR", "also write every rendered artifact (env files, Caddyfile, compose file, cloud-init, scripts, systemd units, the policy of every IAM role, ECS container definitions, bucket and topic policies, network plan) under DIR");
         var rootDir = CliKit.Text("--root", "DIR", "the repository root holding Pulumi.yaml (default: search upwards from here)");
         var json = CliKit.Flag("--json", "print the plan as JSON instead of text");
+        var running = CliKit.Text("--running-revision", "SHA", "the revision the stack runs now (pulumi stack output imageRevision): check the move to the file's imageRevision as `pulumi up` does (no going back, no leaving a local-storage revision unconfirmed)");
         var command = CliKit.Verb(Name, Summary, """
             Reads Pulumi.NAME.yaml from the repository (no AWS account, no Pulumi CLI needed), validates every
             setting, and prints every resource `pulumi up` would create (by component and Pulumi type, backups
@@ -32,67 +34,51 @@ public sealed class PlanCommand : ICliCommand
             critical path. Values AWS assigns at deploy time (bucket suffixes, the RDS endpoint, the account id)
             appear as placeholders marked 'assigned-at-deploy' / 000000000000.
 
+            With --running-revision, the move from that revision to the file's imageRevision is checked as
+            `pulumi up` checks it against the stack's revision history: going back needs allowRevisionDowngrade,
+            and leaving a revision that kept an AWS stack's files on local disk (4d3b0a5) needs
+            storageMigrationConfirmed (docs/aws.md).
+
             Exit codes: 0 the stack is valid; 1 the stack file has errors (all are listed, each with the key,
-            what was given, what is expected and an example); 2 bad arguments.
+            what was given, what is expected and an example) or `pulumi up` would refuse the revision; 2 bad
+            arguments.
 
             Example: convex-infra plan --stack dev --out out/dev
-            """, stack, outDir, rootDir, json);
+            """, stack, outDir, rootDir, json, running);
         CliKit.Run(command, console, (result, _) =>
-            RunAsync(console, CliKit.Required(result, stack, "dev"), result.GetValue(outDir), result.GetValue(rootDir), result.GetValue(json)));
+            RunAsync(console, CliKit.Required(result, stack, "dev"), result.GetValue(outDir), result.GetValue(rootDir), result.GetValue(json), result.GetValue(running)));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string stack, string? outDir, string? rootOption, bool json)
+    private static async Task<int> RunAsync(CliConsole console, string stack, string? outDir, string? rootOption, bool json, string? runningRevision)
     {
-        var root = rootOption is null ? FindRoot(console.WorkingDirectory) : Path.GetFullPath(rootOption, console.WorkingDirectory);
-        if (root is null || !File.Exists(Path.Combine(root, "Pulumi.yaml")))
+        var root = StackFileCheck.Root(console, rootOption);
+        if (await StackFileCheck.LocateAsync(console, "plan", root, stack) is not { } stackFile)
         {
-            throw new UsageException($"no Pulumi.yaml found {(rootOption is null ? "here or in any parent folder" : $"in {rootOption}")}; run from the repository or pass --root DIR");
-        }
-
-        var stackFile = Path.Combine(root, $"Pulumi.{stack}.yaml");
-        if (!File.Exists(stackFile))
-        {
-            var known = Directory.GetFiles(root, "Pulumi.*.yaml").Select(f => Path.GetFileName(f)["Pulumi.".Length..^".yaml".Length]).Order(StringComparer.Ordinal);
-            await console.Error.WriteLineAsync($"convex-infra plan: no stack file Pulumi.{stack}.yaml in {root}. Stacks here: {string.Join(", ", known)}. Create one with `pulumi stack init {stack}` and the settings in docs/spec.md.");
             return ExitCodes.Failed;
         }
 
-        var file = StackFile.TryLoad(stackFile);
-        var result = file.Config is null ? null : SettingsReader.Read(file.Config);
-        var errors = file.Errors.Concat(result?.Errors ?? []).ToList();
-        if (errors.Count > 0 || result?.Spec is null)
+        if (await StackFileCheck.ValidateAsync(console, root, stack, await File.ReadAllTextAsync(stackFile), "nothing was planned") is not { } spec)
         {
-            await console.Error.WriteLineAsync($"Pulumi.{stack}.yaml has {errors.Count} problem(s); nothing was planned:");
-            foreach (var error in errors)
-            {
-                await console.Error.WriteLineAsync($"  - {error}");
-            }
-
             return ExitCodes.Failed;
         }
 
-        var plan = StackPlanner.Plan(result.Spec);
+        var revision = StackFileCheck.Revision(spec, runningRevision);
+        if (revision is { Allowed: false })
+        {
+            await console.Error.WriteLineAsync($"Pulumi.{stack}.yaml: `pulumi up` would refuse this revision; nothing was planned:");
+            await console.Error.WriteLineAsync($"  - {revision.Message}");
+            return ExitCodes.Failed;
+        }
+
+        var plan = StackPlanner.Plan(spec);
         if (outDir is not null)
         {
             WriteArtifacts(plan, Path.GetFullPath(outDir, console.WorkingDirectory));
         }
 
-        await console.Out.WriteAsync(json ? PlanJson(plan, outDir) : PlanText.Render(plan, outDir));
+        await console.Out.WriteAsync(json ? PlanJson(plan, outDir, revision) : PlanText.Render(plan, outDir, revision));
         return ExitCodes.Ok;
-    }
-
-    private static string? FindRoot(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Pulumi.yaml")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return null;
     }
 
     private static void WriteArtifacts(StackPlan plan, string outDir)
@@ -114,7 +100,7 @@ public sealed class PlanCommand : ICliCommand
         }
     }
 
-    private static string PlanJson(StackPlan plan, string? outDir)
+    private static string PlanJson(StackPlan plan, string? outDir, RevisionDecision? revision)
     {
         var spec = plan.Spec;
         var document = new
@@ -125,6 +111,7 @@ public sealed class PlanCommand : ICliCommand
             instanceName = spec.InstanceName,
             region = spec.Region,
             imageRevision = spec.ImageRevision,
+            revisionCheck = revision?.Message,
             urls = new { api = spec.Endpoints.ApiOrigin, site = spec.Endpoints.SiteOrigin, dashboard = spec.Endpoints.DashboardOrigin },
             resourceCount = plan.ResourceCount,
             resources = plan.Resources.Select(r => new { group = r.Group, type = r.Type, count = r.Count, description = r.Description }),
@@ -149,7 +136,7 @@ public sealed class PlanCommand : ICliCommand
 /// <summary>The human-readable plan.</summary>
 internal static class PlanText
 {
-    public static string Render(StackPlan plan, string? outDir)
+    public static string Render(StackPlan plan, string? outDir, RevisionDecision? revision)
     {
         var spec = plan.Spec;
         var lines = new List<string>
@@ -157,6 +144,14 @@ internal static class PlanText
             $"Stack {spec.StackName}: target {spec.Target.ConfigName()}, tier {spec.Tier.ConfigName()}, instance {spec.InstanceName}" +
                 (spec.Region is null ? string.Empty : $", region {spec.Region}"),
             $"Images: convex-backend and convex-dashboard at {spec.ImageRevision}",
+        };
+        if (revision is not null)
+        {
+            lines.Add($"Revision check: {revision.Message}");
+        }
+
+        lines.AddRange(
+        [
             string.Empty,
             "Public URLs:",
             $"  api        {spec.Endpoints.ApiOrigin}",
@@ -164,7 +159,7 @@ internal static class PlanText
             $"  dashboard  {spec.Endpoints.DashboardOrigin}",
             string.Empty,
             $"Will create {plan.ResourceCount} resources:",
-        };
+        ]);
         foreach (var group in plan.Resources.Where(r => r.Count > 0).GroupBy(r => r.Group))
         {
             lines.Add($"  {group.Key}");

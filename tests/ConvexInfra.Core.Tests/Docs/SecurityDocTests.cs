@@ -62,7 +62,7 @@ public sealed partial class SecurityDocTests
         var body = int.Parse(Caddyfile.MaxRequestBody.TrimEnd('B', 'M'), CultureInfo.InvariantCulture);
 
         Assert.Contains($"request body {body} MB", table, StringComparison.Ordinal);
-        Assert.Contains($"proxy timeouts {Caddyfile.ProxyTimeoutSeconds} s", table, StringComparison.Ordinal);
+        Assert.Contains($"proxy timeouts {Caddyfile.ProxyTimeoutSeconds(BackendKnobValues.Upstream.HttpServerTimeoutSeconds)} s", table, StringComparison.Ordinal);
         Assert.Contains($"`{EcsDeploymentSettings.TlsPolicy}`", table, StringComparison.Ordinal);
         Assert.Contains($"{HostLayout.BackendPort}/{EcsContainers.SitePort} backend, {HostLayout.DashboardPort} dashboard", table, StringComparison.Ordinal);
     }

@@ -1,4 +1,5 @@
 using ConvexInfra.Core.Ecs;
+using ConvexInfra.Core.Spec;
 using ConvexInfra.Core.Tests.Fixtures;
 
 namespace ConvexInfra.Core.Tests.Ecs;
@@ -14,7 +15,7 @@ public sealed class EcsRoutingAndDeploymentTests
         Assert.Equal(0, EcsDeploymentSettings.MinimumHealthyPercent);
         Assert.InRange(EcsDeploymentSettings.StopTimeoutSeconds, 2, 120);
         Assert.True(EcsDeploymentSettings.HealthCheckGracePeriodSeconds >= EcsDeploymentSettings.HealthCheckStartPeriodSeconds);
-        Assert.True(EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds >= 300);
+        Assert.Equal(600, EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds(BackendKnobValues.Upstream.HttpServerTimeoutSeconds));
     }
 
     [Fact]

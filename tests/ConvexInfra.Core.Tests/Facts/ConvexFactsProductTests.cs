@@ -161,9 +161,29 @@ public sealed class ConvexFactsProductTests
     public void Proxy_and_load_balancer_timeouts_outlast_the_backends_request_cut_off()
     {
         var cut = Table.Number("limit-http-request-timeout");
-        Assert.True(Caddyfile.ProxyTimeoutSeconds > cut, $"Caddy gives up after {Caddyfile.ProxyTimeoutSeconds} s, before the backend's {cut} s cut-off");
-        Assert.True(SiteProxyCaddyfile.TimeoutSeconds > Table.Number("limit-site-proxy-timeout"));
-        Assert.True(EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds > cut, $"the ALB idle timeout is not above the backend's {cut} s cut-off");
+        Assert.Equal(cut, BackendKnobValues.Upstream.HttpServerTimeoutSeconds);
+        Assert.Equal(Table.Number("limit-site-proxy-timeout"), BackendKnobValues.Upstream.HttpServerTimeoutSeconds);
+        foreach (var seconds in new[] { BackendKnobs.HttpServerTimeoutSeconds.Min, cut, BackendKnobs.HttpServerTimeoutSeconds.Max })
+        {
+            Assert.True(Caddyfile.ProxyTimeoutSeconds(seconds) > seconds, $"Caddy gives up after {Caddyfile.ProxyTimeoutSeconds(seconds)} s, before the backend's {seconds} s cut-off");
+            Assert.True(EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds(seconds) > seconds, $"the ALB idle timeout is not above the backend's {seconds} s cut-off");
+            Assert.InRange(EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds(seconds), 1, 4000); // the ALB's idle-timeout range
+        }
+    }
+
+    [Fact]
+    public void Every_backend_knob_is_an_env_fact_whose_value_is_its_upstream_default()
+    {
+        Assert.All(BackendKnobs.All, knob =>
+        {
+            var fact = Table.Get(knob.FactId);
+            Assert.Equal("env", fact.Kind);
+            Assert.Equal(knob.EnvName, fact.Name);
+            Assert.Equal(knob.UpstreamDefault, Table.Number(knob.FactId));
+            Assert.Equal(knob.UpstreamDefault, knob.Get(BackendKnobValues.Upstream));
+            Assert.InRange(knob.UpstreamDefault, knob.Min, knob.Max);
+            Assert.Contains(fact.Sources, s => s.File == "crates/common/src/knobs.rs" && s.Match.Contains(knob.EnvName, StringComparison.Ordinal));
+        });
     }
 
     [Fact]
@@ -176,7 +196,7 @@ public sealed class ConvexFactsProductTests
     [Fact]
     public void The_retention_default_differs_from_the_cited_code_default_on_purpose()
     {
-        Assert.Equal(6_912_000, Table.Number("env-document-retention-delay"));
+        Assert.Equal(1_209_600, Table.Number("env-document-retention-delay"));
         Assert.True(TierDefaults.DocumentRetentionDelaySeconds < Table.Number("env-document-retention-delay"));
     }
 }

@@ -27,6 +27,8 @@ public partial class DocFiguresTests
         ["docs/aws.md"] = ["cold-deploy-table", "deploy-steps"],
         ["docs/cicd.md"] = ["cold-deploy-max"],
         ["docs/dr.md"] = ["recovery-table"],
+        ["docs/tuning.md"] = ["tuning-knobs", "tuning-stacks", "proxy-timeout", "alb-idle-timeout", "fact:limit-isolate-memory"],
+        ["docs/limits.md"] = ["recovery-table", "cold-deploy:prod", "cold-deploy:ecs", "ec2-upgrade-downtime", "fact:limit-api-concurrency"],
     };
 
     private static List<StackPlan> RepoPlans() =>
@@ -116,7 +118,7 @@ public partial class DocFiguresTests
         {
             foreach (Match match in IdleTimeout().Matches(DocFigures.WithoutMarked(File.ReadAllText(doc))))
             {
-                Assert.Equal(EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds.ToString(CultureInfo.InvariantCulture), match.Groups["s"].Value);
+                Assert.Equal(EcsDeploymentSettings.LoadBalancerIdleTimeoutSeconds(BackendKnobValues.Upstream.HttpServerTimeoutSeconds).ToString(CultureInfo.InvariantCulture), match.Groups["s"].Value);
             }
         }
     }
