@@ -244,7 +244,7 @@ public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
         Assert.Contains(parameters.PostgresUrl.TrimStart('/'), policy, StringComparison.Ordinal);
         Assert.DoesNotContain(parameters.AdminKey.TrimStart('/'), policy, StringComparison.Ordinal);
         // It decrypts with its stack's key only, never with any key of the account.
-        Assert.Contains($":key/{run.IdOf(run.Single("aws:kms/key:Key"))}\"", policy, StringComparison.Ordinal);
+        Assert.Contains($":key/{run.IdOf(run.StackKey())}\"", policy, StringComparison.Ordinal);
         Assert.DoesNotContain(":key/*", policy, StringComparison.Ordinal);
 
         using var document = System.Text.Json.JsonDocument.Parse(policy);

@@ -46,6 +46,7 @@ public sealed partial class IamRuns
         {
             ["AWS_ACCOUNT_ID"] = MockValues.AccountId,
             ["AWS_REGION"] = "eu-west-1",
+            ["BACKUP_COPY_REGION"] = BackupCopyPlan.DefaultRegionFor("eu-west-1")!,
             ["GITHUB_REPOSITORY"] = "acme/convex-infra",
             ["GITHUB_ENVIRONMENT"] = stack,
             ["STACK"] = stack,
