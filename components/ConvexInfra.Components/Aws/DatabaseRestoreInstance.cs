@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Spec;
 using Pulumi;
+using Pulumi.Utilities;
 using Rds = Pulumi.Aws.Rds;
 
 namespace ConvexInfra.Components.Aws;
@@ -17,10 +18,16 @@ internal static class DatabaseRestoreInstance
     public static Rds.Instance Create(Database parent, string name, DeploymentSpec spec, DatabaseRestore restore, Rds.InstanceArgs stackArgs, Rds.Instance stackInstance)
     {
         var options = new InvokeOutputOptions { Parent = parent };
+
+        // The stack instance's identifier as a plain value, without a dependency on that resource: returning to normal
+        // removes the old instance from the state (docs/dr.md), which Pulumi refuses while another resource depends on it.
+        // The old instance exists by then: a restore reads from it (or from its snapshot).
+        var sourceIdentifier = Output.Create(OutputUtilities.GetValueAsync(stackInstance.Identifier)).Apply(id => id ?? throw new InvalidOperationException(
+            $"{restore.Key.FullName}: the stack's database does not exist yet, so there is nothing to restore; deploy the stack first, then set {restore.Key.FullName}"));
         var checkedSource = restore.Kind == RestoreKind.Snapshot
             ? Rds.GetSnapshot.Invoke(new Rds.GetSnapshotInvokeArgs { DbSnapshotIdentifier = restore.SnapshotId! }, options)
                 .Apply(s => Check(spec, restore, new RestoreSource($"snapshot {restore.SnapshotId}", Tags(s.Tags), s.Engine, s.Encrypted), s.Id))
-            : Rds.GetInstance.Invoke(new Rds.GetInstanceInvokeArgs { DbInstanceIdentifier = stackInstance.Identifier }, options)
+            : Rds.GetInstance.Invoke(new Rds.GetInstanceInvokeArgs { DbInstanceIdentifier = sourceIdentifier }, options)
                 .Apply(i => Check(spec, restore, new RestoreSource($"instance {i.DbInstanceIdentifier} (the stack's database)", Tags(i.Tags), i.Engine, i.StorageEncrypted), i.DbInstanceIdentifier));
 
         var args = new Rds.InstanceArgs
