@@ -153,6 +153,28 @@ public sealed class BackupCopyTests(StackRuns runs) : IClassFixture<StackRuns>
         Assert.Contains("444444444444", Assert.Single(keys, k => k.Name!.EndsWith("-exports-key", StringComparison.Ordinal)).Text("policy"), StringComparison.Ordinal);
     }
 
+    /// <summary>S3 refuses a replication configuration towards a bucket without versioning or lock: it waits for both.</summary>
+    [Fact]
+    public async Task Replication_is_configured_only_after_the_copy_bucket_is_locked()
+    {
+        var gate = new MockGate(r => r.Type == LockType && r.Name!.EndsWith("-backup-copy-exports", StringComparison.Ordinal));
+        var program = StackRun.RunAsync(StackFiles.Load("prod"), gate: gate);
+        try
+        {
+            await gate.WaitUntilStuckAsync(program);
+            var requested = gate.Requested;
+            Assert.Contains(requested, r => r.Type == "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration" && r.Name!.EndsWith("-backup-copy-exports", StringComparison.Ordinal));
+            Assert.DoesNotContain(requested, r => r.Type == Replication);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await program;
+        gate.AssertRequestedAfterHeldAnswered(r => r.Type == Replication, "the exports' replication configuration");
+    }
+
     private static void AssertCopy(StackRun run, BackupCopyPlan copy, string expectedMode)
     {
         var region = copy.Region;

@@ -80,6 +80,41 @@ public sealed class DatabaseRestoreTests(StackRuns runs) : IClassFixture<StackRu
         Assert.Equal(2, run.OfType(DbInstance).Count());
     }
 
+    /// <summary>The options that decide what an update may do to either instance (ResourceTransformations see them).</summary>
+    [Fact]
+    public async Task Neither_instance_is_deleted_before_replacement_and_the_restored_one_is_kept_on_delete()
+    {
+        var config = StackFiles.With(StackFiles.Load("prod"), SettingKeys.DbRestoreTime.FullName, "latest");
+        var spec = ConvexProgram.ReadSpec(config);
+        var options = new System.Collections.Concurrent.ConcurrentDictionary<string, Pulumi.CustomResourceOptions>(StringComparer.Ordinal);
+        Pulumi.ResourceTransformationResult? Record(Pulumi.ResourceTransformationArgs args)
+        {
+            if (args.Resource.GetResourceType() == DbInstance && args.Options is Pulumi.CustomResourceOptions custom)
+            {
+                options[args.Resource.GetResourceName()] = custom;
+            }
+
+            return null;
+        }
+
+        await Pulumi.Deployment.TestAsync(
+            new AwsMocks(spec.Region!).Mock.Object,
+            new TestOptions { ProjectName = config.ProjectName, StackName = config.StackName, IsPreview = false },
+            () => _ = new ConvexDeployment("convex", ConvexDeploymentSettings.FromStackConfig(config),
+                new Pulumi.ComponentResourceOptions { ResourceTransformations = { Record } }));
+
+        var original = options["convex-database-postgres"];
+        var restored = options["convex-database-postgres-restored"];
+        Assert.NotEqual(true, original.DeleteBeforeReplace);
+        Assert.NotEqual(true, restored.DeleteBeforeReplace);
+        Assert.Equal(true, original.Protect);
+        Assert.Equal(true, restored.Protect);
+        Assert.Equal(true, restored.RetainOnDelete);
+        // The way back renames the restored instance to the usual name: its restore inputs must not read as a change there.
+        Assert.Contains("restoreToPointInTime", original.IgnoreChanges);
+        Assert.Contains("snapshotIdentifier", original.IgnoreChanges);
+    }
+
     [Fact]
     public async Task Restoring_a_snapshot_of_this_stack_uses_it()
     {
