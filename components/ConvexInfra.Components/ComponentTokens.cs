@@ -11,6 +11,7 @@ public static class ComponentTokens
     public const string Ec2Host = "convex-infra:aws:Ec2Host";
     public const string Monitoring = "convex-infra:ops:Monitoring";
     public const string Backups = "convex-infra:ops:Backups";
+    public const string BackupCopy = "convex-infra:ops:BackupCopy";
     public const string EcsService = "convex-infra:aws:EcsService";
     public const string LoadBalancer = "convex-infra:aws:LoadBalancer";
 }

@@ -341,6 +341,19 @@ public sealed class ConvexDeployment : ComponentResource
             DatabasePassword = database.Password,
         }, child);
 
+        if (BackupCopyPlan.For(spec) is { } copy)
+        {
+            _ = new BackupCopy($"{name}-backup-copy", new BackupCopyArgs
+            {
+                Spec = spec,
+                Plan = copy,
+                Account = aws.Account,
+                ExportsBucket = storage.ExportsBucket,
+                ExportsVersioning = storage.ExportsVersioning,
+                DatabaseArn = database.Arn,
+            }, child);
+        }
+
         var region = aws.Account.Region;
         var runtime = Output.Tuple(storage.BucketNames, database.Address, database.Port).Apply(t =>
             new AwsRuntimeValues(region, t.Item1, t.Item2, t.Item3, Database.MasterUsername, secrets.ParameterNames));

@@ -103,6 +103,15 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("exportSchedule")] public string? ExportSchedule { get; set; }
     [Input("exportLockMode")] public string? ExportLockMode { get; set; }
     [Input("exportLockDays")] public int? ExportLockDays { get; set; }
+
+    // Disaster recovery: the backup copy in another region or account, and a database restore (docs/dr.md)
+    [Input("backupCopy")] public bool? BackupCopy { get; set; }
+    [Input("backupCopyRegion")] public string? BackupCopyRegion { get; set; }
+    [Input("backupCopyRoleArn")] public string? BackupCopyRoleArn { get; set; }
+    [Input("backupCopyLockMode")] public string? BackupCopyLockMode { get; set; }
+    [Input("backupCopyLockDays")] public int? BackupCopyLockDays { get; set; }
+    [Input("dbRestoreTime")] public string? DbRestoreTime { get; set; }
+    [Input("dbRestoreSnapshot")] public string? DbRestoreSnapshot { get; set; }
     [Input("allowRevisionDowngrade")] public bool? AllowRevisionDowngrade { get; set; }
     [Input("storageMigrationConfirmed")] public bool? StorageMigrationConfirmed { get; set; }
 

@@ -57,7 +57,7 @@ public sealed class Ec2OutputTests(StackRuns runs) : IClassFixture<StackRuns>
         var buckets = await OutputUtilities.GetValueAsync(
             Assert.IsType<Output<ImmutableDictionary<string, object>>>(run.Outputs[StackOutputNames.Buckets]));
         Assert.Equal(new[] { "exports", "files", "modules", "search", "snapshotImports" }, buckets.Keys.Order(StringComparer.Ordinal));
-        var bucketIds = run.OfType("aws:s3/bucket:Bucket").Select(run.IdOf).Order(StringComparer.Ordinal);
+        var bucketIds = run.OfType("aws:s3/bucket:Bucket").Where(b => b.Name!.Contains("-storage-", StringComparison.Ordinal)).Select(run.IdOf).Order(StringComparer.Ordinal);
         Assert.Equal(bucketIds, buckets.Values.Cast<string>().Order(StringComparer.Ordinal));
 
         var parameters = Assert.IsType<ImmutableDictionary<string, object>>(run.Outputs[StackOutputNames.SecretParameters]);

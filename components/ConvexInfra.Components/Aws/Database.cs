@@ -35,6 +35,9 @@ public sealed class Database : ComponentResource
 
     /// <summary>The RDS instance identifier (CloudWatch dimension DBInstanceIdentifier).</summary>
     public Output<string> Identifier { get; }
+
+    /// <summary>ARN of the instance that serves (the restored one during a restore): the source of the backup replication.</summary>
+    public Output<string> Arn { get; }
     public Output<int> Port { get; }
     public Output<string> Username { get; }
 
@@ -146,11 +149,23 @@ public sealed class Database : ComponentResource
             Parent = this,
             Protect = Safety.Protect,
             CustomTimeouts = new CustomTimeouts { Create = TimeSpan.FromMinutes(60), Update = TimeSpan.FromMinutes(80) },
+
+            // Create-only inputs, never set here: returning to normal after a restore renames the restored instance to
+            // this name in the state (docs/dr.md), and these must not then read as a change that replaces it.
+            IgnoreChanges = { "restoreToPointInTime", "snapshotIdentifier" },
         });
 
-        Address = instance.Address;
-        Identifier = instance.Identifier;
-        Port = instance.Port;
+        // A restore (dbRestoreTime / dbRestoreSnapshot) adds the restored instance and moves everything that uses the
+        // database to it; the stack's instance above stays registered with unchanged inputs, so it is neither replaced
+        // nor deleted while the restored one comes up.
+        var serving = spec.Recovery.Restore is { } restore
+            ? DatabaseRestoreInstance.Create(this, name, spec, restore, instanceArgs, instance)
+            : instance;
+
+        Address = serving.Address;
+        Identifier = serving.Identifier;
+        Arn = serving.Arn;
+        Port = serving.Port;
         Username = Output.Create(MasterUsername);
         SecurityGroupId = securityGroup.Id;
 

@@ -31,6 +31,12 @@ public sealed class Storage : ComponentResource
 
     public Output<BucketNames> BucketNames { get; }
 
+    /// <summary>The exports bucket, the source of the backup copy's replication.</summary>
+    public S3.Bucket ExportsBucket { get; }
+
+    /// <summary>The exports bucket's versioning: S3 accepts a replication configuration only once versioning is on.</summary>
+    public Resource ExportsVersioning => versioning["exports"];
+
     private readonly Dictionary<string, S3.BucketVersioning> versioning = new(StringComparer.Ordinal);
 
     public Storage(string name, StorageArgs args, ComponentResourceOptions? options = null)
@@ -44,6 +50,8 @@ public sealed class Storage : ComponentResource
         {
             LockExports(name, exports, backups.ExportLock);
         }
+
+        ExportsBucket = exports;
 
         var imports = Bucket(name, args, "imports", versioned: false, expireAfterDays: SnapshotImportExpirationDays);
         var modules = Bucket(name, args, "modules", versioned: true, expireAfterDays: null);

@@ -144,7 +144,21 @@ public static class IamPolicies
     /// S3 runs without IAM and which respects the lock. Without a lock (dev) the roles still cannot delete, because
     /// their policies grant no delete on this bucket, but a dev stack can still be destroyed with its bucket.
     /// </summary>
-    public static string ExportsBucketPolicy(string partition, string bucketName, bool locked)
+    public static string ExportsBucketPolicy(string partition, string bucketName, bool locked) =>
+        PolicyDocument.Render(ExportsBucketStatements(partition, bucketName, locked));
+
+    /// <summary>
+    /// Bucket-level calls that would weaken the exports' protection: removing the bucket or its policy, changing the lock's
+    /// default retention, suspending versioning, shortening the lifecycle, or replicating elsewhere. Only the deployer
+    /// (the stack's own update) makes them; no role of the stack is granted any of them.
+    /// </summary>
+    public static IReadOnlyList<string> ExportWeakenBucketActions { get; } =
+    [
+        "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketObjectLockConfiguration", "s3:PutBucketPolicy", "s3:PutBucketVersioning",
+        "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration",
+    ];
+
+    internal static List<PolicyStatement> ExportsBucketStatements(string partition, string bucketName, bool locked)
     {
         var statements = new List<PolicyStatement> { DenyInsecureTransport(partition, bucketName) };
         if (locked)
@@ -157,7 +171,7 @@ public static class IamPolicies
                 AnyPrincipal: true));
         }
 
-        return PolicyDocument.Render(statements);
+        return statements;
     }
 
     private static PolicyStatement DenyInsecureTransport(string partition, string bucketName) => new(

@@ -26,6 +26,11 @@ internal static class OpsCostLines
         yield return Line(CostCategory.Backups, "EventBridge Scheduler",
             $"{Num(runs)} invocations a month × ${Num(rates.SchedulerPerMillionInvocations)} per million", runs * rates.SchedulerPerMillionInvocations / 1_000_000m);
 
+        foreach (var line in BackupCopyLines(spec, prices, runs))
+        {
+            yield return line;
+        }
+
         var alarms = MonitoringPlan.Alarms(StackMonitoring.Inputs(spec)).Count;
         var topics = StackMonitoring.TopicRegions(spec).Count;
         yield return Line(CostCategory.Monitoring, "CloudWatch alarms", $"{alarms} metric alarms × ${Num(rates.CloudWatchAlarmMonth)}", alarms * rates.CloudWatchAlarmMonth);
@@ -42,6 +47,40 @@ internal static class OpsCostLines
         yield return Line(CostCategory.Monitoring, "CloudWatch Logs storage",
             $"{Num(Math.Round(storedGb, 2))} GB kept ({Num(assumptions.LogIngestGbPerMonth)} GB a month for {spec.Monitoring.LogRetentionDays} days) × ${Num(rates.CloudWatchLogsStorageGbMonth)}/GB-month",
             storedGb * rates.CloudWatchLogsStorageGbMonth);
+    }
+
+    /// <summary>
+    /// The backup copy (<see cref="BackupCopyPlan"/>): each export crosses regions once (transfer and a replication PUT per
+    /// object; an export is one zip, assumed <c>exportSizeGb</c>), the copies kept for their lock are stored in the copy
+    /// region, its keys cost a month each, and the replicated RDS backups are stored there (about the allocated storage, a
+    /// full copy, assumed) after crossing regions once a month (assumed).
+    /// </summary>
+    private static IEnumerable<CostLine> BackupCopyLines(DeploymentSpec spec, PriceTable prices, decimal exportRuns)
+    {
+        if (BackupCopyPlan.For(spec) is not { } copy)
+        {
+            yield break;
+        }
+
+        var rates = prices.Rates;
+        var size = prices.Assumptions.ExportSizeGb;
+        var movedGb = exportRuns * size;
+        yield return Line(CostCategory.Backups, "Backup copy: export replication",
+            $"{Num(exportRuns)} exports a month × {Num(size)} GB (assumed) × ${Num(rates.S3InterRegionTransferPerGb)}/GB to {copy.Region} + 1 PUT each × ${Num(rates.S3PutPer1000Requests)} per 1,000",
+            (movedGb * rates.S3InterRegionTransferPerGb) + (exportRuns * rates.S3PutPer1000Requests / 1000m));
+        var keptGb = Math.Round(exportRuns / (prices.HoursPerMonth / 24m) * copy.Lock.Days * size, 2);
+        yield return Line(CostCategory.Backups, "Backup copy: stored exports",
+            $"{Num(keptGb)} GB kept in {copy.Region} ({copy.Lock.Days} days of exports) × ${Num(rates.S3StandardGbMonth)}/GB-month",
+            keptGb * rates.S3StandardGbMonth);
+        var keys = copy.ReplicatesDatabaseBackups ? 2 : 1;
+        yield return Line(CostCategory.Backups, "Backup copy: KMS keys", $"{keys} key{(keys > 1 ? "s" : string.Empty)} in {copy.Region} × ${Num(rates.KmsKeyMonth)}", keys * rates.KmsKeyMonth);
+        if (copy.ReplicatesDatabaseBackups)
+        {
+            var dbGb = spec.Database.AllocatedStorageGb;
+            yield return Line(CostCategory.Backups, "Backup copy: replicated RDS backups",
+                $"{dbGb} GB (the allocated storage, assumed) stored in {copy.Region} × ${Num(rates.RdsBackupStorageGbMonth)}/GB-month + moved once a month (assumed) × ${Num(rates.RdsInterRegionTransferPerGb)}/GB",
+                dbGb * (rates.RdsBackupStorageGbMonth + rates.RdsInterRegionTransferPerGb));
+        }
     }
 
     private static CostLine Line(string category, string item, string detail, decimal monthly) =>

@@ -70,6 +70,9 @@ public static class ResourceNames
     /// <summary>The tag that names a resource's stack; the CI deploy role changes only resources tagged with its stack.</summary>
     public const string StackTagKey = "convex-infra:stack";
 
+    /// <summary>The tag naming the Convex instance; RDS copies it to every snapshot (a restore checks it).</summary>
+    public const string InstanceTagKey = "convex-infra:instance";
+
     /// <summary>Tags put on every AWS resource; the stack's own tags win over none of these.</summary>
     public static IReadOnlyDictionary<string, string> StandardTags(DeploymentSpec spec)
     {
@@ -82,7 +85,7 @@ public static class ResourceNames
         tags["convex-infra:project"] = spec.ProjectName;
         tags[StackTagKey] = spec.StackName;
         tags["convex-infra:tier"] = spec.Tier.ConfigName();
-        tags["convex-infra:instance"] = spec.InstanceName;
+        tags[InstanceTagKey] = spec.InstanceName;
         tags["ManagedBy"] = "pulumi";
         return tags;
     }

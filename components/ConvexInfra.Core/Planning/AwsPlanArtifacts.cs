@@ -63,6 +63,10 @@ internal static class AwsPlanArtifacts
             PlanPlaceholders.ClusterArn(spec, "backups-cluster"),
             PlanPlaceholders.RoleArn(spec, "backups-export-execution")));
         yield return Containers("backups-export", ExportTask.ContainerDefinitions(ExportTask.ValuesFor(spec, account, exportLogs)));
+        foreach (var file in PlannedBackupCopy.Artifacts(spec))
+        {
+            yield return file;
+        }
 
         foreach (var region in StackMonitoring.TopicRegions(spec))
         {

@@ -38,6 +38,7 @@ public static partial class DocFigures
             ["cold-deploy-max"] = $"{aws.Max(p => p.DeployTime.HighMinutes)} minutes",
             ["tuning-knobs"] = TuningTables.Knobs(),
             ["tuning-stacks"] = TuningTables.Stacks(plans.OrderBy(p => p.Spec.Target).ThenBy(p => p.Spec.Tier).ThenBy(p => p.Spec.StackName, StringComparer.Ordinal).ToList()),
+            ["backup-copy-regions"] = CopyRegionTable(),
             ["recovery-table"] = RecoveryTable(plans.OrderBy(p => p.Spec.Target).ThenBy(p => p.Spec.Tier).ThenBy(p => p.Spec.StackName, StringComparer.Ordinal).ToList()),
         };
 
@@ -145,7 +146,7 @@ public static partial class DocFigures
     /// <summary>Per stack: what a loss of data costs at most (RPO) per layer, and how long each layer keeps its copies.</summary>
     private static string RecoveryTable(IReadOnlyList<StackPlan> plans)
     {
-        var builder = new StringBuilder("| stack | tier | database RPO | files and portable copy RPO (export schedule) | RDS backups kept | exports kept | exports locked |\n|---|---|---|---|---:|---:|---|\n");
+        var builder = new StringBuilder("| stack | tier | database RPO | files and portable copy RPO (export schedule) | RDS backups kept | exports kept | exports locked | copy in another region |\n|---|---|---|---|---:|---:|---|---|\n");
         foreach (var plan in plans)
         {
             var r = Ops.RecoveryObjectives.For(plan.Spec);
@@ -153,7 +154,36 @@ public static partial class DocFigures
             var rds = plan.Spec.Target == DeploymentTarget.Local ? "–" : $"{r.RdsRetentionDays} days";
             var exports = plan.Spec.Target == DeploymentTarget.Local ? "–" : $"{r.ExportRetentionDays} days";
             builder.Append(CultureInfo.InvariantCulture,
-                $"| `{plan.Spec.StackName}` | {plan.Spec.Tier.ToString().ToLowerInvariant()} | {r.DatabaseRpo} | {r.ExportRpo} | {rds} | {exports} | {(plan.Spec.Target == DeploymentTarget.Local ? "–" : locked)} |\n");
+                $"| `{plan.Spec.StackName}` | {plan.Spec.Tier.ToString().ToLowerInvariant()} | {r.DatabaseRpo} | {r.ExportRpo} | {rds} | {exports} | {(plan.Spec.Target == DeploymentTarget.Local ? "–" : locked)} | {CopyCell(plan.Spec)} |\n");
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>The backup copy of a stack in one cell: where, how locked, and whether the RDS backups go too.</summary>
+    private static string CopyCell(DeploymentSpec spec)
+    {
+        if (spec.Target == DeploymentTarget.Local)
+        {
+            return "–";
+        }
+
+        if (Ops.BackupCopyPlan.For(spec) is not { } copy)
+        {
+            return "no (backupCopy: true adds it)";
+        }
+
+        var database = copy.ReplicatesDatabaseBackups ? $" + RDS backups {copy.RdsRetentionDays} days" : string.Empty;
+        return $"{copy.Region}: exports {copy.Lock.S3Mode.ToLowerInvariant()}, {copy.Lock.Days} days{database}";
+    }
+
+    /// <summary>The default copy region of each region (<see cref="Ops.BackupCopyPlan.DefaultRegions"/>).</summary>
+    private static string CopyRegionTable()
+    {
+        var builder = new StringBuilder("| stack region | default backupCopyRegion |\n|---|---|\n");
+        foreach (var (region, copy) in Ops.BackupCopyPlan.DefaultRegions)
+        {
+            builder.Append(CultureInfo.InvariantCulture, $"| `{region}` | `{copy}` |\n");
         }
 
         return builder.ToString();

@@ -28,6 +28,9 @@ public static class PlanPlaceholders
             ResourceNames.SecretParameters(spec));
     }
 
+    /// <summary>The backup copy's bucket (<see cref="Ops.BackupCopyPlan"/>), named like the stack's own.</summary>
+    public static string ExportsCopyBucket(DeploymentSpec spec) => $"{ResourceNames.ResourcePrefix(spec)}-exports-copy-xxxxxxx";
+
     public static AwsAccountContext Account(DeploymentSpec spec) => new("aws", RegionOf(spec), AccountId);
 
     /// <summary>The SSM versions of the secret parameters on a first deploy (SSM numbers them from 1; each change counts up).</summary>

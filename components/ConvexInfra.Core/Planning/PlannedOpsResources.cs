@@ -36,5 +36,10 @@ internal static class PlannedOpsResources
         yield return new(m, T.EventRule, 1, "ECS task stopped with a non-zero exit code (crash, out of memory, failed export)");
         yield return new(m, T.EventTarget, 1, "→ the alarm topic");
         yield return new(m, T.Dashboard, 1, "CloudWatch dashboard");
+
+        foreach (var resource in PlannedBackupCopy.For(spec))
+        {
+            yield return resource;
+        }
     }
 }

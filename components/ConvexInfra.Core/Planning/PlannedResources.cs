@@ -80,6 +80,11 @@ internal static class PlannedResources
         var protection = spec.Protection.ProtectData ? "protected (deletion protection, final snapshot, retain)" : "not protected (dev)";
         yield return new(d, T.DbInstance, 1, $"RDS PostgreSQL {db.EngineVersion} {db.InstanceClass}, {db.AllocatedStorageGb}–{db.MaxAllocatedStorageGb} GB gp3, " +
             $"{(db.MultiAz ? "Multi-AZ" : "single-AZ")}, automated backups {db.BackupRetentionDays} d, encrypted, private, SSL forced, {protection}");
+        if (spec.Recovery.Restore is { } restore)
+        {
+            yield return new(d, T.DbInstance, 1, $"restored instance ({restore.Describe()}): the backend moves to it; the instance above is kept until you retire it (docs/dr.md)");
+        }
+
         yield return new(d, T.DbSubnetGroup, 1, "private subnets");
         yield return new(d, T.DbParameterGroup, 1, "rds.force_ssl");
         yield return new(d, T.SecurityGroup, 1, "database group");

@@ -32,6 +32,9 @@ public static class ResourceTypes
     public const string BucketVersioning = "aws:s3/bucketVersioning:BucketVersioning";
     public const string BucketObjectLock = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
     public const string BucketLifecycle = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+    public const string BucketReplication = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+    public const string DbBackupsReplication = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
+    public const string AwsProvider = "pulumi:providers:aws";
 
     public const string Parameter = "aws:ssm/parameter:Parameter";
     public const string SsmDocument = "aws:ssm/document:Document";

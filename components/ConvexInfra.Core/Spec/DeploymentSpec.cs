@@ -37,6 +37,9 @@ public sealed record DeploymentSpec
     /// <summary>Reserved settings for later features; type-checked, not yet acted on.</summary>
     public ExtensionSettings Extensions { get; init; } = ExtensionSettings.None;
 
+    /// <summary>Backup copy and database restore settings as written (<see cref="Ops.BackupCopyPlan"/>, <see cref="Ops.DatabaseRestore"/>).</summary>
+    public RecoverySettings Recovery { get; init; } = RecoverySettings.None;
+
     /// <summary>
     /// IAM policy (name in the stack's account, or full ARN) every role of the stack carries as its permissions boundary;
     /// null = no boundary. See <see cref="Aws.AwsArns.PermissionsBoundary"/>.

@@ -78,6 +78,13 @@ public static class SettingKeys
     public static readonly SettingKey ExportSchedule = Key("exportSchedule", "EventBridge schedule (UTC) of the scheduled convex export backup; default weekly on dev, daily otherwise.", "cron(0 3 * * ? *)");
     public static readonly SettingKey ExportLockMode = Key("exportLockMode", "S3 Object Lock on the exports bucket: none, governance or compliance (default: compliance on prod, governance on staging, none on dev; compliance blocks destroy until the retention ends).", "compliance");
     public static readonly SettingKey ExportLockDays = Key("exportLockDays", "Days each export stays locked against deletion (1..3650, default the tier's export retention: prod 35, staging 14, dev 7).", "35");
+    public static readonly SettingKey BackupCopy = Key("backupCopy", "aws: replicate the exports and the RDS automated backups to another region (and optionally account) (default: true on prod, false otherwise; true/false).", "true");
+    public static readonly SettingKey BackupCopyRegion = Key("backupCopyRegion", "aws: region of the backup copy; must differ from aws:region (default: the region's pair in docs/dr.md, e.g. eu-west-1 -> eu-central-1).", "eu-central-1");
+    public static readonly SettingKey BackupCopyRoleArn = Key("backupCopyRoleArn", "aws: an IAM role in another account that the program assumes to create the copy bucket and key there (docs/dr.md, \"Copy in another account\"); default: the stack's own account.", "arn:aws:iam::444444444444:role/convex-infra-backup-copy");
+    public static readonly SettingKey BackupCopyLockMode = Key("backupCopyLockMode", "aws: S3 Object Lock mode of the copy bucket: governance or compliance (default: compliance on prod, governance otherwise).", "compliance");
+    public static readonly SettingKey BackupCopyLockDays = Key("backupCopyLockDays", "aws: days each copied export stays locked (1..3650, default the tier's export retention: prod 35, staging 14, dev 7).", "35");
+    public static readonly SettingKey DbRestoreTime = Key("dbRestoreTime", "aws: restore the database to this UTC time (RFC 3339, e.g. 2026-12-01T09:30:00Z) or 'latest' as a new RDS instance and move the backend to it (docs/dr.md).", "2026-12-01T09:30:00Z");
+    public static readonly SettingKey DbRestoreSnapshot = Key("dbRestoreSnapshot", "aws: restore the database from this RDS snapshot (identifier or ARN) as a new instance and move the backend to it (docs/dr.md).", "rds:acme-prod-2026-12-01-03-10");
     public static readonly SettingKey AllowRevisionDowngrade = Key("allowRevisionDowngrade", "Allow going back to an imageRevision this stack ran before (migrations are forward-only; true/false).", "false");
     public static readonly SettingKey StorageMigrationConfirmed = Key("storageMigrationConfirmed", "aws: set after moving the files of a stack that ran 4d3b0a5 (local storage) as docs/aws.md says; until then pulumi up refuses newer revisions (true/false).", "true");
     public static readonly SettingKey HostReportTimeoutMinutes = Key("hostReportTimeoutMinutes", "aws-ec2: minutes pulumi up waits for the host to report the release it wrote (1..180, default 15).", "15");
@@ -99,7 +106,7 @@ public static class SettingKeys
         InstanceSecretVersion, AdminKeyVersion,
         LocalApiPort, LocalSitePort, LocalDashboardPort,
         Tags,
-        ConvexAuth, ConvexAuthSiteUrl, ConvexAuthKeyVersion, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, ExportLockMode, ExportLockDays, AllowRevisionDowngrade, StorageMigrationConfirmed,
+        ConvexAuth, ConvexAuthSiteUrl, ConvexAuthKeyVersion, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, ExportLockMode, ExportLockDays, BackupCopy, BackupCopyRegion, BackupCopyRoleArn, BackupCopyLockMode, BackupCopyLockDays, DbRestoreTime, DbRestoreSnapshot, AllowRevisionDowngrade, StorageMigrationConfirmed,
         HostReportTimeoutMinutes, BackendHealthTimeoutMinutes, ExportTimeoutMinutes, PatchWindow, RolePermissionsBoundary, DeployRoles,
     ];
 

@@ -44,6 +44,7 @@ public static class SettingsReader
         var tags = values.Map(SettingKeys.Tags) ?? new SortedDictionary<string, string>(StringComparer.Ordinal);
         CheckTags(values, tags);
         var extensions = ExtensionSettingsReader.Read(values);
+        var recovery = RecoverySettingsReader.Read(context, region);
         var existingNetwork = ExistingNetworkSettings.Read(context);
         var (hasAlarmTopic, alarmTopicArn) = ExistingNetworkSettings.AlarmTopic(context);
         var boundary = values.Text(SettingKeys.RolePermissionsBoundary, ValueRules.PermissionsBoundary);
@@ -103,6 +104,7 @@ public static class SettingsReader
             Local = local,
             Tags = tags,
             Extensions = extensions,
+            Recovery = recovery,
             RolePermissionsBoundary = boundary,
             DeployRoles = deployRoles,
         };

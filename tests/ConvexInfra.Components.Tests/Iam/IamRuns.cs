@@ -18,11 +18,14 @@ public sealed partial class IamRuns
 {
     public const string PrivateEcs = "ecs+private-subnets";
 
+    /// <summary>Staging restoring its database from a snapshot (dbRestoreSnapshot): the restore's invoke and create calls.</summary>
+    public const string StagingRestore = "staging+db-restore";
+
     private readonly ConcurrentDictionary<string, Lazy<Task<StackRequests>>> _runs = new(StringComparer.Ordinal);
 
     /// <summary>Every stack file with an AWS target, plus the private-subnet ECS variant.</summary>
     public static IReadOnlyList<string> Cases() =>
-        StackFiles.WithTarget("aws-ec2").Concat(StackFiles.WithTarget("aws-ecs")).Append(PrivateEcs).Order(StringComparer.Ordinal).ToList();
+        StackFiles.WithTarget("aws-ec2").Concat(StackFiles.WithTarget("aws-ecs")).Append(PrivateEcs).Append(StagingRestore).Order(StringComparer.Ordinal).ToList();
 
     public static TheoryData<string> CaseData()
     {
@@ -46,6 +49,7 @@ public sealed partial class IamRuns
         {
             ["AWS_ACCOUNT_ID"] = MockValues.AccountId,
             ["AWS_REGION"] = "eu-west-1",
+            ["BACKUP_COPY_REGION"] = BackupCopyPlan.DefaultRegionFor("eu-west-1")!,
             ["GITHUB_REPOSITORY"] = "acme/convex-infra",
             ["GITHUB_ENVIRONMENT"] = stack,
             ["STACK"] = stack,
@@ -61,11 +65,16 @@ public sealed partial class IamRuns
 
     private static async Task<StackRequests> RunAsync(string name)
     {
-        var stack = name == PrivateEcs ? "ecs" : name;
+        var stack = name == PrivateEcs ? "ecs" : name == StagingRestore ? "staging" : name;
         var config = StackFiles.Load(stack);
         if (name == PrivateEcs)
         {
             config = StackFiles.With(config, "convex-infra:ecsSubnets", "private");
+        }
+
+        if (name == StagingRestore)
+        {
+            config = StackFiles.With(config, "convex-infra:dbRestoreSnapshot", "rds:acme-staging-2026-12-01-03-10");
         }
 
         // An upgrade (the stored history names an older revision) registers everything a first deploy does, plus the

@@ -28,7 +28,8 @@ public sealed class ExportLockTests(StackRuns runs) : IClassFixture<StackRuns>
 
         Assert.Contains(run.OfType("aws:s3/bucketVersioning:BucketVersioning"),
             v => v.Text("bucket") == exports && v.Map("versioningConfiguration").Text("status") == "Enabled");
-        var locks = run.OfType(LockType).ToList();
+        // The backup copy's bucket has a lock of its own (BackupCopyTests); this is the exports bucket's.
+        var locks = run.OfType(LockType).Where(l => l.Text("bucket") == exports).ToList();
         if (expected.Enabled)
         {
             var exportLock = Assert.Single(locks);
@@ -93,6 +94,33 @@ public sealed class ExportLockTests(StackRuns runs) : IClassFixture<StackRuns>
         Assert.Equal(Flatten(old), Flatten(now));
         Assert.DoesNotContain("objectLockEnabled", old.Inputs.Keys);
         Assert.Equal("GOVERNANCE", Assert.Single(after.OfType(LockType)).Map("rule").Map("defaultRetention").Text("mode"));
+    }
+
+    /// <summary>
+    /// Item 2: beyond erasing an export, no role of the stack may weaken the bucket that keeps them: delete it or its
+    /// policy, change the lock's default retention, suspend versioning, shorten the lifecycle or replicate elsewhere.
+    /// Judged on the rendered role policies and on the managed policies attached to the roles.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task No_role_of_the_stack_may_weaken_the_exports_bucket(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var bucket = $"arn:aws:s3:::{Exports(run)}";
+        var policies = run.OfType("aws:iam/rolePolicy:RolePolicy").Select(p => (p.Name!, IamPolicy.Parse(p.Text("policy")!)))
+            .Concat(run.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                .Select(a => AwsManagedPolicies.ByArn(a.Text("policyArn")!))
+                .Select(m => (m.PolicyName, IamPolicy.Parse(m.DocumentJson))))
+            .ToList();
+        Assert.NotEmpty(policies);
+
+        foreach (var (name, policy) in policies)
+        {
+            Assert.All(IamPolicies.ExportWeakenBucketActions, action =>
+                Assert.True(policy.Evaluate(Request(action, bucket)) != IamDecision.Allowed, $"{name} may {action} on the exports bucket"));
+            Assert.All(IamPolicies.ExportEraseActions, action =>
+                Assert.True(policy.Evaluate(Request(action, $"{bucket}/any/export.zip")) != IamDecision.Allowed, $"{name} may {action} an export"));
+        }
     }
 
     private static string Exports(StackRun run) =>

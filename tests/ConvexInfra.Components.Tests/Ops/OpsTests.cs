@@ -122,7 +122,7 @@ public sealed class OpsTests(StackRuns runs) : IClassFixture<StackRuns>
     {
         var run = await runs.GetAsync(stack);
 
-        var lifecycle = Assert.Single(run.OfType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"), l => l.Name!.Contains("exports", StringComparison.Ordinal));
+        var lifecycle = Assert.Single(run.OfType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"), l => l.Name!.EndsWith("-storage-exports", StringComparison.Ordinal));
         Assert.Contains($"\"days\":{BackupPlan.For(run.Spec).ExportRetentionDays}", JsonSerializer.Serialize(lifecycle.Inputs).Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
     }
 

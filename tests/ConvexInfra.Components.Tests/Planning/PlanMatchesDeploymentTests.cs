@@ -30,6 +30,7 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
         ("storage-", "storage"),
         ("secrets-", "secrets"),
         ("backups-", "backups"),
+        ("backup-copy", "backup-copy"),
         ("monitoring-", "monitoring"),
         ("local-", "local"),
         ("deployment-env", "deployment-env"),
@@ -60,6 +61,9 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
     [InlineData("dev", "convex-infra:alarmEmail", "oncall@example.com")]
     [InlineData("staging", "convex-infra:httpAllowedCidrs", "[\"198.51.100.0/24\", \"192.0.2.0/24\"]")]
     [InlineData("prod", "convex-infra:deploymentEnv", "{\"AUTH_GITHUB_ID\": \"Iv1.0123456789abcdef\"}")]
+    [InlineData("dev", "convex-infra:backupCopy", "true")]
+    [InlineData("prod", "convex-infra:backupCopyRoleArn", "arn:aws:iam::444444444444:role/convex-infra-backup-copy")]
+    [InlineData("staging", "convex-infra:dbRestoreTime", "2026-12-01T09:30:00Z")]
     public async Task Plan_follows_settings_that_change_the_resources(string stack, string key, string raw)
     {
         AssertSameResources(await StackRun.RunAsync(StackFiles.With(StackFiles.Load(stack), key, raw)));
@@ -111,7 +115,7 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
         var run = await runs.GetAsync(stack);
         var plan = StackPlanner.Plan(run.Spec);
         var normalize = Normalizer(run, plan);
-        var key = Assert.Single(run.OfType(ResourceTypes.KmsKey));
+        var key = Assert.Single(run.OfType(ResourceTypes.KmsKey), k => k.Name!.EndsWith("-secrets-key", StringComparison.Ordinal));
 
         var planned = Assert.Single(plan.Artifacts, a => a.Path == StackPlan.StackKeyPolicyPath).Content;
 
@@ -218,6 +222,12 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
             buckets[placeholders[i]] = $"<bucket:{purposes[i]}>";
             var resource = Assert.Single(run.OfType(ResourceTypes.Bucket), b => b.Name!.EndsWith($"-storage-{purposes[i]}", StringComparison.Ordinal));
             buckets[run.IdOf(resource)] = $"<bucket:{purposes[i]}>";
+        }
+
+        if (run.OfType(ResourceTypes.Bucket).SingleOrDefault(b => b.Name!.EndsWith("-backup-copy-exports", StringComparison.Ordinal)) is { } copy)
+        {
+            buckets[PlanPlaceholders.ExportsCopyBucket(run.Spec)] = "<bucket:exports-copy>";
+            buckets[run.IdOf(copy)] = "<bucket:exports-copy>";
         }
 
         Assert.NotEmpty(plan.Artifacts);

@@ -56,6 +56,12 @@ internal sealed class AwsMocks
     /// <summary>The id handed out per "type::name", to follow references between resources.</summary>
     public ConcurrentDictionary<string, string> Ids { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The tags RDS answers for a snapshot (getSnapshot); null: those of the stack's RDS instance, as RDS copies them
+    /// to its snapshots (copyTagsToSnapshot).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? SnapshotTags { get; set; }
+
     /// <summary>Subnets of someone else's VPC, as <c>ec2.getSubnet</c> answers for them: id → (VPC id, zone).</summary>
     public Dictionary<string, (string VpcId, string Zone)> Subnets { get; } = new(StringComparer.Ordinal);
 
@@ -192,10 +198,14 @@ internal sealed class AwsMocks
                 // a number derived from the value and key changes with them.
                 state["version"] = MockValues.ParameterVersion((Text(args, "value") ?? Text(args, "insecureValue") ?? "") + (Text(args, "keyId") ?? ""));
                 break;
+            case "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
+                // RDS names the replicated backups by an automated-backups ARN in the copy region.
+                id = $"arn:aws:rds:{Text(args, "region") ?? _region}:{MockValues.AccountId}:auto-backup:ab-{n:D8}";
+                break;
             case "aws:kms/key:Key":
                 id = $"{n:D8}-1234-4abc-8def-{n:D12}";
                 state["keyId"] = id;
-                state["arn"] = $"arn:aws:kms:{_region}:{MockValues.AccountId}:key/{id}";
+                state["arn"] = $"arn:aws:kms:{Text(args, "region") ?? _region}:{MockValues.AccountId}:key/{id}";
                 break;
             case "random:index/randomBytes:RandomBytes":
                 id = $"bytes-{n}";
@@ -261,6 +271,8 @@ internal sealed class AwsMocks
                 ["filters"] = ImmutableArray<object>.Empty,
             },
             "aws:ec2/getSubnet:getSubnet" => Subnet((string)args.Args["id"]),
+            "aws:rds/getInstance:getInstance" => DbInstance((string)args.Args["dbInstanceIdentifier"]),
+            "aws:rds/getSnapshot:getSnapshot" => DbSnapshot((string)args.Args["dbSnapshotIdentifier"]),
             "aws:ssm/getParameter:getParameter" when ((string)args.Args["name"]).EndsWith("/revision-history", StringComparison.Ordinal) => RevisionHistory(args),
             "aws:ssm/getParameter:getParameter" => new Dictionary<string, object>
             {
@@ -290,6 +302,42 @@ internal sealed class AwsMocks
             ["ownerId"] = MockValues.AccountId,
         }
         : throw new InvalidOperationException($"Invoke of 'aws:ec2/getSubnet:getSubnet' failed: InvalidSubnetID.NotFound: The subnet ID '{id}' does not exist");
+
+    /// <summary>DescribeDBInstances of a registered instance: its identifier, engine, encryption and tags.</summary>
+    private Dictionary<string, object> DbInstance(string identifier)
+    {
+        var instance = Resources.FirstOrDefault(r => r.Type == "aws:rds/instance:Instance" && Ids.TryGetValue($"{r.Type}::{r.Name}", out _)
+            && (Text(r, "identifier") ?? $"{r.Name}-{StableNumber($"{r.Type}::{r.Name}"):D4}") == identifier)
+            ?? throw new InvalidOperationException($"Invoke of 'aws:rds/getInstance:getInstance' failed: DBInstanceNotFound: {identifier}");
+        return new Dictionary<string, object>
+        {
+            ["id"] = identifier,
+            ["dbInstanceIdentifier"] = identifier,
+            ["dbInstanceArn"] = $"arn:aws:rds:{_region}:{MockValues.AccountId}:db:{instance.Name}",
+            ["engine"] = Text(instance, "engine") ?? "postgres",
+            ["storageEncrypted"] = true,
+            ["tags"] = TagsOf(instance),
+        };
+    }
+
+    private Dictionary<string, object> DbSnapshot(string identifier)
+    {
+        var stackInstance = Resources.First(r => r.Type == "aws:rds/instance:Instance" && r.Name!.EndsWith("-postgres", StringComparison.Ordinal));
+        return new Dictionary<string, object>
+        {
+            ["id"] = identifier,
+            ["dbSnapshotIdentifier"] = identifier,
+            ["dbSnapshotArn"] = $"arn:aws:rds:{_region}:{MockValues.AccountId}:snapshot:{identifier}",
+            ["engine"] = "postgres",
+            ["encrypted"] = true,
+            ["tags"] = SnapshotTags is { } tags ? tags.ToDictionary(p => p.Key, p => (object)p.Value) : TagsOf(stackInstance),
+        };
+    }
+
+    private static Dictionary<string, object> TagsOf(MockResourceArgs resource) =>
+        resource.Inputs.TryGetValue("tags", out var value) && value is IDictionary<string, object> tags
+            ? tags.ToDictionary(p => p.Key, p => p.Value)
+            : [];
 
     private static int StableNumber(string key) =>
         (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)), 0) % 9_000_000) + 1_000_000;

@@ -17,11 +17,13 @@ internal sealed record StackRun(
     /// <param name="revisionHistory">The stored revision history SSM answers with; null = first deploy.</param>
     /// <param name="gate">Holds some registrations until released (ordering tests); null = none held.</param>
     /// <param name="databasePassword">The database password the mocks generate; null = <see cref="MockValues.DatabasePassword"/>.</param>
+    /// <param name="snapshotTags">The tags RDS answers for a snapshot; null = the stack instance's (<see cref="AwsMocks.SnapshotTags"/>).</param>
     public static async Task<StackRun> RunAsync(
-        StackConfig config, string? revisionHistory = null, MockGate? gate = null, string? databasePassword = null)
+        StackConfig config, string? revisionHistory = null, MockGate? gate = null, string? databasePassword = null,
+        IReadOnlyDictionary<string, string>? snapshotTags = null)
     {
         var spec = ConvexProgram.ReadSpec(config);
-        var mocks = new AwsMocks(spec.Region ?? "eu-west-1", revisionHistory, databasePassword);
+        var mocks = new AwsMocks(spec.Region ?? "eu-west-1", revisionHistory, databasePassword) { SnapshotTags = snapshotTags };
         var engine = gate is null ? mocks.Mock.Object : gate.Around(mocks.Mock.Object);
         var (resources, outputs) = await Deployment.TestAsync(
             engine,
@@ -33,6 +35,10 @@ internal sealed record StackRun(
     public IEnumerable<MockResourceArgs> OfType(string type) => Registered.Where(r => r.Type == type);
 
     public MockResourceArgs Single(string type) => Assert.Single(OfType(type));
+
+    /// <summary>The stack's own KMS key (Secrets), not the backup copy's keys in the copy region.</summary>
+    public MockResourceArgs StackKey() =>
+        Assert.Single(OfType("aws:kms/key:Key"), k => k.Name!.EndsWith("-secrets-key", StringComparison.Ordinal));
 
     public string IdOf(MockResourceArgs resource) => Ids[$"{resource.Type}::{resource.Name}"];
 

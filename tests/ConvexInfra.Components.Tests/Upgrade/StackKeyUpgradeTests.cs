@@ -40,7 +40,7 @@ public sealed class StackKeyUpgradeTests
         var run = await StackRun.RunAsync(StackFiles.Load(stack));
         var root = Assert.Single(run.Registered, r => r.Type == "convex-infra:index:ConvexDeployment").Name!;
 
-        var key = run.Single(Key);
+        var key = run.StackKey();
         Assert.True(key.Flag("enableKeyRotation"));
         var alias = run.Single("aws:kms/alias:Alias");
         Assert.Equal(KeyPolicies.Alias(run.Spec), alias.Text("name"));
@@ -101,7 +101,7 @@ public sealed class StackKeyUpgradeTests
     public async Task The_release_names_the_versions_written_with_the_key(string stack)
     {
         var run = await StackRun.RunAsync(StackFiles.Load(stack));
-        var keyArn = $"arn:aws:kms:{run.Spec.Region}:{MockValues.AccountId}:key/{run.IdOf(run.Single(Key))}";
+        var keyArn = $"arn:aws:kms:{run.Spec.Region}:{MockValues.AccountId}:key/{run.IdOf(run.StackKey())}";
         var secret = Assert.Single(run.Registered, r => IsSecureString(r) && r.Text("name")!.EndsWith("/instance-secret", StringComparison.Ordinal));
         var value = secret.Text("value")!;
 

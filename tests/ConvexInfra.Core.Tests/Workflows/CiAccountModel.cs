@@ -63,6 +63,7 @@ internal sealed partial class CiAccountModel
     {
         ["AWS_ACCOUNT_ID"] = Account,
         ["AWS_REGION"] = Region,
+        ["BACKUP_COPY_REGION"] = ConvexInfra.Core.Ops.BackupCopyPlan.DefaultRegionFor(Region)!,
         ["GITHUB_REPOSITORY"] = Repository,
         ["GITHUB_ENVIRONMENT"] = stack,
         ["STACK"] = stack,

@@ -15,6 +15,7 @@ public partial class CiRolePolicyTests
     {
         ["AWS_ACCOUNT_ID"] = "123456789012",
         ["AWS_REGION"] = "eu-west-1",
+        ["BACKUP_COPY_REGION"] = ConvexInfra.Core.Ops.BackupCopyPlan.DefaultRegionFor("eu-west-1")!,
         ["GITHUB_REPOSITORY"] = "acme/convex-infra",
         ["GITHUB_ENVIRONMENT"] = "prod",
         ["STACK"] = "prod",
