@@ -163,10 +163,18 @@ public sealed class LocalBackupsTests : IDisposable
 
         var result = ExternalTool.Run("sh", [script], dir.Path, new Dictionary<string, string>
         {
-            ["PATH"] = bin + ":/usr/bin:/bin", ["CONVEX_CLI_VERSION"] = "1.27.0", ["EXPORT_PACKAGE_JSON"] = "{}", ["EXPORT_PACKAGE_LOCK"] = "{}",
-            ["CONVEX_SELF_HOSTED_URL"] = "http://backend:3210", ["CONVEX_SELF_HOSTED_ADMIN_KEY"] = AdminKey, ["BACKUP_DIR"] = backups,
-            ["BACKUP_NAME"] = "local", ["BACKUP_INTERVAL_SECONDS"] = "60", ["BACKUP_RETENTION_DAYS"] = "7",
-            ["CLI_DIR"] = Path.Combine(dir.Path, "cli"), ["READY_FILE"] = Path.Combine(dir.Path, "ready"),
+            ["PATH"] = bin + ":/usr/bin:/bin",
+            ["CONVEX_CLI_VERSION"] = "1.27.0",
+            ["EXPORT_PACKAGE_JSON"] = "{}",
+            ["EXPORT_PACKAGE_LOCK"] = "{}",
+            ["CONVEX_SELF_HOSTED_URL"] = "http://backend:3210",
+            ["CONVEX_SELF_HOSTED_ADMIN_KEY"] = AdminKey,
+            ["BACKUP_DIR"] = backups,
+            ["BACKUP_NAME"] = "local",
+            ["BACKUP_INTERVAL_SECONDS"] = "60",
+            ["BACKUP_RETENTION_DAYS"] = "7",
+            ["CLI_DIR"] = Path.Combine(dir.Path, "cli"),
+            ["READY_FILE"] = Path.Combine(dir.Path, "ready"),
         });
 
         Assert.Equal(3, result.ExitCode);
