@@ -27,7 +27,7 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
     private string SandboxEnv => Path.Combine(directory, "sandbox.env");
 
     /// <summary>The exports bucket on disk: one export (3 messages, 2 users, 1 stored file) and one stored variable set.</summary>
-    private void FakeAws(DateTime? exportedAt = null)
+    private void FakeAws(DateTime? exportedAt = null, bool storedEnv = true)
     {
         var export = Path.Combine(Bucket, "convex-prod-0f1e", "9b1d");
         Directory.CreateDirectory(Path.GetDirectoryName(export)!);
@@ -51,7 +51,7 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
         File.SetLastWriteTimeUtc(export, exportedAt ?? DateTime.UtcNow.AddHours(-3));
         var env = Path.Combine(Bucket, "deployment-env", "deployment-env-20261206T031700Z.json");
         Directory.CreateDirectory(Path.GetDirectoryName(env)!);
-        File.WriteAllText(env, JsonSerializer.Serialize(new Dictionary<string, string> { ["APP_MODE"] = "production", ["STRIPE_KEY"] = EnvSecret }));
+        File.WriteAllText(storedEnv ? env : Path.Combine(directory, "unused.json"), JsonSerializer.Serialize(new Dictionary<string, string> { ["APP_MODE"] = "production", ["STRIPE_KEY"] = EnvSecret }));
         tools.Add("aws", $$"""
             bucket="{{Bucket}}"
             prefix="s3://{{BackupFixtures.Bucket}}/"
@@ -210,6 +210,27 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
 
         var relaxed = await DrillAsync(sandbox, "--max-rpo", "80h");
         Assert.True(relaxed.ExitCode == 0, relaxed.Out + relaxed.Error);
+    }
+
+    [Fact]
+    public async Task Without_stored_variables_the_drill_restores_the_data_and_says_so_unless_they_are_asked_for()
+    {
+        FakeAws(storedEnv: false);
+        FakeDocker();
+        tools.Add("npx", "exit 0");
+        await using var sandbox = await SandboxAsync();
+        Restored(sandbox);
+
+        var result = await DrillAsync(sandbox);
+
+        Assert.True(result.ExitCode == 0, result.Out + result.Error);
+        Assert.Contains("holds no stored variables (only 'convex-infra backup --wait' stores them); restoring without", result.Error);
+        Assert.Contains("deployment variables put back: 0", result.Out);
+        Assert.Empty(sandbox.Variables);
+
+        var insisted = await DrillAsync(sandbox, "--deployment-env", "latest");
+        Assert.Equal(1, insisted.ExitCode);
+        Assert.Contains("--deployment-env latest: s3://", insisted.Error);
     }
 
     [Fact]

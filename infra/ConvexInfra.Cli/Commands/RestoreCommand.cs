@@ -240,7 +240,12 @@ public sealed class RestoreCommand : ICliCommand
     }
 
     /// <summary>The newest variables 'backup' stored beside the exports; read before the import, so a failure changes nothing.</summary>
-    internal static async Task<IReadOnlyDictionary<string, string>> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyDictionary<string, string>> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, CancellationToken cancellationToken) =>
+        await ReadStoredEnvAsync(console, stack, required: true, cancellationToken)
+        ?? throw new BackupException("no stored deployment variables were read");
+
+    /// <summary>As above; when not <paramref name="required"/>, null (and a note) if the bucket holds no stored set.</summary>
+    internal static async Task<IReadOnlyDictionary<string, string>?> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, bool required, CancellationToken cancellationToken)
     {
         var bucket = stack.Backup.ExportsBucket;
         var region = stack.Outputs.Region;
@@ -250,8 +255,19 @@ public sealed class RestoreCommand : ICliCommand
         }
 
         var listing = await BackupCommand.Aws(console, AwsCliCalls.ListExports(region, bucket), "aws s3api list-objects-v2", cancellationToken);
-        var latest = DeploymentEnvBackup.Latest(ExportObjects.Parse(listing.Out))
-            ?? throw new BackupException($"--deployment-env latest: s3://{bucket}/{DeploymentEnvBackup.Prefix} holds no stored variables; take a backup with 'convex-infra backup --stack {stack.Name} --wait', or give --deployment-env none");
+        var latest = DeploymentEnvBackup.Latest(ExportObjects.Parse(listing.Out));
+        if (latest is null && !required)
+        {
+            await console.Error.WriteLineAsync(
+                $"convex-infra restore: s3://{bucket}/{DeploymentEnvBackup.Prefix} holds no stored variables (only 'convex-infra backup --wait' stores them); restoring without");
+            return null;
+        }
+
+        if (latest is null)
+        {
+            throw new BackupException($"--deployment-env latest: s3://{bucket}/{DeploymentEnvBackup.Prefix} holds no stored variables; take a backup with 'convex-infra backup --stack {stack.Name} --wait', or give --deployment-env none");
+        }
+
         var location = new S3Location(bucket, latest.Key);
         var download = await BackupCommand.Aws(console, DeploymentEnvBackup.Download(region, location), "aws s3 cp (deployment variables)", cancellationToken);
         try

@@ -106,12 +106,13 @@ internal static class RestoreDrill
 
             // 1. The export and its variables (what a real recovery has to fetch first).
             var clock = Stopwatch.StartNew();
-            var envChoice = request.DeploymentEnv ?? (source.IsLocal ? "none" : "latest");
-            var desiredEnv = envChoice switch
+            // By default the stored variables come along when there are any; --deployment-env latest insists on them.
+            var desiredEnv = request.DeploymentEnv switch
             {
+                null => source.IsLocal ? null : await RestoreCommand.ReadStoredEnvAsync(console, source, required: false, cancellationToken),
                 "none" => null,
                 "latest" => await RestoreCommand.ReadStoredEnvAsync(console, source, cancellationToken),
-                _ => await RestoreCommand.ReadDesiredEnvAsync(console, envChoice),
+                var path => await RestoreCommand.ReadDesiredEnvAsync(console, path),
             };
             var (zip, exportedAt) = await RestoreCommand.ResolveAsync(console, source, request.From, request.Dir, temp, cancellationToken);
             var download = clock.Elapsed;
