@@ -88,6 +88,9 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("localApiPort")] public int? LocalApiPort { get; set; }
     [Input("localSitePort")] public int? LocalSitePort { get; set; }
     [Input("localDashboardPort")] public int? LocalDashboardPort { get; set; }
+    [Input("localBackupDir")] public string? LocalBackupDir { get; set; }
+    [Input("localBackupIntervalHours")] public int? LocalBackupIntervalHours { get; set; }
+    [Input("localBackupRetentionDays")] public int? LocalBackupRetentionDays { get; set; }
 
     [Input("tags")] public InputMap<string>? Tags { get; set; }
 

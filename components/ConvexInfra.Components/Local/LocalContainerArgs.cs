@@ -15,7 +15,7 @@ internal static class LocalContainerArgs
         IReadOnlyDictionary<string, Docker.Volume> volumes)
     {
         var check = container.HealthCheck;
-        return new Docker.ContainerArgs
+        var args = new Docker.ContainerArgs
         {
             Name = container.Name,
             Image = imageId,
@@ -32,7 +32,11 @@ internal static class LocalContainerArgs
                 // The volume resource's name (not the plain string) makes the container depend on it.
                 VolumeName = volumes[m.VolumeName].Name,
                 ContainerPath = m.ContainerPath,
-            }).ToList(),
+            }).Concat(container.Binds.Select(b => new Docker.Inputs.ContainerVolumeArgs
+            {
+                HostPath = b.HostPath,
+                ContainerPath = b.ContainerPath,
+            })).ToList(),
             NetworksAdvanced =
             {
                 new Docker.Inputs.ContainerNetworksAdvancedArgs
@@ -62,5 +66,13 @@ internal static class LocalContainerArgs
             LogDriver = "json-file",
             LogOpts = container.LogOptions.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
         };
+
+        // Only the exporter replaces the image's command; the Convex containers keep theirs (no diff on existing stacks).
+        if (container.Command.Count > 0)
+        {
+            args.Command = container.Command.ToList();
+        }
+
+        return args;
     }
 }

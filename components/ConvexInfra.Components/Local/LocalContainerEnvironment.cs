@@ -22,6 +22,7 @@ internal static class LocalContainerEnvironment
             {
                 LocalSecret.PostgresPassword => secrets.PostgresPassword
                     ?? throw new InvalidOperationException("the Postgres container needs a password, but none was generated"),
+                LocalSecret.AdminKey => secrets.AdminKey,
                 _ => throw new ArgumentOutOfRangeException(nameof(container), variable.Kind, "unknown local secret"),
             }));
         }

@@ -64,6 +64,34 @@ public sealed class DeploymentEnvClient(HttpClient http, Uri apiUrl, string admi
         return ParseList(text);
     }
 
+    /// <summary>
+    /// Runs one system query (as ConvexHttpClient.query sends it) and returns its <c>value</c>; an error status becomes
+    /// an exception naming the function, never the arguments.
+    /// </summary>
+    public async Task<JsonElement> QueryAsync(string function, object args, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(function);
+        var body = JsonSerializer.Serialize(new { path = function, args = new[] { args }, format = "convex_encoded_json" });
+        var text = await PostAsync(QueryPath, body, cancellationToken);
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("status", out var status) || status.GetString() != "success"
+                || !root.TryGetProperty("value", out var value))
+            {
+                var message = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errorMessage", out var m) ? m.GetString() : "no errorMessage";
+                throw new DeploymentEnvException($"{function} failed: {message}");
+            }
+
+            return value.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new DeploymentEnvException($"{function}: the answer is not JSON ({e.Message})", e);
+        }
+    }
+
     public async Task UpdateAsync(IReadOnlyList<EnvChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);

@@ -1,11 +1,12 @@
 namespace ConvexInfra.Core.DeploymentEnv;
 
 /// <summary>
-/// Reads what <c>npx convex env list</c> prints: one <c>NAME=value</c> per variable, the value formatted for a .env
-/// file by the Convex CLI (get-convex/convex-backend npm-packages/convex/src/cli/lib/env.ts line 193, envList; the
-/// quoting in npm-packages/convex/src/cli/lib/formatEnvValueForDotfile.ts line 7, at 94a42c3): a value with a newline
-/// is wrapped in single quotes (raw, over several lines) or, when it holds a single quote, in double quotes with each
-/// newline written as <c>\n</c>; a value that starts and ends with a quote, or holds '#', is wrapped once more.
+/// Reads what <c>npx convex env list</c> prints on standard output: one <c>NAME=value</c> per variable, the value
+/// formatted for a .env file by the Convex CLI (facts table, cli-env-list-output: npm-packages/convex/src/cli/lib/env.ts
+/// line 193 and formatEnvValueForDotfile.ts at the pinned revision): a value with a newline is wrapped in single quotes
+/// (raw, over several lines) or, when it holds a single quote, in double quotes with each newline written as <c>\n</c>;
+/// a one-line value that starts and ends with a quote, or holds '#', is wrapped once more. A one-line value that only
+/// starts with a single quote is printed as it is; when no later line closes it, it is read as that one line.
 /// Errors name the line, never its value.
 /// </summary>
 public static class EnvListText
@@ -13,7 +14,9 @@ public static class EnvListText
     public static IReadOnlyDictionary<string, string> Parse(string text, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        // Only CRLF (a file saved on Windows) is a line break besides LF: ReplaceLineEndings would also split on form feed,
+        // NEL and U+2028, which the CLI prints inside quoted values.
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Length; i++)
         {
@@ -36,24 +39,14 @@ public static class EnvListText
             if (value.StartsWith('\'') && !(value.Length > 1 && value.EndsWith('\'')))
             {
                 // A single-quoted value with newlines runs until the line that ends with the closing quote.
-                var parts = new List<string> { value[1..] };
-                while (true)
+                // Never closed: the CLI printed a one-line value that merely starts with a quote (it quotes only values
+                // that start and end with one), so the line is the value.
+                var close = Array.FindIndex(lines, i + 1, l => l.EndsWith('\''));
+                if (close > i)
                 {
-                    if (++i >= lines.Length)
-                    {
-                        throw new FormatException($"{source} line {first}: the single-quoted value of {name} is never closed");
-                    }
-
-                    if (lines[i].EndsWith('\''))
-                    {
-                        parts.Add(lines[i][..^1]);
-                        break;
-                    }
-
-                    parts.Add(lines[i]);
+                    value = string.Join('\n', [value[1..], .. lines[(i + 1)..close], lines[close][..^1]]);
+                    i = close;
                 }
-
-                value = string.Join('\n', parts);
             }
             else if (value.Length > 1 && value.StartsWith('\'') && value.EndsWith('\''))
             {

@@ -61,13 +61,23 @@ public static class LocalCompose
             }
         }
 
-        if (container.Volumes.Count > 0)
+        if (container.Volumes.Count + container.Binds.Count > 0)
         {
             yaml.AppendLine("    volumes:");
             foreach (var mount in container.Volumes)
             {
                 yaml.AppendLine(CultureInfo.InvariantCulture, $"      - {Quote($"{mount.VolumeName}:{mount.ContainerPath}")}");
             }
+
+            foreach (var bind in container.Binds)
+            {
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"      - {Quote(EscapeInterpolation(bind.ToString()))}");
+            }
+        }
+
+        if (container.Command.Count > 0)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    command: [{string.Join(", ", container.Command.Select(c => Quote(EscapeInterpolation(c))))}]");
         }
 
         var variables = new List<(string Name, string Value)>();

@@ -28,6 +28,7 @@ public static class LocalNames
         LocalRole.Postgres => "postgres",
         LocalRole.Backend => "backend",
         LocalRole.Dashboard => "dashboard",
+        LocalRole.Exporter => "exporter",
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "unknown local role"),
     };
 

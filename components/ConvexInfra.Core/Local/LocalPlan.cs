@@ -8,6 +8,9 @@ public enum LocalRole
     Postgres,
     Backend,
     Dashboard,
+
+    /// <summary>Scheduled exports into a host folder (only with localBackupDir).</summary>
+    Exporter,
 }
 
 /// <summary>Secrets the local containers need that are not part of the Convex backend environment.</summary>
@@ -15,6 +18,9 @@ public enum LocalSecret
 {
     /// <summary>The password of the local Postgres superuser (POSTGRES_PASSWORD); the same one goes into POSTGRES_URL.</summary>
     PostgresPassword,
+
+    /// <summary>The stack's admin key (CONVEX_SELF_HOSTED_ADMIN_KEY of the export container).</summary>
+    AdminKey,
 }
 
 /// <summary>A published port. <see cref="HostIp"/> is always a loopback address: nothing is reachable from the network.</summary>
@@ -26,6 +32,13 @@ public sealed record PortBinding(string HostIp, int HostPort, int ContainerPort)
 
 /// <summary>A named Docker volume mounted into a container.</summary>
 public sealed record VolumeMount(string VolumeName, string ContainerPath);
+
+/// <summary>A host folder mounted into a container (read-write).</summary>
+public sealed record BindMount(string HostPath, string ContainerPath)
+{
+    /// <summary>Docker CLI / compose notation, e.g. <c>/var/backups/convex:/backups</c>.</summary>
+    public override string ToString() => $"{HostPath}:{ContainerPath}";
+}
 
 /// <summary>A named Docker volume that outlives containers, <c>pulumi up</c> re-runs and (by default) <c>pulumi destroy</c>.</summary>
 public sealed record LocalVolume(string Name, string Purpose, IReadOnlyDictionary<string, string> Labels);
@@ -73,6 +86,13 @@ public sealed record LocalContainer
     public required string Image { get; init; }
     public required IReadOnlyList<PortBinding> Ports { get; init; }
     public required IReadOnlyList<VolumeMount> Volumes { get; init; }
+
+    /// <summary>Host folders mounted into the container; none for the Convex containers (their data lives in volumes).</summary>
+    public IReadOnlyList<BindMount> Binds { get; init; } = [];
+
+    /// <summary>The command instead of the image's own (exec form, no shell quoting); empty = the image's.</summary>
+    public IReadOnlyList<string> Command { get; init; } = [];
+
     public required HealthCheck HealthCheck { get; init; }
 
     /// <summary>Signal Docker sends on stop; the backend drains only on SIGINT (it declares no STOPSIGNAL).</summary>

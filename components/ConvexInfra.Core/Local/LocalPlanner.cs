@@ -42,6 +42,10 @@ public static partial class LocalPlanner
 
         containers.Add(BackendContainer(spec, local, postgres is not null));
         containers.Add(DashboardContainer(spec, local));
+        if (local.Backups is { } backups)
+        {
+            containers.Add(LocalBackups.Container(spec, backups));
+        }
 
         return new LocalStackPlan
         {
@@ -131,7 +135,7 @@ public static partial class LocalPlanner
     /// <summary>Exit 0 on a 2xx answer from the URL in argv[1], 1 on any other status or no answer (Node 18+ has fetch).</summary>
     private const string DashboardProbe = "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))";
 
-    private static readonly IReadOnlyDictionary<string, string> LogRotation =
+    internal static readonly IReadOnlyDictionary<string, string> LogRotation =
         new SortedDictionary<string, string>(StringComparer.Ordinal) { ["max-size"] = "10m", ["max-file"] = "3" };
 
     private static LocalSpec Validate(DeploymentSpec spec)

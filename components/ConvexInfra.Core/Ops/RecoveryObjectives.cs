@@ -27,9 +27,11 @@ public sealed record RecoveryObjectives(string DatabaseRpo, string ExportRpo, in
             : backups.RdsBackupRetentionDays > 0 ? $"≈ {RdsLogUploadMinutes} min (point-in-time restore)" : "none (backupRetentionDays 0)";
         var runs = ScheduleRuns.PerMonth(backups.ExportSchedule, HoursPerMonth);
         var hours = runs > 0 ? HoursPerMonth / runs : 0;
+        var local = spec.Local?.Backups;
         var export = spec.Target == DeploymentTarget.Local
-            ? "manual (convex-infra backup)"
+            ? local is null ? "manual (convex-infra backup; or set localBackupDir)" : $"{local.IntervalHours} h (localBackupDir)"
             : hours >= 48 ? $"{(hours / 24).ToString("0.#", CultureInfo.InvariantCulture)} days" : $"{hours.ToString("0.#", CultureInfo.InvariantCulture)} h";
-        return new RecoveryObjectives(database, export, backups.RdsBackupRetentionDays, backups.ExportRetentionDays, backups.ExportLock);
+        var kept = spec.Target == DeploymentTarget.Local ? local?.RetentionDays ?? 0 : backups.ExportRetentionDays;
+        return new RecoveryObjectives(database, export, backups.RdsBackupRetentionDays, kept, backups.ExportLock);
     }
 }

@@ -39,6 +39,7 @@ public static partial class DocFigures
             ["tuning-knobs"] = TuningTables.Knobs(),
             ["tuning-stacks"] = TuningTables.Stacks(plans.OrderBy(p => p.Spec.Target).ThenBy(p => p.Spec.Tier).ThenBy(p => p.Spec.StackName, StringComparer.Ordinal).ToList()),
             ["backup-copy-regions"] = CopyRegionTable(),
+            ["recovery-promise"] = PromiseTable(),
             ["recovery-table"] = RecoveryTable(plans.OrderBy(p => p.Spec.Target).ThenBy(p => p.Spec.Tier).ThenBy(p => p.Spec.StackName, StringComparer.Ordinal).ToList()),
         };
 
@@ -152,7 +153,7 @@ public static partial class DocFigures
             var r = Ops.RecoveryObjectives.For(plan.Spec);
             var locked = r.ExportLock.Enabled ? $"{r.ExportLock.S3Mode.ToLowerInvariant()}, {r.ExportLock.Days} days" : "no";
             var rds = plan.Spec.Target == DeploymentTarget.Local ? "–" : $"{r.RdsRetentionDays} days";
-            var exports = plan.Spec.Target == DeploymentTarget.Local ? "–" : $"{r.ExportRetentionDays} days";
+            var exports = r.ExportRetentionDays > 0 ? $"{r.ExportRetentionDays} days" : "–";
             builder.Append(CultureInfo.InvariantCulture,
                 $"| `{plan.Spec.StackName}` | {plan.Spec.Tier.ToString().ToLowerInvariant()} | {r.DatabaseRpo} | {r.ExportRpo} | {rds} | {exports} | {(plan.Spec.Target == DeploymentTarget.Local ? "–" : locked)} | {CopyCell(plan.Spec)} |\n");
         }
@@ -184,6 +185,21 @@ public static partial class DocFigures
         foreach (var (region, copy) in Ops.BackupCopyPlan.DefaultRegions)
         {
             builder.Append(CultureInfo.InvariantCulture, $"| `{region}` | `{copy}` |\n");
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Per tier: what a restore from the newest export promises, as <c>restore --drill</c> checks it.</summary>
+    private static string PromiseTable()
+    {
+        var builder = new StringBuilder("| tier | RPO: newest export at most | RTO: restore at most | checked by |\n|---|---|---|---|\n");
+        foreach (var tier in new[] { Tier.Prod, Tier.Staging, Tier.Dev })
+        {
+            var promise = Ops.RecoveryPromise.For(tier);
+            var name = tier.ToString().ToLowerInvariant();
+            builder.Append(CultureInfo.InvariantCulture,
+                $"| {name} | {Ops.RecoveryPromise.Text(promise.ExportRpo)} | {Ops.RecoveryPromise.Text(promise.Rto)} | `convex-infra restore --stack <{name} stack> --drill` (monthly: drill.yml) |\n");
         }
 
         return builder.ToString();

@@ -154,5 +154,12 @@ public sealed record BackendTuning(
 /// </summary>
 public sealed record SecretRotation(int InstanceSecretVersion, int AdminKeyVersion);
 
-/// <summary>Local Docker target settings.</summary>
-public sealed record LocalSpec(int ApiPort, int SitePort, int DashboardPort);
+/// <summary>Local Docker target settings; <paramref name="Backups"/> null = no scheduled exports.</summary>
+public sealed record LocalSpec(int ApiPort, int SitePort, int DashboardPort, LocalBackupSpec? Backups = null);
+
+/// <summary>Scheduled exports of a local stack into a host folder, each kept for <paramref name="RetentionDays"/>.</summary>
+public sealed record LocalBackupSpec(string Folder, int IntervalHours, int RetentionDays)
+{
+    public const int DefaultIntervalHours = 24;
+    public const int DefaultRetentionDays = 7;
+}

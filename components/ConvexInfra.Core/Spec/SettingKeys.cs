@@ -66,6 +66,9 @@ public static class SettingKeys
     public static readonly SettingKey LocalApiPort = Key("localApiPort", "Loopback port of the API for target local (default 3210).", "3210");
     public static readonly SettingKey LocalSitePort = Key("localSitePort", "Loopback port of HTTP actions for target local (default 3211).", "3211");
     public static readonly SettingKey LocalDashboardPort = Key("localDashboardPort", "Loopback port of the dashboard for target local (default 6791).", "6791");
+    public static readonly SettingKey LocalBackupDir = Key("localBackupDir", "local: absolute host folder for scheduled exports (convex export --include-file-storage); set it to turn them on.", "/var/backups/convex-local");
+    public static readonly SettingKey LocalBackupIntervalHours = Key("localBackupIntervalHours", "local: with localBackupDir, hours between two scheduled exports (1..168, default 24).", "24");
+    public static readonly SettingKey LocalBackupRetentionDays = Key("localBackupRetentionDays", "local: with localBackupDir, days a scheduled export is kept before it is deleted (1..365, default 7).", "7");
 
     public static readonly SettingKey Tags = Key("tags", "Extra AWS tags, a map of string to string.", "{ cost-center: \"1234\" }", SettingShape.Map);
 
@@ -104,7 +107,7 @@ public static class SettingKeys
         VpcCidr, AvailabilityZones, ExistingVpcId, PublicSubnetIds, PrivateSubnetIds, HttpAllowedCidrs, SshAllowedCidrs, DashboardAllowedCidrs,
         AlarmEmail, AlarmTopicArn, LogRetentionDays, DocumentRetentionDelaySeconds, BackendTuning, RustLog, DisableBeacon, RedactLogsToClient, ProtectData,
         InstanceSecretVersion, AdminKeyVersion,
-        LocalApiPort, LocalSitePort, LocalDashboardPort,
+        LocalApiPort, LocalSitePort, LocalDashboardPort, LocalBackupDir, LocalBackupIntervalHours, LocalBackupRetentionDays,
         Tags,
         ConvexAuth, ConvexAuthSiteUrl, ConvexAuthKeyVersion, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, ExportLockMode, ExportLockDays, BackupCopy, BackupCopyRegion, BackupCopyRoleArn, BackupCopyLockMode, BackupCopyLockDays, DbRestoreTime, DbRestoreSnapshot, AllowRevisionDowngrade, StorageMigrationConfirmed,
         HostReportTimeoutMinutes, BackendHealthTimeoutMinutes, ExportTimeoutMinutes, PatchWindow, RolePermissionsBoundary, DeployRoles,

@@ -40,7 +40,8 @@ public static class SettingsReader
         var backend = OperationsSettings.Backend(context, compute);
         var rotation = OperationsSettings.Rotation(context);
         var rollout = OperationsSettings.Rollout(context);
-        var local = context.IsLocal && ports is var (api, site, dashboard) ? new LocalSpec(api, site, dashboard) : null;
+        var localBackups = LocalBackupSettings.Read(context);
+        var local = context.IsLocal && ports is var (api, site, dashboard) ? new LocalSpec(api, site, dashboard, localBackups) : null;
         var tags = values.Map(SettingKeys.Tags) ?? new SortedDictionary<string, string>(StringComparer.Ordinal);
         CheckTags(values, tags);
         var extensions = ExtensionSettingsReader.Read(values);

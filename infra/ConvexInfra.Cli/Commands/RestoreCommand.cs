@@ -30,6 +30,7 @@ public sealed class RestoreCommand : ICliCommand
         var envFile = CliKit.Text("--deployment-env", "latest|none|FILE",
             "after the import, put back deployment variables: latest = the newest set 'backup' stored beside the exports (AWS), none (default), or a JSON map FILE");
         var dir = CliKit.Text("--dir", "DIR", "local target: where 'latest' looks for zips (default convex-backups/STACK)");
+        var drill = new DrillOptions();
         var command = CliKit.Verb(Name, Summary, """
             --from latest: on AWS the newest object in the exports bucket (stack output buckets.exports), on the local
             target the newest .zip in --dir. An s3:// address is downloaded with the AWS CLI v2 first.
@@ -43,15 +44,26 @@ public sealed class RestoreCommand : ICliCommand
             standard output only, never printed), a FILE is a JSON map as for 'deployment-env apply --from FILE'.
             A prod-tier stack is refused unless both --replace-all and --yes are given.
 
-            Exit codes: 0 restored and verified, 1 a step failed or the answer was no (the message says which),
-            2 usage error or a prod stack without --replace-all --yes.
+            --drill: restores the stack's newest export (and, on AWS, its stored deployment variables) into a
+            throwaway local deployment (--into local, the default: one backend container of the stack's image
+            revision on loopback, removed afterwards; needs docker) or into a named dev-tier stack (--into NAME), runs
+            verify, compares every table's document count and the stored files with the export's own listing, and
+            reports the RPO (age of the newest export) and the restore time against the tier's promise. The stack
+            given with --stack/--outputs is only read. --report FILE appends the result as Markdown (e.g.
+            $GITHUB_STEP_SUMMARY).
+
+            Exit codes: 0 restored and verified (a drill: passed), 1 a step failed, the answer was no or a drill found
+            a difference (the message says which), 2 usage error or a prod stack without --replace-all --yes.
 
             Examples:
               convex-infra restore --stack dev --from latest
               convex-infra restore --stack prod --from s3://convex-prod-exports-1a2b/convex-prod-0f1e/export --replace-all --yes
               convex-infra restore --stack prod --from cloud-export.zip --replace-all --yes --deployment-env env.json
-            """, stack, outputs, from, replaceAll, yes, envFile, dir);
-        CliKit.Run(command, console, (result, cancellationToken) => RunAsync(
+              convex-infra restore --stack prod --drill --report "$GITHUB_STEP_SUMMARY"
+            """, [stack, outputs, from, replaceAll, yes, envFile, dir, .. drill.All]);
+        CliKit.Run(command, console, (result, cancellationToken) => result.GetValue(drill.Drill)
+            ? RestoreDrill.RunAsync(console, new StackOutputsInput(result.GetValue(outputs), result.GetValue(stack)), drill.Read(result, result.GetValue(from), result.GetValue(envFile), result.GetValue(dir), result.GetValue(replaceAll) || result.GetValue(yes)), cancellationToken)
+            : RunAsync(
             console,
             new StackOutputsInput(result.GetValue(outputs), result.GetValue(stack)),
             CliKit.Required(result, from, "latest"),
@@ -92,7 +104,7 @@ public sealed class RestoreCommand : ICliCommand
                 "latest" => await ReadStoredEnvAsync(console, stack, cancellationToken),
                 _ => await ReadDesiredEnvAsync(console, envFile),
             };
-            var zip = await ResolveAsync(console, stack, source, dir, temp, cancellationToken);
+            var (zip, _) = await ResolveAsync(console, stack, source, dir, temp, cancellationToken);
             SnapshotContents contents;
             await using (var stream = File.OpenRead(zip))
             {
@@ -118,7 +130,7 @@ public sealed class RestoreCommand : ICliCommand
             await console.Error.WriteLineAsync($"convex-infra restore: imported {Path.GetFileName(zip)} into '{stack.Name}'");
             if (desiredEnv is not null)
             {
-                await ApplyEnvAsync(console, stack, desiredEnv, cancellationToken);
+                await ApplyEnvAsync(console, stack.Outputs.ApiUrl, stack.AdminKey, desiredEnv, cancellationToken);
             }
             else
             {
@@ -168,20 +180,25 @@ public sealed class RestoreCommand : ICliCommand
             """;
     }
 
-    /// <summary>The local zip to import: found locally, or downloaded into <paramref name="temp"/>.</summary>
-    private static async Task<string> ResolveAsync(CliConsole console, LoadedStack stack, string source, string? dir, string temp, CancellationToken cancellationToken)
+    /// <summary>
+    /// The local zip to import (found locally, or downloaded into <paramref name="temp"/>) and when it was exported, where
+    /// known: the object's LastModified for latest on AWS, the file's time for a zip.
+    /// </summary>
+    internal static async Task<(string Zip, DateTimeOffset? ExportedAt)> ResolveAsync(CliConsole console, LoadedStack stack, string source, string? dir, string temp, CancellationToken cancellationToken)
     {
         if (source == "latest" && stack.IsLocal)
         {
             var folder = Path.GetFullPath(dir ?? LoadedStack.DefaultBackupDir(stack), console.WorkingDirectory);
-            return (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.zip") : [])
+            var newest = (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.zip") : [])
                 .Select(f => new FileInfo(f)).OrderByDescending(f => f.LastWriteTimeUtc).ThenByDescending(f => f.Name, StringComparer.Ordinal)
-                .FirstOrDefault()?.FullName
+                .FirstOrDefault()
                 ?? throw new BackupException($"--from latest: no .zip in {folder}; take one with 'convex-infra backup' or give a file");
+            return (newest.FullName, new DateTimeOffset(newest.LastWriteTimeUtc, TimeSpan.Zero));
         }
 
         var region = stack.Outputs.Region ?? string.Empty;
         S3Location? location = null;
+        DateTimeOffset? exportedAt = null;
         if (source == "latest")
         {
             var bucket = stack.Backup.ExportsBucket ?? throw new BackupException("--from latest: the stack outputs have no 'buckets.exports'");
@@ -189,6 +206,7 @@ public sealed class RestoreCommand : ICliCommand
             var latest = ExportObjects.Latest(ExportObjects.Parse(listing.Out))
                 ?? throw new BackupException($"--from latest: s3://{bucket}/ holds no export yet; take one with 'convex-infra backup --stack {stack.Name} --wait'");
             location = new S3Location(bucket, latest.Key);
+            exportedAt = latest.LastModified;
         }
         else if (source.StartsWith("s3://", StringComparison.Ordinal))
         {
@@ -206,7 +224,7 @@ public sealed class RestoreCommand : ICliCommand
         {
             var path = Path.GetFullPath(source, console.WorkingDirectory);
             return File.Exists(path)
-                ? path
+                ? (path, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero))
                 : throw new UsageException($"--from: '{source}' is not 'latest', an s3:// address or an existing file; e.g. --from latest or --from export.zip");
         }
 
@@ -218,11 +236,16 @@ public sealed class RestoreCommand : ICliCommand
         Directory.CreateDirectory(temp);
         var local = Path.Combine(temp, "export.zip");
         await BackupCommand.Aws(console, AwsCliCalls.Download(region, location, local), "aws s3 cp", cancellationToken);
-        return File.Exists(local) ? local : throw new BackupException($"aws s3 cp ended without writing {local}");
+        return File.Exists(local) ? (local, exportedAt) : throw new BackupException($"aws s3 cp ended without writing {local}");
     }
 
     /// <summary>The newest variables 'backup' stored beside the exports; read before the import, so a failure changes nothing.</summary>
-    private static async Task<IReadOnlyDictionary<string, string>> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyDictionary<string, string>> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, CancellationToken cancellationToken) =>
+        await ReadStoredEnvAsync(console, stack, required: true, cancellationToken)
+        ?? throw new BackupException("no stored deployment variables were read");
+
+    /// <summary>As above; when not <paramref name="required"/>, null (and a note) if the bucket holds no stored set.</summary>
+    internal static async Task<IReadOnlyDictionary<string, string>?> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, bool required, CancellationToken cancellationToken)
     {
         var bucket = stack.Backup.ExportsBucket;
         var region = stack.Outputs.Region;
@@ -232,8 +255,19 @@ public sealed class RestoreCommand : ICliCommand
         }
 
         var listing = await BackupCommand.Aws(console, AwsCliCalls.ListExports(region, bucket), "aws s3api list-objects-v2", cancellationToken);
-        var latest = DeploymentEnvBackup.Latest(ExportObjects.Parse(listing.Out))
-            ?? throw new BackupException($"--deployment-env latest: s3://{bucket}/{DeploymentEnvBackup.Prefix} holds no stored variables; take a backup with 'convex-infra backup --stack {stack.Name} --wait', or give --deployment-env none");
+        var latest = DeploymentEnvBackup.Latest(ExportObjects.Parse(listing.Out));
+        if (latest is null && !required)
+        {
+            await console.Error.WriteLineAsync(
+                $"convex-infra restore: s3://{bucket}/{DeploymentEnvBackup.Prefix} holds no stored variables (only 'convex-infra backup --wait' stores them); restoring without");
+            return null;
+        }
+
+        if (latest is null)
+        {
+            throw new BackupException($"--deployment-env latest: s3://{bucket}/{DeploymentEnvBackup.Prefix} holds no stored variables; take a backup with 'convex-infra backup --stack {stack.Name} --wait', or give --deployment-env none");
+        }
+
         var location = new S3Location(bucket, latest.Key);
         var download = await BackupCommand.Aws(console, DeploymentEnvBackup.Download(region, location), "aws s3 cp (deployment variables)", cancellationToken);
         try
@@ -248,7 +282,7 @@ public sealed class RestoreCommand : ICliCommand
         }
     }
 
-    private static async Task<IReadOnlyDictionary<string, string>> ReadDesiredEnvAsync(CliConsole console, string envFile)
+    internal static async Task<IReadOnlyDictionary<string, string>> ReadDesiredEnvAsync(CliConsole console, string envFile)
     {
         var path = Path.GetFullPath(envFile, console.WorkingDirectory);
         if (!File.Exists(path))
@@ -266,15 +300,17 @@ public sealed class RestoreCommand : ICliCommand
         }
     }
 
-    private static async Task ApplyEnvAsync(CliConsole console, LoadedStack stack, IReadOnlyDictionary<string, string> desired, CancellationToken cancellationToken)
+    /// <summary>Sets the given variables (others are kept); prints names and counts only. Returns the number of changes.</summary>
+    internal static async Task<int> ApplyEnvAsync(CliConsole console, Uri apiUrl, string adminKey, IReadOnlyDictionary<string, string> desired, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var client = new DeploymentEnvClient(http, stack.Outputs.ApiUrl, stack.AdminKey);
+        var client = new DeploymentEnvClient(http, apiUrl, adminKey);
         var plan = EnvChangePlanner.Plan(desired, await client.ListAsync(cancellationToken), prune: false);
         await console.Error.WriteAsync(plan.Describe());
         await client.UpdateAsync(plan.Changes, cancellationToken);
         await console.Error.WriteLineAsync(plan.IsEmpty
             ? "convex-infra restore: deployment variables already as given; nothing sent"
             : $"convex-infra restore: applied {plan.Changes.Count} deployment variable change(s)");
+        return plan.Changes.Count;
     }
 }

@@ -25,6 +25,7 @@ public static class ExternalTool
     {
         ["aws"] = "install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html) and sign in (aws sts get-caller-identity)",
         ["npx"] = "install Node.js 18 or newer (npx comes with npm) and run from the app's folder, where package.json depends on convex",
+        ["docker"] = "install Docker (the drill's throwaway deployment is a container), or drill into a dev stack with --into NAME",
     };
 
     public static async Task<ToolResult> RunAsync(

@@ -29,6 +29,13 @@ public sealed record BackendBehavior
 
     /// <summary>The first N /version requests answer 503, like a backend still starting behind its proxy.</summary>
     public int StartingVersionAnswers { get; init; }
+
+    /// <summary>When set, decides which admin keys the deployment accepts instead of <see cref="AcceptedKey"/> (a key issued at run time).</summary>
+    public Func<string, bool>? KeyCheck { get; init; }
+
+    public bool Accepts(string authorization) =>
+        authorization.StartsWith("Convex ", StringComparison.Ordinal)
+        && (KeyCheck is { } check ? check(authorization["Convex ".Length..]) : authorization == "Convex " + AcceptedKey);
 }
 
 /// <summary>
@@ -142,7 +149,7 @@ public sealed partial class FakeConvexDeployment : IAsyncDisposable
     private async Task CheckAdminKeyAsync(HttpContext context)
     {
         var header = context.Request.Headers.Authorization.ToString();
-        if (header == "Convex " + Behavior.AcceptedKey)
+        if (Behavior.Accepts(header))
         {
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("""{"success":true,"allowedOps":[],"isReadOnly":false}""");
@@ -169,14 +176,49 @@ public sealed partial class FakeConvexDeployment : IAsyncDisposable
         }
 
         context.Response.ContentType = "application/json";
-        if (context.Request.Headers.Authorization.ToString() != "Convex " + Behavior.AcceptedKey)
+        if (!Behavior.Accepts(context.Request.Headers.Authorization.ToString()))
         {
             context.Response.StatusCode = 401;
             await context.Response.WriteAsync("""{"code":"BadAdminKey","message":"The provided admin key was invalid for this instance"}""");
             return;
         }
 
-        if (body.Contains("_system/cli/queryEnvironmentVariables", StringComparison.Ordinal))
+        using var request = JsonDocument.Parse(body);
+        var function = request.RootElement.GetProperty("path").GetString();
+        var args = request.RootElement.GetProperty("args")[0];
+        // As _system/cli/tables (one page of {name}), _system/cli/tableSize ({tableName} → count) and
+        // _system/frontend/fileStorageV2:numFiles (→ count) at the pinned revision.
+        if (function == "_system/cli/tables")
+        {
+            List<object> page;
+            lock (Tables)
+            {
+                page = Tables.Keys.Select(name => (object)new { name }).ToList();
+            }
+
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new { status = "success", value = new { page, isDone = true, continueCursor = "end" }, logLines = Array.Empty<string>() }));
+            return;
+        }
+
+        if (function == "_system/cli/tableSize")
+        {
+            long count;
+            lock (Tables)
+            {
+                count = Tables.GetValueOrDefault(args.GetProperty("tableName").GetString()!);
+            }
+
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new { status = "success", value = (double)count, logLines = Array.Empty<string>() }));
+            return;
+        }
+
+        if (function == "_system/frontend/fileStorageV2:numFiles")
+        {
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new { status = "success", value = (double)Files, logLines = Array.Empty<string>() }));
+            return;
+        }
+
+        if (function == "_system/cli/queryEnvironmentVariables")
         {
             List<object> variables;
             lock (Variables)
@@ -197,13 +239,19 @@ public sealed partial class FakeConvexDeployment : IAsyncDisposable
         await context.Response.WriteAsync(JsonSerializer.Serialize(new { status = "success", value = entries, logLines = Array.Empty<string>() }));
     }
 
+    /// <summary>User tables and their document counts, as the count queries see them.</summary>
+    public Dictionary<string, long> Tables { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Stored files, as numFiles counts them.</summary>
+    public long Files { get; set; }
+
     /// <summary>The deployment's environment variables, as the env endpoints see and change them.</summary>
     public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
 
     // As crates/local_backend's /api/update_environment_variables: {"changes":[{"name","value"|null}]}, null unsets.
     private async Task UpdateEnvAsync(HttpContext context)
     {
-        if (context.Request.Headers.Authorization.ToString() != "Convex " + Behavior.AcceptedKey)
+        if (!Behavior.Accepts(context.Request.Headers.Authorization.ToString()))
         {
             context.Response.StatusCode = 401;
             context.Response.ContentType = "application/json";

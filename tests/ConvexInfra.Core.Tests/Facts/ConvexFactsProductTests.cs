@@ -119,6 +119,9 @@ public sealed class ConvexFactsProductTests
         var functions = Table.Names("function");
         Assert.Contains(DeploymentEnvClient.ListFunction, functions);
         Assert.Contains(FunctionChecks.ApiSpecFunction, functions);
+        Assert.Contains(RestoredCounter.TablesFunction, functions);
+        Assert.Contains(RestoredCounter.TableSizeFunction, functions);
+        Assert.Contains(RestoredCounter.NumFilesFunction, functions);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ internal static partial class FactNames
     /// <summary>This project's own variables (CLI, host scripts, workflows, outputs) and regex fragments: not Convex's.</summary>
     public static readonly IReadOnlySet<string> Own = new HashSet<string>(StringComparer.Ordinal)
     {
-        "CONVEX_STACKS", "CONVEX_PREVIEW_STACKS", "CONVEX_ROOT", "CONVEX_REGION", "CONVEX_INSTANCE_NAME", "CONVEX_DASHBOARD_URL", "CONVEX_CLI_VERSION",
+        "CONVEX_STACKS", "CONVEX_PREVIEW_STACKS", "CONVEX_DRILL_STACKS", "CONVEX_ROOT", "CONVEX_REGION", "CONVEX_INSTANCE_NAME", "CONVEX_DASHBOARD_URL", "CONVEX_CLI_VERSION",
         "CONVEX_RDS_CA_URL", "CONVEX_HEALTH_POLL_SECONDS", "CONVEX_RELEASE_PARAMETER", "CONVEX_RELEASE_REEXEC",
         "CONVEX_STATUS_PARAMETER", "CONVEX_METRIC_NAMESPACE", "CONVEX_METRIC_STACK", // host.env fallbacks of convex-release
         "CONVEX_INFRA_UPDATE_DOCS", "CONVEX_INFRA_API_URL", "CONVEX_INFRA_GITHUB_API_URL", "CONVEX_INFRA_ADMIN_KEY", "CONVEX_INFRA_TOOL_DIR",

@@ -26,7 +26,7 @@ public partial class DocFiguresTests
         ["docs/ecs.md"] = ["cost-table:ecs", "alb-idle-timeout", "cost:prod", "cold-deploy:ecs", "step:certificate"],
         ["docs/aws.md"] = ["cold-deploy-table", "deploy-steps"],
         ["docs/cicd.md"] = ["cold-deploy-max"],
-        ["docs/dr.md"] = ["recovery-table"],
+        ["docs/dr.md"] = ["recovery-table", "recovery-promise"],
         ["docs/tuning.md"] = ["tuning-knobs", "tuning-stacks", "proxy-timeout", "alb-idle-timeout", "fact:limit-isolate-memory"],
         ["docs/limits.md"] = ["recovery-table", "cold-deploy:prod", "cold-deploy:ecs", "ec2-upgrade-downtime", "fact:limit-api-concurrency"],
     };

@@ -71,6 +71,8 @@ public class SettingKeysTests
             // convexAuth needs its SITE_URL and existingVpcId its subnets; every other key stands alone.
             (string, string?)[] changes = key == SettingKeys.ConvexAuth
                 ? [(key.FullName, key.Example), (SettingKeys.ConvexAuthSiteUrl.FullName, SettingKeys.ConvexAuthSiteUrl.Example)]
+                : key == SettingKeys.LocalBackupIntervalHours || key == SettingKeys.LocalBackupRetentionDays
+                ? [(key.FullName, key.Example), (SettingKeys.LocalBackupDir.FullName, SettingKeys.LocalBackupDir.Example)]
                 : key == SettingKeys.ExistingVpcId
                 ? [(key.FullName, key.Example), (SettingKeys.PublicSubnetIds.FullName, SettingKeys.PublicSubnetIds.Example),
                     (SettingKeys.PrivateSubnetIds.FullName, SettingKeys.PrivateSubnetIds.Example)]
