@@ -29,7 +29,8 @@ public sealed record PriceRates(
     decimal Route53HealthCheckOptionalFeatureMonth,
     decimal SnsEmailPer100k,
     decimal SchedulerPerMillionInvocations,
-    decimal KmsKeyMonth);
+    decimal KmsKeyMonth,
+    decimal CloudWatchCustomMetricMonth);
 
 /// <summary>Usage the estimate cannot know from the spec; stated in each line's detail.</summary>
 public sealed record UsageAssumptions(
@@ -37,7 +38,8 @@ public sealed record UsageAssumptions(
     decimal LogIngestGbPerMonth,
     decimal S3StoredGb,
     decimal ExportMinutesPerRun,
-    decimal AlarmEmailsPerMonth);
+    decimal AlarmEmailsPerMonth,
+    decimal AppMetricLogGbPerMetricMonth);
 
 /// <summary>
 /// The price list the estimator uses, kept as data (Data/prices-us-east-1.json) so it can be updated without
