@@ -43,6 +43,11 @@ public sealed class EcsServiceArgs
 public sealed class EcsService : ComponentResource
 {
     public Output<string> LoadBalancerDnsName { get; }
+
+    /// <summary>For the load balancer alarms and widgets: the ALB's and the API target group's ARN suffixes.</summary>
+    public Output<string> LoadBalancerArnSuffix { get; }
+
+    public Output<string> ApiTargetGroupArnSuffix { get; }
     public Output<ImmutableArray<DnsRecord>> DnsRecords { get; }
     public Output<string> ServiceName { get; }
     public Output<string> DashboardServiceName { get; }
@@ -251,6 +256,8 @@ public sealed class EcsService : ComponentResource
         });
 
         LoadBalancerDnsName = loadBalancer.DnsName;
+        LoadBalancerArnSuffix = loadBalancer.ArnSuffix;
+        ApiTargetGroupArnSuffix = loadBalancer.ApiTargetGroupArnSuffix;
         // Same contract as the EC2 target: dnsRecords lists only records to create by hand. The aws-ecs target needs
         // the Route 53 zone (certificate validation) and creates the alias records there, so nothing is left to do.
         DnsRecords = Output.Create(ImmutableArray<DnsRecord>.Empty);

@@ -62,6 +62,9 @@ public static class StackPolicies
     public static string EcsExecution(DeploymentSpec spec, AwsAccountContext account, string logGroupArn, string kmsKeyArn) =>
         IamPolicies.EcsExecution(account, EcsInjectedParameters(spec), AwsArns.RequireKmsKeyArn(account, kmsKeyArn), logGroupArn);
 
+    /// <summary>The EC2 host's or the ECS task's CloudWatch agent: its events to the stack's metrics log group (<see cref="Ops.AppMetrics.LogGroup"/>).</summary>
+    public static string BackendMetrics(AwsAccountContext account, string metricsLogGroupArn) => IamPolicies.BackendMetricsWrite(account, metricsLogGroupArn);
+
     /// <summary>The ECS task role: the five buckets only; ECS injects both secrets through the execution role.</summary>
     public static string EcsTask(DeploymentSpec spec, AwsAccountContext account, BucketNames buckets)
     {

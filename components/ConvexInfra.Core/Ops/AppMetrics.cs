@@ -34,8 +34,8 @@ public static class AppMetrics
     public const string JobLabel = "job";
     public const string StatusLabel = "status";
 
-    /// <summary>Where the backend serves /metrics to the agent: the host's loopback on EC2, the task's on ECS (awsvpc).</summary>
-    public const string Target = "127.0.0.1:3210";
+    /// <summary>Where the agent scrapes: the metrics relay (<see cref="MetricsRelay"/>) on the host's loopback on EC2, the task's on ECS (awsvpc).</summary>
+    public static string Target { get; } = $"127.0.0.1:{Rendering.HostLayout.MetricsRelayPort}";
 
     public const string MetricsPath = "/metrics";
 

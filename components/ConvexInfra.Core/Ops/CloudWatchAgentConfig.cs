@@ -14,10 +14,10 @@ namespace ConvexInfra.Core.Ops;
 /// </summary>
 public static class CloudWatchAgentConfig
 {
-    /// <summary>Where the EC2 host keeps the two files (the agent's own etc directory).</summary>
-    public const string HostAgentConfigPath = "/opt/aws/amazon-cloudwatch-agent/etc/convex-agent.json";
+    /// <summary>Where the EC2 host keeps the two files (host tooling, <see cref="Rendering.HostLayout.CloudWatchAgentConfigPath"/>).</summary>
+    public const string HostAgentConfigPath = Rendering.HostLayout.CloudWatchAgentConfigPath;
 
-    public const string HostPrometheusConfigPath = "/opt/aws/amazon-cloudwatch-agent/etc/convex-prometheus.yaml";
+    public const string HostPrometheusConfigPath = Rendering.HostLayout.CloudWatchAgentPrometheusPath;
 
     /// <summary>The agent's JSON configuration; <paramref name="prometheusConfigPath"/> is where the scrape file lies.</summary>
     public static string AgentJson(DeploymentSpec spec, string prometheusConfigPath)

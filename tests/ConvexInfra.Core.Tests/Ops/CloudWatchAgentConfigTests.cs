@@ -108,7 +108,7 @@ public sealed class CloudWatchAgentConfigTests
     }
 
     [Fact]
-    public void The_scrape_file_scrapes_the_backend_on_loopback_and_keeps_only_the_chosen_series()
+    public void The_scrape_file_scrapes_the_relay_on_loopback_and_keeps_only_the_chosen_series()
     {
         var spec = TestSpecs.Ec2Prod;
         var root = Yaml(CloudWatchAgentConfig.PrometheusYaml(spec));
@@ -118,7 +118,7 @@ public sealed class CloudWatchAgentConfigTests
         Assert.Equal(AppMetrics.Job, Scalar(job, "job_name"));
         Assert.Equal("/metrics", Scalar(job, "metrics_path"));
         var targets = (YamlSequenceNode)((YamlMappingNode)((YamlSequenceNode)job["static_configs"])[0])["targets"];
-        Assert.Equal(["127.0.0.1:3210"], targets.Select(t => ((YamlScalarNode)t).Value));
+        Assert.Equal(["127.0.0.1:9464"], targets.Select(t => ((YamlScalarNode)t).Value));
         var relabel = (YamlMappingNode)((YamlSequenceNode)job["metric_relabel_configs"]).Single();
         Assert.Equal("keep", Scalar(relabel, "action"));
         Assert.Equal(["__name__"], ((YamlSequenceNode)relabel["source_labels"]).Select(t => ((YamlScalarNode)t).Value));

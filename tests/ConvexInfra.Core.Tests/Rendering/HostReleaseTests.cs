@@ -97,9 +97,10 @@ public class HostReleaseTests
     public void Release_size_is_reported_against_the_free_standard_tier()
     {
         // Not a limit we enforce (the parameter may use the advanced tier), but a size regression shows up here. The
-        // container networks and the internal-endpoint 404 (issue 20) took it just past 6000.
+        // container networks and the internal-endpoint 404 (issue 20) took it just past 6000; the metrics relay service
+        // (issue 23; its script is host tooling, not release) added about 600.
         var size = Encoding.UTF8.GetByteCount(HostRelease.Render(TestSpecs.Ec2Prod, TestSpecs.RequireAws(TestSpecs.Ec2Prod)).Json);
-        Assert.InRange(size, 1000, 6300);
+        Assert.InRange(size, 1000, 7000);
     }
 
     [Theory]

@@ -123,12 +123,12 @@ internal static class FakeHostTools
             esac
           done
           mkdir -p "$FAKE_DIR/running"
-          awk '/^  [a-z]+:$/ { s = substr($1, 1, length($1) - 1) } /^    image: / { i = $2; gsub(/"/, "", i); print s, i }' "$file" |
-            while read -r service image; do
-              [[ "$service" != backend ]] || continue
-              [[ -f "$FAKE_DIR/keep-running/$service" ]] || echo "$image" >"$FAKE_DIR/running/$service"
-            done
-          image=$(grep -o 'ghcr.io/get-convex/convex-backend:[0-9a-f]*' "$file")
+          images=$(awk '/^  [A-Za-z0-9_.-]+:$/ { s = substr($1, 1, length($1) - 1) } /^    image: / { i = $2; gsub(/"/, "", i); print s, i }' "$file")
+          while read -r service image; do
+            [[ "$service" != backend ]] || continue
+            [[ -f "$FAKE_DIR/keep-running/$service" ]] || echo "$image" >"$FAKE_DIR/running/$service"
+          done <<<"$images"
+          image=$(awk '$1 == "backend" { print $2 }' <<<"$images")
           running=$(cat "$FAKE_DIR/backend.running" 2>/dev/null || true)
           if [[ "$running" != "$image" ]]; then
             # What compose does when a service's image changes: stop the old container, then start the new one.
