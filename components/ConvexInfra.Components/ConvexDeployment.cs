@@ -294,6 +294,8 @@ public sealed class ConvexDeployment : ComponentResource
             ApiHealthCheck = true,
             EcsClusterName = service.ClusterName,
             EcsServiceName = service.ServiceName,
+            TargetGroupArnSuffix = service.ApiTargetGroupArnSuffix,
+            LoadBalancerArnSuffix = service.LoadBalancerArnSuffix,
             EcsClusterArn = service.ClusterArn,
             AlarmTopicArn = DeferredChecks.AlarmTopicArn(name, spec, inputs.AlarmTopicArn),
         }, new ComponentResourceOptions { Parent = this });

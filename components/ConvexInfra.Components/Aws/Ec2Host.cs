@@ -94,6 +94,9 @@ public sealed class Ec2Host : ComponentResource
             Policy = Output.Tuple(args.Buckets, logGroup.Arn, args.KeyArn).Apply(t => StackPolicies.HostBackendAccess(spec, args.Account, t.Item1, t.Item2, t.Item3)),
         }, child);
 
+        // The CloudWatch agent (host tooling) sends the backend's metrics as log events to the stack's metrics log group.
+        _ = Ops.BackendMetricsAccess.Grant(name, spec, args.Account, role.Name, child);
+
         // Session Manager instead of SSH: port 22 stays closed unless sshAllowedCidrs opens it. Our own policy, not
         // AmazonSSMManagedInstanceCore, which lets the host read every parameter of the account. A stack deployed
         // before had that managed policy attached ({name}-ssm-core): it is no longer registered, so the engine detaches

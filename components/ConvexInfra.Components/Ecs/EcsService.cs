@@ -43,6 +43,11 @@ public sealed class EcsServiceArgs
 public sealed class EcsService : ComponentResource
 {
     public Output<string> LoadBalancerDnsName { get; }
+
+    /// <summary>For the load balancer alarms and widgets: the ALB's and the API target group's ARN suffixes.</summary>
+    public Output<string> LoadBalancerArnSuffix { get; }
+
+    public Output<string> ApiTargetGroupArnSuffix { get; }
     public Output<ImmutableArray<DnsRecord>> DnsRecords { get; }
     public Output<string> ServiceName { get; }
     public Output<string> DashboardServiceName { get; }
@@ -112,6 +117,9 @@ public sealed class EcsService : ComponentResource
             Policy = args.Runtime.Apply(r => StackPolicies.EcsTask(spec, account, r.Buckets)),
         }, child);
 
+        // The agent sidecar runs with the task role: its metric events go to the stack's metrics log group.
+        _ = Ops.BackendMetricsAccess.Grant(name, spec, account, task.Name, child);
+
         var cluster = new AwsEcs.Cluster($"{name}-cluster", new AwsEcs.ClusterArgs
         {
             Settings = { new AwsEcs.Inputs.ClusterSettingArgs { Name = "containerInsights", Value = spec.Tier == Tier.Prod ? "enabled" : "disabled" } },
@@ -133,6 +141,8 @@ public sealed class EcsService : ComponentResource
                 OperatingSystemFamily = EcsDeploymentSettings.OperatingSystemFamily,
             },
             ExecutionRoleArn = execution.Arn,
+            // Carries the Prometheus scrape file from its writer to the agent sidecar (EcsMetricsContainers).
+            Volumes = { new AwsEcs.Inputs.TaskDefinitionVolumeArgs { Name = EcsMetricsContainers.ConfigVolume } },
             TaskRoleArn = task.Arn,
             // The secret versions make a rotated instance secret or a new POSTGRES_URL a new task definition, so the
             // service starts a task that reads the new values (ECS reads secrets only when a task starts).
@@ -265,6 +275,8 @@ public sealed class EcsService : ComponentResource
         });
 
         LoadBalancerDnsName = loadBalancer.DnsName;
+        LoadBalancerArnSuffix = loadBalancer.ArnSuffix;
+        ApiTargetGroupArnSuffix = loadBalancer.ApiTargetGroupArnSuffix;
         // Same contract as the EC2 target: dnsRecords lists only records to create by hand. The aws-ecs target needs
         // the Route 53 zone (certificate validation) and creates the alias records there, so nothing is left to do.
         DnsRecords = Output.Create(ImmutableArray<DnsRecord>.Empty);

@@ -39,6 +39,11 @@ public sealed class LoadBalancer : ComponentResource
     public Output<string> DnsName { get; }
     public IReadOnlyDictionary<string, Output<string>> TargetGroupArns { get; }
 
+    /// <summary>The CloudWatch dimension values of the load balancer and of the API target group (AWS/ApplicationELB).</summary>
+    public Output<string> ArnSuffix { get; }
+
+    public Output<string> ApiTargetGroupArnSuffix { get; }
+
     /// <summary>The HTTPS listener (its default action is a fixed 404; the rules do the routing).</summary>
     public Resource HttpsListener { get; }
 
@@ -270,6 +275,8 @@ public sealed class LoadBalancer : ComponentResource
 
         DnsName = alb.DnsName;
         TargetGroupArns = targetGroups.ToDictionary(p => p.Key, p => p.Value.Arn, StringComparer.Ordinal);
+        ArnSuffix = alb.ArnSuffix;
+        ApiTargetGroupArnSuffix = targetGroups[AlbRoutingPlan.ApiTarget].ArnSuffix;
         HttpsListener = https;
         ListenerRules = rules;
         RegisterOutputs(new Dictionary<string, object?> { ["dnsName"] = DnsName });

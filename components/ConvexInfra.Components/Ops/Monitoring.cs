@@ -87,13 +87,17 @@ public sealed class Monitoring : ComponentResource
             }
         }
 
+        var appNamespace = AppMetrics.Namespace(spec);
+        var appMetrics = AppMetrics.For(spec);
         var alarms = MonitoringPlan.Alarms(new MonitoringInputs(
             HasEc2Instance: args.Ec2InstanceId is not null,
             HasDatabase: args.DatabaseIdentifier is not null,
             HasApiHealthCheck: healthCheck is not null,
             HasLoadBalancerTargets: args.TargetGroupArnSuffix is not null && args.LoadBalancerArnSuffix is not null,
             spec.Database.AllocatedStorageGb,
-            DatabaseMemory.MegabytesOf(spec.Database.InstanceClass)));
+            DatabaseMemory.MegabytesOf(spec.Database.InstanceClass),
+            appNamespace,
+            appMetrics));
         AlarmKeys = alarms.Select(a => a.Key).ToList();
 
         foreach (var alarm in alarms)
@@ -140,7 +144,7 @@ public sealed class Monitoring : ComponentResource
         var dashboard = new CloudWatch.Dashboard($"{name}-dashboard", new CloudWatch.DashboardArgs
         {
             DashboardName = $"{name}-convex",
-            DashboardBody = targets.Apply(t => DashboardBody.Render(new DashboardTargets(region, t.Item1, t.Item2, t.Item3, t.Item4, t.Item5, t.Item6, t.Item7))),
+            DashboardBody = targets.Apply(t => DashboardBody.Render(new DashboardTargets(region, t.Item1, t.Item2, t.Item3, t.Item4, t.Item5, t.Item6, t.Item7, appNamespace, appMetrics))),
         }, child);
         DashboardName = dashboard.DashboardName;
 
@@ -213,6 +217,17 @@ public sealed class Monitoring : ComponentResource
                 break;
             case AlarmSubject.HostRelease:
                 map.Add(HostStatus.MetricDimension, ResourceNames.ResourcePrefix(args.Spec));
+                break;
+            case AlarmSubject.LoadBalancer:
+                map.Add("LoadBalancer", args.LoadBalancerArnSuffix!);
+                break;
+            case AlarmSubject.Application:
+                // Constants of the agent's configuration (CloudWatchAgentConfig): the scrape job, and the status filter.
+                foreach (var (key, value) in alarm.FixedDimensions ?? [])
+                {
+                    map.Add(key, value);
+                }
+
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(alarm), alarm.Subject, "unknown alarm subject");

@@ -82,6 +82,19 @@ public static class IamPolicies
     }
 
     /// <summary>
+    /// The CloudWatch agent's right to send the backend's metrics: write its embedded-metric-format events to the stack's
+    /// metrics log group, nothing else. The agent sends Prometheus metrics only as such log events (CloudWatch extracts
+    /// the metrics), so it needs no <c>cloudwatch:PutMetricData</c> (Data/cloudwatch-agent-schema.json,
+    /// behaviour prometheus-to-cloudwatch-only-from-logs); the log group exists before the agent runs, so no
+    /// <c>logs:CreateLogGroup</c>.
+    /// </summary>
+    public static string BackendMetricsWrite(AwsAccountContext ctx, string metricsLogGroupArn)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        return PolicyDocument.Render([WriteLogs("BackendMetricsWrite", ctx, metricsLogGroupArn)]);
+    }
+
+    /// <summary>
     /// The ECS task role: the five buckets and nothing else. ECS injects the instance secret and
     /// <c>POSTGRES_URL</c> through the execution role (<see cref="EcsExecution"/>), so the running task reads no
     /// parameter itself.

@@ -72,6 +72,8 @@ public static class StackPolicies
     /// <summary>The ECS dashboard task's execution role: its own log streams only (no secret, no key, no task role).</summary>
     public static string EcsDashboardExecution(AwsAccountContext account, string logGroupArn) =>
         IamPolicies.EcsDashboardExecution(account, logGroupArn, Ecs.EcsContainers.Dashboard);
+    /// <summary>The EC2 host's or the ECS task's CloudWatch agent: its events to the stack's metrics log group (<see cref="Ops.AppMetrics.LogGroup"/>).</summary>
+    public static string BackendMetrics(AwsAccountContext account, string metricsLogGroupArn) => IamPolicies.BackendMetricsWrite(account, metricsLogGroupArn);
 
     /// <summary>The ECS task role: the five buckets only; ECS injects both secrets through the execution role.</summary>
     public static string EcsTask(DeploymentSpec spec, AwsAccountContext account, BucketNames buckets)

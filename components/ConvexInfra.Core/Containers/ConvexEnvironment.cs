@@ -79,9 +79,13 @@ public static class ConvexEnvironment
             plain.Add(new EnvVar(LogFormat, "json"));
         }
 
-        // Defence in depth: the proxies in front of the backend already answer 404 for /metrics; with this the
-        // backend itself refuses it too (fact env-disable-metrics-endpoint), should a port ever be reached directly.
-        plain.Add(new EnvVar(DisableMetricsEndpoint, "true"));
+        // Local: nothing scrapes /metrics, so the backend refuses it itself (fact env-disable-metrics-endpoint), behind
+        // the proxy's 404. AWS: the CloudWatch agent scrapes it on loopback through the metrics relay (Ops.AppMetrics);
+        // from outside, Caddy and the load balancer answer 404 for /metrics on every hostname (InternalEndpoints).
+        if (!onAws)
+        {
+            plain.Add(new EnvVar(DisableMetricsEndpoint, "true"));
+        }
         return new ContainerEnvironment(plain, secrets).Validate();
     }
 

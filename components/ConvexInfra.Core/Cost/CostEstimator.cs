@@ -149,6 +149,6 @@ public static class CostEstimator
             : $" This stack runs in {spec.Region}, where prices differ; no conversion is applied.";
         return $"Prices are {prices.Region} on-demand list prices in {prices.Currency} (as of {prices.AsOf}), "
             + $"{prices.HoursPerMonth} hours a month.{region} Not included: data transfer out, NAT gateway data processing, "
-            + "S3 requests, Container Insights and custom metrics, RDS backup storage beyond the free allowance, free tiers, taxes.";
+            + "S3 requests, Container Insights, RDS backup storage beyond the free allowance, free tiers, taxes.";
     }
 }

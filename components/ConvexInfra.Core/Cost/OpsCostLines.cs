@@ -7,7 +7,8 @@ namespace ConvexInfra.Core.Cost;
 /// <summary>
 /// What the backups and the monitoring of an AWS stack cost: the scheduled export task's Fargate minutes, its
 /// schedule, the alarms (counted by <see cref="MonitoringPlan"/>), the dashboard, the API health check, the alarm
-/// topics, the task-stopped rule and the log storage of the retention period.
+/// topics, the task-stopped rule, the backend's custom metrics (<see cref="AppMetrics"/>) with the log events they
+/// are extracted from, and the log storage of the retention period.
 /// </summary>
 internal static class OpsCostLines
 {
@@ -43,6 +44,13 @@ internal static class OpsCostLines
             assumptions.AlarmEmailsPerMonth * rates.SnsEmailPer100k / 100_000m);
         yield return Line(CostCategory.Monitoring, "EventBridge task-stopped rule", "AWS service events on the default event bus are free", 0m);
         var retentionMonths = spec.Monitoring.LogRetentionDays / (prices.HoursPerMonth / 24m);
+        var appMetrics = AppMetrics.For(spec).Count;
+        yield return Line(CostCategory.Monitoring, "CloudWatch custom metrics",
+            $"{appMetrics} backend metrics ({(spec.Tier == Tier.Dev ? "the alarmed ones on dev" : "full set")}) × ${Num(rates.CloudWatchCustomMetricMonth)}", appMetrics * rates.CloudWatchCustomMetricMonth);
+        var metricLogGb = appMetrics * assumptions.AppMetricLogGbPerMetricMonth;
+        yield return Line(CostCategory.Monitoring, "Metric events (EMF logs)",
+            $"{Num(metricLogGb)} GB a month ({Num(assumptions.AppMetricLogGbPerMetricMonth)} GB per metric, assumed) × ${Num(rates.CloudWatchLogsIngestPerGb)}/GB ingested, kept {spec.Monitoring.LogRetentionDays} days × ${Num(rates.CloudWatchLogsStorageGbMonth)}/GB-month",
+            metricLogGb * (rates.CloudWatchLogsIngestPerGb + (retentionMonths * rates.CloudWatchLogsStorageGbMonth)));
         var storedGb = assumptions.LogIngestGbPerMonth * retentionMonths;
         yield return Line(CostCategory.Monitoring, "CloudWatch Logs storage",
             $"{Num(Math.Round(storedGb, 2))} GB kept ({Num(assumptions.LogIngestGbPerMonth)} GB a month for {spec.Monitoring.LogRetentionDays} days) × ${Num(rates.CloudWatchLogsStorageGbMonth)}/GB-month",

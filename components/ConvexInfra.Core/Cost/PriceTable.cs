@@ -33,7 +33,8 @@ public sealed record PriceRates(
     decimal S3InterRegionTransferPerGb,
     decimal S3PutPer1000Requests,
     decimal RdsBackupStorageGbMonth,
-    decimal RdsInterRegionTransferPerGb);
+    decimal RdsInterRegionTransferPerGb,
+    decimal CloudWatchCustomMetricMonth);
 
 /// <summary>Usage the estimate cannot know from the spec; stated in each line's detail.</summary>
 public sealed record UsageAssumptions(
@@ -42,7 +43,8 @@ public sealed record UsageAssumptions(
     decimal S3StoredGb,
     decimal ExportMinutesPerRun,
     decimal AlarmEmailsPerMonth,
-    decimal ExportSizeGb);
+    decimal ExportSizeGb,
+    decimal AppMetricLogGbPerMetricMonth);
 
 /// <summary>
 /// The price list the estimator uses, kept as data (Data/prices-us-east-1.json) so it can be updated without

@@ -9,7 +9,7 @@ namespace ConvexInfra.Core.Ecs;
 
 /// <summary>
 /// The <c>containerDefinitions</c> JSON of the two tasks, as ECS's RegisterTaskDefinition expects it (camelCase keys):
-/// the Convex task (backend and proxy, <see cref="Render"/>) and the dashboard's own task (<see cref="RenderDashboard"/>),
+/// the Convex task (backend, proxy and the metrics sidecars of <see cref="EcsMetricsContainers"/>, <see cref="Render"/>) and the dashboard's own task (<see cref="RenderDashboard"/>),
 /// which shares neither the backend's localhost nor its task role. Secrets appear only as <c>{name, valueFrom}</c> with
 /// the SSM parameter ARN; ECS fetches them through the execution role when the task starts, so no secret value is ever
 /// in the task definition.
@@ -46,6 +46,7 @@ public static class EcsContainerDefinitions
             json.WriteStartArray();
             WriteBackend(json, spec, account, aws, backend, logGroupName, secretVersions);
             WriteProxy(json, spec, aws.Region, logGroupName);
+            EcsMetricsContainers.Write(json, spec, aws.Region, logGroupName);
             json.WriteEndArray();
         }
 
@@ -176,7 +177,7 @@ public static class EcsContainerDefinitions
     public const string ProxyCommand =
         "printf '%s' \"$CADDYFILE\" > /tmp/Caddyfile && exec caddy run --config /tmp/Caddyfile --adapter caddyfile";
 
-    private static void WritePorts(Utf8JsonWriter json, params int[] ports)
+    internal static void WritePorts(Utf8JsonWriter json, params int[] ports)
     {
         json.WriteStartArray("portMappings");
         foreach (var port in ports)
@@ -191,7 +192,7 @@ public static class EcsContainerDefinitions
         json.WriteEndArray();
     }
 
-    private static void WriteEnvironment(Utf8JsonWriter json, IReadOnlyList<EnvVar> variables)
+    internal static void WriteEnvironment(Utf8JsonWriter json, IReadOnlyList<EnvVar> variables)
     {
         json.WriteStartArray("environment");
         foreach (var variable in variables)
@@ -217,7 +218,7 @@ public static class EcsContainerDefinitions
         json.WriteEndArray();
     }
 
-    private static void WriteLogs(Utf8JsonWriter json, string region, string logGroupName, string streamPrefix)
+    internal static void WriteLogs(Utf8JsonWriter json, string region, string logGroupName, string streamPrefix)
     {
         json.WriteStartObject("logConfiguration");
         json.WriteString("logDriver", "awslogs");
@@ -229,7 +230,7 @@ public static class EcsContainerDefinitions
         json.WriteEndObject();
     }
 
-    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    internal static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
     {
         json.WriteStartArray(name);
         foreach (var value in values)

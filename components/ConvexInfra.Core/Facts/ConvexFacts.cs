@@ -12,7 +12,7 @@ public sealed record ConvexFactSource(string File, int Line, string Match, strin
 /// <summary>
 /// One thing about Convex the product relies on. <see cref="Kind"/> is env (container variable), function-env
 /// (deployment variable functions read), cli-env, cli-flag, path, function, header, port, image, limit, rule,
-/// message or behaviour; <see cref="Value"/> is the machine value (seconds, bytes, a pattern) and
+/// message, behaviour or metric (a Prometheus metric of /metrics); <see cref="Value"/> is the machine value (seconds, bytes, a pattern) and
 /// <see cref="Figure"/> the text the docs print for a limit.
 /// </summary>
 public sealed record ConvexFact(string Id, string Kind, string Name, string Statement, IReadOnlyList<ConvexFactSource> Sources, string? Value = null, string? Figure = null);

@@ -17,6 +17,12 @@ public enum AlarmSubject
 
     /// <summary>The EC2 host's release reports (metric ConvexInfra/Host ReleaseFailures, dimension Stack).</summary>
     HostRelease,
+
+    /// <summary>A backend metric in the stack's namespace (<see cref="AppMetrics"/>); its dimensions are constants, in <see cref="AlarmDefinition.FixedDimensions"/>.</summary>
+    Application,
+
+    /// <summary>The ECS service's load balancer alone (dimension LoadBalancer).</summary>
+    LoadBalancer,
 }
 
 /// <summary>
@@ -35,7 +41,8 @@ public sealed record AlarmDefinition(
     string ComparisonOperator,
     string TreatMissingData,
     string Description,
-    bool RecoverInstance = false)
+    bool RecoverInstance = false,
+    IReadOnlyList<KeyValuePair<string, string>>? FixedDimensions = null)
 {
     /// <summary>The dimension names CloudWatch expects for <see cref="Subject"/>.</summary>
     public IReadOnlyList<string> DimensionNames => Subject switch
@@ -45,6 +52,8 @@ public sealed record AlarmDefinition(
         AlarmSubject.ApiHealthCheck => ["HealthCheckId"],
         AlarmSubject.LoadBalancerTargets => ["TargetGroup", "LoadBalancer"],
         AlarmSubject.HostRelease => [Rendering.HostStatus.MetricDimension],
+        AlarmSubject.Application => [.. (FixedDimensions ?? []).Select(d => d.Key)],
+        AlarmSubject.LoadBalancer => ["LoadBalancer"],
         _ => throw new ArgumentOutOfRangeException(nameof(Subject), Subject, "unknown alarm subject"),
     };
 

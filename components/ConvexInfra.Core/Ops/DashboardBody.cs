@@ -12,7 +12,9 @@ public sealed record DashboardTargets(
     string? TargetGroupSuffix,
     string? LoadBalancerSuffix,
     string? EcsClusterName,
-    string? EcsServiceName);
+    string? EcsServiceName,
+    string? AppNamespace = null,
+    IReadOnlyList<AppMetric>? AppMetrics = null);
 
 /// <summary>
 /// CloudWatch dashboard body JSON (the documented widget schema: type metric, x/y/width/height, properties with
@@ -29,7 +31,7 @@ public static class DashboardBody
         var widgets = Widgets(targets);
         if (widgets.Count == 0)
         {
-            throw new ArgumentException("DashboardTargets: got nothing to show; expected at least one of Ec2InstanceId, DatabaseIdentifier, HealthCheckId, the load balancer or the ECS service.", nameof(targets));
+            throw new ArgumentException("DashboardTargets: got nothing to show; expected at least one of Ec2InstanceId, DatabaseIdentifier, HealthCheckId, the load balancer, the ECS service or application metrics.", nameof(targets));
         }
 
         using var buffer = new MemoryStream();
@@ -49,9 +51,13 @@ public static class DashboardBody
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private sealed record Metric(string Namespace, string Name, IReadOnlyList<(string Name, string Value)> Dimensions);
+    /// <summary>A metric line; with <see cref="Id"/> it can feed an expression, and <see cref="Visible"/> false hides it.</summary>
+    private sealed record Metric(string Namespace, string Name, IReadOnlyList<(string Name, string Value)> Dimensions, string? Id = null, bool Visible = true, string? Label = null);
 
-    private sealed record Widget(string Title, string Region, string Stat, IReadOnlyList<Metric> Metrics);
+    /// <summary>A metric-math line of a widget (e.g. <c>m2/m1</c>), drawn with its label.</summary>
+    private sealed record Expression(string Id, string Math, string Label);
+
+    private sealed record Widget(string Title, string Region, string Stat, IReadOnlyList<Metric> Metrics, IReadOnlyList<Expression>? Expressions = null);
 
     private static List<Widget> Widgets(DashboardTargets t)
     {
@@ -86,6 +92,8 @@ public static class DashboardBody
                 [new("AWS/ECS", "CPUUtilization", dims), new("AWS/ECS", "MemoryUtilization", dims)]));
         }
 
+        widgets.AddRange(ApplicationWidgets(t));
+
         if (t.DatabaseIdentifier is { } db)
         {
             var dims = new List<(string, string)> { ("DBInstanceIdentifier", db) };
@@ -96,6 +104,42 @@ public static class DashboardBody
         }
 
         return widgets;
+    }
+
+    /// <summary>
+    /// The backend's own metrics (<see cref="Ops.AppMetrics"/>): calls and system errors, the scheduled-job backlog and
+    /// sync sessions, and mean function and DB query time as sum ÷ count (the agent sends deltas, so Sum per period).
+    /// </summary>
+    private static IEnumerable<Widget> ApplicationWidgets(DashboardTargets t)
+    {
+        if (t.AppNamespace is not { } ns || t.AppMetrics is not { Count: > 0 } metrics)
+        {
+            yield break;
+        }
+
+        Metric Line(AppMetric m, string? id = null, bool visible = true) =>
+            new(ns, m.Series, [.. MonitoringPlan.Dimensions(m).Select(d => (d.Key, d.Value))], id, visible, m.Title);
+        AppMetric? Find(string key) => metrics.FirstOrDefault(m => m.Key == key);
+
+        var counts = new[] { Find("function-calls"), Find(Ops.AppMetrics.FunctionErrors) }.OfType<AppMetric>().Select(m => Line(m)).ToList();
+        if (counts.Count > 0)
+        {
+            yield return new("Functions: calls and system errors (per 5 min)", t.Region, "Sum", counts);
+        }
+
+        var levels = new[] { Find(Ops.AppMetrics.SchedulerBacklog), Find("sync-sessions") }.OfType<AppMetric>().Select(m => Line(m)).ToList();
+        if (levels.Count > 0)
+        {
+            yield return new("Scheduled-job backlog (s) and sync sessions", t.Region, "Maximum", levels);
+        }
+
+        if (Find("function-calls") is { } calls && Find("function-seconds") is { } seconds
+            && Find("db-queries") is { } queries && Find("db-query-seconds") is { } querySeconds)
+        {
+            yield return new("Mean function and DB index query time (s)", t.Region, "Sum",
+                [Line(calls, "calls", false), Line(seconds, "fnsec", false), Line(queries, "queries", false), Line(querySeconds, "dbsec", false)],
+                [new("fnmean", "fnsec/calls", "function (wait + run)"), new("dbmean", "dbsec/queries", "DB index query")]);
+        }
     }
 
     private static void WriteWidget(Utf8JsonWriter json, Widget widget, int x, int y)
@@ -124,6 +168,38 @@ public static class DashboardBody
                 json.WriteStringValue(value);
             }
 
+            if (metric.Id is not null || !metric.Visible || metric.Label is not null)
+            {
+                json.WriteStartObject();
+                if (metric.Id is not null)
+                {
+                    json.WriteString("id", metric.Id);
+                }
+
+                if (!metric.Visible)
+                {
+                    json.WriteBoolean("visible", false);
+                }
+
+                if (metric.Label is not null)
+                {
+                    json.WriteString("label", metric.Label);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        foreach (var expression in widget.Expressions ?? [])
+        {
+            json.WriteStartArray();
+            json.WriteStartObject();
+            json.WriteString("expression", expression.Math);
+            json.WriteString("label", expression.Label);
+            json.WriteString("id", expression.Id);
+            json.WriteEndObject();
             json.WriteEndArray();
         }
 

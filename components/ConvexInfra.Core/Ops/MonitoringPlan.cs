@@ -66,9 +66,54 @@ public static class MonitoringPlan
         {
             alarms.Add(new("api-healthy-targets", AlarmSubject.LoadBalancerTargets, "AWS/ApplicationELB", "HealthyHostCount", "Minimum", 60, 3, 1, CompareLess, "breaching",
                 "No healthy backend behind the load balancer (/version) for 3 minutes."));
+            alarms.Add(new("api-target-5xx", AlarmSubject.LoadBalancerTargets, "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", 300, 2, TargetErrorsPer5Minutes, CompareGreaterOrEqual, "notBreaching",
+                $"The backend answered {TargetErrorsPer5Minutes} or more 5xx responses in each of two 5-minute periods: read the backend logs (convex-infra logs)."));
+            alarms.Add(new("api-lb-5xx", AlarmSubject.LoadBalancer, "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", 300, 2, TargetErrorsPer5Minutes, CompareGreaterOrEqual, "notBreaching",
+                $"The load balancer itself answered {TargetErrorsPer5Minutes} or more 5xx (502/503/504: no healthy target, a target reset or timed out) in each of two 5-minute periods."));
         }
 
+        alarms.AddRange(ApplicationAlarms(inputs));
         return alarms;
+    }
+
+    /// <summary>System errors of functions in a 5-minute period that, twice in a row, page (user-code errors are not counted).</summary>
+    public const double FunctionErrorsPer5Minutes = 5;
+
+    /// <summary>5xx responses in a 5-minute period that, twice in a row, page.</summary>
+    public const double TargetErrorsPer5Minutes = 10;
+
+    /// <summary>The oldest runnable scheduled job this many seconds late, for 15 minutes, pages.</summary>
+    public const double SchedulerBacklogSeconds = 300;
+
+    private static IEnumerable<AlarmDefinition> ApplicationAlarms(MonitoringInputs inputs)
+    {
+        if (inputs.AppNamespace is not { } ns || inputs.AppMetrics is not { Count: > 0 } metrics)
+        {
+            yield break;
+        }
+
+        if (metrics.FirstOrDefault(m => m.Key == AppMetrics.FunctionErrors) is { } errors)
+        {
+            yield return new("app-function-errors", AlarmSubject.Application, ns, errors.Series, "Sum", 300, 2, FunctionErrorsPer5Minutes, CompareGreaterOrEqual, "notBreaching",
+                $"Functions failed with a system error (not a thrown user error) {FunctionErrorsPer5Minutes} or more times in each of two 5-minute periods: read the backend logs.",
+                FixedDimensions: Dimensions(errors));
+        }
+
+        if (metrics.FirstOrDefault(m => m.Key == AppMetrics.SchedulerBacklog) is { } backlog)
+        {
+            yield return new("app-scheduler-backlog", AlarmSubject.Application, ns, backlog.Series, "Maximum", 300, 3, SchedulerBacklogSeconds, CompareGreaterOrEqual, "missing",
+                $"The oldest runnable scheduled job has waited {SchedulerBacklogSeconds} s or more for 15 minutes: the scheduler is stalled or saturated (raise the action concurrency, docs/ops.md).",
+                FixedDimensions: Dimensions(backlog));
+        }
+    }
+
+    /// <summary>The constant dimension values of an application metric, as the agent's configuration produces them.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Dimensions(AppMetric metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return metric.StatusIs is { } status
+            ? [new(AppMetrics.JobLabel, AppMetrics.Job), new(AppMetrics.StatusLabel, status)]
+            : [new(AppMetrics.JobLabel, AppMetrics.Job)];
     }
 
     private static string Percent(double share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";

@@ -9,8 +9,8 @@ public static class StackMonitoring
     public const string HealthCheckRegion = "us-east-1";
 
     /// <summary>
-    /// EC2 stacks watch the host, the database and the API health check; ECS stacks the database and the health check
-    /// (the stopped-task rule covers the service).
+    /// EC2 stacks watch the host, the database and the API health check; ECS stacks the database, the health check and
+    /// the load balancer (the stopped-task rule covers the service); both the backend's own metrics.
     /// </summary>
     public static MonitoringInputs Inputs(DeploymentSpec spec)
     {
@@ -19,9 +19,11 @@ public static class StackMonitoring
             HasEc2Instance: spec.Target == DeploymentTarget.AwsEc2,
             HasDatabase: spec.Database.Engine == DatabaseEngine.Postgres,
             HasApiHealthCheck: true,
-            HasLoadBalancerTargets: false,
+            HasLoadBalancerTargets: spec.Target == DeploymentTarget.AwsEcs,
             spec.Database.AllocatedStorageGb,
-            DatabaseMemory.MegabytesOf(spec.Database.InstanceClass));
+            DatabaseMemory.MegabytesOf(spec.Database.InstanceClass),
+            AppMetrics.Namespace(spec),
+            AppMetrics.For(spec));
     }
 
     /// <summary>The stack's region, plus us-east-1 for the health-check alarm when the stack runs elsewhere.</summary>

@@ -39,6 +39,7 @@ internal static class AwsPlanArtifacts
             yield return File("aws/iam/ec2-assume-role.json", IamPolicies.Ec2AssumeRole() + "\n");
             yield return Policy("host-backend-access", StackPolicies.HostBackendAccess(spec, account, aws.Buckets, PlanPlaceholders.LogGroupArn(spec, ResourceNames.HostLogGroup(spec)), key));
             yield return Policy("host-session-manager", StackPolicies.HostSessionManager());
+            yield return Policy("host-metrics", StackPolicies.BackendMetrics(account, PlanPlaceholders.LogGroupArn(spec, Ops.AppMetrics.LogGroup(spec))));
             foreach (var file in Ec2Artifacts.RenderAll(spec, aws, PlanPlaceholders.SecretVersions))
             {
                 yield return file;
@@ -50,6 +51,7 @@ internal static class AwsPlanArtifacts
             yield return Policy("ecs-execution", StackPolicies.EcsExecution(spec, account, PlanPlaceholders.LogGroupArn(spec, logGroup), key));
             yield return Policy("ecs-task", StackPolicies.EcsTask(spec, account, aws.Buckets));
             yield return Policy("ecs-dashboard-execution", StackPolicies.EcsDashboardExecution(account, PlanPlaceholders.LogGroupArn(spec, logGroup)));
+            yield return Policy("ecs-metrics", StackPolicies.BackendMetrics(account, PlanPlaceholders.LogGroupArn(spec, Ops.AppMetrics.LogGroup(spec))));
             yield return Containers("ecs-task", EcsContainerDefinitions.Render(spec, account, aws, logGroup, PlanPlaceholders.SecretVersions));
             yield return Containers("ecs-dashboard-task", EcsContainerDefinitions.RenderDashboard(spec, aws.Region, logGroup));
         }

@@ -23,15 +23,17 @@ internal static class PlannedEcsResources
 
         yield return new(e, T.EcsCluster, 1, $"cluster, Container Insights {(spec.Tier == Tier.Prod ? "on" : "off")}");
         yield return new(e, T.TaskDefinition, 2, $"Fargate ARM64, {compute.FargateCpu} CPU units, {compute.FargateMemoryMb} MiB, {compute.FargateEphemeralStorageGb} GB ephemeral; " +
-            $"containers {EcsContainers.Backend} at {spec.ImageRevision[..12]}… and {EcsContainers.Proxy} (Caddy: the site hostname through 3210/http) (aws/ecs/ecs-task.containers.json); " +
+            $"containers {EcsContainers.Backend} at {spec.ImageRevision[..12]}…, {EcsContainers.Proxy} (Caddy: the site hostname through 3210/http) and the metrics sidecars " +
+            $"({EcsMetricsContainers.Relay}, {EcsMetricsContainers.ConfigWriter}, {EcsMetricsContainers.Agent}) (aws/ecs/ecs-task.containers.json); " +
             $"the dashboard's own task, {EcsDeploymentSettings.DashboardCpu} CPU units, {EcsDeploymentSettings.DashboardMemoryMb} MiB, no task role (aws/ecs/ecs-dashboard-task.containers.json)");
         yield return new(e, T.EcsService, 2, $"backend: exactly {EcsDeploymentSettings.DesiredCount} task, old task stopped before the new one starts; " +
             $"dashboard: 1 task, rolling; {(privateTasks ? "private subnets (egress through a NAT gateway)" : "public subnets with a public IP")}");
         yield return new(e, T.SecurityGroup, 1, "the dashboard task's group: the load balancer in on 6791, HTTPS out (image pulls); no database, no backend");
         yield return new(e, T.EgressRule, 1, "dashboard task → 443 (image pulls)");
-        yield return new(e, T.LogGroup, 1, $"{EcsContainers.LogGroupName(spec)}, {spec.Monitoring.LogRetentionDays} days");
-        yield return new(e, T.Role, 3, "execution role (SSM secrets, logs), task role (buckets) and the dashboard's execution role (its log streams only)");
-        yield return new(e, T.RolePolicy, 3, "aws/iam/roles/ecs-execution.json, aws/iam/roles/ecs-task.json, aws/iam/roles/ecs-dashboard-execution.json");
+        yield return new(e, T.LogGroup, 2, $"{EcsContainers.LogGroupName(spec)}; {Ops.AppMetrics.LogGroup(spec)}: the agent sidecar's metric events " +
+            $"({Ops.AppMetrics.For(spec).Count} backend metrics to {Ops.AppMetrics.Namespace(spec)}); {spec.Monitoring.LogRetentionDays} days");
+        yield return new(e, T.Role, 3, "execution role (SSM secrets, logs), task role (buckets, metric events) and the dashboard's execution role (its log streams only)");
+        yield return new(e, T.RolePolicy, 4, "aws/iam/roles/ecs-execution.json, aws/iam/roles/ecs-task.json, aws/iam/roles/ecs-dashboard-execution.json, aws/iam/roles/ecs-metrics.json");
 
         var plan = AlbRoutingPlan.For(spec);
         var ports = plan.Targets.SelectMany(t => new[] { t.ContainerPort, t.HealthCheckPort }).Distinct().Count();

@@ -129,13 +129,15 @@ internal static class PlannedResources
         yield return new(h, T.RolePolicy, 1, "backend access: the five buckets, the host's SSM parameters, decrypt with the stack's key through SSM, its log group, " +
             "writes only its host-status parameter (aws/iam/roles/host-backend-access.json)");
         yield return new(h, T.RolePolicy, 1, "Session Manager instead of SSH, without the account-wide parameter reads of AmazonSSMManagedInstanceCore (aws/iam/roles/host-session-manager.json)");
+        yield return new(h, T.RolePolicy, 1, $"the CloudWatch agent's metric events to {Ops.AppMetrics.LogGroup(spec)} only (aws/iam/roles/host-metrics.json)");
         yield return new(h, T.InstanceProfile, 1, "instance profile");
         var toolingParts = Rendering.HostTooling.Parameters(spec).Count;
         yield return new(h, T.Parameter, 3 + toolingParts, "release parameter the host's convex-release applies; host tooling in " +
             $"{toolingParts} part(s) (convex-release, convex-host-setup, container firewall, units, security updates in the window " +
             $"{spec.Rollout.PatchWindow.Text} UTC) the host installs first; host-status parameter the host writes; the images it pre-pulls at boot");
         yield return new(h, T.SsmDocument, 1, "Run Command document pulumi up sends so the host applies a new release at once (it can only start convex-release)");
-        yield return new(h, T.LogGroup, 1, $"{Naming.ResourceNames.HostLogGroup(spec)}: backend, dashboard and proxy logs, {spec.Monitoring.LogRetentionDays} days");
+        yield return new(h, T.LogGroup, 2, $"{Naming.ResourceNames.HostLogGroup(spec)}: backend, dashboard, proxy and metrics-relay logs; " +
+            $"{Ops.AppMetrics.LogGroup(spec)}: the CloudWatch agent's metric events ({Ops.AppMetrics.For(spec).Count} backend metrics to {Ops.AppMetrics.Namespace(spec)}); {spec.Monitoring.LogRetentionDays} days");
         yield return new(h, T.Command, 1, $"pulumi up waits up to {spec.Rollout.HostReportTimeoutMinutes} min for the host's report on the new release " +
             $"(rollback when /version is not answered within {spec.Rollout.BackendHealthTimeoutMinutes} min)");
         if (spec.Dns is not null)

@@ -26,6 +26,7 @@ public static class ComposeFile
         ["backend"] = "backend",
         ["dashboard"] = "dashboard",
         ["caddy"] = "proxy",
+        [Ops.MetricsRelay.ContainerName] = Ops.MetricsRelay.ContainerName,
     };
 
     public static string Render(DeploymentSpec spec, AwsRuntimeValues aws)
@@ -75,6 +76,8 @@ public static class ComposeFile
         // Schema migrations run before /version answers: failed checks count only after the rollout's deadline.
         text.Append(CultureInfo.InvariantCulture, $"      start_period: {spec.Rollout.BackendHealthTimeoutSeconds}s\n");
         AppendLogging(text, spec, aws, "backend");
+
+        AppendMetricsRelay(text, spec, aws);
 
         text.Append("  dashboard:\n");
         text.Append(CultureInfo.InvariantCulture, $"    image: {Value(spec.DashboardImage)}\n");
@@ -149,6 +152,37 @@ public static class ComposeFile
         text.Append(CultureInfo.InvariantCulture, $"        awslogs-stream: {Value(LogStreams[service])}\n");
         text.Append("        mode: \"non-blocking\"\n");
         text.Append("        max-buffer-size: \"4m\"\n");
+    }
+
+    /// <summary>
+    /// The metrics relay (<see cref="Ops.MetricsRelay"/>): the backend image's Node, running the script of the host
+    /// tooling (<see cref="HostLayout.MetricsRelayScriptPath"/>) on the backend network, reading the
+    /// backend's /metrics at its fixed address and published on the host's loopback only, where the CloudWatch agent
+    /// scrapes. Caddy never routes to it.
+    /// </summary>
+    private static void AppendMetricsRelay(StringBuilder text, DeploymentSpec spec, AwsRuntimeValues aws)
+    {
+        var port = HostLayout.MetricsRelayPort.ToString(CultureInfo.InvariantCulture);
+        text.Append(CultureInfo.InvariantCulture, $"  {Ops.MetricsRelay.ContainerName}:\n");
+        text.Append(CultureInfo.InvariantCulture, $"    image: {Value(spec.BackendImage)}\n");
+        text.Append("    restart: always\n");
+        // The script is host tooling (it would not fit the release parameter); the container reads it read-only.
+        text.Append("    entrypoint:\n");
+        text.Append("      - node\n");
+        text.Append(CultureInfo.InvariantCulture, $"      - {Value(Ops.MetricsRelay.ContainerScriptPath)}\n");
+        text.Append("    volumes:\n");
+        text.Append(CultureInfo.InvariantCulture, $"      - {Value($"{HostLayout.MetricsRelayScriptPath}:{Ops.MetricsRelay.ContainerScriptPath}:ro")}\n");
+        text.Append("    environment:\n");
+        foreach (var (name, value) in Ops.MetricsRelay.Environment($"{ContainerNetworks.BackendAddress}:{HostLayout.BackendPort}", "0.0.0.0"))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"      {name}: {Value(value)}\n");
+        }
+
+        text.Append("    ports:\n");
+        text.Append(CultureInfo.InvariantCulture, $"      - {Value($"127.0.0.1:{port}:{port}")}\n");
+        text.Append("    networks:\n");
+        text.Append(CultureInfo.InvariantCulture, $"      - {ContainerNetworks.Backend}\n");
+        AppendLogging(text, spec, aws, Ops.MetricsRelay.ContainerName);
     }
 
     /// <summary>Compose interpolates '$' in values; '$$' is a literal dollar.</summary>

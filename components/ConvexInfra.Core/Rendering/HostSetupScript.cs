@@ -4,8 +4,9 @@ namespace ConvexInfra.Core.Rendering;
 /// <c>convex-host-setup</c>, part of the host tooling: run by <c>convex-release</c> whenever the tooling changes.
 /// Installs Docker, jq and the pinned Docker Compose binary (checked against its published sha256), puts the container
 /// firewall in place before any container of the release starts (<see cref="ContainerFirewall"/>), turns on
-/// security updates (<c>dnf-automatic</c>, in the stack's patch window) and enables the release timer. Safe to run
-/// again. <c>CONVEX_ROOT</c> moves every file it writes below another directory (tests only).
+/// security updates (<c>dnf-automatic</c>, in the stack's patch window), installs the pinned CloudWatch agent from
+/// the distribution and starts it with the backend-metrics configuration of the tooling (<see cref="Ops.CloudWatchAgentConfig"/>)
+/// and enables the release timer. Safe to run again. <c>CONVEX_ROOT</c> moves every file it writes below another directory (tests only).
 /// </summary>
 public static class HostSetupScript
 {
@@ -19,7 +20,7 @@ public static class HostSetupScript
         compose_version=__COMPOSE_VERSION__
         log() { printf 'convex-host-setup: %s\n' "$*" >&2; }
 
-        dnf install -y docker jq dnf-automatic
+        dnf install -y docker jq dnf-automatic __CW_AGENT_PACKAGE__
         # AL2023 pins its repositories to the AMI's release version, which receives no updates; 'latest' lets
         # dnf-automatic see the current security updates.
         mkdir -p "$root/etc/dnf/vars"
@@ -61,8 +62,14 @@ public static class HostSetupScript
 
         systemctl daemon-reload
         systemctl enable --now convex-release.timer dnf-automatic.timer
+        # The backend's metrics (scraped on loopback through the relay) go to the stack's CloudWatch namespace; fetch-config
+        # validates the file, writes the agent's own configuration and (-s) restarts the agent with it.
+        "$root__CW_AGENT_CTL__" -a fetch-config -m ec2 -s -c "file:__CW_AGENT_CONFIG__"
 
         """.Replace("__COMPOSE_VERSION__", HostLayout.ComposeVersion, StringComparison.Ordinal)
         .Replace("__FIREWALL__", HostLayout.ContainerFirewallScriptPath, StringComparison.Ordinal)
-        .Replace("__FIREWALL_UNIT__", ContainerFirewall.UnitName, StringComparison.Ordinal);
+        .Replace("__FIREWALL_UNIT__", ContainerFirewall.UnitName, StringComparison.Ordinal)
+        .Replace("__CW_AGENT_PACKAGE__", HostLayout.CloudWatchAgentPackage, StringComparison.Ordinal)
+        .Replace("__CW_AGENT_CTL__", HostLayout.CloudWatchAgentCtlPath, StringComparison.Ordinal)
+        .Replace("__CW_AGENT_CONFIG__", Ops.CloudWatchAgentConfig.HostAgentConfigPath, StringComparison.Ordinal);
 }

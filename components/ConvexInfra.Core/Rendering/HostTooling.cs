@@ -71,6 +71,9 @@ public static class HostTooling
             ContainerFirewall.Unit(),
             .. SystemdUnits.Render(spec),
             .. SystemdUnits.Patching(spec),
+            new(HostLayout.MetricsRelayScriptPath, Ops.MetricsRelay.Script, "0644"),
+            new(Ops.CloudWatchAgentConfig.HostAgentConfigPath, Ops.CloudWatchAgentConfig.AgentJson(spec, Ops.CloudWatchAgentConfig.HostPrometheusConfigPath), "0644"),
+            new(Ops.CloudWatchAgentConfig.HostPrometheusConfigPath, Ops.CloudWatchAgentConfig.PrometheusYaml(spec), "0644"),
         ];
     }
 

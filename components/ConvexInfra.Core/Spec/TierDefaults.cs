@@ -8,7 +8,7 @@ namespace ConvexInfra.Core.Spec;
 /// <remarks>
 /// | key                      | dev          | staging      | prod          |
 /// |--------------------------|--------------|--------------|---------------|
-/// | instanceType             | t4g.small    | t4g.medium   | t4g.medium    |
+/// | instanceType             | t4g.micro    | t4g.medium   | t4g.medium    |
 /// | rootVolumeGb             | 20           | 30           | 30            |
 /// | fargateCpu/MemoryMb      | 1024/2048    | 1024/4096    | 2048/4096     |
 /// | ecsSubnets               | public       | private      | private       |
@@ -57,7 +57,7 @@ public sealed record TierDefaults(
 
     public static TierDefaults For(Tier tier) => tier switch
     {
-        Tier.Dev => new("t4g.small", 20, 1024, 2048, EcsSubnetPlacement.Public, "db.t4g.micro", 20, 100, false, 1, false, 7, false, PatchWindow.Daily(4, 0)),
+        Tier.Dev => new("t4g.micro", 20, 1024, 2048, EcsSubnetPlacement.Public, "db.t4g.micro", 20, 100, false, 1, false, 7, false, PatchWindow.Daily(4, 0)),
         Tier.Staging => new("t4g.medium", 30, 1024, 4096, EcsSubnetPlacement.PrivateWithNat, "db.t4g.small", 50, 200, false, 7, true, 30, false, PatchWindow.Daily(4, 0)),
         Tier.Prod => new("t4g.medium", 30, 2048, 4096, EcsSubnetPlacement.PrivateWithNat, "db.t4g.medium", 100, 500, true, 14, true, 90, true, new PatchWindow("Sun", 4, 0)),
         _ => throw new ArgumentOutOfRangeException(nameof(tier), tier, "unknown tier"),

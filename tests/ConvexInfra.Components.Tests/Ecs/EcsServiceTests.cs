@@ -72,7 +72,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
 
         using var containers = JsonDocument.Parse(task.Text("containerDefinitions")!);
         var images = containers.RootElement.EnumerateArray().Select(c => c.GetProperty("image").GetString()).ToList();
-        Assert.Equal([run.Spec.BackendImage, ConvexInfra.Core.Rendering.HostLayout.CaddyImage], images);
+        Assert.Equal([run.Spec.BackendImage, ConvexInfra.Core.Rendering.HostLayout.CaddyImage, run.Spec.BackendImage, ConvexInfra.Core.Rendering.HostLayout.CaddyImage, EcsMetricsContainers.AgentImage], images);
         Assert.EndsWith($":{run.Spec.ImageRevision}", images[0], StringComparison.Ordinal);
     }
 
@@ -85,7 +85,14 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
         var essential = containers.RootElement.EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("essential").GetBoolean());
 
-        Assert.Equal(new Dictionary<string, bool> { [EcsContainers.Backend] = true, [EcsContainers.Proxy] = false }, essential);
+        Assert.Equal(new Dictionary<string, bool>
+        {
+            [EcsContainers.Backend] = true,
+            [EcsContainers.Proxy] = false,
+            [EcsMetricsContainers.Relay] = false,
+            [EcsMetricsContainers.ConfigWriter] = false,
+            [EcsMetricsContainers.Agent] = false,
+        }, essential);
     }
 
     [Theory]
@@ -213,7 +220,10 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
         var run = await runs.GetAsync(stack);
         var taskRoleArn = run.ServiceTaskDefinition().Text("taskRoleArn")!;
         var role = Assert.Single(run.OfType("aws:iam/role:Role"), r => taskRoleArn.EndsWith($":role/{r.Text("name") ?? run.IdOf(r)}", StringComparison.Ordinal));
-        var policy = Assert.Single(run.PoliciesOfRole(run.IdOf(role))).Text("policy")!;
+        // Two policies: the buckets, and the agent sidecar's metrics log group (AppMetricsWiringTests).
+        var policies = run.PoliciesOfRole(run.IdOf(role)).ToList();
+        Assert.Equal(2, policies.Count);
+        var policy = Assert.Single(policies, p => !p.Name!.EndsWith("-metrics", StringComparison.Ordinal)).Text("policy")!;
 
         using var document = JsonDocument.Parse(policy);
         var actions = document.RootElement.GetProperty("Statement").EnumerateArray()

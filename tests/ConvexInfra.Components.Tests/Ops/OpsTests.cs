@@ -25,7 +25,8 @@ public sealed class OpsTests(StackRuns runs) : IClassFixture<StackRuns>
         var alarms = run.OfType(Alarm).ToList();
 
         Assert.Equal(
-            ["CPUUtilization", "CPUUtilization", "FreeStorageSpace", "FreeableMemory", "HealthCheckStatus", "ReleaseFailures", "StatusCheckFailed_Instance", "StatusCheckFailed_System"],
+            ["CPUUtilization", "CPUUtilization", "FreeStorageSpace", "FreeableMemory", "HealthCheckStatus", "ReleaseFailures", "StatusCheckFailed_Instance", "StatusCheckFailed_System",
+                "application_function_runner_total_seconds_count", "scheduled_job_backlog_seconds"],
             alarms.Select(a => a.Text("metricName")!).Order(StringComparer.Ordinal));
         var system = Assert.Single(alarms, a => a.Text("metricName") == "StatusCheckFailed_System");
         Assert.Contains($"arn:aws:automate:{run.Spec.Region}:ec2:recover", system.List("alarmActions").Cast<string>());

@@ -137,6 +137,12 @@ internal sealed class AwsMocks
             case "aws:route53/healthCheck:HealthCheck":
                 id = $"{n:D8}-1111-2222-3333-444455556666";
                 break;
+            case "aws:lb/targetGroup:TargetGroup":
+                // What CloudWatch's AWS/ApplicationELB dimensions name: the ARN from "targetgroup/" on.
+                state["arnSuffix"] = $"targetgroup/{name}/{n:D16}";
+                id = $"arn:aws:elasticloadbalancing:{_region}:{MockValues.AccountId}:{state["arnSuffix"]}";
+                state["arn"] = id;
+                break;
             case "command:local:Command":
                 id = $"command-{n}";
                 state["stdout"] = "pre-upgrade export: done";
@@ -183,6 +189,7 @@ internal sealed class AwsMocks
             case "aws:lb/loadBalancer:LoadBalancer":
                 id = $"arn:aws:elasticloadbalancing:{_region}:{MockValues.AccountId}:loadbalancer/app/{name}/{n:D16}";
                 state["arn"] = id;
+                state["arnSuffix"] = $"app/{name}/{n:D16}";
                 state["dnsName"] = $"{name}-{n:D10}.{_region}.elb.amazonaws.com";
                 state["zoneId"] = "Z32O12XQLNTSW2";
                 break;

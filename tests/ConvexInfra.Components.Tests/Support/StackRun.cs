@@ -47,15 +47,15 @@ internal sealed record StackRun(
         OfType("aws:iam/rolePolicy:RolePolicy").Where(p => p.Text("role") == roleName);
 
     /// <summary>
-    /// The backend-access policy of the EC2 host's role: instance → instance profile → role → its policies (the other
-    /// one is the Session Manager policy).
+    /// The backend-access policy of the EC2 host's role: instance → instance profile → role → its policies (the others
+    /// are the Session Manager policy and the CloudWatch agent's metrics policy).
     /// </summary>
     public MockResourceArgs HostRolePolicy()
     {
         var instance = Single("aws:ec2/instance:Instance");
         var profile = Assert.Single(OfType("aws:iam/instanceProfile:InstanceProfile"), p => IdOf(p) == instance.Text("iamInstanceProfile"));
         var policies = PoliciesOfRole(profile.Text("role")!).ToList();
-        Assert.Equal(2, policies.Count);
+        Assert.Equal(3, policies.Count);
         return Assert.Single(policies, p => p.Name!.EndsWith("-host-backend-access", StringComparison.Ordinal));
     }
 

@@ -11,7 +11,7 @@ public class OpsCostTests
         estimate.Lines.Where(l => l.Category == category).ToDictionary(l => l.Item, l => l.MonthlyUsd);
 
     [Fact]
-    public void Dev_ec2_pays_for_a_weekly_export_eight_alarms_the_dashboard_and_the_health_check()
+    public void Dev_ec2_pays_for_a_weekly_export_ten_alarms_two_backend_metrics_the_dashboard_and_the_health_check()
     {
         var estimate = CostEstimator.Estimate(AwsTestSpecs.DevEc2());
 
@@ -25,15 +25,17 @@ public class OpsCostTests
         Assert.Equal(
             new Dictionary<string, decimal>
             {
-                ["CloudWatch alarms"] = 0.80m,       // 3 host + 3 database + api-health + host-release, × 0.10
+                ["CloudWatch alarms"] = 1.00m,       // 3 host + 3 database + api-health + host-release + 2 backend, × 0.10
                 ["CloudWatch dashboard"] = 3.00m,
                 ["Route 53 health check"] = 1.50m,   // AWS endpoint 0.50 + HTTPS 1.00
                 ["SNS alarm topics"] = 0m,
                 ["EventBridge task-stopped rule"] = 0m,
+                ["CloudWatch custom metrics"] = 0.60m, // dev: function errors and scheduler backlog, × 0.30
+                ["Metric events (EMF logs)"] = 0.03m,  // 2 × 0.03 GB × (0.50 + 7/30.42 × 0.03)
                 ["CloudWatch Logs storage"] = 0.01m, // 1 GB × 7/30.42 months × 0.03
             },
             Lines(estimate, CostCategory.Monitoring));
-        Assert.Equal(33.22m + 0.02m + 5.31m, estimate.MonthlyTotalUsd);
+        Assert.Equal(33.22m + 0.02m + 6.14m, estimate.MonthlyTotalUsd);
         Assert.Contains("4.35 runs a month", estimate.Lines.Single(l => l.Item == "Export task (Fargate x86)").Detail, StringComparison.Ordinal);
     }
 
@@ -55,7 +57,9 @@ public class OpsCostTests
         var spec = AwsTestSpecs.ProdEcs(Core.Spec.EcsSubnetPlacement.Public) with { Region = "eu-west-1" };
         var estimate = CostEstimator.Estimate(spec);
 
-        Assert.Equal(0.40m, Lines(estimate, CostCategory.Monitoring)["CloudWatch alarms"]);
+        // 3 database + api-health + 3 load balancer (healthy targets, target 5xx, load balancer 5xx) + 2 backend
+        Assert.Equal(0.90m, Lines(estimate, CostCategory.Monitoring)["CloudWatch alarms"]);
+        Assert.Equal(2.10m, Lines(estimate, CostCategory.Monitoring)["CloudWatch custom metrics"]);
         Assert.StartsWith("2 topics", estimate.Lines.Single(l => l.Item == "SNS alarm topics").Detail, StringComparison.Ordinal);
     }
 
@@ -75,7 +79,7 @@ public class OpsCostTests
         [
             nameof(PriceRates.FargateX86VcpuHourly), nameof(PriceRates.FargateX86GbHourly), nameof(PriceRates.CloudWatchLogsStorageGbMonth),
             nameof(PriceRates.CloudWatchAlarmMonth), nameof(PriceRates.CloudWatchDashboardMonth), nameof(PriceRates.Route53HealthCheckAwsEndpointMonth),
-            nameof(PriceRates.Route53HealthCheckOptionalFeatureMonth), nameof(PriceRates.SnsEmailPer100k), nameof(PriceRates.SchedulerPerMillionInvocations),
+            nameof(PriceRates.Route53HealthCheckOptionalFeatureMonth), nameof(PriceRates.SnsEmailPer100k), nameof(PriceRates.SchedulerPerMillionInvocations), nameof(PriceRates.CloudWatchCustomMetricMonth),
         ];
 
         Assert.All(rates, rate => Assert.StartsWith("as of ", prices.RateNotes[char.ToLowerInvariant(rate[0]) + rate[1..]], StringComparison.Ordinal));

@@ -33,7 +33,8 @@ public sealed class EcsContainerDefinitionsTests
     {
         var containers = Render().EnumerateArray().ToList();
 
-        Assert.Equal([EcsContainers.Backend, EcsContainers.Proxy], containers.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal([EcsContainers.Backend, EcsContainers.Proxy, EcsMetricsContainers.Relay, EcsMetricsContainers.ConfigWriter, EcsMetricsContainers.Agent],
+            containers.Select(c => c.GetProperty("name").GetString()));
         Assert.Equal([EcsContainers.Dashboard], RenderDashboard().EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Equal($"ghcr.io/get-convex/convex-backend:{Spec.ImageRevision}", Container("backend").GetProperty("image").GetString());
         Assert.Equal($"ghcr.io/get-convex/convex-dashboard:{Spec.ImageRevision}", Container("dashboard").GetProperty("image").GetString());

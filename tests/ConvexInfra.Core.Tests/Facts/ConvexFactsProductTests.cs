@@ -58,14 +58,16 @@ public sealed class ConvexFactsProductTests
     }
 
     [Fact]
-    public void The_backend_refuses_metrics_itself_on_every_target()
+    public void The_backend_serves_metrics_only_where_the_cloudwatch_agent_scrapes_them()
     {
-        // Since 652b828 the backend reads DISABLE_METRICS_ENDPOINT; it backs up the proxies' 404 for /metrics.
+        // Since 652b828 the backend reads DISABLE_METRICS_ENDPOINT. AWS targets leave /metrics on for the agent (through
+        // the relay on loopback; the proxies answer 404 from outside); the local target has no agent and switches it off.
         Assert.Equal("env", Table.Get("env-disable-metrics-endpoint").Kind);
         foreach (var spec in TestSpecs.All)
         {
             var env = ConvexEnvironment.Backend(spec, TestSpecs.AwsFor(spec));
-            Assert.Contains(env.Plain, v => v.Name == ConvexEnvNames.DisableMetricsEndpoint && v.Value == "true");
+            var disabled = env.Plain.Any(v => v.Name == ConvexEnvNames.DisableMetricsEndpoint && v.Value == "true");
+            Assert.True(disabled == (spec.Region is null), $"{spec.StackName}: DISABLE_METRICS_ENDPOINT set = {disabled}");
         }
     }
 

@@ -14,7 +14,7 @@ namespace ConvexInfra.Core.Tests.Facts;
 public sealed partial class ConvexFactsTableTests
 {
     private static readonly string[] Kinds =
-        ["env", "function-env", "cli-env", "cli-command", "cli-flag", "path", "function", "header", "port", "image", "limit", "rule", "message", "behaviour", "absent"];
+        ["env", "function-env", "cli-env", "cli-command", "cli-flag", "path", "function", "header", "port", "image", "limit", "rule", "message", "behaviour", "absent", "metric"];
 
     private static readonly ConvexFacts Table = ConvexFacts.Embedded();
 

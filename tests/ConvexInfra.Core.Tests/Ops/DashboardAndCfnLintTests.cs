@@ -60,9 +60,39 @@ public class DashboardAndCfnLintTests
             {
                 var parts = metric!.AsArray();
                 Assert.StartsWith("AWS/", parts[0]!.GetValue<string>(), StringComparison.Ordinal);
+                Assert.All(parts, p => Assert.Equal(JsonValueKind.String, p!.GetValueKind()));
                 Assert.True(parts.Count >= 4 && parts.Count % 2 == 0, metric.ToJsonString());
             }
         }
+    }
+
+    [Fact]
+    public void Backend_metrics_get_calls_and_errors_backlog_and_sessions_and_mean_times_from_sum_over_count()
+    {
+        var widgets = Widgets(DashboardBody.Render(Ec2 with { AppNamespace = "ConvexInfra/prod-acme", AppMetrics = AppMetrics.All }));
+        var app = widgets.Where(w => w["properties"]!["metrics"]!.AsArray().Any(m => m![0]!.GetValueKind() == JsonValueKind.String && m[0]!.GetValue<string>() == "ConvexInfra/prod-acme")).ToList();
+
+        Assert.Equal(
+            ["Functions: calls and system errors (per 5 min)", "Scheduled-job backlog (s) and sync sessions", "Mean function and DB index query time (s)"],
+            app.Select(w => w["properties"]!["title"]!.GetValue<string>()));
+        var errors = app[0]["properties"]!["metrics"]!.AsArray()[1]!.AsArray();
+        Assert.Equal(["ConvexInfra/prod-acme", "application_function_runner_total_seconds_count", "job", "convex-backend", "status", "error"], errors.Take(6).Select(n => n!.GetValue<string>()));
+        var means = app[2]["properties"]!["metrics"]!.AsArray();
+        var expressions = means.Select(m => m![0]).OfType<JsonObject>().Where(o => o["expression"] is not null).Select(o => o["expression"]!.GetValue<string>()).ToList();
+        Assert.Equal(["fnsec/calls", "dbsec/queries"], expressions);
+        var ids = means.Select(m => m!.AsArray().Last()).OfType<JsonObject>().Where(o => o["visible"] is not null).Select(o => o["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(["calls", "fnsec", "queries", "dbsec"], ids);
+    }
+
+    [Fact]
+    public void Dev_metrics_show_errors_and_backlog_without_the_mean_time_widget()
+    {
+        var dev = AppMetrics.For(ConvexInfra.Core.Tests.Fixtures.TestSpecs.Ec2Dev);
+        var titles = Widgets(DashboardBody.Render(Ec2 with { AppNamespace = "ConvexInfra/dev-acme", AppMetrics = dev }))
+            .Select(w => w["properties"]!["title"]!.GetValue<string>()).ToList();
+
+        Assert.Contains("Functions: calls and system errors (per 5 min)", titles);
+        Assert.DoesNotContain("Mean function and DB index query time (s)", titles);
     }
 
     [Fact]
@@ -78,7 +108,7 @@ public class DashboardAndCfnLintTests
     public void Alarms_export_task_schedule_policy_and_dashboard_pass_cfn_lint()
     {
         var resources = new JsonObject();
-        var inputs = new MonitoringInputs(true, true, true, true, 100, 4096);
+        var inputs = new MonitoringInputs(true, true, true, true, 100, 4096, "ConvexInfra/prod-acme", AppMetrics.All);
         foreach (var alarm in MonitoringPlan.Alarms(inputs))
         {
             var dimensions = new JsonArray(alarm.DimensionNames.Select(name => (JsonNode)new JsonObject { ["Name"] = name, ["Value"] = "x" }).ToArray());
@@ -152,7 +182,7 @@ public class DashboardAndCfnLintTests
         resources["Dashboard"] = new JsonObject
         {
             ["Type"] = "AWS::CloudWatch::Dashboard",
-            ["Properties"] = new JsonObject { ["DashboardBody"] = DashboardBody.Render(Ec2) },
+            ["Properties"] = new JsonObject { ["DashboardBody"] = DashboardBody.Render(Ec2 with { AppNamespace = "ConvexInfra/prod-acme", AppMetrics = AppMetrics.All }) },
         };
         var template = new JsonObject { ["AWSTemplateFormatVersion"] = "2010-09-09", ["Resources"] = resources }.ToJsonString();
 

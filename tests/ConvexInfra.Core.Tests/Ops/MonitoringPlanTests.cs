@@ -23,9 +23,48 @@ public class MonitoringPlanTests
         var alarms = MonitoringPlan.Alarms(EcsStack);
 
         Assert.DoesNotContain(alarms, a => a.Subject == AlarmSubject.Ec2Instance);
-        var targets = Assert.Single(alarms, a => a.Subject == AlarmSubject.LoadBalancerTargets);
+        var targets = Assert.Single(alarms, a => a.Key == "api-healthy-targets");
         Assert.Equal(["TargetGroup", "LoadBalancer"], targets.DimensionNames);
         Assert.Equal("breaching", targets.TreatMissingData);
+        var target5xx = Assert.Single(alarms, a => a.Key == "api-target-5xx");
+        Assert.Equal(("HTTPCode_Target_5XX_Count", "Sum"), (target5xx.MetricName, target5xx.Statistic));
+        Assert.Equal(["TargetGroup", "LoadBalancer"], target5xx.DimensionNames);
+        var lb5xx = Assert.Single(alarms, a => a.Key == "api-lb-5xx");
+        Assert.Equal(("HTTPCode_ELB_5XX_Count", "notBreaching"), (lb5xx.MetricName, lb5xx.TreatMissingData));
+        Assert.Equal(["LoadBalancer"], lb5xx.DimensionNames);
+    }
+
+    [Fact]
+    public void Backend_metrics_get_an_error_and_a_scheduler_alarm_in_the_stacks_namespace()
+    {
+        var spec = ConvexInfra.Core.Tests.Fixtures.TestSpecs.Ec2Prod;
+        var alarms = MonitoringPlan.Alarms(StackMonitoring.Inputs(spec)).Where(a => a.Subject == AlarmSubject.Application).ToList();
+
+        Assert.Equal(["app-function-errors", "app-scheduler-backlog"], alarms.Select(a => a.Key));
+        Assert.All(alarms, a => Assert.Equal(AppMetrics.Namespace(spec), a.Namespace));
+        var errors = alarms[0];
+        Assert.Equal(("application_function_runner_total_seconds_count", "Sum", MonitoringPlan.FunctionErrorsPer5Minutes), (errors.MetricName, errors.Statistic, errors.Threshold));
+        Assert.Equal(new KeyValuePair<string, string>[] { new("job", "convex-backend"), new("status", "error") }, errors.FixedDimensions!);
+        Assert.Equal(["job", "status"], errors.DimensionNames);
+        var backlog = alarms[1];
+        Assert.Equal(("scheduled_job_backlog_seconds", "Maximum", 300.0, 3), (backlog.MetricName, backlog.Statistic, backlog.Threshold, backlog.EvaluationPeriods));
+        Assert.Equal(["job"], backlog.DimensionNames);
+        Assert.DoesNotContain(MonitoringPlan.Alarms(Ec2Stack), a => a.Subject == AlarmSubject.Application);
+    }
+
+    [Fact]
+    public void Every_alarm_dimension_of_a_backend_metric_is_one_the_agent_config_produces()
+    {
+        var spec = ConvexInfra.Core.Tests.Fixtures.TestSpecs.EcsStaging;
+        var declarations = System.Text.Json.Nodes.JsonNode.Parse(CloudWatchAgentConfig.AgentJson(spec, "/p.yaml"))!
+            ["logs"]!["metrics_collected"]!["prometheus"]!["emf_processor"]!["metric_declaration"]!.AsArray();
+
+        foreach (var alarm in MonitoringPlan.Alarms(StackMonitoring.Inputs(spec)).Where(a => a.Subject == AlarmSubject.Application))
+        {
+            Assert.Contains(declarations, d =>
+                d!["metric_selectors"]![0]!.GetValue<string>() == $"^{alarm.MetricName}$"
+                && d["dimensions"]![0]!.AsArray().Select(n => n!.GetValue<string>()).SequenceEqual(alarm.DimensionNames));
+        }
     }
 
     [Fact]

@@ -113,6 +113,25 @@ public class StackPlannerTests
             return true;
         }
 
+        // Host tooling that is not a shell script, though it lives where convex-release accepts tooling (/usr/local/sbin).
+        if (path.EndsWith(Core.Rendering.HostLayout.MetricsRelayScriptPath, StringComparison.Ordinal))
+        {
+            ExternalTool.Check("node", "--check", file);
+            return true;
+        }
+
+        if (path.EndsWith(Core.Rendering.HostLayout.CloudWatchAgentConfigPath, StringComparison.Ordinal))
+        {
+            using var _ = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+            return true;
+        }
+
+        if (path.EndsWith(Core.Rendering.HostLayout.CloudWatchAgentPrometheusPath, StringComparison.Ordinal))
+        {
+            ExternalTool.Check("yamllint", "--strict", "-d", Rendering.ComposeFileTests.YamllintConfig, file);
+            return true;
+        }
+
         if (path.Contains("/sbin/", StringComparison.Ordinal))
         {
             ExternalTool.Check("shellcheck", "-s", "bash", file);

@@ -98,9 +98,10 @@ public class HostReleaseTests
     {
         // Not a limit we enforce (the parameter may use the advanced tier), but a size regression shows up here. The
         // container networks and the internal-endpoint 404 (issue 20) took it just past 6000; Caddy holding requests
-        // during a switch (lb_try_duration/lb_try_interval on three proxies, issue 22) adds about 100 bytes.
+        // during a switch (lb_try_duration/lb_try_interval on three proxies, issue 22) adds about 100 bytes and the
+        // metrics relay service (issue 23; its script is host tooling, not release) about 600. SSM's limit is 8192.
         var size = Encoding.UTF8.GetByteCount(HostRelease.Render(TestSpecs.Ec2Prod, TestSpecs.RequireAws(TestSpecs.Ec2Prod)).Json);
-        Assert.InRange(size, 1000, 6400);
+        Assert.InRange(size, 1000, 7200);
     }
 
     [Theory]

@@ -253,6 +253,14 @@ public class RolloutScenarioTests(ITestOutputHelper output)
 
         Assert.Equal("latest\n", host.ReadRooted("/etc/dnf/vars/releasever"));
         Assert.Contains(host.Calls, c => c == "systemctl enable --now convex-release.timer dnf-automatic.timer");
+        // The pinned CloudWatch agent is installed and started with the tooling's backend-metrics configuration.
+        Assert.Contains(host.Calls, c => c == $"dnf install -y docker jq dnf-automatic {HostLayout.CloudWatchAgentPackage}");
+        Assert.Contains(host.Calls, c => c == $"amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:{ConvexInfra.Core.Ops.CloudWatchAgentConfig.HostAgentConfigPath}");
+        Assert.Equal(ConvexInfra.Core.Ops.CloudWatchAgentConfig.AgentJson(host.Spec, ConvexInfra.Core.Ops.CloudWatchAgentConfig.HostPrometheusConfigPath),
+            host.ReadRooted(ConvexInfra.Core.Ops.CloudWatchAgentConfig.HostAgentConfigPath));
+        Assert.Equal(ConvexInfra.Core.Ops.CloudWatchAgentConfig.PrometheusYaml(host.Spec), host.ReadRooted(ConvexInfra.Core.Ops.CloudWatchAgentConfig.HostPrometheusConfigPath));
+        var calls = host.Calls.ToList();
+        Assert.True(calls.FindIndex(c => c.StartsWith("dnf install", StringComparison.Ordinal)) < calls.FindIndex(c => c.StartsWith("amazon-cloudwatch-agent-ctl", StringComparison.Ordinal)));
         Assert.Equal(bundle.Sha256, host.AppliedHash);
         Assert.Equal(HostStatus.Applied, host.Reports[^1].GetProperty("status").GetString());
     }

@@ -9,7 +9,7 @@ public class TierDefaultsTests
     {
         var spec = TestConfigs.ReadValid(TestConfigs.Aws("dev"));
         Assert.Equal(Tier.Dev, spec.Tier);
-        Assert.Equal("t4g.small", spec.Compute.Ec2InstanceType);
+        Assert.Equal("t4g.micro", spec.Compute.Ec2InstanceType);
         Assert.Equal((1024, 2048), (spec.Compute.FargateCpu, spec.Compute.FargateMemoryMb));
         Assert.Equal(new DatabaseSpec(DatabaseEngine.Postgres, "17", "db.t4g.micro", 20, 100, false, 1), spec.Database);
         Assert.Equal(new ProtectionSpec(false, false, false, false), spec.Protection);

@@ -48,6 +48,9 @@ public sealed class FakeHost : IDisposable
         {
             WriteFake(recorder, FakeHostTools.Recorder(recorder));
         }
+
+        // What the pinned agent package installs (convex-host-setup calls it by its absolute path below the root).
+        WriteRooted(new RenderedFile(HostLayout.CloudWatchAgentCtlPath, FakeHostTools.Recorder("amazon-cloudwatch-agent-ctl") + "\n", "0755"));
     }
 
     /// <summary>

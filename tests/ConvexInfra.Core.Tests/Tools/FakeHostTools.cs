@@ -154,16 +154,16 @@ internal static class FakeHostTools
               *) services+="$1 "; shift ;;
             esac
           done
-          [[ "$services" != " " ]] || services=" backend dashboard caddy "
+          # no service named: compose starts every service of the file
           mkdir -p "$FAKE_DIR/running"
-          awk '/^  [a-z]+:$/ { s = substr($1, 1, length($1) - 1) } /^    image: / { i = $2; gsub(/"/, "", i); print s, i }' "$file" |
-            while read -r service image; do
-              [[ "$service" != backend ]] || continue
-              [[ "$services" == *" $service "* ]] || continue
-              [[ -f "$FAKE_DIR/keep-running/$service" ]] || echo "$image" >"$FAKE_DIR/running/$service"
-            done
-          [[ "$services" == *" backend "* ]] || exit 0
-          image=$(grep -o 'ghcr.io/get-convex/convex-backend:[0-9a-f]*' "$file")
+          images=$(awk '/^  [A-Za-z0-9_.-]+:$/ { s = substr($1, 1, length($1) - 1) } /^    image: / { i = $2; gsub(/"/, "", i); print s, i }' "$file")
+          while read -r service image; do
+            [[ "$service" != backend ]] || continue
+            [[ "$services" == " " || "$services" == *" $service "* ]] || continue
+            [[ -f "$FAKE_DIR/keep-running/$service" ]] || echo "$image" >"$FAKE_DIR/running/$service"
+          done <<<"$images"
+          [[ "$services" == " " || "$services" == *" backend "* ]] || exit 0
+          image=$(awk '$1 == "backend" { print $2 }' <<<"$images")
           running=$(cat "$FAKE_DIR/backend.running" 2>/dev/null || true)
           if [[ "$running" != "$image" ]]; then
             # What compose does when a service's image changes: stop the old container, then start the new one.
