@@ -100,7 +100,7 @@ public sealed class DatabaseRestoreTests(StackRuns runs) : IClassFixture<StackRu
         await Pulumi.Deployment.TestAsync(
             new AwsMocks(spec.Region!).Mock.Object,
             new TestOptions { ProjectName = config.ProjectName, StackName = config.StackName, IsPreview = false },
-            () => _ = new ConvexDeployment("convex", ConvexDeploymentSettings.FromStackConfig(config),
+            async () => _ = await ConvexDeployment.CreateAsync("convex", ConvexDeploymentSettings.FromStackConfig(config),
                 new Pulumi.ComponentResourceOptions { ResourceTransformations = { Record } }));
 
         var original = options["convex-database-postgres"];

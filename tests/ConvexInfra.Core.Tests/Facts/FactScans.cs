@@ -104,6 +104,9 @@ internal static partial class FactPorts
         [13210] = "a host port a local stack maps onto 3210 (tests)",
         [4000] = "a local stack's site origin override (tests)",
         [4211] = "a local stack's site origin override (tests)",
+        [9464] = "the metrics relay on the EC2 host's loopback and in the ECS task, which the CloudWatch agent scrapes (docs/ops.md)",
+        [3290] = "the restore drill's throwaway backend API port on loopback (--drill-ports)",
+        [3291] = "the restore drill's throwaway backend site port on loopback (--drill-ports)",
     };
 
     public static IEnumerable<int> Find(string text) =>
