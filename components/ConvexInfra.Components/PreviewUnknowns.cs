@@ -135,6 +135,7 @@ internal sealed class PreviewUnknowns
             Tagged<Route53.HealthCheckArgs>(a => a.Tags, (a, v) => a.Tags = v),
             Tagged<S3.BucketArgs>(a => a.Tags, (a, v) => a.Tags = v),
             Tagged<Sns.TopicArgs>(a => a.Tags, (a, v) => a.Tags = v),
+            Tagged<Ssm.DocumentArgs>(a => a.Tags, (a, v) => a.Tags = v),
             Tagged<Ssm.ParameterArgs>(a => a.Tags, (a, v) => a.Tags = v),
             Tagged<Vpc.SecurityGroupEgressRuleArgs>(a => a.Tags, (a, v) => a.Tags = v),
             Tagged<Vpc.SecurityGroupIngressRuleArgs>(a => a.Tags, (a, v) => a.Tags = v),

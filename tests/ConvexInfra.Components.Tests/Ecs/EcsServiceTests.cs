@@ -126,7 +126,10 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
         Assert.Equal(1, service.Number("desiredCount"));
     }
 
-    /// <summary>The backend task's containers (backend, site proxy) share the network namespace only: no PID or IPC namespace, no volume.</summary>
+    /// <summary>
+    /// The backend task's backend and site proxy share the network namespace only: no PID or IPC namespace, and neither
+    /// mounts a volume (the task's one volume carries the CloudWatch agent's config between the metrics sidecars).
+    /// </summary>
     [Theory]
     [MemberData(nameof(Stacks))]
     public async Task Backend_task_shares_no_process_or_volume_namespace_with_the_site_proxy(string stack)
@@ -135,7 +138,13 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
 
         Assert.Null(task.Text("pidMode"));
         Assert.Null(task.Text("ipcMode"));
-        Assert.Empty(task.List("volumes"));
+        using var containers = JsonDocument.Parse(task.Text("containerDefinitions")!);
+        var mounting = containers.RootElement.EnumerateArray()
+            .Where(c => c.TryGetProperty("mountPoints", out var mounts) && mounts.GetArrayLength() > 0)
+            .Select(c => c.GetProperty("name").GetString()).ToList();
+        Assert.DoesNotContain(EcsContainers.Backend, mounting);
+        Assert.DoesNotContain(EcsContainers.Proxy, mounting);
+        Assert.All(task.List("volumes").Cast<IReadOnlyDictionary<string, object>>(), v => Assert.Equal("cloudwatch-agent-config", v["name"]));
     }
 
     [Theory]

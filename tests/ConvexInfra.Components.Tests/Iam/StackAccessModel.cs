@@ -40,6 +40,7 @@ internal sealed record StackAccessModel(string Stack, IReadOnlyList<StackRole> R
         {
             ["AWS_ACCOUNT_ID"] = MockValues.AccountId,
             ["AWS_REGION"] = run.Spec.Region!,
+            ["BACKUP_COPY_REGION"] = Core.Ops.BackupCopyPlan.For(run.Spec)?.Region ?? Core.Ops.BackupCopyPlan.DefaultRegionFor(run.Spec.Region!) ?? run.Spec.Region!,
             ["GITHUB_REPOSITORY"] = "acme/convex-infra",
             ["GITHUB_ENVIRONMENT"] = stack,
             ["STACK"] = stack,
