@@ -71,7 +71,7 @@ public sealed class StackKeyUpgradeTests
     public async Task Whoever_runs_the_upgrade_may_re_encrypt_the_parameters_with_the_new_key(string stack)
     {
         var run = await StackRun.RunAsync(StackFiles.Load(stack));
-        var key = run.OfType(Key).Single(k => k.Name.EndsWith("-secrets-key", StringComparison.Ordinal)); // prod also has the backup copy's keys
+        var key = run.OfType(Key).Single(k => k.Name!.EndsWith("-secrets-key", StringComparison.Ordinal)); // prod also has the backup copy's keys
         var keyArn = $"arn:aws:kms:{run.Spec.Region}:{MockValues.AccountId}:key/{run.IdOf(key)}";
         var policy = Core.Aws.Iam.IamPolicy.Parse(key.Text("policy")!);
         var everything = Core.Aws.Iam.IamPolicy.Parse("""{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}""");
