@@ -1,4 +1,6 @@
 using ConvexInfra.Components.Tests.Support;
+using ConvexInfra.Core.Ops;
+using ConvexInfra.Core.Planning;
 using ConvexInfra.Core.Spec;
 using Pulumi.Testing;
 
@@ -21,6 +23,13 @@ public sealed class OrderingTests
     private const string Host = "aws:ec2/instance:Instance";
     private const string Command = "command:local:Command";
     private const string Bucket = "aws:s3/bucket:Bucket";
+    private const string TaskDefinition = "aws:ecs/taskDefinition:TaskDefinition";
+    private const string Schedule = "aws:scheduler/schedule:Schedule";
+    private const string Alarm = "aws:cloudwatch/metricAlarm:MetricAlarm";
+    private const string Dashboard = "aws:cloudwatch/dashboard:Dashboard";
+
+    /// <summary>A revision the stack ran before, so the run is an upgrade and the pre-upgrade export runs.</summary>
+    private const string OlderRevision = "0000000000000000000000000000000000000000";
 
     public static TheoryData<string> EcsStacks() => StackFiles.EcsStacks();
 
@@ -87,6 +96,105 @@ public sealed class OrderingTests
             independent: r => IsSecretParameter(r, "/instance-secret"),
             independentName: "the instance secret parameter");
 
+    /// <summary>
+    /// With the RDS instance held, the backups (export task definition, schedule, revision history) and every alarm
+    /// that does not watch the database are registered; the POSTGRES_URL parameter, the database alarms and the
+    /// dashboard (which name the RDS identifier) and the backend wait. Then the plan's step model must say the same:
+    /// a step is after the database exactly when its resources waited for it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AwsStacks))]
+    public async Task Backups_and_the_other_alarms_do_not_wait_for_the_database_and_the_plan_agrees(string stack)
+    {
+        var config = StackFiles.Load(stack);
+        var spec = ConvexProgram.ReadSpec(config);
+        var rds = spec.Database.MultiAz ? "rds-multi-az" : "rds-single-az";
+        var gate = MockGate.ForType(Database);
+        var program = StackRun.RunAsync(config, gate: gate);
+        var ecs = spec.Target == DeploymentTarget.AwsEcs;
+
+        // Plan step → resources that belong to it (each must exist in the finished run).
+        var steps = new Dictionary<string, Func<MockResourceArgs, bool>>(StringComparer.Ordinal)
+        {
+            ["secrets"] = r => IsSecretParameter(r, "/postgres-url"),
+            ["backups"] = r => IsExportTaskDefinition(r) || r.Type == Schedule || IsRevisionHistory(r),
+            ["monitoring"] = r => r.Type == Dashboard || IsDatabaseAlarm(r),
+        };
+        if (ecs)
+        {
+            steps["ecs-service"] = r => r.Type == Service;
+        }
+        else
+        {
+            steps["host"] = r => r.Type == Host;
+            steps["host-apply"] = r => r.Type == Command && r.Name!.EndsWith("-release-report", StringComparison.Ordinal);
+        }
+
+        IReadOnlyList<MockResourceArgs> whileHeld;
+        try
+        {
+            await gate.WaitUntilStuckAsync(program);
+            whileHeld = gate.Requested;
+            Assert.False(program.IsCompleted, "the program finished while the database was held");
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        var run = await program;
+        Assert.Contains(whileHeld, IsExportTaskDefinition);
+        Assert.Contains(whileHeld, r => r.Type == Schedule);
+        Assert.Contains(whileHeld, IsRevisionHistory);
+        Assert.Contains(whileHeld, r => r.Type == Alarm && !IsDatabaseAlarm(r));
+        Assert.DoesNotContain(whileHeld, IsDatabaseAlarm);
+        Assert.DoesNotContain(whileHeld, r => r.Type == Dashboard);
+        Assert.Contains(run.Registered, IsDatabaseAlarm);
+        gate.AssertRequestedAfterHeldAnswered(r => r.Type == Dashboard, "the dashboard");
+        gate.AssertRequestedAfterHeldAnswered(IsDatabaseAlarm, "the database alarms");
+
+        foreach (var (step, belongs) in steps)
+        {
+            Assert.Contains(run.Registered, r => belongs(r));
+            var waited = run.Registered.Where(belongs).Any(r => !whileHeld.Any(h => h.Type == r.Type && h.Name == r.Name));
+            Assert.True(DeployTime.WaitsFor(spec, step, rds) == waited,
+                $"plan step '{step}' {(DeployTime.WaitsFor(spec, step, rds) ? "waits" : "does not wait")} for {rds} in DeployTime's model, " +
+                $"but its resources {(waited ? "waited" : "did not wait")} for the RDS instance");
+        }
+    }
+
+    /// <summary>
+    /// The pre-upgrade gate still holds on upgrades: while the export command is held, neither the EC2 release
+    /// parameter nor the backend's ECS task definition is registered (nor the revision history).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AwsStacks))]
+    public async Task On_upgrades_the_release_waits_for_the_pre_upgrade_export(string stack)
+    {
+        var config = StackFiles.Load(stack);
+        var ecs = ConvexProgram.ReadSpec(config).Target == DeploymentTarget.AwsEcs;
+        Func<MockResourceArgs, bool> release = ecs
+            ? r => r.Type == TaskDefinition && !IsExportTaskDefinition(r)
+            : IsReleaseParameter;
+        var gate = new MockGate(r => r.Type == Command && r.Name!.EndsWith("-pre-upgrade-export", StringComparison.Ordinal));
+        var program = StackRun.RunAsync(config, RevisionHistory.Serialize([OlderRevision]), gate: gate);
+        try
+        {
+            await gate.WaitUntilStuckAsync(program);
+            Assert.True(await gate.RequestedWhileHeldAsync(r => r.Type == Database), "the database was not requested while the export was held");
+            Assert.DoesNotContain(gate.Requested, r => release(r));
+            Assert.DoesNotContain(gate.Requested, IsRevisionHistory);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await program;
+        gate.AssertRequestedAfterHeldAnswered(release, ecs ? "the backend's task definition" : "the release parameter");
+        gate.AssertRequestedAfterHeldAnswered(IsRevisionHistory, "the revision history");
+    }
+
     /// <summary>The control: a gate holds only what its predicate names; everything independent goes on.</summary>
     [Theory]
     [MemberData(nameof(AwsStacks))]
@@ -114,6 +222,16 @@ public sealed class OrderingTests
     /// <summary>The SecureString parameter whose name ends with <paramref name="suffix"/> (the host's two secrets, or the admin key).</summary>
     private static bool IsSecretParameter(MockResourceArgs r, string suffix) =>
         r.Type == Parameter && r.Text("type") == "SecureString" && r.Text("name")?.EndsWith(suffix, StringComparison.Ordinal) == true;
+
+    private static bool IsExportTaskDefinition(MockResourceArgs r) =>
+        r.Type == TaskDefinition && r.Name!.EndsWith("-backups-export", StringComparison.Ordinal);
+
+    private static bool IsRevisionHistory(MockResourceArgs r) =>
+        r.Type == Parameter && r.Name!.EndsWith("-revision-history", StringComparison.Ordinal);
+
+    /// <summary>An alarm on an RDS metric: its dimension is the instance identifier, known once RDS answers.</summary>
+    private static bool IsDatabaseAlarm(MockResourceArgs r) =>
+        r.Type == Alarm && r.Map("dimensions").ContainsKey("DBInstanceIdentifier");
 
     private static bool IsReleaseParameter(MockResourceArgs r) =>
         r.Type == Parameter && r.Text("name")?.EndsWith("/release", StringComparison.Ordinal) == true;

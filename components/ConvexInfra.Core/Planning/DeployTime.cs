@@ -88,6 +88,26 @@ public static class DeployTime
         graph[key].Select(before => Finish(graph, durations, minutes, before)).DefaultIfEmpty(0m).Max() + minutes(durations.Step(key));
 
     /// <summary>
+    /// Whether <paramref name="step"/> waits, directly or through other steps, for <paramref name="before"/> in the
+    /// model of <paramref name="spec"/>'s cold deploy; tests compare it with the order the components really register in.
+    /// </summary>
+    public static bool WaitsFor(DeploymentSpec spec, string step, string before)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var graph = Graph(spec);
+        if (!graph.ContainsKey(step))
+        {
+            throw new ArgumentException($"the deploy model of {spec.Target} has no step '{step}'", nameof(step));
+        }
+
+        bool Reaches(string key) => graph[key].Any(b => b == before || Reaches(b));
+        return Reaches(step);
+    }
+
+    /// <summary>The steps of <paramref name="spec"/>'s cold-deploy model.</summary>
+    public static IReadOnlyCollection<string> Steps(DeploymentSpec spec) => Graph(spec).Keys;
+
+    /// <summary>
     /// Step → the steps it waits for. On a first deploy the pre-upgrade gate resolves at once, so the host's release
     /// and the ECS task definition wait for the database's address, not for the backups.
     /// </summary>
@@ -100,13 +120,19 @@ public static class DeployTime
             ["network"] = ["pulumi"],
             [rds] = ["network"],
             ["secrets"] = [rds],
-            ["backups"] = ["network", "secrets"],
+            // The export task definition waits for its security group's VPC and for the admin key's parameter, whose
+            // value needs no database and whose KMS key waits only for the runtime roles (seconds, inside this step);
+            // the schedule waits for the task definition, the revision history for the pre-upgrade gate (at once on a
+            // first deploy). Nothing of it waits for the database (OrderingTests prove it with the RDS instance held).
+            ["backups"] = ["network"],
         };
         if (spec.Target == DeploymentTarget.AwsEc2)
         {
             graph["host"] = ["network"];
             // pulumi up ends only once the host reports the release the secrets step wrote (its wait step).
             graph["host-apply"] = ["secrets", "host"];
+            // The database alarms and the dashboard need the RDS identifier, the instance alarms the instance, and
+            // the stopped-task rule the export cluster.
             graph["monitoring"] = [rds, "host", "backups"];
         }
         else
@@ -114,6 +140,7 @@ public static class DeployTime
             graph["certificate"] = ["pulumi"];
             graph["load-balancer"] = ["network", "certificate"];
             graph["ecs-service"] = [rds, "load-balancer"];
+            // The database alarms and the dashboard need the RDS identifier; the service alarms, the service's names.
             graph["monitoring"] = [rds, "ecs-service"];
             if (spec.Compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat)
             {
