@@ -124,21 +124,7 @@ public sealed class LocalBackupsTests : IDisposable
         Fake(bin, "sleep", "exit 3");
         var script = dir.Write("convex-local-exports.sh", LocalBackups.Script());
 
-        var result = ExternalTool.Run("sh", [script], dir.Path, new Dictionary<string, string>
-        {
-            ["PATH"] = bin + ":/usr/bin:/bin",
-            ["CONVEX_CLI_VERSION"] = "1.27.0",
-            ["EXPORT_PACKAGE_JSON"] = "{}",
-            ["EXPORT_PACKAGE_LOCK"] = "{}",
-            ["CONVEX_SELF_HOSTED_URL"] = "http://backend:3210",
-            ["CONVEX_SELF_HOSTED_ADMIN_KEY"] = AdminKey,
-            ["BACKUP_DIR"] = backups,
-            ["BACKUP_NAME"] = "local",
-            ["BACKUP_INTERVAL_SECONDS"] = "86400",
-            ["BACKUP_RETENTION_DAYS"] = "7",
-            ["CLI_DIR"] = Path.Combine(dir.Path, "cli"),
-            ["READY_FILE"] = Path.Combine(dir.Path, "ready"),
-        });
+        var result = ExternalTool.Run("sh", [script], dir.Path, ScriptEnvironment(bin, backups, intervalSeconds: 86400));
 
         Assert.Equal(3, result.ExitCode);
         Assert.True(File.Exists(Path.Combine(dir.Path, "ready")), result.Output);
@@ -161,21 +147,7 @@ public sealed class LocalBackupsTests : IDisposable
         Fake(bin, "sleep", "exit 3");
         var script = dir.Write("convex-local-exports.sh", LocalBackups.Script());
 
-        var result = ExternalTool.Run("sh", [script], dir.Path, new Dictionary<string, string>
-        {
-            ["PATH"] = bin + ":/usr/bin:/bin",
-            ["CONVEX_CLI_VERSION"] = "1.27.0",
-            ["EXPORT_PACKAGE_JSON"] = "{}",
-            ["EXPORT_PACKAGE_LOCK"] = "{}",
-            ["CONVEX_SELF_HOSTED_URL"] = "http://backend:3210",
-            ["CONVEX_SELF_HOSTED_ADMIN_KEY"] = AdminKey,
-            ["BACKUP_DIR"] = backups,
-            ["BACKUP_NAME"] = "local",
-            ["BACKUP_INTERVAL_SECONDS"] = "60",
-            ["BACKUP_RETENTION_DAYS"] = "7",
-            ["CLI_DIR"] = Path.Combine(dir.Path, "cli"),
-            ["READY_FILE"] = Path.Combine(dir.Path, "ready"),
-        });
+        var result = ExternalTool.Run("sh", [script], dir.Path, ScriptEnvironment(bin, backups, intervalSeconds: 60));
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("scheduled export failed; the next try is in 60s", result.Stderr, StringComparison.Ordinal);
@@ -191,6 +163,23 @@ public sealed class LocalBackupsTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Output);
     }
+
+    /// <summary>What the exporter container gives the script: a fake bin first on PATH, one stack, 7 days' retention.</summary>
+    private Dictionary<string, string> ScriptEnvironment(string bin, string backups, int intervalSeconds) => new()
+    {
+        ["PATH"] = bin + ":/usr/bin:/bin",
+        ["CONVEX_CLI_VERSION"] = "1.27.0",
+        ["EXPORT_PACKAGE_JSON"] = "{}",
+        ["EXPORT_PACKAGE_LOCK"] = "{}",
+        ["CONVEX_SELF_HOSTED_URL"] = "http://backend:3210",
+        ["CONVEX_SELF_HOSTED_ADMIN_KEY"] = AdminKey,
+        ["BACKUP_DIR"] = backups,
+        ["BACKUP_NAME"] = "local",
+        ["BACKUP_INTERVAL_SECONDS"] = intervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["BACKUP_RETENTION_DAYS"] = "7",
+        ["CLI_DIR"] = Path.Combine(dir.Path, "cli"),
+        ["READY_FILE"] = Path.Combine(dir.Path, "ready"),
+    };
 
     private static string Touch(string folder, string name, DateTime modified)
     {
