@@ -104,6 +104,18 @@ public static class DeployTime
         return Reaches(step);
     }
 
+    /// <summary>When each step of <paramref name="spec"/>'s cold-deploy model is done (minutes from the start, low and high figures).</summary>
+    public static IReadOnlyDictionary<string, (decimal Low, decimal High)> StepFinishes(DeploymentSpec spec, DeployDurations durations)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(durations);
+        var graph = Graph(spec);
+        return graph.Keys.ToDictionary(
+            key => key,
+            key => (Finish(graph, durations, s => s.Low, key), Finish(graph, durations, s => s.High, key)),
+            StringComparer.Ordinal);
+    }
+
     /// <summary>The steps of <paramref name="spec"/>'s cold-deploy model.</summary>
     public static IReadOnlyCollection<string> Steps(DeploymentSpec spec) => Graph(spec).Keys;
 
@@ -126,6 +138,13 @@ public static class DeployTime
             // first deploy). Nothing of it waits for the database (OrderingTests prove it with the RDS instance held).
             ["backups"] = ["network"],
         };
+        // The backup copy's RDS backups replication starts once the instance exists; the provider waits until it
+        // replicates, and pulumi up with it (it serves nothing, but the deploy is not over before it).
+        if (Ops.BackupCopyPlan.For(spec) is { ReplicatesDatabaseBackups: true })
+        {
+            graph["rds-backup-replication"] = [rds];
+        }
+
         if (spec.Target == DeploymentTarget.AwsEc2)
         {
             graph["host"] = ["network"];
@@ -138,8 +157,10 @@ public static class DeployTime
         else
         {
             graph["certificate"] = ["pulumi"];
-            graph["load-balancer"] = ["network", "certificate"];
-            graph["ecs-service"] = [rds, "load-balancer"];
+            // The ALB provisions while ACM validates; the HTTPS listener (seconds) needs both, and the service its rules.
+            graph["load-balancer"] = ["network"];
+            // The task definition names the POSTGRES_URL parameter, which needs the database's address.
+            graph["ecs-service"] = ["secrets", "load-balancer", "certificate"];
             // The database alarms and the dashboard need the RDS identifier; the service alarms, the service's names.
             graph["monitoring"] = [rds, "ecs-service"];
             if (spec.Compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat)

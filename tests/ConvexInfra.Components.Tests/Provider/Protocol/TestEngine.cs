@@ -15,8 +15,15 @@ using Pulumi.Testing;
 
 namespace ConvexInfra.Components.Tests.Provider.Protocol;
 
-/// <summary>One RegisterResource call as the engine received it, with what it answered.</summary>
-internal sealed record Registration(string Type, string Name, string Urn, string Parent, bool Custom, string Provider, Struct Inputs, string Id);
+/// <summary>
+/// One RegisterResource call as the engine received it, with what it answered. <paramref name="Dependencies"/> is the
+/// request's <c>dependencies</c> field: the URNs of every custom resource the SDK waited for (inputs and DependsOn,
+/// components expanded to their children), the edges the engine schedules by.
+/// </summary>
+internal sealed record Registration(string Type, string Name, string Urn, string Parent, bool Custom, string Provider, Struct Inputs, string Id)
+{
+    public IReadOnlyList<string> Dependencies { get; init; } = [];
+}
 
 /// <summary>One Invoke call as the engine received it.</summary>
 internal sealed record InvokeCall(string Token, string Provider, Struct Args);
@@ -201,7 +208,8 @@ internal sealed class TestEngine : IAsyncDisposable
         }
 
         response.Set("urn", urn).Set("id", id).Set("object", answer);
-        state.Registrations.Enqueue(new Registration(type, name, urn, parent, custom, provider, inputs, id));
+        var dependencies = request.Get<IList>("dependencies").Cast<string>().ToList();
+        state.Registrations.Enqueue(new Registration(type, name, urn, parent, custom, provider, inputs, id) { Dependencies = dependencies });
     }
 
     private static async Task Invoke(EngineState state, IMessage request, IMessage response)
