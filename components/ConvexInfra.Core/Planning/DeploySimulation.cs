@@ -10,9 +10,9 @@ namespace ConvexInfra.Core.Planning;
 /// </summary>
 public sealed record SimulatedResource(string Urn, string Type, string Name, IReadOnlyList<SimulatedPhase> Phases, IReadOnlyList<string> Dependencies)
 {
-    /// <summary>A resource with one step (or <see cref="DeployStepMap.Instant"/>) and no runtime wait.</summary>
-    public SimulatedResource(string urn, string type, string name, string step, IReadOnlyList<string> dependencies)
-        : this(urn, type, name, step == DeployStepMap.Instant ? [] : [new SimulatedPhase(step, [])], dependencies)
+    /// <summary>A resource with one step (null: instant) and no runtime wait.</summary>
+    public SimulatedResource(string urn, string type, string name, string? step, IReadOnlyList<string> dependencies)
+        : this(urn, type, name, step is null ? [] : [new SimulatedPhase(step, [])], dependencies)
     {
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using ConvexInfra.Core.Spec;
 
 namespace ConvexInfra.Core.Planning;
 
@@ -8,53 +9,53 @@ namespace ConvexInfra.Core.Planning;
 /// VPC for the network, the RDS instance, the POSTGRES_URL parameter for the secrets, the EC2 instance, the wait step
 /// that reads the host's report, the load balancer, the certificate validation, the ECS services, the export
 /// schedule, the alarms and dashboard. Every other type the program creates is an API call of seconds and listed
-/// here as <see cref="Instant"/>. A type that is not listed has no answer (<see cref="TryStep"/> returns false), so
-/// a resource type the program starts to create fails the simulation test until it is placed here.
+/// here as instant (no step). A type that is not listed has no answer (<see cref="TryPhases"/> returns false), so a
+/// resource type the program starts to create fails the simulation test until it is placed here.
 /// </summary>
 public static class DeployStepMap
 {
-    /// <summary>The answer for a resource that takes no modelled time.</summary>
-    public const string Instant = "instant";
-
     /// <summary>
-    /// Waits that happen inside a resource's creation but depend on something the engine does not see: step → (the
-    /// step that follows it in the same resource, the name ending of the resources it also waits for at run time).
-    /// Empty while every wait of the program is a dependency the SDK reports; a runtime wait (a task polling for a
-    /// parameter) is added here, next to the step of the resource that waits.
+    /// One step of a resource's creation. <paramref name="AfterNameEnding"/> names, by the end of their names, the
+    /// resources this step also waits for at run time although the engine does not see it (a task polling for a
+    /// parameter another resource writes).
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, (string Then, string AfterNameEnding)> RuntimeWaits =
-        new Dictionary<string, (string Then, string AfterNameEnding)>(StringComparer.Ordinal);
+    public sealed record Step(string Key, string? AfterNameEnding = null);
 
-    /// <summary>Type → the step of each resource of that type, from its name and its inputs.</summary>
-    private static readonly FrozenDictionary<string, Func<string, Func<string, object?>, string>> Rules =
-        new Dictionary<string, Func<string, Func<string, object?>, string>>(StringComparer.Ordinal)
+    /// <summary>What a rule sees of a registered resource: its name, the stack's target, and its inputs (null when absent).</summary>
+    public sealed record Resource(string Name, DeploymentTarget Target, Func<string, object?> Input);
+
+    private static readonly Step[] None = [];
+
+    /// <summary>Type → the steps of each resource of that type, one after the other (none: instant).</summary>
+    private static readonly FrozenDictionary<string, Func<Resource, Step[]>> Rules =
+        new Dictionary<string, Func<Resource, Step[]>>(StringComparer.Ordinal)
         {
             // The VPC carries the network step: subnets, tables, gateways and groups follow it within seconds each.
-            [ResourceTypes.Vpc] = (_, _) => "network",
-            [ResourceTypes.DbInstance] = (_, input) => input("multiAz") is true ? "rds-multi-az" : "rds-single-az",
+            [ResourceTypes.Vpc] = _ => [new("network")],
+            [ResourceTypes.DbInstance] = r => [new(r.Input("multiAz") is true ? "rds-multi-az" : "rds-single-az")],
             // Only the parameter that needs the RDS address is the secrets step; the others are written at once.
-            [ResourceTypes.Parameter] = (name, _) => name.EndsWith("-postgres-url", StringComparison.Ordinal) ? "secrets" : Instant,
-            [ResourceTypes.Instance] = (_, _) => "host",
-            [ResourceTypes.Command] = (name, _) => name switch
+            [ResourceTypes.Parameter] = r => r.Name.EndsWith("-postgres-url", StringComparison.Ordinal) ? [new("secrets")] : None,
+            [ResourceTypes.Instance] = _ => [new("host")],
+            [ResourceTypes.Command] = r => r.Name switch
             {
                 // pulumi up's wait step: from the release write to the host's 'applied' report.
-                _ when name.EndsWith("-release-report", StringComparison.Ordinal) => "host-apply",
+                var n when n.EndsWith("-release-report", StringComparison.Ordinal) => [new("host-apply")],
                 // Runs only on upgrades (an export before the switch) and after the backend (deployment variables).
-                _ when name.EndsWith("-pre-upgrade-export", StringComparison.Ordinal) => Instant,
-                _ when name.EndsWith("-deployment-env", StringComparison.Ordinal) => Instant,
-                _ => throw new ArgumentException($"command '{name}' has no step in DeployStepMap"),
+                var n when n.EndsWith("-pre-upgrade-export", StringComparison.Ordinal) => None,
+                var n when n.EndsWith("-deployment-env", StringComparison.Ordinal) => None,
+                _ => throw new ArgumentException($"command '{r.Name}' has no step in DeployStepMap"),
             },
-            [ResourceTypes.NatGateway] = (_, _) => "nat-gateway",
-            [ResourceTypes.CertificateValidation] = (_, _) => "certificate",
-            [ResourceTypes.LoadBalancer] = (_, _) => "load-balancer",
+            [ResourceTypes.NatGateway] = _ => [new("nat-gateway")],
+            [ResourceTypes.CertificateValidation] = _ => [new("certificate")],
+            [ResourceTypes.LoadBalancer] = _ => [new("load-balancer")],
             // The provider waits for the service's steady state: image pull, start, healthy targets.
-            [ResourceTypes.EcsService] = (_, _) => "ecs-service",
+            [ResourceTypes.EcsService] = _ => [new("ecs-service")],
             // The schedule is the last of the backups (it needs the task definition, the cluster and the subnets).
-            [ResourceTypes.Schedule] = (_, _) => "backups",
-            [ResourceTypes.MetricAlarm] = (_, _) => "monitoring",
-            [ResourceTypes.Dashboard] = (_, _) => "monitoring",
+            [ResourceTypes.Schedule] = _ => [new("backups")],
+            [ResourceTypes.MetricAlarm] = _ => [new("monitoring")],
+            [ResourceTypes.Dashboard] = _ => [new("monitoring")],
             // The provider waits until RDS reports the replication REPLICATING (see the step's source).
-            [ResourceTypes.DbBackupsReplication] = (_, _) => "rds-backup-replication",
+            [ResourceTypes.DbBackupsReplication] = _ => [new("rds-backup-replication")],
 
             [ResourceTypes.InternetGateway] = Instantly,
             [ResourceTypes.RouteTable] = Instantly,
@@ -110,60 +111,34 @@ public static class DeployStepMap
     public static IReadOnlyCollection<string> Types => Rules.Keys;
 
     /// <summary>
-    /// The step key of a resource, or <see cref="Instant"/>; false for a type the map does not know (the caller names
-    /// it). <paramref name="input"/> reads one of the resource's inputs (null when absent).
+    /// The steps a resource's creation takes, one after the other, with the URNs <paramref name="urnsNamedEndingWith"/>
+    /// finds for a step's run-time wait; none for an instant resource; false for a type the map does not know.
     /// </summary>
-    public static bool TryStep(string type, string name, Func<string, object?> input, out string step)
+    public static bool TryPhases(string type, Resource resource, Func<string, IReadOnlyList<string>> urnsNamedEndingWith, out IReadOnlyList<SimulatedPhase> phases)
     {
         ArgumentNullException.ThrowIfNull(type);
-        ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(input);
-        if (Rules.TryGetValue(type, out var rule))
-        {
-            step = rule(name, input);
-            return true;
-        }
-
-        step = "";
-        return false;
-    }
-
-    /// <summary>
-    /// The steps a resource's creation takes, one after the other: its own step, then any step that follows it at run
-    /// time (<see cref="RuntimeWaits"/>) with the URNs <paramref name="urnsNamedEndingWith"/> finds for its wait. None
-    /// for an instant resource; false for a type the map does not know.
-    /// </summary>
-    public static bool TryPhases(
-        string type, string name, Func<string, object?> input, Func<string, IReadOnlyList<string>> urnsNamedEndingWith, out IReadOnlyList<SimulatedPhase> phases)
-    {
+        ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(urnsNamedEndingWith);
         phases = [];
-        if (!TryStep(type, name, input, out var step))
+        if (!Rules.TryGetValue(type, out var rule))
         {
             return false;
         }
 
-        if (step == Instant)
+        phases = rule(resource).Select(step =>
         {
-            return true;
-        }
-
-        var list = new List<SimulatedPhase> { new(step, []) };
-        while (RuntimeWaits.TryGetValue(step, out var next))
-        {
-            var after = urnsNamedEndingWith(next.AfterNameEnding);
-            if (after.Count == 0)
+            if (step.AfterNameEnding is not { } ending)
             {
-                throw new ArgumentException($"'{name}' ({step}) waits at run time for a resource named *{next.AfterNameEnding}, which the run did not register");
+                return new SimulatedPhase(step.Key, []);
             }
 
-            list.Add(new SimulatedPhase(next.Then, after));
-            step = next.Then;
-        }
-
-        phases = list;
+            var after = urnsNamedEndingWith(ending);
+            return after.Count > 0
+                ? new SimulatedPhase(step.Key, after)
+                : throw new ArgumentException($"'{resource.Name}' ({step.Key}) waits at run time for a resource named *{ending}, which the run did not register");
+        }).ToList();
         return true;
     }
 
-    private static string Instantly(string _, Func<string, object?> __) => Instant;
+    private static Step[] Instantly(Resource _) => None;
 }

@@ -27,13 +27,6 @@ public sealed class ColdDeploySimulationTests(SimulatedRuns runs) : IClassFixtur
         Assert.Empty(ColdDeploy.UnmappedTypes(run));
     }
 
-    [Fact]
-    public void A_type_the_map_does_not_know_has_no_step()
-    {
-        Assert.False(DeployStepMap.TryStep("aws:ec2/natGatewayV2:NatGatewayV2", "x", _ => null, out _));
-        Assert.Throws<ArgumentException>(() => DeployStepMap.TryStep(ResourceTypes.Command, "dev-acme-dev-host-new-command", _ => null, out _));
-    }
-
     [Theory]
     [MemberData(nameof(AwsStacks))]
     public async Task The_simulated_cold_deploy_agrees_with_plans_estimate(string stack)

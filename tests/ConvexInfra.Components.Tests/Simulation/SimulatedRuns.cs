@@ -41,7 +41,8 @@ internal static class ColdDeploy
         IReadOnlyList<string> NamedEndingWith(string ending) => custom.Where(r => r.Name.EndsWith(ending, StringComparison.Ordinal)).Select(r => r.Urn).ToList();
         return custom.Select(r =>
         {
-            DeployStepMap.TryPhases(r.Type, r.Name, key => r.Inputs.Fields.TryGetValue(key, out var value) ? WireValues.ToPlain(value) : null, NamedEndingWith, out var phases);
+            var resource = new DeployStepMap.Resource(r.Name, run.Spec.Target, key => r.Inputs.Fields.TryGetValue(key, out var value) ? WireValues.ToPlain(value) : null);
+            DeployStepMap.TryPhases(r.Type, resource, NamedEndingWith, out var phases);
             return new SimulatedResource(r.Urn, r.Type, r.Name, phases, r.Dependencies);
         }).ToList();
     }

@@ -1,4 +1,5 @@
 using ConvexInfra.Core.Planning;
+using ConvexInfra.Core.Spec;
 
 namespace ConvexInfra.Core.Tests.Planning;
 
@@ -20,7 +21,7 @@ public class DeploySimulationTests
         new DeployStep("host", "host", 1, 2, "test"),
     ]);
 
-    private static SimulatedResource R(string name, string step, params string[] dependencies) =>
+    private static SimulatedResource R(string name, string? step, params string[] dependencies) =>
         new($"urn:{name}", "t", name, step, dependencies.Select(d => $"urn:{d}").ToList());
 
     [Fact]
@@ -29,10 +30,10 @@ public class DeploySimulationTests
         var run = DeploySimulation.Run(
         [
             R("vpc", "network"),
-            R("subnet", DeployStepMap.Instant, "vpc"),
+            R("subnet", null, "vpc"),
             R("db", "rds-single-az", "subnet"),
             R("url", "secrets", "db"),
-            R("bucket", DeployStepMap.Instant),
+            R("bucket", null),
         ], Durations, "rds-single-az");
 
         Assert.Equal(1 + 1 + 5 + 0.5m, run.LowMinutes);
@@ -75,7 +76,7 @@ public class DeploySimulationTests
     [Fact]
     public void A_resource_waiting_for_another_of_its_own_step_is_reported()
     {
-        var run = DeploySimulation.Run([R("vpc", "network"), R("subnet", DeployStepMap.Instant, "vpc"), R("vpc2", "network", "subnet"), R("db", "rds-single-az")], Durations, "rds-single-az");
+        var run = DeploySimulation.Run([R("vpc", "network"), R("subnet", null, "vpc"), R("vpc2", "network", "subnet"), R("db", "rds-single-az")], Durations, "rds-single-az");
 
         Assert.Equal(["vpc2 (network) waits for vpc of the same step"], run.SameStepChains);
     }
@@ -95,17 +96,25 @@ public class DeploySimulationTests
         var durations = DeployDurations.Embedded();
         foreach (var type in DeployStepMap.Types)
         {
-            foreach (var multiAz in new object?[] { true, false, null })
+            foreach (var (target, multiAz) in new[] { (DeploymentTarget.AwsEc2, (object?)true), (DeploymentTarget.AwsEcs, false), (DeploymentTarget.AwsEc2, null) })
             {
                 var names = type == ResourceTypes.Command ? new[] { "x-release-report", "x-pre-upgrade-export", "x-deployment-env" } : ["x-postgres-url", "x-other"];
                 foreach (var name in names)
                 {
-                    Assert.True(DeployStepMap.TryPhases(type, name, key => key == "multiAz" ? multiAz : null, _ => ["urn:x"], out var phases));
+                    var resource = new DeployStepMap.Resource(name, target, key => key == "multiAz" ? multiAz : null);
+                    Assert.True(DeployStepMap.TryPhases(type, resource, _ => ["urn:x"], out var phases));
                     Assert.All(phases, p => durations.Step(p.Step));
                 }
             }
         }
+    }
 
-        Assert.All(DeployStepMap.RuntimeWaits, w => durations.Step(w.Value.Then));
+    [Fact]
+    public void A_type_the_map_does_not_know_has_no_steps_and_an_unknown_command_is_refused()
+    {
+        var resource = new DeployStepMap.Resource("dev-acme-dev-host-new-command", DeploymentTarget.AwsEc2, _ => null);
+
+        Assert.False(DeployStepMap.TryPhases("aws:ec2/natGatewayV2:NatGatewayV2", resource, _ => [], out _));
+        Assert.Throws<ArgumentException>(() => DeployStepMap.TryPhases(ResourceTypes.Command, resource, _ => [], out _));
     }
 }
