@@ -27,6 +27,21 @@ public sealed class ColdDeploySimulationTests(SimulatedRuns runs) : IClassFixtur
         Assert.Empty(ColdDeploy.UnmappedTypes(run));
     }
 
+    /// <summary>
+    /// The run over the engine protocol is the program the mock tests see: the same resources, by type and name, as the
+    /// stack's graph snapshot (which <see cref="Graph.GraphSnapshotTests"/> holds the in-process mock run to).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AwsStacks))]
+    public async Task The_run_registers_the_resources_of_the_stacks_graph_snapshot(string stack)
+    {
+        var run = await runs.GetAsync(stack);
+        var snapshot = Graph.ResourceGraph.Deserialize(await File.ReadAllTextAsync(RepoRoot.File("tests", "ConvexInfra.Components.Tests", "Graph", "Snapshots", $"{stack}.json")));
+
+        var registered = run.Registrations.Where(r => r.Type != "pulumi:pulumi:Stack").Select(r => $"{r.Type}::{r.Name}").Order(StringComparer.Ordinal);
+        Assert.Equal(snapshot.Select(n => n.Key).Order(StringComparer.Ordinal), registered);
+    }
+
     [Theory]
     [MemberData(nameof(AwsStacks))]
     public async Task The_simulated_cold_deploy_agrees_with_plans_estimate(string stack)
