@@ -40,10 +40,10 @@ public sealed class LocalBackupBucketTests : IDisposable
     [InlineData("""{"endpoint":"https://s3.example.com"}""", "convex-infra:localBackupBucket.bucket", "(required)")]
     [InlineData("""{"endpoint":"https://s3.example.com","bucket":"Has_Upper"}""", "convex-infra:localBackupBucket.bucket", "lowercase letters")]
     [InlineData("""{"endpoint":"https://s3.example.com/some/path","bucket":"b-1"}""", "convex-infra:localBackupBucket.endpoint", "no path")]
-    [InlineData("""{"endpoint":"http://127.0.0.1:9000","bucket":"b-1"}""", "convex-infra:localBackupBucket.endpoint", "127.0.0.1 and localhost are the container itself")]
-    [InlineData("""{"endpoint":"http://localhost:9000","bucket":"b-1","allowHttp":"true"}""", "convex-infra:localBackupBucket.endpoint", "the container itself")]
+    [InlineData("""{"endpoint":"http://127.0.0.1","bucket":"b-1"}""", "convex-infra:localBackupBucket.endpoint", "127.0.0.1 and localhost are the container itself")]
+    [InlineData("""{"endpoint":"http://localhost","bucket":"b-1","allowHttp":"true"}""", "convex-infra:localBackupBucket.endpoint", "the container itself")]
     [InlineData("""{"endpoint":"http://s3.example.com","bucket":"b-1"}""", "convex-infra:localBackupBucket.endpoint", "set localBackupBucket.allowHttp: true")]
-    [InlineData("""{"endpoint":"http://8.8.8.8:9000","bucket":"b-1"}""", "convex-infra:localBackupBucket.endpoint", "plain http only on a private address")]
+    [InlineData("""{"endpoint":"http://8.8.8.8","bucket":"b-1"}""", "convex-infra:localBackupBucket.endpoint", "plain http only on a private address")]
     [InlineData("""{"endpoint":"https://s3.example.com","bucket":"b-1","prefix":"/abs"}""", "convex-infra:localBackupBucket.prefix", "not starting with '/'")]
     [InlineData("""{"endpoint":"https://s3.example.com","bucket":"b-1","prefix":"a/../b"}""", "convex-infra:localBackupBucket.prefix", "without '.' or '..' parts")]
     [InlineData("""{"endpoint":"https://s3.example.com","bucket":"b-1","pathStyle":"yes"}""", "convex-infra:localBackupBucket.pathStyle", "true or false")]
@@ -57,12 +57,12 @@ public sealed class LocalBackupBucketTests : IDisposable
     }
 
     [Theory]
-    [InlineData("http://10.0.0.5:9000", false)]
-    [InlineData("http://172.20.1.2:9000", false)]
+    [InlineData("http://10.0.0.5", false)]
+    [InlineData("http://172.20.1.2", false)]
     [InlineData("http://192.168.1.10", false)]
-    [InlineData("http://[fd00::5]:9000", false)]
-    [InlineData("http://minio:9000", true)]
-    [InlineData("https://minio:9000", false)]
+    [InlineData("http://[fd00::5]", false)]
+    [InlineData("http://minio", true)]
+    [InlineData("https://minio", false)]
     public void Plain_http_is_accepted_on_private_addresses_or_with_allowHttp(string endpoint, bool needsAllowHttp)
     {
         var without = $$"""{"endpoint":"{{endpoint}}","bucket":"b-1"}""";
