@@ -8,7 +8,9 @@ public static class AwsRequestScript
 {
     public const string Variable = "CONVEX_INFRA_AWS_REQUEST";
 
+    public const string DefaultPath = "/tmp/aws-request.mjs";
+
     public static string Text => "// aws-request.mjs: lands with branch awsreq\n";
 
-    public static string Install(string path) => $"printf '%s' \"${{{Variable}}}\" > {path}";
+    public static string Install(string path = DefaultPath) => $"printf '%s' \"${{{Variable}}}\" > \"{path}\"";
 }

@@ -115,8 +115,10 @@ public sealed class LocalBackupBucketTests : IDisposable
             ],
             exporter.SecretEnv);
         Assert.DoesNotContain(exporter.PlainEnv, v => v.Name.StartsWith("AWS_", StringComparison.Ordinal));
-        // The script installs aws-request.mjs exactly as the shared piece says to.
-        Assert.Contains(AwsRequestScript.Install("\"${aws_request}\""), LocalBackups.Script(), StringComparison.Ordinal);
+        // The script installs aws-request.mjs exactly as the shared piece says to, at its default path unless a test moves it.
+        var script = LocalBackups.Script();
+        Assert.Contains(AwsRequestScript.Install(AwsRequestScript.DefaultPath).Replace(AwsRequestScript.DefaultPath, "${aws_request}", StringComparison.Ordinal), script, StringComparison.Ordinal);
+        Assert.Contains($"aws_request=\"${{AWS_REQUEST_FILE:-{AwsRequestScript.DefaultPath}}}\"", script, StringComparison.Ordinal);
     }
 
     [Fact]
