@@ -1,4 +1,5 @@
 using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.Backup;
 using ConvexInfra.Core.Local;
 using ConvexInfra.Core.Tests.Aws;
 using ConvexInfra.Core.Tests.Tools;
@@ -104,6 +105,10 @@ public sealed class LocalBackupBucketScriptTests : IDisposable
         Assert.Equal(2, uploaded.Count);
         Assert.Matches(@"^convex-env-local-\d{8}T\d{6}Z\.env$", uploaded[0]);
         Assert.Equal(uploaded[0][("convex-env-local-".Length)..^4], uploaded[1][("convex-export-local-".Length)..^4]);
+        // The names the script writes are the ones restore looks for (one rule, LocalBackupFiles, on both sides).
+        Assert.Equal(LocalBackupKind.Variables, LocalBackupFiles.Parse(uploaded[0], "local")?.Kind);
+        Assert.Equal(LocalBackupKind.Export, LocalBackupFiles.Parse(uploaded[1], "local")?.Kind);
+        Assert.Null(LocalBackupFiles.Parse(uploaded[1], "loc"));
         Assert.Equal("zip", System.Text.Encoding.UTF8.GetString(aws.StoredObject(Bucket, $"local/{uploaded[1]}")!));
         Assert.Equal($"STRIPE_KEY={VariableValue}\nAPP_MODE=production\n", System.Text.Encoding.UTF8.GetString(aws.StoredObject(Bucket, $"local/{uploaded[0]}")!));
         Assert.Contains($"uploaded: s3://{Bucket}/local/{uploaded[1]}", result.Stdout, StringComparison.Ordinal);
