@@ -55,6 +55,27 @@ public sealed class RestoreLocalBackupsTests(TestCertificates certificates) : IC
     }
 
     [Fact]
+    public async Task A_stack_file_that_does_not_read_stops_latest_instead_of_using_the_default_folder()
+    {
+        tools.Add("npx", "exit 0");
+        var (deployment, outputs) = await LocalStackAsync();
+        await using var _ = deployment;
+        File.WriteAllText(Path.Combine(directory, "Pulumi.dev.yaml"), StackFile("  convex-infra:localBackupBucket: not-a-map"));
+        // An export in the default folder that a silent fallback would restore.
+        var defaultFolder = Directory.CreateDirectory(Path.Combine(directory, "convex-backups", "dev")).FullName;
+        Zip(Path.Combine(defaultFolder, "convex-export-dev-20261205T031700Z.zip"), DateTime.UtcNow.AddDays(-1));
+
+        var result = await CliRunner.RunAsync(["restore", "--outputs", outputs, "--from", "latest", "--yes"],
+            environment: BackupFixtures.Env(tools), workingDirectory: directory);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Pulumi.dev.yaml cannot be read, so its localBackupDir/localBackupBucket are unknown", result.Error);
+        Assert.Contains("localBackupBucket", result.Error.Split("unknown:")[1]);
+        Assert.Contains("Fix the stack file, or name the folder with --dir.", result.Error);
+        Assert.Empty(tools.Calls("npx"));
+    }
+
+    [Fact]
     public async Task Latest_comes_from_the_stack_files_localBackupDir_with_the_newest_stored_variables()
     {
         tools.Add("npx", "exit 0");

@@ -23,8 +23,26 @@ internal sealed record LocalBackupSource(string Folder, LocalBackupBucketSpec? B
     {
         var file = Path.Combine(console.WorkingDirectory, $"Pulumi.{stack.Name}.yaml");
         LocalBackupSpec? settings = null;
-        if (File.Exists(file) && StackFile.TryLoad(file) is { IsValid: true, Config: { } config } && SettingsReader.Read(config) is { IsValid: true, Spec: { } spec })
+        if (File.Exists(file))
         {
+            // A stack file that does not read would hide its localBackupDir/localBackupBucket: say so instead of
+            // restoring from the default folder.
+            var loaded = StackFile.TryLoad(file);
+            var read = loaded is { IsValid: true, Config: { } config } ? SettingsReader.Read(config) : null;
+            if (read is not { IsValid: true, Spec: { } spec })
+            {
+                if (dir is not null)
+                {
+                    return new LocalBackupSource(Path.GetFullPath(dir, console.WorkingDirectory), null, stack.Name);
+                }
+
+                var errors = read?.Errors ?? loaded.Errors;
+                throw new BackupException(
+                    $"--from latest: {file} cannot be read, so its localBackupDir/localBackupBucket are unknown:{Environment.NewLine}"
+                    + string.Join(Environment.NewLine, errors.Select(e => $"  {e}"))
+                    + $"{Environment.NewLine}Fix the stack file, or name the folder with --dir.");
+            }
+
             settings = spec.Local?.Backups;
         }
 
