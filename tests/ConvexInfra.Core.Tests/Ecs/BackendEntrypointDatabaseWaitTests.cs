@@ -241,7 +241,7 @@ public sealed class BackendEntrypointDatabaseWaitTests
         }
 
         public void Signal(string signal) =>
-            ExternalTool.Run("kill", [$"-{signal}", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            ExternalTool.Run("bash", ["-c", $"kill -{signal} {Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]);
 
         public async Task<int> ExitAsync()
         {
