@@ -12,17 +12,8 @@ public static partial class PostgresUrl
 {
     public static string Build(string user, string password, string host, int port)
     {
-        if (string.IsNullOrEmpty(user))
-        {
-            throw new ArgumentException("Postgres user: got an empty value; expected the master user name. Example: convex", nameof(user));
-        }
-
-        // The password itself never goes into a message.
-        if (string.IsNullOrEmpty(password))
-        {
-            throw new ArgumentException("Postgres password: got an empty value; expected the (secret) master password", nameof(password));
-        }
-
+        // Checks the user and the password first (the password itself never goes into a message).
+        var credentials = Credentials(user, password);
         if (string.IsNullOrEmpty(host) || !HostPattern().IsMatch(host))
         {
             throw new ArgumentException(
@@ -36,7 +27,7 @@ public static partial class PostgresUrl
             throw new ArgumentOutOfRangeException(nameof(port), port, "Postgres port: expected 1-65535. Example: 5432");
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"postgresql://{Credentials(user, password)}@{host}:{port}");
+        return string.Create(CultureInfo.InvariantCulture, $"postgresql://{credentials}@{host}:{port}");
     }
 
     /// <summary>
@@ -57,9 +48,6 @@ public static partial class PostgresUrl
 
         return $"{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password)}";
     }
-
-    /// <summary>Whether <paramref name="host"/> is a bare DNS name or IPv4 address (what the RDS address is).</summary>
-    public static bool IsHost(string host) => !string.IsNullOrEmpty(host) && HostPattern().IsMatch(host);
 
     [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")]
     private static partial Regex HostPattern();
