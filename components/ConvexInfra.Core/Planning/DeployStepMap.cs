@@ -34,7 +34,9 @@ public static class DeployStepMap
             [ResourceTypes.Vpc] = _ => [new("network")],
             [ResourceTypes.DbInstance] = r => [new(r.Input("multiAz") is true ? "rds-multi-az" : "rds-single-az")],
             // Only the parameter that needs the RDS address is the secrets step; the others are written at once.
-            [ResourceTypes.Parameter] = r => r.Name.EndsWith("-postgres-url", StringComparison.Ordinal) ? [new("secrets")] : None,
+            [ResourceTypes.Parameter] = r => r.Name.EndsWith("-postgres-url", StringComparison.Ordinal) || r.Name.EndsWith("-db-host", StringComparison.Ordinal)
+                ? [new("secrets")]
+                : None,
             [ResourceTypes.Instance] = _ => [new("host")],
             [ResourceTypes.Command] = r => r.Name switch
             {
@@ -43,17 +45,24 @@ public static class DeployStepMap
                 // Runs only on upgrades (an export before the switch) and after the backend (deployment variables).
                 var n when n.EndsWith("-pre-upgrade-export", StringComparison.Ordinal) => None,
                 var n when n.EndsWith("-deployment-env", StringComparison.Ordinal) => None,
+                // Once the ECS service is steady: the first deploy's long grace period set back (one AWS CLI call).
+                var n when n.EndsWith("-grace-reset", StringComparison.Ordinal) => [new("ecs-follow-up")],
                 _ => throw new ArgumentException($"command '{r.Name}' has no step in DeployStepMap"),
             },
             [ResourceTypes.NatGateway] = _ => [new("nat-gateway")],
             [ResourceTypes.CertificateValidation] = _ => [new("certificate")],
             [ResourceTypes.LoadBalancer] = _ => [new("load-balancer")],
-            // The provider waits for the service's steady state: image pull, start, healthy targets.
-            [ResourceTypes.EcsService] = _ => [new("ecs-service")],
+            // The provider waits for the service's steady state: the backend's task starts while RDS is created, and
+            // its entrypoint waits for the db-host parameter before the backend starts and turns healthy. The
+            // dashboard's service needs no database.
+            [ResourceTypes.EcsService] = r => r.Name.EndsWith("-dashboard-service", StringComparison.Ordinal)
+                ? [new("ecs-task")]
+                : [new("ecs-task"), new("ecs-serving", AfterNameEnding: "-db-host")],
             // The schedule is the last of the backups (it needs the task definition, the cluster and the subnets).
             [ResourceTypes.Schedule] = _ => [new("backups")],
             [ResourceTypes.MetricAlarm] = _ => [new("monitoring")],
-            [ResourceTypes.Dashboard] = _ => [new("monitoring")],
+            // On ECS the dashboard names the service, known once the service is steady.
+            [ResourceTypes.Dashboard] = r => [new(r.Target == DeploymentTarget.AwsEcs ? "ecs-follow-up" : "monitoring")],
             // The provider waits until RDS reports the replication REPLICATING (see the step's source).
             [ResourceTypes.DbBackupsReplication] = _ => [new("rds-backup-replication")],
 

@@ -56,7 +56,7 @@ internal static class ColdDeploy
         DeploySimulation.Run(resources ?? Resources(run), DeployDurations.Embedded(), DatabaseStep(run));
 
     /// <summary>The host's part: the steps whose end means the backend serves (the first the run has).</summary>
-    public static readonly string[] ServingSteps = ["host-apply", "ecs-serving", "ecs-service"];
+    public static readonly string[] ServingSteps = ["host-apply", "ecs-serving"];
 
     /// <summary>From the database ready to the end of the serving step, seconds (low–high).</summary>
     private static string Serving(DeploySimulationResult simulated)
