@@ -140,7 +140,29 @@ public static class ExportTask
         """
         umask 077
         env_file="${workdir}/deployment-env.json"
-        node --input-type=module -e '
+        node --input-type=module -e '__LIST_VARIABLES__' > "${env_file}"
+        key="__PREFIX__deployment-env-${stamp}.json"
+        __INSTALL__
+        if ! node __SCRIPT_PATH__ s3-put --region "${EXPORT_REGION}" --bucket "${EXPORTS_BUCKET}" --key "${key}" \
+          --file "${env_file}" --sse-kms-key-id "${STACK_KEY_ARN}" --no-bucket-key; then
+          echo "the export succeeded, but storing the deployment variables at s3://${EXPORTS_BUCKET}/${key} failed (see the line above)" >&2
+          exit __STORE_FAILED__
+        fi
+        echo "stored the deployment variables at s3://${EXPORTS_BUCKET}/${key} (SSE-KMS, stack key)"
+        """.ReplaceLineEndings("\n")
+            .Replace("__LIST_VARIABLES__", ListVariablesScript, StringComparison.Ordinal)
+            .Replace("__PREFIX__", Backup.DeploymentEnvBackup.Prefix, StringComparison.Ordinal)
+            .Replace("__INSTALL__", AwsRequestScript.Install(RequestScriptFile), StringComparison.Ordinal)
+            .Replace("__SCRIPT_PATH__", RequestScriptFile, StringComparison.Ordinal)
+            .Replace("__STORE_FAILED__", EnvStoreFailedExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) + "\n";
+
+    /// <summary>
+    /// Node ESM (global fetch): prints the deployment variables as one JSON object of name → value on standard output,
+    /// the count on standard error. Reads <c>CONVEX_SELF_HOSTED_URL</c> and <c>CONVEX_SELF_HOSTED_ADMIN_KEY</c> from the
+    /// environment; holds no single quote, so the script passes it to <c>node -e</c> in single quotes.
+    /// </summary>
+    public static string ListVariablesScript { get; } =
+        """
         const response = await fetch(process.env.CONVEX_SELF_HOSTED_URL.replace(/\/+$/, "") + "/api/query", {
           method: "POST",
           headers: { "Content-Type": "application/json", Authorization: "Convex " + process.env.CONVEX_SELF_HOSTED_ADMIN_KEY },
@@ -155,21 +177,7 @@ public static class ExportTask
         for (const { name, value } of answer.value) variables[name] = value;
         process.stdout.write(JSON.stringify(variables));
         console.error("listed " + answer.value.length + " deployment variable(s)");
-        ' > "${env_file}"
-        key="__PREFIX__deployment-env-${stamp}.json"
-        __INSTALL__
-        if ! node __SCRIPT_PATH__ s3-put --region "${EXPORT_REGION}" --bucket "${EXPORTS_BUCKET}" --key "${key}" \
-          --file "${env_file}" --sse-kms-key-id "${STACK_KEY_ARN}" --no-bucket-key; then
-          echo "the export succeeded, but storing the deployment variables at s3://${EXPORTS_BUCKET}/${key} failed (see the line above)" >&2
-          exit __STORE_FAILED__
-        fi
-        echo "stored the deployment variables at s3://${EXPORTS_BUCKET}/${key} (SSE-KMS, stack key)"
-        """.ReplaceLineEndings("\n")
-            .Replace("__LIST_FUNCTION__", DeploymentEnv.DeploymentEnvClient.ListFunction, StringComparison.Ordinal)
-            .Replace("__PREFIX__", Backup.DeploymentEnvBackup.Prefix, StringComparison.Ordinal)
-            .Replace("__INSTALL__", AwsRequestScript.Install(RequestScriptFile), StringComparison.Ordinal)
-            .Replace("__SCRIPT_PATH__", RequestScriptFile, StringComparison.Ordinal)
-            .Replace("__STORE_FAILED__", EnvStoreFailedExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) + "\n";
+        """.ReplaceLineEndings("\n").Replace("__LIST_FUNCTION__", DeploymentEnv.DeploymentEnvClient.ListFunction, StringComparison.Ordinal);
 
     /// <summary>The ECS container definitions JSON (an array with one container).</summary>
     public static string ContainerDefinitions(ExportTaskValues values)
