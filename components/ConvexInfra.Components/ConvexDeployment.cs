@@ -90,6 +90,9 @@ public sealed class ConvexDeployment : ComponentResource
         "the AWS lookups instead of blocking a thread (docs/component.md).";
 
     /// <summary>Throws before the base constructor can register the component.</summary>
+    /// <summary>The backup copy's replication role, when the stack has a copy (set while building the shared parts).</summary>
+    private Output<string>? _replicationRoleArn;
+
     private static ComponentResourceOptions NotConstructible(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options) =>
         throw new NotSupportedException($"ConvexDeployment '{name}' ({(args is null ? "no args" : "args given")}{(options is null ? "" : ", options given")}): {ConstructorMessage}");
 
@@ -210,7 +213,7 @@ public sealed class ConvexDeployment : ComponentResource
         Network network, Storage storage, Database database, Secrets secrets, Output<AwsRuntimeValues> runtime)
     {
         var child = new ComponentResourceOptions { Parent = this };
-        var backups = NewBackups(name, spec, aws, network, secrets, revision);
+        var backups = NewBackups(name, spec, aws, network, storage, secrets, revision);
 
         // A new revision reaches the host only after the pre-upgrade export succeeded; a new secret value only once it
         // is written (the release names each parameter's version, so it also changes with it).
@@ -229,7 +232,7 @@ public sealed class ConvexDeployment : ComponentResource
             ReleaseJson = releaseJson,
             HostedZoneId = DeferredChecks.HostedZoneId(name, inputs.HostedZoneId),
         }, child);
-        secrets.AllowDecrypt([host.RoleArn, backups.ExecutionRoleArn]);
+        AllowKeyUse(secrets, storage, backups, [host.RoleArn, backups.ExecutionRoleArn]);
 
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
         {
@@ -271,7 +274,7 @@ public sealed class ConvexDeployment : ComponentResource
         string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision, DeferredInputs inputs,
         Network network, Storage storage, Database database, Secrets secrets, Output<AwsRuntimeValues> runtime)
     {
-        var backups = NewBackups(name, spec, aws, network, secrets, revision);
+        var backups = NewBackups(name, spec, aws, network, storage, secrets, revision);
 
         // A new revision reaches the task definition only after the pre-upgrade export succeeded.
         var gatedRuntime = Output.Tuple(runtime, backups.PreUpgradeGate).Apply(t => t.Item1);
@@ -285,7 +288,7 @@ public sealed class ConvexDeployment : ComponentResource
             KeyArn = secrets.KeyArn,
             SecretVersions = secrets.ParameterVersions,
         }, new ComponentResourceOptions { Parent = this });
-        secrets.AllowDecrypt([service.ExecutionRoleArn, backups.ExecutionRoleArn]);
+        AllowKeyUse(secrets, storage, backups, [service.ExecutionRoleArn, backups.ExecutionRoleArn]);
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
         {
             Spec = spec,
@@ -345,7 +348,7 @@ public sealed class ConvexDeployment : ComponentResource
 
         if (BackupCopyPlan.For(spec) is { } copy)
         {
-            _ = new BackupCopy($"{name}-backup-copy", new BackupCopyArgs
+            _replicationRoleArn = new BackupCopy($"{name}-backup-copy", new BackupCopyArgs
             {
                 Spec = spec,
                 Plan = copy,
@@ -353,7 +356,8 @@ public sealed class ConvexDeployment : ComponentResource
                 ExportsBucket = storage.ExportsBucket,
                 ExportsVersioning = storage.ExportsVersioning,
                 DatabaseArn = database.Arn,
-            }, child);
+                StackKeyArn = secrets.KeyArn,
+            }, child).ReplicationRoleArn;
         }
 
         var region = aws.Account.Region;
@@ -362,8 +366,15 @@ public sealed class ConvexDeployment : ComponentResource
         return (network, storage, database, secrets, runtime);
     }
 
+    /// <summary>
+    /// The stack key's users, named once they exist: the roles that read parameters through SSM, and through S3 the export
+    /// task's role (writes the stored deployment variables) and the backup copy's replication role (reads them), if any.
+    /// </summary>
+    private void AllowKeyUse(Secrets secrets, Storage storage, Backups backups, IReadOnlyList<Output<string>> ssmReaders) =>
+        secrets.AllowDecrypt(ssmReaders, storage.ExportsBucket.BucketName, backups.TaskRoleArn, _replicationRoleArn);
+
     /// <summary>Scheduled logical exports, the pre-upgrade export and the revision history, the same on both AWS targets.</summary>
-    private Backups NewBackups(string name, DeploymentSpec spec, AwsEnvironment aws, Network network, Secrets secrets, RevisionDecision revision) =>
+    private Backups NewBackups(string name, DeploymentSpec spec, AwsEnvironment aws, Network network, Storage storage, Secrets secrets, RevisionDecision revision) =>
         new($"{name}-backups", new BackupsArgs
         {
             Spec = spec,
@@ -372,6 +383,7 @@ public sealed class ConvexDeployment : ComponentResource
             SubnetIds = network.PublicSubnetIds,
             AssignPublicIp = true,
             KeyArn = secrets.KeyArn,
+            ExportsBucket = storage.ExportsBucket.BucketName,
             AdminKeyParameter = secrets.AdminKeyParameter,
             Revision = revision,
         }, new ComponentResourceOptions { Parent = this });

@@ -171,6 +171,8 @@ public sealed class ExportTaskDeploymentEnvTests : IDisposable
         var put = Assert.Single(_aws.Requests(), r => r.Operation == "s3-put");
         Assert.True(put.SignatureOk, put.Detail);
         Assert.Equal($"/{Bucket}/{key}", put.Path);
+        // The exports bucket of staging and prod has an Object Lock default retention: S3 then requires Content-MD5.
+        Assert.Equal(Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(_aws.StoredObject(Bucket, key)!)), put.Headers["content-md5"]);
         Assert.All(_aws.Requests(), r => Assert.True(r.SignatureOk, r.Detail));
         Assert.Equal([$"Convex {AdminKey}"], _authorizations);
 
