@@ -89,10 +89,10 @@ public sealed class ConvexDeployment : ComponentResource
         "ConvexDeployment has no blocking constructor: use 'await ConvexDeployment.CreateAsync(name, args, options)', which awaits " +
         "the AWS lookups instead of blocking a thread (docs/component.md).";
 
-    /// <summary>Throws before the base constructor can register the component.</summary>
     /// <summary>The backup copy's replication role, when the stack has a copy (set while building the shared parts).</summary>
     private Output<string>? _replicationRoleArn;
 
+    /// <summary>Throws before the base constructor can register the component.</summary>
     private static ComponentResourceOptions NotConstructible(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options) =>
         throw new NotSupportedException($"ConvexDeployment '{name}' ({(args is null ? "no args" : "args given")}{(options is null ? "" : ", options given")}): {ConstructorMessage}");
 
