@@ -55,7 +55,8 @@ public sealed class BackupsArgs
 /// <summary>
 /// The scheduled logical backup: EventBridge Scheduler → ECS RunTask of a small Fargate task that runs the pinned
 /// <c>convex export --include-file-storage</c> against the public API with the admin key from SSM. The backend keeps
-/// each export zip in its exports bucket (S3 storage mode). Also stores the revision history and, when the image
+/// each export zip in its exports bucket (S3 storage mode); the task then stores the deployment variables beside it with
+/// its own role (<c>deployment-env/</c>, stack key through S3). Also stores the revision history and, when the image
 /// revision changes, runs the export once before the release changes (<see cref="PreUpgradeGate"/>).
 /// </summary>
 public sealed class Backups : ComponentResource
@@ -142,7 +143,7 @@ public sealed class Backups : ComponentResource
         }, child);
         TaskRoleArn = taskRole.Arn;
 
-        // Egress only: HTTPS to the npm registry and to the stack's own public API.
+        // Egress only: HTTPS to the npm registry, the stack's own public API and S3 (the stored deployment variables).
         var securityGroup = new Ec2.SecurityGroup($"{name}-export", new Ec2.SecurityGroupArgs
         {
             VpcId = args.VpcId,
