@@ -68,7 +68,11 @@ public static class ConvexInfraSchema
         resource["properties"]![StackOutputNames.AdminKey]!["secret"] = true;
 
         // Generated SDKs wrap secret inputs in secrets on the caller's side, so the values never sit in plain state.
-        resource["inputProperties"]![SettingKeys.DeploymentEnvSecrets.Name]!["secret"] = true;
+        foreach (var key in SettingKeys.SecretKeys)
+        {
+            resource["inputProperties"]![key.Name]!["secret"] = true;
+        }
+
         resource["description"] = "Self-hosted Convex (backend and dashboard) on AWS EC2, AWS ECS Fargate or local Docker, with its database, buckets, secrets, alarms and backups.";
         return node.ToJsonString(Indented) + "\n";
     }

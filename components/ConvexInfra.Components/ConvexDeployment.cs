@@ -122,7 +122,7 @@ public sealed class ConvexDeployment : ComponentResource
                 break;
 
             case DeploymentTarget.Local:
-                var local = new LocalConvex($"{name}-local", new LocalConvexArgs { Spec = spec }, new ComponentResourceOptions { Parent = this });
+                var local = new LocalConvex($"{name}-local", new LocalConvexArgs { Spec = spec, BucketKeys = prepared.Inputs.BucketKeys }, new ComponentResourceOptions { Parent = this });
                 AdminKey = local.AdminKey;
                 DatabaseEndpoint = local.DatabaseEndpoint;
                 DnsRecordList = Output.Create(ImmutableArray<DnsRecord>.Empty);

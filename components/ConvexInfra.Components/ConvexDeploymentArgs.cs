@@ -92,6 +92,15 @@ public sealed class ConvexDeploymentArgs : ResourceArgs
     [Input("localBackupIntervalHours")] public int? LocalBackupIntervalHours { get; set; }
     [Input("localBackupRetentionDays")] public int? LocalBackupRetentionDays { get; set; }
 
+    /// <summary>endpoint, bucket, region, prefix, pathStyle, allowHttp (docs/local.md).</summary>
+    [Input("localBackupBucket")] public InputMap<string>? LocalBackupBucket { get; set; }
+
+    /// <summary>Secret; always treated as secret, whatever the caller passes.</summary>
+    [Input("localBackupBucketAccessKeyId")] public Input<string>? LocalBackupBucketAccessKeyId { get; set; }
+
+    /// <summary>Secret; always treated as secret, whatever the caller passes.</summary>
+    [Input("localBackupBucketSecretAccessKey")] public Input<string>? LocalBackupBucketSecretAccessKey { get; set; }
+
     [Input("tags")] public InputMap<string>? Tags { get; set; }
 
     // Convex Auth, deployment environment, operations

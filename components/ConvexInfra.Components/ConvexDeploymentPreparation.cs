@@ -25,7 +25,8 @@ internal sealed record DeferredInputs(
     InputList<string>? PrivateSubnetIds,
     Input<string>? HostedZoneId,
     Input<string>? AlarmTopicArn,
-    Output<ImmutableDictionary<string, string>>? DeploymentEnvSecrets);
+    Output<ImmutableDictionary<string, string>>? DeploymentEnvSecrets,
+    (Output<string> AccessKeyId, Output<string> SecretAccessKey)? BucketKeys = null);
 
 /// <summary>
 /// Runs before the component registers anything: the args go through Core's settings reader (every error at once,
@@ -92,7 +93,8 @@ internal static class ConvexDeploymentPreparation
             args.PrivateSubnetIds,
             args.HostedZoneId,
             args.AlarmTopicArn,
-            ConvexDeploymentSettings.Secrets(args));
+            ConvexDeploymentSettings.Secrets(args),
+            ConvexDeploymentSettings.BucketKeys(args));
         return new PreparedDeployment(spec, aws, revision, inputs, options, unknowns);
     }
 

@@ -72,7 +72,7 @@ public static class ConvexDeploymentSettings
         foreach (var (property, key) in Inputs)
         {
             var value = property.GetValue(args);
-            if (key != SettingKeys.DeploymentEnvSecrets)
+            if (!SettingKeys.SecretKeys.Contains(key))
             {
                 value = value switch
                 {
@@ -114,6 +114,12 @@ public static class ConvexDeploymentSettings
     internal static Output<ImmutableDictionary<string, string>>? Secrets(ConvexDeploymentArgs args) =>
         args.DeploymentEnvSecrets is { } map ? Output.CreateSecret(map.ToOutput()) : null;
 
+    /// <summary>The localBackupBucket key pair as secret outputs, whatever the caller passed (null when not given).</summary>
+    internal static (Output<string> AccessKeyId, Output<string> SecretAccessKey)? BucketKeys(ConvexDeploymentArgs args) =>
+        args.LocalBackupBucketAccessKeyId is { } id && args.LocalBackupBucketSecretAccessKey is { } secret
+            ? (Output.CreateSecret(id.ToOutput()), Output.CreateSecret(secret.ToOutput()))
+            : null;
+
     /// <summary>The input as a plain value of the same type once its output is known; still the output while unknown.</summary>
     private static async Task<T> Resolve<T, TValue>(T input, Func<TValue, T> plain)
         where T : Input<TValue>
@@ -133,7 +139,7 @@ public static class ConvexDeploymentSettings
     private static ConfigValue? ToConfigValue(object? value, SettingKey key) => value switch
     {
         null => null,
-        InputMap<string> when key == SettingKeys.DeploymentEnvSecrets => ConfigValue.Secret(),
+        InputMap<string> or Input<string> when SettingKeys.SecretKeys.Contains(key) => ConfigValue.Secret(),
         InputMap<string> map => KnownNow(map, items => new ConfigValue(JsonSerializer.Serialize(new SortedDictionary<string, string>(items, StringComparer.Ordinal)))),
         Input<string> input => KnownNow(input, text => new ConfigValue(text)),
         InputList<string> list => KnownNow(list, items => new ConfigValue(JsonSerializer.Serialize(items))),

@@ -28,6 +28,14 @@ public static class ConvexProgram
             args.DeploymentEnvSecrets = ReadDeploymentEnvSecrets();
         }
 
+        if (spec.Local?.Backups?.Bucket is not null)
+        {
+            // Secrets end to end: read as secret outputs, handed to the exporter container's environment only.
+            var pulumiConfig = new Config(SettingKeys.Namespace);
+            args.LocalBackupBucketAccessKeyId = pulumiConfig.RequireSecret(SettingKeys.LocalBackupBucketAccessKeyId.Name);
+            args.LocalBackupBucketSecretAccessKey = pulumiConfig.RequireSecret(SettingKeys.LocalBackupBucketSecretAccessKey.Name);
+        }
+
         // CreateAsync awaits the account lookups instead of blocking a thread on them.
         var deployment = await ConvexDeployment.CreateAsync(AwsNames.RootName(spec), args);
         return StackOutputs.Build(deployment);

@@ -34,6 +34,53 @@ public sealed class ProgramTests
         Assert.Empty(mocks.Calls);
     }
 
+    /// <summary>
+    /// The local bucket's key pair goes from Pulumi's secret config through the program to the exporter container's
+    /// environment, and to no other input of any resource.
+    /// </summary>
+    [Fact]
+    public async Task The_local_buckets_key_pair_goes_from_secret_config_to_the_exporters_environment_only()
+    {
+        const string secretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYPROGRAMKEY";
+        var config = new Dictionary<string, string>
+        {
+            ["convex-infra:target"] = "local",
+            ["convex-infra:instanceName"] = "acme-local",
+            ["convex-infra:imageRevision"] = "652b828b5129e6cdbcaa3c20efa8d116d09ff3bf",
+            ["convex-infra:localBackupBucket"] = "{\"endpoint\":\"https://s3.example.com\",\"bucket\":\"convex-backups\"}",
+            ["convex-infra:localBackupBucketAccessKeyId"] = "AKIAPROGRAMKEYID0001",
+            ["convex-infra:localBackupBucketSecretAccessKey"] = secretKey,
+        };
+        var previousConfig = Environment.GetEnvironmentVariable("PULUMI_CONFIG");
+        var previousSecrets = Environment.GetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS");
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG", JsonSerializer.Serialize(config));
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS", JsonSerializer.Serialize(new[]
+        {
+            "convex-infra:localBackupBucketAccessKeyId", "convex-infra:localBackupBucketSecretAccessKey",
+        }));
+        try
+        {
+            var mocks = new Local.LocalMocks();
+            await Deployment.TestAsync(
+                mocks.Mock.Object,
+                new TestOptions { ProjectName = "convex-infra", StackName = "local", IsPreview = false },
+                () => ConvexProgram.RunAsync(PulumiStackConfig.Read("convex-infra", "local")));
+
+            var exporter = Assert.Single(mocks.OfType(Local.LocalTokens.Container), c => ((string)c.Inputs["name"]).EndsWith("-exporter", StringComparison.Ordinal));
+            var env = Local.LocalStackRun.Strings(exporter.Inputs["envs"]).ToList();
+            Assert.Contains($"AWS_SECRET_ACCESS_KEY={secretKey}", env);
+            Assert.Contains("AWS_ACCESS_KEY_ID=AKIAPROGRAMKEYID0001", env);
+            Assert.All(mocks.Registered, r => Assert.DoesNotContain(
+                r.Inputs.Where(p => !(ReferenceEquals(r, exporter) && p.Key == "envs")).SelectMany(p => Local.LocalStackRun.Strings(p.Value)),
+                text => text.Contains(secretKey, StringComparison.Ordinal)));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PULUMI_CONFIG", previousConfig);
+            Environment.SetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS", previousSecrets);
+        }
+    }
+
     [Fact]
     public async Task Pulumi_config_reaches_core_with_secrets_opaque_and_unknown_keys_kept()
     {

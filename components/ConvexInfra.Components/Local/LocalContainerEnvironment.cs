@@ -23,6 +23,8 @@ internal static class LocalContainerEnvironment
                 LocalSecret.PostgresPassword => secrets.PostgresPassword
                     ?? throw new InvalidOperationException("the Postgres container needs a password, but none was generated"),
                 LocalSecret.AdminKey => secrets.AdminKey,
+                LocalSecret.BucketAccessKeyId => BucketKeys(secrets).AccessKeyId,
+                LocalSecret.BucketSecretAccessKey => BucketKeys(secrets).SecretAccessKey,
                 _ => throw new ArgumentOutOfRangeException(nameof(container), variable.Kind, "unknown local secret"),
             }));
         }
@@ -59,6 +61,9 @@ internal static class LocalContainerEnvironment
 
         return entries;
     }
+
+    private static (Output<string> AccessKeyId, Output<string> SecretAccessKey) BucketKeys(LocalSecrets secrets) =>
+        secrets.BucketKeys ?? throw new InvalidOperationException("the exporter uploads to localBackupBucket, but no key pair was passed in");
 
     private static Output<string> Resolve(SecretKind kind, LocalStackPlan plan, LocalSecrets secrets) => kind switch
     {

@@ -41,7 +41,7 @@ public sealed class LocalConvex : ComponentResource
         var spec = args.Spec;
         Plan = LocalPlanner.Plan(spec);
         var secrets = new LocalSecrets(
-            name, spec, args.AdminKeyIssuedAtUnixSeconds ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(), this);
+            name, spec, args.AdminKeyIssuedAtUnixSeconds ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(), this, args.BucketKeys);
 
         var network = new Docker.Network($"{name}-network", new Docker.NetworkArgs
         {

@@ -1,4 +1,5 @@
 using ConvexInfra.Core.Spec;
+using Pulumi;
 
 namespace ConvexInfra.Components.Local;
 
@@ -12,4 +13,7 @@ public sealed class LocalConvexArgs
     /// Later runs keep the value held in state, so the key stays the same until <c>adminKeyVersion</c> changes.
     /// </summary>
     public long? AdminKeyIssuedAtUnixSeconds { get; init; }
+
+    /// <summary>The localBackupBucket key pair (secret outputs); required when the spec has a bucket.</summary>
+    public (Output<string> AccessKeyId, Output<string> SecretAccessKey)? BucketKeys { get; init; }
 }

@@ -21,8 +21,20 @@ internal sealed class LocalSecrets
 
     public Output<string> AdminKey { get; }
 
-    public LocalSecrets(string name, DeploymentSpec spec, long issuedAtUnixSeconds, Resource parent)
+    /// <summary>The localBackupBucket key pair, from config (never generated); null without a bucket.</summary>
+    public (Output<string> AccessKeyId, Output<string> SecretAccessKey)? BucketKeys { get; }
+
+    public LocalSecrets(string name, DeploymentSpec spec, long issuedAtUnixSeconds, Resource parent,
+        (Output<string> AccessKeyId, Output<string> SecretAccessKey)? bucketKeys = null)
     {
+        if (spec.Local?.Backups?.Bucket is not null)
+        {
+            var (id, secret) = bucketKeys ?? throw new ArgumentException(
+                "convex-infra:localBackupBucket is set but its key pair was not passed in; set localBackupBucketAccessKeyId and " +
+                "localBackupBucketSecretAccessKey as Pulumi secrets (pulumi config set --secret …).", nameof(bucketKeys));
+            BucketKeys = (Output.CreateSecret(id), Output.CreateSecret(secret));
+        }
+
         var options = new CustomResourceOptions { Parent = parent };
         var secretVersion = spec.Rotation.InstanceSecretVersion.ToString(CultureInfo.InvariantCulture);
         var keyVersion = spec.Rotation.AdminKeyVersion.ToString(CultureInfo.InvariantCulture);

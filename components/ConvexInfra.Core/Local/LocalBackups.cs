@@ -1,13 +1,16 @@
 using System.Globalization;
+using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Spec;
 
 namespace ConvexInfra.Core.Local;
 
 /// <summary>
-/// The exporter container of a local stack with <c>localBackupDir</c>: the export task's pinned node image and Convex
-/// CLI (same lockfile, <see cref="ExportTask"/>), reaching the backend on the stack's Docker network, writing into the
-/// host folder and keeping each export <see cref="LocalBackupSpec.RetentionDays"/> days (convex-local-exports.sh).
+/// The exporter container of a local stack with <c>localBackupDir</c> and/or <c>localBackupBucket</c>: the export task's
+/// pinned node image and Convex CLI (same lockfile, <see cref="ExportTask"/>), reaching the backend on the stack's Docker
+/// network, writing each export and the deployment's variables into the host folder, uploading both to the bucket with
+/// the shared aws-request.mjs, and keeping them <see cref="LocalBackupSpec.RetentionDays"/> days in each
+/// (convex-local-exports.sh).
 /// </summary>
 public static class LocalBackups
 {
@@ -29,6 +32,9 @@ public static class LocalBackups
     /// <summary>The backend as the exporter reaches it: its role name is its alias on the stack network.</summary>
     public static string BackendUrl => $"http://{LocalNames.RoleName(LocalRole.Backend)}:{LocalPlanner.ApiContainerPort}";
 
+    /// <summary>Where the exporter writes when there is no host folder: inside the container, emptied after each upload.</summary>
+    public const string StagingFolder = "/tmp/convex-exports";
+
     public static LocalContainer Container(DeploymentSpec spec, LocalBackupSpec backups)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -40,7 +46,7 @@ public static class LocalBackups
             Image = ExportTask.NodeImage,
             Ports = [],
             Volumes = [],
-            Binds = [new BindMount(backups.Folder, ContainerFolder)],
+            Binds = backups.Folder is { } folder ? [new BindMount(folder, ContainerFolder)] : [],
             Command = ["sh", "-c", Script()],
             // Healthy once the pinned CLI is installed (npm ci can take a minute on a cold cache).
             HealthCheck = new HealthCheck(["CMD", "test", "-f", ReadyFile], IntervalSeconds: 5, TimeoutSeconds: 5, StartPeriodSeconds: 120, Retries: 5),
@@ -50,22 +56,46 @@ public static class LocalBackups
             HealthyWaitSeconds = 300,
             RestartPolicy = LocalPlanner.RestartPolicy,
             DependsOnHealthy = [LocalRole.Backend],
-            PlainEnv =
-            [
-                new("CONVEX_CLI_VERSION", ExportTask.ConvexCliVersion),
-                new(ExportTask.UrlVariable, BackendUrl),
-                new(ExportTask.PackageJsonVariable, ExportTask.PackageJson()),
-                new(ExportTask.PackageLockVariable, ExportTask.PackageLock()),
-                new("NPM_CONFIG_IGNORE_SCRIPTS", "true"),
-                new("NPM_CONFIG_UPDATE_NOTIFIER", "false"),
-                new("BACKUP_DIR", ContainerFolder),
-                new("BACKUP_NAME", spec.StackName),
-                new("BACKUP_INTERVAL_SECONDS", (backups.IntervalHours * 3600).ToString(CultureInfo.InvariantCulture)),
-                new("BACKUP_RETENTION_DAYS", backups.RetentionDays.ToString(CultureInfo.InvariantCulture)),
-            ],
-            SecretEnv = [new LocalSecretEnvVar(ExportTask.AdminKeyVariable, LocalSecret.AdminKey)],
+            PlainEnv = [.. PlainEnv(spec, backups)],
+            SecretEnv = backups.Bucket is null
+                ? [new LocalSecretEnvVar(ExportTask.AdminKeyVariable, LocalSecret.AdminKey)]
+                :
+                [
+                    new LocalSecretEnvVar(ExportTask.AdminKeyVariable, LocalSecret.AdminKey),
+                    new LocalSecretEnvVar(AccessKeyIdVariable, LocalSecret.BucketAccessKeyId),
+                    new LocalSecretEnvVar(SecretAccessKeyVariable, LocalSecret.BucketSecretAccessKey),
+                ],
             Labels = LocalNames.Labels(spec, LocalRole.Exporter),
             LogOptions = LocalPlanner.LogRotation,
         };
+    }
+
+    /// <summary>The names aws-request.mjs reads its key pair from (the container's environment, never an argument).</summary>
+    public const string AccessKeyIdVariable = "AWS_ACCESS_KEY_ID";
+
+    public const string SecretAccessKeyVariable = "AWS_SECRET_ACCESS_KEY";
+
+    private static IEnumerable<LocalEnvVar> PlainEnv(DeploymentSpec spec, LocalBackupSpec backups)
+    {
+        yield return new("CONVEX_CLI_VERSION", ExportTask.ConvexCliVersion);
+        yield return new(ExportTask.UrlVariable, BackendUrl);
+        yield return new(ExportTask.PackageJsonVariable, ExportTask.PackageJson());
+        yield return new(ExportTask.PackageLockVariable, ExportTask.PackageLock());
+        yield return new("NPM_CONFIG_IGNORE_SCRIPTS", "true");
+        yield return new("NPM_CONFIG_UPDATE_NOTIFIER", "false");
+        yield return new("BACKUP_DIR", backups.Folder is null ? StagingFolder : ContainerFolder);
+        yield return new("BACKUP_KEEP", backups.Folder is null ? "false" : "true");
+        yield return new("BACKUP_NAME", spec.StackName);
+        yield return new("BACKUP_INTERVAL_SECONDS", (backups.IntervalHours * 3600).ToString(CultureInfo.InvariantCulture));
+        yield return new("BACKUP_RETENTION_DAYS", backups.RetentionDays.ToString(CultureInfo.InvariantCulture));
+        if (backups.Bucket is { } bucket)
+        {
+            yield return new("BACKUP_S3_ENDPOINT", bucket.Endpoint);
+            yield return new("BACKUP_S3_BUCKET", bucket.Bucket);
+            yield return new("BACKUP_S3_REGION", bucket.Region);
+            yield return new("BACKUP_S3_PREFIX", bucket.Prefix);
+            yield return new("BACKUP_S3_PATH_STYLE", bucket.PathStyle ? "true" : "false");
+            yield return new(AwsRequestScript.Variable, AwsRequestScript.Text);
+        }
     }
 }

@@ -9,7 +9,7 @@ public enum LocalRole
     Backend,
     Dashboard,
 
-    /// <summary>Scheduled exports into a host folder (only with localBackupDir).</summary>
+    /// <summary>Scheduled exports into a host folder and/or a bucket (only with localBackupDir or localBackupBucket).</summary>
     Exporter,
 }
 
@@ -21,6 +21,12 @@ public enum LocalSecret
 
     /// <summary>The stack's admin key (CONVEX_SELF_HOSTED_ADMIN_KEY of the export container).</summary>
     AdminKey,
+
+    /// <summary>localBackupBucketAccessKeyId (AWS_ACCESS_KEY_ID of the export container, with localBackupBucket).</summary>
+    BucketAccessKeyId,
+
+    /// <summary>localBackupBucketSecretAccessKey (AWS_SECRET_ACCESS_KEY of the export container, with localBackupBucket).</summary>
+    BucketSecretAccessKey,
 }
 
 /// <summary>A published port. <see cref="HostIp"/> is always a loopback address: nothing is reachable from the network.</summary>

@@ -29,9 +29,16 @@ public sealed record RecoveryObjectives(string DatabaseRpo, string ExportRpo, in
         var hours = runs > 0 ? HoursPerMonth / runs : 0;
         var local = spec.Local?.Backups;
         var export = spec.Target == DeploymentTarget.Local
-            ? local is null ? "manual (convex-infra backup; or set localBackupDir)" : $"{local.IntervalHours} h (localBackupDir)"
+            ? local is null ? "manual (convex-infra backup; or set localBackupDir)" : $"{local.IntervalHours} h ({Destination(local)})"
             : hours >= 48 ? $"{(hours / 24).ToString("0.#", CultureInfo.InvariantCulture)} days" : $"{hours.ToString("0.#", CultureInfo.InvariantCulture)} h";
         var kept = spec.Target == DeploymentTarget.Local ? local?.RetentionDays ?? 0 : backups.ExportRetentionDays;
         return new RecoveryObjectives(database, export, backups.RdsBackupRetentionDays, kept, backups.ExportLock);
     }
+
+    private static string Destination(LocalBackupSpec local) => (local.Folder, local.Bucket) switch
+    {
+        (not null, not null) => "localBackupDir + localBackupBucket",
+        (null, not null) => "localBackupBucket",
+        _ => "localBackupDir",
+    };
 }

@@ -157,9 +157,22 @@ public sealed record SecretRotation(int InstanceSecretVersion, int AdminKeyVersi
 /// <summary>Local Docker target settings; <paramref name="Backups"/> null = no scheduled exports.</summary>
 public sealed record LocalSpec(int ApiPort, int SitePort, int DashboardPort, LocalBackupSpec? Backups = null);
 
-/// <summary>Scheduled exports of a local stack into a host folder, each kept for <paramref name="RetentionDays"/>.</summary>
-public sealed record LocalBackupSpec(string Folder, int IntervalHours, int RetentionDays)
+/// <summary>
+/// Scheduled exports of a local stack into a host folder, an S3-compatible bucket, or both (at least one is set), each
+/// export and its deployment variables kept for <paramref name="RetentionDays"/>.
+/// </summary>
+public sealed record LocalBackupSpec(string? Folder, int IntervalHours, int RetentionDays, LocalBackupBucketSpec? Bucket = null)
 {
     public const int DefaultIntervalHours = 24;
     public const int DefaultRetentionDays = 7;
+}
+
+/// <summary>
+/// localBackupBucket: where the exporter uploads, through the S3 API of <paramref name="Endpoint"/> (no trailing slash).
+/// <paramref name="Prefix"/> is empty or ends with '/'. The access key pair is never part of the spec: it is a pair of
+/// Pulumi secrets (localBackupBucketAccessKeyId, localBackupBucketSecretAccessKey) the program hands to the container.
+/// </summary>
+public sealed record LocalBackupBucketSpec(string Endpoint, string Bucket, string Region, string Prefix, bool PathStyle)
+{
+    public const string DefaultRegion = "us-east-1";
 }

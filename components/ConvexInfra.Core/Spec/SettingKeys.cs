@@ -66,9 +66,12 @@ public static class SettingKeys
     public static readonly SettingKey LocalApiPort = Key("localApiPort", "Loopback port of the API for target local (default 3210).", "3210");
     public static readonly SettingKey LocalSitePort = Key("localSitePort", "Loopback port of HTTP actions for target local (default 3211).", "3211");
     public static readonly SettingKey LocalDashboardPort = Key("localDashboardPort", "Loopback port of the dashboard for target local (default 6791).", "6791");
-    public static readonly SettingKey LocalBackupDir = Key("localBackupDir", "local: absolute host folder for scheduled exports (convex export --include-file-storage); set it to turn them on.", "/var/backups/convex-local");
-    public static readonly SettingKey LocalBackupIntervalHours = Key("localBackupIntervalHours", "local: with localBackupDir, hours between two scheduled exports (1..168, default 24).", "24");
-    public static readonly SettingKey LocalBackupRetentionDays = Key("localBackupRetentionDays", "local: with localBackupDir, days a scheduled export is kept before it is deleted (1..365, default 7).", "7");
+    public static readonly SettingKey LocalBackupDir = Key("localBackupDir", "local: absolute host folder for scheduled exports (convex export --include-file-storage) and their variables; set it or localBackupBucket to turn them on.", "/var/backups/convex-local");
+    public static readonly SettingKey LocalBackupIntervalHours = Key("localBackupIntervalHours", "local: with localBackupDir or localBackupBucket, hours between two scheduled exports (1..168, default 24).", "24");
+    public static readonly SettingKey LocalBackupRetentionDays = Key("localBackupRetentionDays", "local: with localBackupDir or localBackupBucket, days a scheduled export (and its variables) is kept before it is deleted (1..365, default 7).", "7");
+    public static readonly SettingKey LocalBackupBucket = Key("localBackupBucket", "local: an S3-compatible bucket that also gets each scheduled export and its variables: endpoint (https, or http on a private address or with allowHttp: true), bucket, region (default us-east-1), prefix, pathStyle (docs/local.md).", "{ endpoint: \"https://s3.example.com\", bucket: convex-backups, prefix: local/, pathStyle: true }", SettingShape.Map);
+    public static readonly SettingKey LocalBackupBucketAccessKeyId = Key("localBackupBucketAccessKeyId", "local: access key id for localBackupBucket; must be a Pulumi secret.", "pulumi config set --secret localBackupBucketAccessKeyId <id>");
+    public static readonly SettingKey LocalBackupBucketSecretAccessKey = Key("localBackupBucketSecretAccessKey", "local: secret access key for localBackupBucket; must be a Pulumi secret.", "pulumi config set --secret localBackupBucketSecretAccessKey <key>");
 
     public static readonly SettingKey Tags = Key("tags", "Extra AWS tags, a map of string to string.", "{ cost-center: \"1234\" }", SettingShape.Map);
 
@@ -107,7 +110,7 @@ public static class SettingKeys
         VpcCidr, AvailabilityZones, ExistingVpcId, PublicSubnetIds, PrivateSubnetIds, HttpAllowedCidrs, SshAllowedCidrs, DashboardAllowedCidrs,
         AlarmEmail, AlarmTopicArn, LogRetentionDays, DocumentRetentionDelaySeconds, BackendTuning, RustLog, DisableBeacon, RedactLogsToClient, ProtectData,
         InstanceSecretVersion, AdminKeyVersion,
-        LocalApiPort, LocalSitePort, LocalDashboardPort, LocalBackupDir, LocalBackupIntervalHours, LocalBackupRetentionDays,
+        LocalApiPort, LocalSitePort, LocalDashboardPort, LocalBackupDir, LocalBackupIntervalHours, LocalBackupRetentionDays, LocalBackupBucket, LocalBackupBucketAccessKeyId, LocalBackupBucketSecretAccessKey,
         Tags,
         ConvexAuth, ConvexAuthSiteUrl, ConvexAuthKeyVersion, DeploymentEnv, DeploymentEnvSecrets, DeploymentEnvPrune, ExportSchedule, ExportLockMode, ExportLockDays, BackupCopy, BackupCopyRegion, BackupCopyRoleArn, BackupCopyLockMode, BackupCopyLockDays, DbRestoreTime, DbRestoreSnapshot, AllowRevisionDowngrade, StorageMigrationConfirmed,
         HostReportTimeoutMinutes, BackendHealthTimeoutMinutes, ExportTimeoutMinutes, PatchWindow, RolePermissionsBoundary, DeployRoles,
@@ -117,7 +120,7 @@ public static class SettingKeys
     public static IReadOnlyList<SettingKey> Own { get; } = [.. All.Where(key => key.Namespace == Namespace)];
 
     /// <summary>Keys whose value is expected to be a Pulumi secret; every other key must be plain.</summary>
-    public static IReadOnlyList<SettingKey> SecretKeys { get; } = [DeploymentEnvSecrets];
+    public static IReadOnlyList<SettingKey> SecretKeys { get; } = [DeploymentEnvSecrets, LocalBackupBucketAccessKeyId, LocalBackupBucketSecretAccessKey];
 
     /// <summary>Keys whose value may be an output of another resource when the ConvexDeployment component is used directly.</summary>
     public static IReadOnlyList<SettingKey> DeferrableKeys { get; } = [ExistingVpcId, PublicSubnetIds, PrivateSubnetIds, HostedZoneId, AlarmTopicArn];

@@ -11,7 +11,7 @@ namespace ConvexInfra.Core.Spec;
 internal sealed class SettingValues(StackConfig config)
 {
     public const string NotSet = "nothing (the key is not set)";
-    private const string SecretGiven = "a secret value (hidden)";
+    public const string SecretGiven = "a secret value (hidden)";
 
     private readonly List<ConfigError> errors = [];
 

@@ -28,12 +28,15 @@ public sealed class RestoreCommand : ICliCommand
         var replaceAll = CliKit.Flag("--replace-all", "replace every table (tables not in the export are emptied); without it only the tables in the export are replaced");
         var yes = CliKit.Flag("--yes", "do not ask before replacing data (CI)");
         var envFile = CliKit.Text("--deployment-env", "latest|none|FILE",
-            "after the import, put back deployment variables: latest = the newest set the export task stored beside the exports (AWS), none (default), or a JSON map FILE");
-        var dir = CliKit.Text("--dir", "DIR", "local target: where 'latest' looks for zips (default convex-backups/STACK)");
+            "after the import, put back deployment variables: latest = the newest set stored beside the exports (AWS: by the export task; local: the scheduled exports' .env files), none (default), or a JSON map FILE");
+        var dir = CliKit.Text("--dir", "DIR", "local target: where 'latest' looks for zips (default the stack file's localBackupDir, else convex-backups/STACK)");
         var drill = new DrillOptions();
         var command = CliKit.Verb(Name, Summary, """
             --from latest: on AWS the newest object in the exports bucket (stack output buckets.exports), on the local
-            target the newest .zip in --dir. An s3:// address is downloaded with the AWS CLI v2 first.
+            target the newest .zip in --dir or, when the stack file here sets localBackupBucket, the newest scheduled
+            export there (node and the shared aws-request.mjs; the key pair from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+            AWS_ENDPOINT_URL_S3 if this machine reaches the store elsewhere). An s3:// address is downloaded with the AWS
+            CLI v2 first.
 
             Imports an export into the stack: 'npx convex import --replace' (or --replace-all) with the stack's URL and
             admin key in the environment of npx (CONVEX_SELF_HOSTED_URL, CONVEX_SELF_HOSTED_ADMIN_KEY), never on a
@@ -42,7 +45,8 @@ public sealed class RestoreCommand : ICliCommand
             After it, --deployment-env is applied (an export carries no environment variables) and verify runs:
             'latest' reads the newest deployment-env/ object of the exports bucket (the export task stores one beside
             every export, SSE-KMS with the stack's key: the caller must be one of the stack's deployers) through
-            'aws s3 cp … -' (values on standard output only, never printed), a FILE is a JSON map as for
+            'aws s3 cp … -' (values on standard output only, never printed); on the local target the newest
+            convex-env-STACK-*.env the scheduled exports wrote (folder or bucket). A FILE is a JSON map as for
             'deployment-env apply --from FILE'.
             A prod-tier stack is refused unless both --replace-all and --yes are given.
 
@@ -103,7 +107,7 @@ public sealed class RestoreCommand : ICliCommand
             var desiredEnv = envFile switch
             {
                 null or "none" => null,
-                "latest" => await ReadStoredEnvAsync(console, stack, cancellationToken),
+                "latest" => await ReadStoredEnvAsync(console, stack, cancellationToken, dir),
                 _ => await ReadDesiredEnvAsync(console, envFile),
             };
             var (zip, _) = await ResolveAsync(console, stack, source, dir, temp, cancellationToken);
@@ -190,12 +194,9 @@ public sealed class RestoreCommand : ICliCommand
     {
         if (source == "latest" && stack.IsLocal)
         {
-            var folder = Path.GetFullPath(dir ?? LoadedStack.DefaultBackupDir(stack), console.WorkingDirectory);
-            var newest = (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.zip") : [])
-                .Select(f => new FileInfo(f)).OrderByDescending(f => f.LastWriteTimeUtc).ThenByDescending(f => f.Name, StringComparer.Ordinal)
-                .FirstOrDefault()
-                ?? throw new BackupException($"--from latest: no .zip in {folder}; take one with 'convex-infra backup' or give a file");
-            return (newest.FullName, new DateTimeOffset(newest.LastWriteTimeUtc, TimeSpan.Zero));
+            Directory.CreateDirectory(temp);
+            var (zip, at) = await LocalBackupSource.For(console, stack, dir).LatestExportAsync(console, temp, cancellationToken);
+            return (zip, at);
         }
 
         var region = stack.Outputs.Region ?? string.Empty;
@@ -241,14 +242,20 @@ public sealed class RestoreCommand : ICliCommand
         return File.Exists(local) ? (local, exportedAt) : throw new BackupException($"aws s3 cp ended without writing {local}");
     }
 
-    /// <summary>The newest variables the export task stored beside the exports; read before the import, so a failure changes nothing.</summary>
-    internal static async Task<IReadOnlyDictionary<string, string>> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, CancellationToken cancellationToken) =>
-        await ReadStoredEnvAsync(console, stack, required: true, cancellationToken)
+    /// <summary>The newest variables the export task stored beside the exports (local: the scheduled exports); read before the import, so a failure changes nothing.</summary>
+    internal static async Task<IReadOnlyDictionary<string, string>> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, CancellationToken cancellationToken, string? dir = null) =>
+        await ReadStoredEnvAsync(console, stack, required: true, cancellationToken, dir)
         ?? throw new BackupException("no stored deployment variables were read");
 
     /// <summary>As above; when not <paramref name="required"/>, null (and a note) if the bucket holds no stored set.</summary>
-    internal static async Task<IReadOnlyDictionary<string, string>?> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, bool required, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyDictionary<string, string>?> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, bool required, CancellationToken cancellationToken, string? dir = null)
     {
+        if (stack.IsLocal)
+        {
+            // The local exporter's convex-env-STACK-STAMP.env files, in the folder or the bucket (LocalBackupSource).
+            return await LocalBackupSource.For(console, stack, dir).LatestVariablesAsync(console, required, cancellationToken);
+        }
+
         var bucket = stack.Backup.ExportsBucket;
         var region = stack.Outputs.Region;
         if (stack.IsLocal || bucket is null || region is null)

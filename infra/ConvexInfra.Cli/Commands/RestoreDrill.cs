@@ -111,7 +111,7 @@ internal static class RestoreDrill
             {
                 null => source.IsLocal ? null : await RestoreCommand.ReadStoredEnvAsync(console, source, required: false, cancellationToken),
                 "none" => null,
-                "latest" => await RestoreCommand.ReadStoredEnvAsync(console, source, cancellationToken),
+                "latest" => await RestoreCommand.ReadStoredEnvAsync(console, source, cancellationToken, request.Dir),
                 var path => await RestoreCommand.ReadDesiredEnvAsync(console, path),
             };
             var (zip, exportedAt) = await RestoreCommand.ResolveAsync(console, source, request.From, request.Dir, temp, cancellationToken);

@@ -27,10 +27,10 @@ public sealed class TypedArgsTests
             Assert.True(shape == key.Shape, $"{key.FullName} is a {key.Shape} setting but its input is {type.Name}");
         }
 
-        // Inputs take outputs of other resources where that makes sense: the deferrable keys, the secret map, and every
-        // list and map (as generated SDKs accept outputs there; awaited before the settings are read).
+        // Inputs take outputs of other resources where that makes sense: the deferrable keys, the secrets (outputs of
+        // secret config), and every list and map (as generated SDKs accept outputs there; awaited before the settings are read).
         var outputCapable = inputs.Where(p => p.Value.IsGenericType && p.Value.Name.StartsWith("Input", StringComparison.Ordinal)).Select(p => p.Key).ToHashSet();
-        var expected = SettingKeys.DeferrableKeys.Append(SettingKeys.DeploymentEnvSecrets)
+        var expected = SettingKeys.DeferrableKeys.Concat(SettingKeys.SecretKeys)
             .Concat(SettingKeys.All.Where(k => k.Shape is SettingShape.List or SettingShape.Map)).Distinct();
         Assert.Equal(expected.OrderBy(k => k.FullName), outputCapable.OrderBy(k => k.FullName));
     }

@@ -331,6 +331,41 @@ public class LocalBackupsComponentTests
     }
 
     [Fact]
+    public async Task With_a_bucket_only_the_exporter_gets_the_key_pair_as_secrets_in_its_environment_and_no_host_folder()
+    {
+        const string secretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY";
+        var spec = LocalStackRun.LocalStackSpec();
+        var bucket = new LocalBackupBucketSpec("https://s3.example.com", "convex-backups", "us-east-1", "local/", PathStyle: true);
+        spec = spec with { Local = spec.Local! with { Backups = new LocalBackupSpec(null, 24, 7, bucket) } };
+
+        var run = await LocalStackRun.UpAsync(spec, bucketKeys: ("AKIAEXAMPLEKEYID0001", secretKey));
+
+        var container = run.ContainerInputs(LocalRole.Exporter);
+        Assert.False(container.ContainsKey("volumes") && LocalStackRun.Items(container["volumes"]).Any(), "no host folder without localBackupDir");
+        Assert.True(await Output.IsSecretAsync(run.Component.Environments[LocalRole.Exporter]));
+        var env = await run.EnvAsync(LocalRole.Exporter);
+        Assert.Contains("AWS_ACCESS_KEY_ID=AKIAEXAMPLEKEYID0001", env);
+        Assert.Contains($"AWS_SECRET_ACCESS_KEY={secretKey}", env);
+        Assert.Contains("BACKUP_S3_BUCKET=convex-backups", env);
+        Assert.Contains("BACKUP_KEEP=false", env);
+        // Nowhere else: not in the command, labels or any other input of any container but the (secret) environment.
+        Assert.All(run.Mocks.OfType(LocalTokens.Container), c => Assert.DoesNotContain(
+            c.Inputs.Where(p => p.Key != "envs").SelectMany(p => LocalStackRun.Strings(p.Value)), s => s.Contains(secretKey, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_bucket_without_its_key_pair_is_refused_with_the_keys_to_set()
+    {
+        var spec = LocalStackRun.LocalStackSpec();
+        var bucket = new LocalBackupBucketSpec("https://s3.example.com", "convex-backups", "us-east-1", string.Empty, PathStyle: false);
+        spec = spec with { Local = spec.Local! with { Backups = new LocalBackupSpec(null, 24, 7, bucket) } };
+
+        var error = Assert.ThrowsAny<Exception>(() => LocalStackRun.UpAsync(spec).GetAwaiter().GetResult());
+
+        Assert.Contains("localBackupBucketSecretAccessKey", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_a_backup_folder_there_is_no_exporter()
     {
         var run = await LocalStackRun.UpAsync(LocalStackRun.LocalStackSpec());

@@ -35,7 +35,7 @@ internal sealed record LocalStackRun(
             $"{path} does not validate:{Environment.NewLine}{string.Join(Environment.NewLine, result.Errors)}");
     }
 
-    public static async Task<LocalStackRun> UpAsync(DeploymentSpec spec, LocalMocks? mocks = null)
+    public static async Task<LocalStackRun> UpAsync(DeploymentSpec spec, LocalMocks? mocks = null, (string AccessKeyId, string SecretAccessKey)? bucketKeys = null)
     {
         mocks ??= new LocalMocks();
         LocalConvex? component = null;
@@ -56,7 +56,13 @@ internal sealed record LocalStackRun(
             {
                 component = new LocalConvex(
                     "convex",
-                    new LocalConvexArgs { Spec = spec, AdminKeyIssuedAtUnixSeconds = IssuedAt },
+                    new LocalConvexArgs
+                    {
+                        Spec = spec,
+                        AdminKeyIssuedAtUnixSeconds = IssuedAt,
+                        // As the program passes them: secret outputs read from config.
+                        BucketKeys = bucketKeys is { } keys ? (Output.CreateSecret(keys.AccessKeyId), Output.CreateSecret(keys.SecretAccessKey)) : null,
+                    },
                     new ComponentResourceOptions { ResourceTransformations = { RecordParent } });
             });
         return new LocalStackRun(spec, mocks, component!, resources, parents);

@@ -68,10 +68,10 @@ public sealed class SchemaTests
                     break;
             }
 
-            // Scalars are plain; deferrable inputs, lists and maps accept outputs, as generated SDKs make them.
-            // (The analyzer marks a plain list or map through its elements.)
+            // Scalars are plain; deferrable inputs, secrets (outputs of config), lists and maps accept outputs, as generated
+            // SDKs make them. (The analyzer marks a plain list or map through its elements.)
             var plain = (bool?)(property["plain"] ?? property["items"]?["plain"] ?? property["additionalProperties"]?["plain"]) == true;
-            var acceptsOutputs = deferrable || key.Shape is SettingShape.List or SettingShape.Map;
+            var acceptsOutputs = deferrable || SettingKeys.SecretKeys.Contains(key) || key.Shape is SettingShape.List or SettingShape.Map;
             Assert.True(acceptsOutputs != plain, $"{name}: plain={plain}");
             Assert.Equal(key.Description, (string?)property["description"]);
         }

@@ -10,6 +10,7 @@ namespace ConvexInfra.Core.Tests.Local;
 public sealed class LocalBackupsTests : IDisposable
 {
     private const string AdminKey = "acme-local|01deadbeefcafe";
+    private const string SecretValue = "sk_live_never_on_the_log";
     private readonly TempDir dir = new();
 
     public void Dispose() => dir.Dispose();
@@ -47,7 +48,7 @@ public sealed class LocalBackupsTests : IDisposable
     {
         var alone = TestConfigs.ReadErrors(TestConfigs.Local(("localBackupIntervalHours", "12"), ("localBackupRetentionDays", "3")));
         Assert.Equal(["convex-infra:localBackupIntervalHours", "convex-infra:localBackupRetentionDays"], alone.Select(e => e.Key));
-        Assert.All(alone, e => Assert.Contains("a localBackupDir as well", e.Expected, StringComparison.Ordinal));
+        Assert.All(alone, e => Assert.Contains("a localBackupDir or localBackupBucket as well", e.Expected, StringComparison.Ordinal));
 
         var short_ = Assert.Single(TestConfigs.ReadErrors(TestConfigs.Local(
             ("localBackupDir", "/b"), ("localBackupIntervalHours", "72"), ("localBackupRetentionDays", "2"))));
@@ -113,28 +114,46 @@ public sealed class LocalBackupsTests : IDisposable
         var old = Touch(backups, "convex-export-local-20261120T031700Z.zip", DateTime.UtcNow.AddDays(-8));
         var recent = Touch(backups, "convex-export-local-20261204T031700Z.zip", DateTime.UtcNow.AddDays(-2));
         var other = Touch(backups, "convex-export-other-20261120T031700Z.zip", DateTime.UtcNow.AddDays(-8));
+        var longer = Touch(backups, "convex-export-local-b-20261120T031700Z.zip", DateTime.UtcNow.AddDays(-8));
+        var oldEnv = Touch(backups, "convex-env-local-20261120T031700Z.env", DateTime.UtcNow.AddDays(-8));
+        var recentEnv = Touch(backups, "convex-env-local-20261204T031700Z.env", DateTime.UtcNow.AddDays(-2));
         var keep = Touch(backups, "notes.txt", DateTime.UtcNow.AddDays(-30));
         Fake(bin, "npm", "exit 0");
         Fake(bin, "npx", """
             if [ "$3" = "--version" ]; then echo 1.27.0; exit 0; fi
             case "$*" in *"$CONVEX_SELF_HOSTED_ADMIN_KEY"*) echo "key in arguments" >&2; exit 7 ;; esac
+            if [ "$3 $4" = "env list" ]; then printf 'STRIPE_KEY=%s\nAPP_MODE=production\n' "$FAKE_VALUE"; exit 0; fi
             [ "$3" = export ] || exit 8
             printf 'zip' > "$6"
             """);
         Fake(bin, "sleep", "exit 3");
         var script = dir.Write("convex-local-exports.sh", LocalBackups.Script());
 
-        var result = ExternalTool.Run("sh", [script], dir.Path, ScriptEnvironment(bin, backups, intervalSeconds: 86400));
+        var environment = ScriptEnvironment(bin, backups, intervalSeconds: 86400);
+        environment["FAKE_VALUE"] = SecretValue;
+        var result = ExternalTool.Run("sh", [script], dir.Path, environment);
 
         Assert.Equal(3, result.ExitCode);
         Assert.True(File.Exists(Path.Combine(dir.Path, "ready")), result.Output);
-        var written = Directory.GetFiles(backups, "convex-export-local-*.zip").Select(Path.GetFileName).Except([Path.GetFileName(recent)]).Single();
+        var written = Directory.GetFiles(backups, "convex-export-local-*.zip").Select(Path.GetFileName).Except([Path.GetFileName(recent), Path.GetFileName(longer)]).Single();
         Assert.Matches(@"^convex-export-local-\d{8}T\d{6}Z\.zip$", written);
         Assert.Contains($"scheduled export: {backups}/{written}", result.Stdout, StringComparison.Ordinal);
         Assert.False(File.Exists(old), "an export older than the retention is deleted");
-        Assert.True(File.Exists(recent) && File.Exists(other) && File.Exists(keep), "newer exports, other stacks' and other files stay");
+        Assert.True(File.Exists(recent) && File.Exists(other) && File.Exists(keep) && File.Exists(longer), "newer exports, other stacks' and other files stay");
+        Assert.False(File.Exists(oldEnv), "variables older than the retention are deleted with their export");
+        Assert.True(File.Exists(recentEnv));
         Assert.Empty(Directory.GetFiles(backups, "*.partial", SearchOption.AllDirectories));
         Assert.DoesNotContain(AdminKey, result.Output, StringComparison.Ordinal);
+
+        // The variables of this round: same stamp as the export, 0600, values only in the file, never on the log.
+        var variables = Path.Combine(backups, written!.Replace("convex-export-", "convex-env-", StringComparison.Ordinal).Replace(".zip", ".env", StringComparison.Ordinal));
+        Assert.Equal($"STRIPE_KEY={SecretValue}\nAPP_MODE=production\n", File.ReadAllText(variables));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(variables));
+        }
+        Assert.Contains($"deployment variables: {variables}", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretValue, result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -174,6 +193,7 @@ public sealed class LocalBackupsTests : IDisposable
         ["CONVEX_SELF_HOSTED_URL"] = "http://backend:3210",
         ["CONVEX_SELF_HOSTED_ADMIN_KEY"] = AdminKey,
         ["BACKUP_DIR"] = backups,
+        ["BACKUP_KEEP"] = "true",
         ["BACKUP_NAME"] = "local",
         ["BACKUP_INTERVAL_SECONDS"] = intervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["BACKUP_RETENTION_DAYS"] = "7",

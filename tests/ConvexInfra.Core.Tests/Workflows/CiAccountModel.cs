@@ -71,10 +71,11 @@ internal sealed partial class CiAccountModel
         ["STATE_KMS_KEY_ID"] = StateKeyId(stack),
     };
 
-    public static IamPolicy Policy(string file, string stack)
+    public static IamPolicy Policy(string file, string stack, string? environment = null)
     {
         var text = File.ReadAllText(Path.Combine(WorkflowYaml.Root, "docs", "cicd", file));
         var values = Values(stack);
+        values["GITHUB_ENVIRONMENT"] = environment ?? stack;
         return IamPolicy.Parse(Placeholder().Replace(text, m => values[m.Groups[1].Value]));
     }
 

@@ -29,6 +29,7 @@ public partial class CiRolePolicyTests
     [InlineData("github-oidc-trust-preview-pull-request.json")]
     [InlineData("permissions-deploy.json")]
     [InlineData("permissions-preview.json")]
+    [InlineData("permissions-drill.json")]
     [InlineData("permissions-boundary.json")]
     [InlineData("state-key-policy.json")]
     public void Every_placeholder_is_one_the_bootstrap_sets(string file)
@@ -119,6 +120,7 @@ public partial class CiRolePolicyTests
                 ["DeployRole"] = Role("github-oidc-trust-deploy.json", "permissions-deploy.json"),
                 ["PreviewRole"] = Role("github-oidc-trust-preview.json", "permissions-preview.json"),
                 ["PullRequestPreviewRole"] = Role("github-oidc-trust-preview-pull-request.json", "permissions-preview.json"),
+                ["DrillRole"] = Role("github-oidc-trust-deploy.json", "permissions-drill.json"),
                 ["Boundary"] = new JsonObject
                 {
                     ["Type"] = "AWS::IAM::ManagedPolicy",

@@ -298,6 +298,7 @@ public sealed class ProviderProtocolTests
             ["exportLockMode"] = Value.ForString("sometimes"),
             ["exportSchedule"] = Value.ForString("whenever"),
             ["instanceType"] = Value.ForString("t3.micro"),
+            ["localBackupBucket"] = Value.ForStruct(new Struct { Fields = { ["endpoint"] = Value.ForString("ftp://x"), ["bucket"] = Value.ForString("b-1") } }),
         };
         foreach (var (name, value) in wrong)
         {
