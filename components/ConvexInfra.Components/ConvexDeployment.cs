@@ -258,10 +258,11 @@ public sealed class ConvexDeployment : ComponentResource
 
     private AwsParts BuildEcs(string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision, DeferredInputs inputs)
     {
-        var (network, storage, database, secrets, runtime) = BuildShared(name, spec, aws, inputs);
+        // The ECS task takes no RDS-derived runtime values (BuildEcsParts makes its own).
+        var (network, storage, database, secrets, _) = BuildShared(name, spec, aws, inputs);
         try
         {
-            return BuildEcsParts(name, spec, aws, revision, inputs, network, storage, database, secrets, runtime);
+            return BuildEcsParts(name, spec, aws, revision, inputs, network, storage, database, secrets);
         }
         catch (Exception e)
         {
@@ -272,12 +273,17 @@ public sealed class ConvexDeployment : ComponentResource
 
     private AwsParts BuildEcsParts(
         string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision, DeferredInputs inputs,
-        Network network, Storage storage, Database database, Secrets secrets, Output<AwsRuntimeValues> runtime)
+        Network network, Storage storage, Database database, Secrets secrets)
     {
         var backups = NewBackups(name, spec, aws, network, storage, secrets, revision);
 
+        // The task needs no RDS output: its entrypoint waits for the address (the db-host parameter), so Fargate
+        // provisioning and the image pull overlap RDS creation. Only the buckets and the fixed port go in.
+        var region = aws.Account.Region;
+        var taskRuntime = storage.BucketNames.Apply(buckets =>
+            new AwsRuntimeValues(region, buckets, DatabaseHost: "", Database.PostgresPort, Database.MasterUsername, secrets.ParameterNames));
         // A new revision reaches the task definition only after the pre-upgrade export succeeded.
-        var gatedRuntime = Output.Tuple(runtime, backups.PreUpgradeGate).Apply(t => t.Item1);
+        var gatedRuntime = Output.Tuple(taskRuntime, backups.PreUpgradeGate).Apply(t => t.Item1);
         var service = new EcsService($"{name}-ecs", new EcsServiceArgs
         {
             Spec = spec,
@@ -287,6 +293,7 @@ public sealed class ConvexDeployment : ComponentResource
             HostedZoneId = DeferredChecks.HostedZoneId(name, inputs.HostedZoneId),
             KeyArn = secrets.KeyArn,
             SecretVersions = secrets.ParameterVersions,
+            DatabaseHost = database.Address,
         }, new ComponentResourceOptions { Parent = this });
         AllowKeyUse(secrets, storage, backups, [service.ExecutionRoleArn, backups.ExecutionRoleArn]);
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs

@@ -104,7 +104,7 @@ public sealed class OrderingTests
     /// </summary>
     [Theory]
     [MemberData(nameof(AwsStacks))]
-    public async Task Backups_and_the_other_alarms_do_not_wait_for_the_database_and_the_plan_agrees(string stack)
+    public async Task Backups_the_ecs_task_and_the_other_alarms_do_not_wait_for_the_database_and_the_plan_agrees(string stack)
     {
         var config = StackFiles.Load(stack);
         var spec = ConvexProgram.ReadSpec(config);
@@ -122,7 +122,12 @@ public sealed class OrderingTests
         };
         if (ecs)
         {
-            steps["ecs-service"] = r => r.Type == Service;
+            // The task definition, the service and the credentials they inject start while RDS is created; the address
+            // parameter waits for it, and so do the dashboard and the grace-period reset (after the service is steady).
+            steps["secrets"] = r => IsSecretParameter(r, "/postgres-url") || IsDatabaseHostParameter(r);
+            steps["ecs-task"] = r => r.Type == Service || IsBackendTaskDefinition(r) || IsSecretParameter(r, "/db-credentials");
+            steps["monitoring"] = IsDatabaseAlarm;
+            steps["ecs-follow-up"] = r => r.Type == Dashboard || IsGraceReset(r);
         }
         else
         {
@@ -143,6 +148,16 @@ public sealed class OrderingTests
         }
 
         var run = await program;
+        if (ecs)
+        {
+            // The point of the split: the backend's service and task definition do not wait for RDS (so Fargate
+            // provisioning and the image pull overlap it); the address parameter does.
+            Assert.Contains(whileHeld, r => r.Type == Service && !r.Name!.Contains("dashboard", StringComparison.Ordinal));
+            Assert.Contains(whileHeld, IsBackendTaskDefinition);
+            Assert.DoesNotContain(whileHeld, IsDatabaseHostParameter);
+            gate.AssertRequestedAfterHeldAnswered(IsDatabaseHostParameter, "the db-host parameter");
+        }
+
         Assert.Contains(whileHeld, IsExportTaskDefinition);
         Assert.Contains(whileHeld, r => r.Type == Schedule);
         Assert.Contains(whileHeld, IsRevisionHistory);
@@ -222,6 +237,15 @@ public sealed class OrderingTests
     /// <summary>The SecureString parameter whose name ends with <paramref name="suffix"/> (the host's two secrets, or the admin key).</summary>
     private static bool IsSecretParameter(MockResourceArgs r, string suffix) =>
         r.Type == Parameter && r.Text("type") == "SecureString" && r.Text("name")?.EndsWith(suffix, StringComparison.Ordinal) == true;
+
+    private static bool IsDatabaseHostParameter(MockResourceArgs r) =>
+        r.Type == Parameter && r.Text("type") == "String" && r.Text("name")?.EndsWith("/db-host", StringComparison.Ordinal) == true;
+
+    private static bool IsBackendTaskDefinition(MockResourceArgs r) =>
+        r.Type == TaskDefinition && r.Name!.EndsWith("-ecs-task", StringComparison.Ordinal);
+
+    private static bool IsGraceReset(MockResourceArgs r) =>
+        r.Type == Command && r.Name!.EndsWith("-grace-reset", StringComparison.Ordinal);
 
     private static bool IsExportTaskDefinition(MockResourceArgs r) =>
         r.Type == TaskDefinition && r.Name!.EndsWith("-backups-export", StringComparison.Ordinal);

@@ -55,7 +55,8 @@ public sealed class Secrets : ComponentResource
     private readonly TaskCompletionSource<Output<(ImmutableArray<string> SsmReaders, StackKeyS3Use S3Use)>> _keyUsers = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
-    /// The SSM versions of the instance secret and <c>POSTGRES_URL</c> parameters (not secret). Whatever reads the
+    /// The SSM versions of the instance secret and <c>POSTGRES_URL</c> parameters (EC2) or of the instance secret and the
+    /// database credentials parameters (ECS, whose credentials need no RDS address); not secret. Whatever reads the
     /// values at run time takes these as input: it then waits until the values are written, and changes with them.
     /// </summary>
     public Output<SecretParameterVersions> ParameterVersions { get; }
@@ -138,7 +139,18 @@ public sealed class Secrets : ComponentResource
             "Convex POSTGRES_URL (no database name, no query string)", key, spec, child);
         AdminKeyParameter = SecureParameter($"{name}-admin-key", ParameterNames.AdminKey, AdminKey,
             "Convex admin key (CONVEX_SELF_HOSTED_ADMIN_KEY)", key, spec, child);
-        ParameterVersions = Output.Tuple(instanceSecretParameter.Version, postgresUrlParameter.Version)
+        // ECS injects the credentials alone (no RDS address: the task starts while RDS is created) and its entrypoint adds
+        // the address; EC2 reads POSTGRES_URL. Each target's versions are those of what its backend reads.
+        var injected = postgresUrlParameter;
+        if (spec.Target == DeploymentTarget.AwsEcs)
+        {
+            var credentials = Output.CreateSecret(args.DatabasePassword.ToOutput()
+                .Apply(password => Core.Containers.PostgresUrl.Credentials(args.DatabaseUser, password)));
+            injected = SecureParameter($"{name}-db-credentials", ResourceNames.DatabaseCredentialsParameter(spec), credentials,
+                "Convex database credentials (user:password, percent-encoded); the ECS entrypoint adds the RDS address", key, spec, child);
+        }
+
+        ParameterVersions = Output.Tuple(instanceSecretParameter.Version, injected.Version)
             .Apply(v => new SecretParameterVersions(v.Item1, v.Item2));
 
         RegisterOutputs(new Dictionary<string, object?>

@@ -8,7 +8,6 @@ using Pulumi;
 using CloudWatch = Pulumi.Aws.CloudWatch;
 using Ec2 = Pulumi.Aws.Ec2;
 using AwsEcs = Pulumi.Aws.Ecs;
-using Iam = Pulumi.Aws.Iam;
 using Vpc = Pulumi.Aws.Vpc;
 
 namespace ConvexInfra.Components.Ecs;
@@ -30,6 +29,12 @@ public sealed class EcsServiceArgs
 
     /// <summary>The SSM versions of the two secrets the task gets injected; a change rolls the service.</summary>
     public required Output<SecretParameterVersions> SecretVersions { get; init; }
+
+    /// <summary>
+    /// The RDS address: only the db-host parameter (and, during a restore, the task definition) waits for it; the task
+    /// itself starts while RDS is created and its entrypoint waits for the parameter.
+    /// </summary>
+    public required Output<string> DatabaseHost { get; init; }
 }
 
 /// <summary>
@@ -92,33 +97,11 @@ public sealed class EcsService : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-logs"),
         }, child);
 
-        var execution = new Iam.Role($"{name}-execution", new Iam.RoleArgs
-        {
-            AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
-            Description = "Starts the Convex task: reads its two secrets from SSM and writes its logs",
-            Tags = AwsTags.For(spec, $"{name}-execution"),
-        }.WithBoundary(spec, args.Account), child);
-        _ = new Iam.RolePolicy($"{name}-execution", new Iam.RolePolicyArgs
-        {
-            Role = execution.Name,
-            Policy = Output.Tuple(logGroup.Arn, args.KeyArn).Apply(t => StackPolicies.EcsExecution(spec, account, t.Item1, t.Item2)),
-        }, child);
-
-        var task = new Iam.Role($"{name}-task", new Iam.RoleArgs
-        {
-            AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
-            Description = "The Convex backend at run time: its five buckets",
-            Tags = AwsTags.For(spec, $"{name}-task"),
-        }.WithBoundary(spec, args.Account), child);
-        _ = new Iam.RolePolicy($"{name}-task", new Iam.RolePolicyArgs
-        {
-            Role = task.Name,
-            // Only the buckets: ECS injects both secrets through the execution role, so the task reads no parameter.
-            Policy = args.Runtime.Apply(r => StackPolicies.EcsTask(spec, account, r.Buckets)),
-        }, child);
-
-        // The agent sidecar runs with the task role: its metric events go to the stack's metrics log group.
-        _ = Ops.BackendMetricsAccess.Grant(name, spec, account, task.Name, child);
+        var roles = EcsRoles.Create(name, spec, account, args.Runtime, logGroup.Arn, args.KeyArn, child);
+        var databaseHost = EcsBackendStart.DatabaseHostParameter(name, spec, args.DatabaseHost, child);
+        // Only a restore makes the task definition wait for the address: it must start a task on the restored instance,
+        // never on the old one (see EcsContainerDefinitions.Render). Otherwise the address is read at run time.
+        var hostVersion = spec.Recovery.Restore is null ? Output.Create((int?)null) : databaseHost.Version.Apply(v => (int?)v);
 
         var cluster = new AwsEcs.Cluster($"{name}-cluster", new AwsEcs.ClusterArgs
         {
@@ -140,14 +123,14 @@ public sealed class EcsService : ComponentResource
                 CpuArchitecture = EcsDeploymentSettings.CpuArchitecture,
                 OperatingSystemFamily = EcsDeploymentSettings.OperatingSystemFamily,
             },
-            ExecutionRoleArn = execution.Arn,
+            ExecutionRoleArn = roles.Execution.Arn,
             // Carries the Prometheus scrape file from its writer to the agent sidecar (EcsMetricsContainers).
             Volumes = { new AwsEcs.Inputs.TaskDefinitionVolumeArgs { Name = EcsMetricsContainers.ConfigVolume } },
-            TaskRoleArn = task.Arn,
+            TaskRoleArn = roles.Task.Arn,
             // The secret versions make a rotated instance secret or a new POSTGRES_URL a new task definition, so the
             // service starts a task that reads the new values (ECS reads secrets only when a task starts).
-            ContainerDefinitions = Output.Tuple(args.Runtime, logGroup.Name, args.SecretVersions).Apply(t =>
-                EcsContainerDefinitions.Render(spec, account, t.Item1, t.Item2, t.Item3)),
+            ContainerDefinitions = Output.Tuple(args.Runtime, logGroup.Name, args.SecretVersions, hostVersion).Apply(t =>
+                EcsContainerDefinitions.Render(spec, account, t.Item1, t.Item2, t.Item3, t.Item4)),
             Tags = AwsTags.For(spec, $"{name}-task"),
         }, child);
 
@@ -169,20 +152,6 @@ public sealed class EcsService : ComponentResource
             Tags = AwsTags.For(spec, $"{name}-dashboard-egress"),
         }, child);
 
-        // The dashboard's own execution role: it writes the dashboard's log streams and nothing else (no secret, no
-        // key), so the backend's execution role, which reads both secrets, is never used to start the dashboard.
-        var dashboardExecution = new Iam.Role($"{name}-dashboard-execution", new Iam.RoleArgs
-        {
-            AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
-            Description = "Starts the Convex dashboard task: writes its log streams",
-            Tags = AwsTags.For(spec, $"{name}-dashboard-execution"),
-        }.WithBoundary(spec, args.Account), child);
-        _ = new Iam.RolePolicy($"{name}-dashboard-execution", new Iam.RolePolicyArgs
-        {
-            Role = dashboardExecution.Name,
-            Policy = logGroup.Arn.Apply(arn => StackPolicies.EcsDashboardExecution(account, arn)),
-        }, child);
-
         // No TaskRoleArn: ECS gives the container no credentials endpoint. The execution role only starts the task
         // (pull, logs); its credentials never reach the container.
         var dashboardDefinition = new AwsEcs.TaskDefinition($"{name}-dashboard-task", new AwsEcs.TaskDefinitionArgs
@@ -197,7 +166,7 @@ public sealed class EcsService : ComponentResource
                 CpuArchitecture = EcsDeploymentSettings.CpuArchitecture,
                 OperatingSystemFamily = EcsDeploymentSettings.OperatingSystemFamily,
             },
-            ExecutionRoleArn = dashboardExecution.Arn,
+            ExecutionRoleArn = roles.DashboardExecution.Arn,
             ContainerDefinitions = Output.Tuple(args.Runtime, logGroup.Name).Apply(t =>
                 EcsContainerDefinitions.RenderDashboard(spec, t.Item1.Region, t.Item2)),
             Tags = AwsTags.For(spec, $"{name}-dashboard-task"),
@@ -238,7 +207,8 @@ public sealed class EcsService : ComponentResource
             DeploymentMinimumHealthyPercent = EcsDeploymentSettings.MinimumHealthyPercent,
             DeploymentMaximumPercent = EcsDeploymentSettings.MaximumPercent,
             DeploymentCircuitBreaker = new AwsEcs.Inputs.ServiceDeploymentCircuitBreakerArgs { Enable = true, Rollback = true },
-            HealthCheckGracePeriodSeconds = EcsDeploymentSettings.HealthCheckGracePeriodSeconds,
+            // The first task waits for RDS: its grace covers RDS creation; the reset below sets the usual value once steady.
+            HealthCheckGracePeriodSeconds = EcsDeploymentSettings.FirstDeployHealthCheckGracePeriodSeconds,
             NetworkConfiguration = TaskNetwork(network.BackendSecurityGroupId),
             LoadBalancers = TargetsOf(EcsContainers.BackendTask),
             EnableExecuteCommand = false,
@@ -251,7 +221,12 @@ public sealed class EcsService : ComponentResource
             // The target groups are attached by the listener rules, not by the listener (whose default is a 404):
             // CreateService fails on a target group without a load balancer, so wait for every rule.
             DependsOn = [loadBalancer.HttpsListener, .. loadBalancer.ListenerRules],
+            // The reset step owns the value after creation; pulumi must not put the first-deploy value back.
+            IgnoreChanges = { "healthCheckGracePeriodSeconds" },
+            // Creation now waits through the rest of RDS creation (waitServiceStable: a SUCCESSFUL deployment).
+            CustomTimeouts = new CustomTimeouts { Create = TimeSpan.FromMinutes(EcsDeploymentSettings.ServiceCreateTimeoutMinutes) },
         });
+        _ = EcsBackendStart.ResetGracePeriod(name, account.Region, cluster, service, databaseHost, this);
 
         var dashboardService = new AwsEcs.Service($"{name}-dashboard-service", new AwsEcs.ServiceArgs
         {
@@ -284,7 +259,7 @@ public sealed class EcsService : ComponentResource
         DashboardServiceName = dashboardService.Name;
         ClusterArn = cluster.Arn;
         ClusterName = cluster.Name;
-        ExecutionRoleArn = execution.Arn;
+        ExecutionRoleArn = roles.Execution.Arn;
         RegisterOutputs(new Dictionary<string, object?>
         {
             ["loadBalancerDnsName"] = LoadBalancerDnsName,

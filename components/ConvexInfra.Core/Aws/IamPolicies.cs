@@ -95,15 +95,19 @@ public static class IamPolicies
     }
 
     /// <summary>
-    /// The ECS task role: the five buckets and nothing else. ECS injects the instance secret and
-    /// <c>POSTGRES_URL</c> through the execution role (<see cref="EcsExecution"/>), so the running task reads no
-    /// parameter itself.
+    /// The ECS task role: the five buckets and the database address parameter (a plain String: no key). ECS injects
+    /// the instance secret and the database credentials through the execution role (<see cref="EcsExecution"/>), so the
+    /// running task reads no secret parameter itself.
     /// </summary>
-    public static string EcsTask(AwsAccountContext ctx, BucketNames buckets)
+    public static string EcsTask(AwsAccountContext ctx, BucketNames buckets, string databaseHostParameter)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(buckets);
-        return PolicyDocument.Render(BucketAccess(ctx, buckets));
+        ArgumentException.ThrowIfNullOrWhiteSpace(databaseHostParameter);
+        var statements = BucketAccess(ctx, buckets);
+        // A String parameter: GetParameter needs no kms:Decrypt, and the address is not secret.
+        statements.Add(new("DatabaseAddressRead", "Allow", ["ssm:GetParameter"], ParameterArns(ctx, [databaseHostParameter])));
+        return PolicyDocument.Render(statements);
     }
 
     /// <summary>

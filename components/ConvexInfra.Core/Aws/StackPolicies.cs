@@ -23,12 +23,14 @@ public static class StackPolicies
         return [secrets.InstanceSecret, secrets.PostgresUrl, ResourceNames.ReleaseParameter(spec), ResourceNames.HostImagesParameter(spec), .. Rendering.HostTooling.Parameters(spec)];
     }
 
-    /// <summary>The two secrets ECS injects into the backend container (the execution role fetches them).</summary>
+    /// <summary>
+    /// The two secrets ECS injects into the backend container (the execution role fetches them): the instance secret and
+    /// the database credentials. Not <c>POSTGRES_URL</c>, which needs the RDS address: the entrypoint builds it.
+    /// </summary>
     public static IReadOnlyList<string> EcsInjectedParameters(DeploymentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var secrets = ResourceNames.SecretParameters(spec);
-        return [secrets.InstanceSecret, secrets.PostgresUrl];
+        return [ResourceNames.SecretParameters(spec).InstanceSecret, ResourceNames.DatabaseCredentialsParameter(spec)];
     }
 
     /// <summary>
@@ -92,11 +94,14 @@ public static class StackPolicies
     /// <summary>The EC2 host's or the ECS task's CloudWatch agent: its events to the stack's metrics log group (<see cref="Ops.AppMetrics.LogGroup"/>).</summary>
     public static string BackendMetrics(AwsAccountContext account, string metricsLogGroupArn) => IamPolicies.BackendMetricsWrite(account, metricsLogGroupArn);
 
-    /// <summary>The ECS task role: the five buckets only; ECS injects both secrets through the execution role.</summary>
+    /// <summary>
+    /// The ECS task role: the five buckets, and the one plain parameter holding the database address (not secret, no
+    /// KMS key), which the entrypoint waits for. ECS injects both secrets through the execution role.
+    /// </summary>
     public static string EcsTask(DeploymentSpec spec, AwsAccountContext account, BucketNames buckets)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return IamPolicies.EcsTask(account, buckets);
+        return IamPolicies.EcsTask(account, buckets, ResourceNames.DatabaseHostParameter(spec));
     }
 
     /// <summary>The export task's execution role: the admin key parameter it injects and its log group.</summary>

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Containers;
+using ConvexInfra.Core.Naming;
 using ConvexInfra.Core.Runtime;
 using ConvexInfra.Core.Spec;
 
@@ -16,13 +17,27 @@ namespace ConvexInfra.Core.Ecs;
 /// </summary>
 public static class EcsContainerDefinitions
 {
+    /// <summary>The docker label that carries the database address parameter's version (restores only, see below).</summary>
+    public const string DatabaseHostVersionLabel = "convex-infra.db-host-version";
+
     /// <param name="secretVersions">
-    /// The SSM versions of the secret parameters, as a docker label on the backend: ECS only sees a new value through
-    /// a new task definition, so a changed instance secret or <c>POSTGRES_URL</c> must change it to start a new task.
-    /// Null (the offline plan, which cannot know them) leaves the label out.
+    /// The SSM versions of the injected secret parameters (the instance secret and the database credentials), as a
+    /// docker label on the backend: ECS only sees a new value through a new task definition, so a changed secret must
+    /// change it to start a new task. Null (the offline plan, which cannot know them) leaves the label out.
+    /// </param>
+    /// <param name="databaseHostVersion">
+    /// The database address parameter's version, only while the stack restores into a new instance
+    /// (<c>dbRestoreTime</c>/<c>dbRestoreSnapshot</c>): the task definition then waits for the restored instance's address
+    /// and changes with it, so the service starts a task on the restored database. Otherwise null: the task starts
+    /// without waiting for RDS and reads the address at run time.
     /// </param>
     public static string Render(
-        DeploymentSpec spec, AwsAccountContext account, AwsRuntimeValues aws, string logGroupName, SecretParameterVersions? secretVersions = null)
+        DeploymentSpec spec,
+        AwsAccountContext account,
+        AwsRuntimeValues aws,
+        string logGroupName,
+        SecretParameterVersions? secretVersions = null,
+        int? databaseHostVersion = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(account);
@@ -44,7 +59,7 @@ public static class EcsContainerDefinitions
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartArray();
-            WriteBackend(json, spec, account, aws, backend, logGroupName, secretVersions);
+            WriteBackend(json, spec, account, aws, backend, logGroupName, secretVersions, databaseHostVersion);
             WriteProxy(json, spec, aws.Region, logGroupName);
             EcsMetricsContainers.Write(json, spec, aws.Region, logGroupName);
             json.WriteEndArray();
@@ -81,7 +96,8 @@ public static class EcsContainerDefinitions
         AwsRuntimeValues aws,
         ContainerEnvironment env,
         string logGroupName,
-        SecretParameterVersions? secretVersions)
+        SecretParameterVersions? secretVersions,
+        int? databaseHostVersion)
     {
         json.WriteStartObject();
         json.WriteString("name", EcsContainers.Backend);
@@ -89,29 +105,39 @@ public static class EcsContainerDefinitions
         json.WriteBoolean("essential", true);
         WriteStrings(json, "entryPoint", BackendEntrypoint.EntryPoint);
         WritePorts(json, EcsContainers.ApiPort, EcsContainers.SitePort);
-        WriteEnvironment(json, env.Plain);
+        // POSTGRES_URL is not injected: the entrypoint builds it from the credentials and the address it waits for.
+        WriteEnvironment(json, [.. env.Plain, .. DatabaseWait(spec, aws)]);
 
         json.WriteStartArray("secrets");
         foreach (var secret in env.Secrets)
         {
-            var parameter = secret.Kind switch
+            var (name, parameter) = secret.Kind switch
             {
-                SecretKind.InstanceSecret => aws.Parameters.InstanceSecret,
-                SecretKind.PostgresUrl => aws.Parameters.PostgresUrl,
+                SecretKind.InstanceSecret => (secret.Name, aws.Parameters.InstanceSecret),
+                SecretKind.PostgresUrl => (BackendEntrypoint.DatabaseCredentialsVariable, ResourceNames.DatabaseCredentialsParameter(spec)),
                 _ => throw new InvalidOperationException($"secret {secret.Name}: no SSM parameter for kind {secret.Kind}"),
             };
             json.WriteStartObject();
-            json.WriteString("name", secret.Name);
+            json.WriteString("name", name);
             json.WriteString("valueFrom", AwsArns.Parameter(account, parameter));
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
 
-        if (secretVersions is not null)
+        if (secretVersions is not null || databaseHostVersion is not null)
         {
             json.WriteStartObject("dockerLabels");
-            json.WriteString(SecretParameterVersions.DockerLabel, secretVersions.Label);
+            if (secretVersions is not null)
+            {
+                json.WriteString(SecretParameterVersions.DockerLabel, secretVersions.Label);
+            }
+
+            if (databaseHostVersion is { } hostVersion)
+            {
+                json.WriteString(DatabaseHostVersionLabel, hostVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             json.WriteEndObject();
         }
 
@@ -127,6 +153,15 @@ public static class EcsContainerDefinitions
         WriteUlimits(json);
         WriteLogs(json, aws.Region, logGroupName, EcsContainers.Backend);
         json.WriteEndObject();
+    }
+
+    /// <summary>What the entrypoint needs to wait for the database address (none of it secret).</summary>
+    private static IEnumerable<EnvVar> DatabaseWait(DeploymentSpec spec, AwsRuntimeValues aws)
+    {
+        // AWS targets always run RDS PostgreSQL (the settings refuse sqlite there).
+        yield return new EnvVar(BackendEntrypoint.DatabaseHostParameterVariable, ResourceNames.DatabaseHostParameter(spec));
+        yield return new EnvVar(BackendEntrypoint.DatabasePortVariable, aws.DatabasePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        yield return new EnvVar(AwsRequestScript.Variable, AwsRequestScript.Text);
     }
 
     private static void WriteDashboard(Utf8JsonWriter json, DeploymentSpec spec, string region, string logGroupName)

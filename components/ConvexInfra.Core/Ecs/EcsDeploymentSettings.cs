@@ -53,6 +53,28 @@ public static class EcsDeploymentSettings
     public const int HealthCheckGracePeriodSeconds = 900;
 
     /// <summary>
+    /// The RDS instance's create timeout (the Database component's <c>customTimeouts.create</c>): the longest a first
+    /// deploy's database may take before pulumi up gives up on it.
+    /// </summary>
+    public const int DatabaseCreateTimeoutMinutes = 60;
+
+    /// <summary>
+    /// The grace period the service is CREATED with: the first task starts while RDS is being created and its entrypoint
+    /// waits for the database address, so nothing answers the health checks until RDS exists; the grace covers the whole
+    /// RDS create timeout. It is set back to <see cref="HealthCheckGracePeriodSeconds"/> once the service is steady
+    /// (<see cref="GracePeriodReset"/>), so later deployments fail over as fast as before.
+    /// </summary>
+    public const int FirstDeployHealthCheckGracePeriodSeconds = DatabaseCreateTimeoutMinutes * 60;
+
+    /// <summary>
+    /// The ECS service's create timeout: the provider's default is 20 minutes (terraform-provider-aws
+    /// internal/service/ecs/service.go, ResourceService Timeouts), and its steady-state wait on create (waitServiceStable:
+    /// the deployment must reach SUCCESSFUL, i.e. a healthy target) now includes the rest of RDS creation. It must outlast
+    /// the RDS create timeout plus the backend's start.
+    /// </summary>
+    public const int ServiceCreateTimeoutMinutes = DatabaseCreateTimeoutMinutes + 30;
+
+    /// <summary>
     /// Longest time an HTTP connection may sit idle at the load balancer: twice the backend's request cut-off
     /// (HTTP_SERVER_TIMEOUT_SECONDS, backendTuning httpServerTimeoutSeconds; 300 s by default, fact
     /// limit-http-request-timeout), so a slow request ends with the backend's 408, not the ALB's 504, with room for

@@ -4,8 +4,10 @@ namespace ConvexInfra.Core.Ecs;
 /// The one home of the ECS upgrade-gap figure docs/aws.md quotes (DocFigures key <c>ecs-upgrade-gap</c>): how long new
 /// requests get 503s while the one task is replaced (minimum healthy 0 %, maximum 100 %). In order: the ALB drains the
 /// old target (<see cref="EcsDeploymentSettings.DeregistrationDelaySeconds"/>), ECS stops the old task (SIGINT, the
-/// backend drains: 1–5 s), Fargate starts the new task (ENI, image pull without a cache: assumed 20–45 s), the backend
-/// starts on the migrated database (5–20 s, as on EC2), and the ALB needs
+/// backend drains: 1–5 s), Fargate starts the new task (ENI, image pull without a cache: assumed 20–45 s), the entrypoint
+/// reads the database address it finds already written (Node start-up and one GetParameter: up to
+/// <see cref="AddressReadHighSeconds"/> s, see <see cref="BackendEntrypoint"/>), the backend starts on the migrated
+/// database (5–20 s, as on EC2), and the ALB needs
 /// <see cref="EcsDeploymentSettings.TargetHealthyThreshold"/> passing checks <see cref="EcsDeploymentSettings.TargetHealthCheckIntervalSeconds"/>
 /// apart (plus up to one interval until the first). A model from the settings and stated assumptions, not a
 /// measurement: no AWS account is reachable from the tests.
@@ -19,13 +21,16 @@ public static class EcsUpgradeGap
     public const int BackendStartLowSeconds = 5;
     public const int BackendStartHighSeconds = 20;
 
+    /// <summary>Assumption: Node starts and one signed GetParameter answers within a second on Fargate (not measured on AWS).</summary>
+    public const int AddressReadHighSeconds = 1;
+
     private static int Checks => EcsDeploymentSettings.TargetHealthyThreshold * EcsDeploymentSettings.TargetHealthCheckIntervalSeconds;
 
     public static int LowSeconds =>
         EcsDeploymentSettings.DeregistrationDelaySeconds + StopLowSeconds + TaskStartLowSeconds + BackendStartLowSeconds + Checks;
 
     public static int HighSeconds =>
-        EcsDeploymentSettings.DeregistrationDelaySeconds + StopHighSeconds + TaskStartHighSeconds + BackendStartHighSeconds + Checks
+        EcsDeploymentSettings.DeregistrationDelaySeconds + StopHighSeconds + TaskStartHighSeconds + AddressReadHighSeconds + BackendStartHighSeconds + Checks
         + EcsDeploymentSettings.TargetHealthCheckIntervalSeconds;
 
     public static string Range => $"{LowSeconds}–{HighSeconds} s";

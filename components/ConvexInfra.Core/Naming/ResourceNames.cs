@@ -24,6 +24,15 @@ public static class ResourceNames
     /// <summary>The (non-secret) parameter naming the images of the pinned revision, which the EC2 host pre-pulls at boot.</summary>
     public static string HostImagesParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/host-images";
 
+    /// <summary>
+    /// ECS: the database credentials (<c>user:password</c>, percent-encoded as in <c>POSTGRES_URL</c>), a SecureString the
+    /// execution role injects. Unlike <c>POSTGRES_URL</c> it needs no RDS address, so the task can start while RDS is created.
+    /// </summary>
+    public static string DatabaseCredentialsParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/db-credentials";
+
+    /// <summary>ECS: the RDS address (a plain String, not secret), written once RDS exists; the backend's entrypoint waits for it.</summary>
+    public static string DatabaseHostParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/db-host";
+
     /// <summary>The (non-secret) parameter the EC2 host writes the outcome of each release to; the only one it may write.</summary>
     public static string HostStatusParameter(DeploymentSpec spec) => $"{ParameterPrefix(spec)}/host-status";
 

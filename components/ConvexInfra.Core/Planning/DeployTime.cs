@@ -52,9 +52,9 @@ public sealed record DeployTimeEstimate(int LowMinutes, int HighMinutes, IReadOn
 
 /// <summary>
 /// The cold-deploy model: each step starts when the steps it depends on are done (the same dependencies the
-/// components create: the database needs the network, POSTGRES_URL and the task definition need the database's
-/// address, the ECS service needs its task definition and the HTTPS listener, alarms need what they watch), and the
-/// deploy ends with the longest chain. Low and high figures are chained separately.
+/// components create: the database needs the network, POSTGRES_URL and the database address parameter need the
+/// database's address, the ECS service needs its task definition and the HTTPS listener but not the database, alarms
+/// need what they watch), and the deploy ends with the longest chain. Low and high figures are chained separately.
 /// </summary>
 public static class DeployTime
 {
@@ -139,13 +139,19 @@ public static class DeployTime
         {
             graph["certificate"] = ["pulumi"];
             graph["load-balancer"] = ["network", "certificate"];
-            graph["ecs-service"] = [rds, "load-balancer"];
-            // The database alarms and the dashboard need the RDS identifier; the service alarms, the service's names.
-            graph["monitoring"] = [rds, "ecs-service"];
+            // The task definition and the service wait for no RDS output: the task starts (Fargate provisioning, image
+            // pull) while RDS is created, and its entrypoint waits for the db-host parameter the secrets step writes.
+            graph["ecs-task"] = ["network", "load-balancer"];
+            // A runtime step, no resource of its own: the service's steady-state wait ends once the backend serves.
+            graph["ecs-serving"] = ["secrets", "ecs-task"];
+            // The database alarms need the RDS identifier; the load balancer alarms its ARN suffixes.
+            graph["monitoring"] = [rds, "load-balancer"];
+            // The dashboard names the service (known once the service is steady); the grace-period reset runs after it.
+            graph["ecs-follow-up"] = [rds, "ecs-serving"];
             if (spec.Compute.EcsSubnets == EcsSubnetPlacement.PrivateWithNat)
             {
                 graph["nat-gateway"] = ["network"];
-                graph["ecs-service"] = [.. graph["ecs-service"], "nat-gateway"];
+                graph["ecs-task"] = [.. graph["ecs-task"], "nat-gateway"];
             }
         }
 

@@ -28,11 +28,13 @@ internal static class PlannedEcsResources
             $"the dashboard's own task, {EcsDeploymentSettings.DashboardCpu} CPU units, {EcsDeploymentSettings.DashboardMemoryMb} MiB, no task role (aws/ecs/ecs-dashboard-task.containers.json)");
         yield return new(e, T.EcsService, 2, $"backend: exactly {EcsDeploymentSettings.DesiredCount} task, old task stopped before the new one starts; " +
             $"dashboard: 1 task, rolling; {(privateTasks ? "private subnets (egress through a NAT gateway)" : "public subnets with a public IP")}");
+        yield return new(e, T.Parameter, 1, "db-host: the RDS address (plain String, written once RDS exists); the backend's entrypoint waits for it, so the task starts while RDS is created");
+        yield return new(e, T.Command, 1, $"once the backend service is steady: aws ecs update-service sets its grace period from {EcsDeploymentSettings.FirstDeployHealthCheckGracePeriodSeconds} s (covers RDS creation) back to {EcsDeploymentSettings.HealthCheckGracePeriodSeconds} s");
         yield return new(e, T.SecurityGroup, 1, "the dashboard task's group: the load balancer in on 6791, HTTPS out (image pulls); no database, no backend");
         yield return new(e, T.EgressRule, 1, "dashboard task → 443 (image pulls)");
         yield return new(e, T.LogGroup, 2, $"{EcsContainers.LogGroupName(spec)}; {Ops.AppMetrics.LogGroup(spec)}: the agent sidecar's metric events " +
             $"({Ops.AppMetrics.For(spec).Count} backend metrics to {Ops.AppMetrics.Namespace(spec)}); {spec.Monitoring.LogRetentionDays} days");
-        yield return new(e, T.Role, 3, "execution role (SSM secrets, logs), task role (buckets, metric events) and the dashboard's execution role (its log streams only)");
+        yield return new(e, T.Role, 3, "execution role (SSM secrets, logs), task role (buckets, the db-host parameter, metric events) and the dashboard's execution role (its log streams only)");
         yield return new(e, T.RolePolicy, 4, "aws/iam/roles/ecs-execution.json, aws/iam/roles/ecs-task.json, aws/iam/roles/ecs-dashboard-execution.json, aws/iam/roles/ecs-metrics.json");
 
         var plan = AlbRoutingPlan.For(spec);

@@ -111,7 +111,9 @@ internal static class PlannedResources
         const string sec = "secrets";
         yield return new(sec, T.RandomBytes, 2, "instance secret (32 bytes) and the admin key's nonce");
         yield return new(sec, T.RandomInteger, 1, "the admin key's issue time (stable admin key)");
-        yield return new(sec, T.Parameter, 3, "instance secret, POSTGRES_URL and admin key as SSM SecureString with the stack's key; admin key output (secret)");
+        yield return spec.Target == DeploymentTarget.AwsEcs
+            ? new(sec, T.Parameter, 4, "instance secret, POSTGRES_URL, admin key and the database credentials (what the ECS task gets injected: no RDS address) as SSM SecureString with the stack's key; admin key output (secret)")
+            : new(sec, T.Parameter, 3, "instance secret, POSTGRES_URL and admin key as SSM SecureString with the stack's key; admin key output (secret)");
         yield return new(sec, T.KmsKey, 1, "the stack's own KMS key (rotation on): only its runtime roles and its deployer decrypt, through SSM (aws/kms/stack-key-policy.json)");
         yield return new(sec, T.KmsAlias, 1, $"{KeyPolicies.Alias(spec)}");
     }

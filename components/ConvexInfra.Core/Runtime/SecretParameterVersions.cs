@@ -15,13 +15,16 @@ public sealed record SecretParameterVersions(int InstanceSecret, int PostgresUrl
     /// <summary>SSM numbers versions from 1.</summary>
     public const int First = 1;
 
-    /// <summary>Both versions in one value, e.g. <c>instance-secret=3,postgres-url=1</c>.</summary>
+    /// <summary>
+    /// Both versions in one value for the ECS backend's label, e.g. <c>instance-secret=3,db-credentials=1</c>: on ECS the
+    /// second parameter is the database credentials one (the entrypoint adds the address), not <c>POSTGRES_URL</c>.
+    /// </summary>
     public string Label
     {
         get
         {
             Validate();
-            return string.Create(CultureInfo.InvariantCulture, $"instance-secret={InstanceSecret},postgres-url={PostgresUrl}");
+            return string.Create(CultureInfo.InvariantCulture, $"instance-secret={InstanceSecret},db-credentials={PostgresUrl}");
         }
     }
 

@@ -224,7 +224,7 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
 
     [Theory]
     [MemberData(nameof(Stacks))]
-    public async Task The_task_role_reads_the_buckets_and_no_parameter(string stack)
+    public async Task The_task_role_reads_the_buckets_and_only_the_plain_database_address(string stack)
     {
         var run = await runs.GetAsync(stack);
         var taskRoleArn = run.ServiceTaskDefinition().Text("taskRoleArn")!;
@@ -241,8 +241,13 @@ public sealed class EcsServiceTests(StackRuns runs) : IClassFixture<StackRuns>
                 : [s.GetProperty("Action").GetString()!])
             .ToList();
         Assert.Contains("s3:GetObject", actions);
-        Assert.DoesNotContain(actions, a => a.StartsWith("ssm:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal));
+        // The entrypoint reads the RDS address (a String parameter): GetParameter on that one name, no key, no secret.
+        Assert.Equal(["ssm:GetParameter"], actions.Where(a => a.StartsWith("ssm:", StringComparison.Ordinal)));
+        Assert.DoesNotContain(actions, a => a.StartsWith("kms:", StringComparison.Ordinal));
+        Assert.Contains($"parameter/{run.Spec.ProjectName}/{run.Spec.StackName}/db-host\"", policy, StringComparison.Ordinal);
         Assert.DoesNotContain("instance-secret", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("postgres-url", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("db-credentials", policy, StringComparison.Ordinal);
     }
 
     [Theory]

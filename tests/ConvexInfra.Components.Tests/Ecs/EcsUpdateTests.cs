@@ -54,7 +54,7 @@ public sealed class EcsUpdateTests
         Assert.DoesNotContain(OtherPassword, definitions, StringComparison.Ordinal);
         Assert.DoesNotContain(MockValues.InstanceSecretHex, definitions, StringComparison.Ordinal);
         var label = Assert.Single(BackendLabels(run)).Value;
-        Assert.Matches("^instance-secret=[0-9]+,postgres-url=[0-9]+$", label);
+        Assert.Matches("^instance-secret=[0-9]+,db-credentials=[0-9]+$", label);
     }
 
     private static string Definitions(StackRun run) => run.ServiceTaskDefinition().Text("containerDefinitions")!;

@@ -251,7 +251,7 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
         text = KmsKeyId().Replace(text, ":key/<key>");
         text = RdsAddress().Replace(text, "<rds-address>");
         // SSM counts parameter versions up with every value; a first deploy has 1, the mocks derive them from the value.
-        text = SecretVersionsLabel().Replace(text, "instance-secret=<v>,postgres-url=<v>");
+        text = SecretVersionsLabel().Replace(text, "instance-secret=<v>,db-credentials=<v>");
         text = ReleaseSecretVersion().Replace(text, "$1\"version\":\"<v>\"");
         return JsonNode.Parse(text)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
@@ -268,7 +268,7 @@ public sealed partial class PlanMatchesDeploymentTests(StackRuns runs) : IClassF
     [GeneratedRegex(@"[A-Za-z0-9.-]+\.rds\.amazonaws\.com")]
     private static partial Regex RdsAddress();
 
-    [GeneratedRegex(@"instance-secret=\d+,postgres-url=\d+")]
+    [GeneratedRegex(@"instance-secret=\d+,db-credentials=\d+")]
     private static partial Regex SecretVersionsLabel();
 
     /// <summary>The version next to a secret parameter's name in the EC2 release.</summary>

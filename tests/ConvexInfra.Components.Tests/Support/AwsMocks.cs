@@ -93,6 +93,13 @@ internal sealed class AwsMocks
                 state["arn"] = $"arn:aws:rds:{_region}:{MockValues.AccountId}:db:{name}";
                 state["identifier"] = Text(args, "identifier") ?? $"{name}-{n:D4}";
                 break;
+            case "aws:ecs/service:Service":
+                // The provider auto-names a service and uses its ARN as the id (terraform-provider-aws ecs/service.go: d.SetId(ServiceArn)).
+                var serviceName = Text(args, "name") ?? $"{name}-{n:D7}";
+                var serviceCluster = Text(args, "cluster") ?? "default";
+                id = $"arn:aws:ecs:{_region}:{MockValues.AccountId}:service/{serviceCluster[(serviceCluster.LastIndexOf('/') + 1)..]}/{serviceName}";
+                state["name"] = serviceName;
+                break;
             case "aws:ecs/cluster:Cluster":
                 var clusterName = Text(args, "name") ?? $"{name}-{n:D7}";
                 id = $"arn:aws:ecs:{_region}:{MockValues.AccountId}:cluster/{clusterName}";

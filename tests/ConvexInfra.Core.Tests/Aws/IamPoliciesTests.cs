@@ -100,15 +100,17 @@ public class IamPoliciesTests
     }
 
     [Fact]
-    public void Ecs_task_role_gets_the_buckets_of_backend_access_and_no_parameter()
+    public void Ecs_task_role_gets_the_buckets_of_backend_access_and_only_the_plain_database_address_parameter()
     {
-        var task = PolicyJson.Statements(IamPolicies.EcsTask(Ctx, ProdBuckets));
+        var task = PolicyJson.Statements(IamPolicies.EcsTask(Ctx, ProdBuckets, "/convex-infra/prod/db-host"));
         var backend = PolicyJson.Statements(IamPolicies.BackendAccess(Ctx, ProdBuckets, ProdParameters, null));
 
-        Assert.Equal(["ConvexObjectsReadWrite", "ConvexExportsWriteOnce", "ConvexBucketsList"], task.Select(s => s.Sid));
+        Assert.Equal(["ConvexObjectsReadWrite", "ConvexExportsWriteOnce", "ConvexBucketsList", "DatabaseAddressRead"], task.Select(s => s.Sid));
         static string Grant(ParsedStatement s) => $"{s.Effect} {string.Join(',', s.Actions)} on {string.Join(',', s.Resources)}";
-        Assert.Equal(backend.Where(s => s.Sid.StartsWith("Convex", StringComparison.Ordinal)).Select(Grant), task.Select(Grant));
-        Assert.DoesNotContain(task, s => s.Actions.Any(a => a.StartsWith("ssm:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal)));
+        Assert.Equal(backend.Where(s => s.Sid.StartsWith("Convex", StringComparison.Ordinal)).Select(Grant), task.SkipLast(1).Select(Grant));
+        // One plain String parameter, GetParameter only; no secret parameter and no key (a String needs no kms:Decrypt).
+        Assert.Equal("Allow ssm:GetParameter on arn:aws:ssm:us-east-1:123456789012:parameter/convex-infra/prod/db-host", Grant(task[^1]));
+        Assert.DoesNotContain(task, s => s.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -61,4 +61,23 @@ public class PostgresUrlTests
         Assert.Throws<ArgumentException>(() => PostgresUrl.Build("convex", "", Host, 5432));
         Assert.Throws<ArgumentOutOfRangeException>(() => PostgresUrl.Build("convex", "pw", Host, 0));
     }
+
+    [Theory]
+    [InlineData("convex", "p@ss:w/rd%é")]
+    [InlineData("convex", "plain")]
+    public void The_ecs_entrypoints_join_of_credentials_and_address_is_the_same_url(string user, string password)
+    {
+        // BackendEntrypoint builds postgresql://${CREDENTIALS}@${host}:${port}: the same string Build gives.
+        Assert.Equal(PostgresUrl.Build(user, password, Host, 5432), $"postgresql://{PostgresUrl.Credentials(user, password)}@{Host}:5432");
+        Assert.Contains("postgresql://${" + ConvexInfra.Core.Ecs.BackendEntrypoint.DatabaseCredentialsVariable + "}@${db_host}:${" + ConvexInfra.Core.Ecs.BackendEntrypoint.DatabasePortVariable + "}",
+            ConvexInfra.Core.Ecs.BackendEntrypoint.Script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Credentials_refuse_empty_values_without_naming_the_password()
+    {
+        Assert.Throws<ArgumentException>(() => PostgresUrl.Credentials("", "pw"));
+        var error = Assert.Throws<ArgumentException>(() => PostgresUrl.Credentials("convex", ""));
+        Assert.Contains("Postgres password", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -26,9 +26,12 @@ public sealed partial class SecurityDocTests
     {
         var table = Section("## Secrets");
         var listed = ParameterName().Matches(table).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal).ToList();
-        var written = ResourceNames.SecretParameters(Placeholders).All.Order(StringComparer.Ordinal).ToList();
+        // Every target's: the three of every AWS stack, and the database credentials that only ECS writes apart.
+        var written = ResourceNames.SecretParameters(Placeholders).All
+            .Append(ResourceNames.DatabaseCredentialsParameter(Placeholders with { Target = DeploymentTarget.AwsEcs }))
+            .Order(StringComparer.Ordinal).ToList();
 
-        Assert.Equal(["/<p>/<s>/admin-key", "/<p>/<s>/instance-secret", "/<p>/<s>/postgres-url"], written);
+        Assert.Equal(["/<p>/<s>/admin-key", "/<p>/<s>/db-credentials", "/<p>/<s>/instance-secret", "/<p>/<s>/postgres-url"], written);
         Assert.Equal(written, listed);
         // Each has a row of its own: the name is in the row's first cell.
         Assert.All(written, name => Assert.Matches($@"(?m)^\| [^|]*SSM `{Regex.Escape(name)}`", table));

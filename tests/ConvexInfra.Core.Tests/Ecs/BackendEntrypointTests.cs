@@ -1,3 +1,4 @@
+using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Containers;
 using ConvexInfra.Core.Ecs;
 using ConvexInfra.Core.Tests.Tools;
@@ -35,6 +36,12 @@ public sealed class BackendEntrypointTests
         "  shift\n" +
         "done\n" +
         "echo '-----BEGIN CERTIFICATE-----' > \"${out}\"\n";
+
+    // Stands in for node running aws-request.mjs when the parameter already holds the address (an upgrade): these tests
+    // are about signals and the CA bundle; BackendEntrypointDatabaseWaitTests runs the real script against the fake SSM.
+    private const string FakeNode =
+        "#!/usr/bin/env bash\n" +
+        "printf '%s' db.abc123.eu-west-1.rds.amazonaws.com\n";
 
     // Starts the entrypoint, waits for the backend to run, sends it the given signals, prints the exit status.
     // Job control on (set -m): otherwise bash starts the entrypoint with SIGINT ignored, unlike ECS's PID 1.
@@ -140,6 +147,7 @@ public sealed class BackendEntrypointTests
         dir.Write("entrypoint.sh", BackendEntrypoint.Script, executable);
         dir.Write("run_backend.sh", backend, executable);
         dir.Write("bin/curl", FakeCurl, executable);
+        dir.Write("bin/node", FakeNode, executable);
         dir.Write("driver.sh", Driver, executable);
         return dir;
     }
@@ -159,6 +167,11 @@ public sealed class BackendEntrypointTests
         {
             ["PATH"] = $"{Path.Combine(dir.Path, "bin")}:{System.Environment.GetEnvironmentVariable("PATH")}",
             ["PG_CA_FILE"] = Path.Combine(dir.Path, "certs", "bundle.pem"),
+            ["AWS_REGION"] = "eu-west-1",
+            [BackendEntrypoint.DatabaseHostParameterVariable] = "/convex-infra/test/db-host",
+            [BackendEntrypoint.DatabasePortVariable] = "5432",
+            [BackendEntrypoint.DatabaseCredentialsVariable] = "convex:pw",
+            [AwsRequestScript.Variable] = AwsRequestScript.Text,
         };
         return env;
     }

@@ -90,13 +90,27 @@ public sealed class EcsContainerDefinitionsTests
         using var json = JsonDocument.Parse(baseline);
         var backend = json.RootElement.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "backend");
         var labels = backend.GetProperty("dockerLabels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-        Assert.Equal(new Dictionary<string, string?> { [SecretParameterVersions.DockerLabel] = "instance-secret=3,postgres-url=1" }, labels);
+        Assert.Equal(new Dictionary<string, string?> { [SecretParameterVersions.DockerLabel] = "instance-secret=3,db-credentials=1" }, labels);
         Assert.False(Container("dashboard").TryGetProperty("dockerLabels", out _));
 
         Assert.Equal(baseline, Rendered(new SecretParameterVersions(3, 1)));
         Assert.NotEqual(baseline, Rendered(new SecretParameterVersions(4, 1)));
         Assert.NotEqual(baseline, Rendered(new SecretParameterVersions(3, 2)));
         Assert.DoesNotContain("dockerLabels", Rendered(null), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_a_restore_puts_the_database_address_version_in_the_task_definition()
+    {
+        var aws = TestSpecs.RequireAws(Spec);
+        var usual = EcsContainerDefinitions.Render(Spec, Account, aws, LogGroup, new SecretParameterVersions(3, 1));
+        var restoring = EcsContainerDefinitions.Render(Spec, Account, aws, LogGroup, new SecretParameterVersions(3, 1), databaseHostVersion: 2);
+
+        Assert.DoesNotContain(EcsContainerDefinitions.DatabaseHostVersionLabel, usual, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(restoring);
+        var backend = json.RootElement.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "backend");
+        Assert.Equal("2", backend.GetProperty("dockerLabels").GetProperty(EcsContainerDefinitions.DatabaseHostVersionLabel).GetString());
+        Assert.NotEqual(restoring, EcsContainerDefinitions.Render(Spec, Account, aws, LogGroup, new SecretParameterVersions(3, 1), databaseHostVersion: 3));
     }
 
     [Fact]
@@ -120,11 +134,13 @@ public sealed class EcsContainerDefinitionsTests
             new Dictionary<string, string?>
             {
                 ["INSTANCE_SECRET"] = "arn:aws:ssm:eu-west-1:123456789012:parameter/convex-infra/staging/instance-secret",
-                ["POSTGRES_URL"] = "arn:aws:ssm:eu-west-1:123456789012:parameter/convex-infra/staging/postgres-url",
+                // The credentials alone: POSTGRES_URL needs the RDS address, which the entrypoint waits for at run time.
+                [BackendEntrypoint.DatabaseCredentialsVariable] = "arn:aws:ssm:eu-west-1:123456789012:parameter/convex-infra/staging/db-credentials",
             },
             secrets);
         Assert.DoesNotContain("INSTANCE_SECRET", plain);
         Assert.DoesNotContain("POSTGRES_URL", plain);
+        Assert.DoesNotContain(BackendEntrypoint.DatabaseCredentialsVariable, plain);
         Assert.False(Container("dashboard").TryGetProperty("secrets", out _));
         Assert.DoesNotContain(plain, name => name!.Contains("ADMIN_KEY", StringComparison.Ordinal));
     }
@@ -135,7 +151,15 @@ public sealed class EcsContainerDefinitionsTests
         var env = Container("backend").GetProperty("environment").EnumerateArray()
             .Select(e => new EnvVar(e.GetProperty("name").GetString()!, e.GetProperty("value").GetString()!)).ToList();
 
-        Assert.Equal(ConvexEnvironment.Backend(Spec, TestSpecs.RequireAws(Spec)).Plain, env);
+        // The shared environment, then what the entrypoint needs to wait for the address (no secret among them).
+        Assert.Equal(ConvexEnvironment.Backend(Spec, TestSpecs.RequireAws(Spec)).Plain, env.SkipLast(3));
+        Assert.Equal(
+            [
+                new EnvVar(BackendEntrypoint.DatabaseHostParameterVariable, "/convex-infra/staging/db-host"),
+                new EnvVar(BackendEntrypoint.DatabasePortVariable, "5432"),
+                new EnvVar(ConvexInfra.Core.Aws.AwsRequestScript.Variable, ConvexInfra.Core.Aws.AwsRequestScript.Text),
+            ],
+            env.TakeLast(3));
         Assert.Contains(new EnvVar("PG_CA_FILE", ConvexEnvironment.RdsCaBundlePath), env);
         Assert.Contains(new EnvVar("CONVEX_CLOUD_ORIGIN", "https://api.staging.convex.example.com"), env);
     }

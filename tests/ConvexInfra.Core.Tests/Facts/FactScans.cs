@@ -74,6 +74,7 @@ internal static partial class FactNames
         "CONVEX_INFRA_SIM_BASE", // the workflow simulator's base-commit switch
         "CONVEX_IMAGES_PARAMETER", "CONVEX_RELEASE_POLL_SECONDS", "CONVEX_BOOTSTRAP_WAIT_SECONDS", // convex-bootstrap
         "CONVEX_INFRA_BENCH", "CONVEX_BENCH_START_SECONDS", "CONVEX_BENCH_OUTPUT", // scripts/bench-switch.sh
+        "CONVEX_INFRA_DB_HOST_PARAMETER", "CONVEX_INFRA_DB_PORT", "CONVEX_INFRA_DB_CREDENTIALS", // the ECS backend entrypoint's wait for the RDS address
         "CONVEX_INFRA_AWS_REQUEST", // carries aws-request.mjs into a container (AwsRequestScript.Variable)
     };
 

@@ -113,16 +113,34 @@ public partial class PlanContentsTests
     }
 
     [Fact]
-    public void Cold_deploy_of_ecs_waits_for_the_service_and_private_tasks_need_the_nat_gateway()
+    public void Cold_deploy_of_ecs_starts_the_task_during_rds_and_private_tasks_need_the_nat_gateway()
     {
-        var publicTasks = DeployTime.Estimate(AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public));
+        var spec = AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public);
+        var publicTasks = DeployTime.Estimate(spec);
         var durations = DeployDurations.Embedded();
         var slowNat = durations with { Steps = [.. durations.Steps.Select(s => s.Key == "nat-gateway" ? s with { High = 60 } : s)] };
         var privateTasks = DeployTime.Estimate(AwsTestSpecs.ProdEcs(EcsSubnetPlacement.PrivateWithNat), slowNat);
 
-        Assert.Contains(publicTasks.CriticalPath, s => s.Key == "ecs-service");
+        // The task (provisioning, pull) waits for the load balancer, not for RDS; serving waits for both.
+        Assert.False(DeployTime.WaitsFor(spec, "ecs-task", "rds-multi-az"));
+        Assert.True(DeployTime.WaitsFor(spec, "ecs-serving", "rds-multi-az"));
+        Assert.True(DeployTime.WaitsFor(spec, "ecs-serving", "ecs-task"));
+        Assert.Equal(["pulumi", "network", "rds-multi-az", "secrets", "ecs-serving", "ecs-follow-up"], publicTasks.CriticalPath.Select(s => s.Key));
+        // After the database: the address write, serving and the follow-up, whatever the task's own time (it overlaps RDS).
+        var afterDb = new[] { "secrets", "ecs-serving", "ecs-follow-up" }.Sum(k => durations.Step(k).High);
+        Assert.Equal((int)Math.Ceiling(afterDb * 60), publicTasks.AfterDatabaseHighSeconds);
         Assert.Contains(privateTasks.CriticalPath, s => s.Key == "nat-gateway");
         Assert.Equal(0, DeployTime.Estimate(AwsTestSpecs.Local()).HighMinutes);
+    }
+
+    [Fact]
+    public void A_task_start_slower_than_rds_shows_on_the_ecs_critical_path()
+    {
+        var spec = AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public);
+        var durations = DeployDurations.Embedded();
+        var slowPull = durations with { Steps = [.. durations.Steps.Select(s => s.Key == "ecs-task" ? s with { High = 60 } : s)] };
+
+        Assert.Contains(DeployTime.Estimate(spec, slowPull).CriticalPath, s => s.Key == "ecs-task");
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public static partial class IamActionMap
         new("ecs wait tasks-stopped", ["ecs:DescribeTasks"], TaskArn, "the CLI waiter polls ECS DescribeTasks"),
         new("ecs describe-tasks", ["ecs:DescribeTasks"], TaskArn, "AWS CLI ecs describe-tasks = ECS DescribeTasks"),
         new("ecs stop-task", ["ecs:StopTask"], TaskArn, "AWS CLI ecs stop-task = ECS StopTask (the pre-upgrade export past its deadline)"),
+        new("ecs update-service", ["ecs:UpdateService"], ServiceArn, "AWS CLI ecs update-service = ECS UpdateService (the ECS grace-period reset after the first steady state)"),
         new("ssm get-parameter", ["ssm:GetParameter"], StatusParameterArn, "AWS CLI ssm get-parameter = SSM GetParameter (the EC2 release-report wait step)"),
         // SendCommand is authorized on the document and on each target instance (Service Authorization Reference, AWS
         // Systems Manager): one request per resource.
@@ -288,6 +289,14 @@ public static partial class IamActionMap
         var clusterName = cluster[(cluster.LastIndexOf('/') + 1)..];
         var region = command.Input("environment.REGION") ?? target.Region;
         return $"arn:{target.Partition}:ecs:{region}:{target.AccountId}:task/{clusterName}/0123456789abcdef0123456789abcdef";
+    }
+
+    private static string ServiceArn(RegisteredResource command, IamTarget target)
+    {
+        var cluster = command.Input("environment.CLUSTER") ?? "*";
+        var clusterName = cluster[(cluster.LastIndexOf('/') + 1)..];
+        var region = command.Input("environment.REGION") ?? target.Region;
+        return $"arn:{target.Partition}:ecs:{region}:{target.AccountId}:service/{clusterName}/{command.Input("environment.SERVICE") ?? "*"}";
     }
 
     private static string StatusParameterArn(RegisteredResource command, IamTarget target)
