@@ -89,6 +89,9 @@ public sealed class ConvexDeployment : ComponentResource
         "ConvexDeployment has no blocking constructor: use 'await ConvexDeployment.CreateAsync(name, args, options)', which awaits " +
         "the AWS lookups instead of blocking a thread (docs/component.md).";
 
+    /// <summary>The backup copy's replication role, when the stack has a copy (set while building the shared parts).</summary>
+    private Output<string>? _replicationRoleArn;
+
     /// <summary>Throws before the base constructor can register the component.</summary>
     private static ComponentResourceOptions NotConstructible(string name, ConvexDeploymentArgs args, ComponentResourceOptions? options) =>
         throw new NotSupportedException($"ConvexDeployment '{name}' ({(args is null ? "no args" : "args given")}{(options is null ? "" : ", options given")}): {ConstructorMessage}");
@@ -210,7 +213,7 @@ public sealed class ConvexDeployment : ComponentResource
         Network network, Storage storage, Database database, Secrets secrets, Output<AwsRuntimeValues> runtime)
     {
         var child = new ComponentResourceOptions { Parent = this };
-        var backups = NewBackups(name, spec, aws, network, secrets, revision);
+        var backups = NewBackups(name, spec, aws, network, storage, secrets, revision);
 
         // A new revision reaches the host only after the pre-upgrade export succeeded; a new secret value only once it
         // is written (the release names each parameter's version, so it also changes with it).
@@ -229,7 +232,7 @@ public sealed class ConvexDeployment : ComponentResource
             ReleaseJson = releaseJson,
             HostedZoneId = DeferredChecks.HostedZoneId(name, inputs.HostedZoneId),
         }, child);
-        secrets.AllowDecrypt([host.RoleArn, backups.ExecutionRoleArn]);
+        AllowKeyUse(secrets, storage, backups, [host.RoleArn, backups.ExecutionRoleArn]);
 
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
         {
@@ -272,7 +275,7 @@ public sealed class ConvexDeployment : ComponentResource
         string name, DeploymentSpec spec, AwsEnvironment aws, RevisionDecision revision, DeferredInputs inputs,
         Network network, Storage storage, Database database, Secrets secrets)
     {
-        var backups = NewBackups(name, spec, aws, network, secrets, revision);
+        var backups = NewBackups(name, spec, aws, network, storage, secrets, revision);
 
         // The task needs no RDS output: its entrypoint waits for the address (the db-host parameter), so Fargate
         // provisioning and the image pull overlap RDS creation. Only the buckets and the fixed port go in.
@@ -292,7 +295,7 @@ public sealed class ConvexDeployment : ComponentResource
             SecretVersions = secrets.ParameterVersions,
             DatabaseHost = database.Address,
         }, new ComponentResourceOptions { Parent = this });
-        secrets.AllowDecrypt([service.ExecutionRoleArn, backups.ExecutionRoleArn]);
+        AllowKeyUse(secrets, storage, backups, [service.ExecutionRoleArn, backups.ExecutionRoleArn]);
         _ = new Monitoring($"{name}-monitoring", new MonitoringArgs
         {
             Spec = spec,
@@ -352,7 +355,7 @@ public sealed class ConvexDeployment : ComponentResource
 
         if (BackupCopyPlan.For(spec) is { } copy)
         {
-            _ = new BackupCopy($"{name}-backup-copy", new BackupCopyArgs
+            _replicationRoleArn = new BackupCopy($"{name}-backup-copy", new BackupCopyArgs
             {
                 Spec = spec,
                 Plan = copy,
@@ -360,7 +363,8 @@ public sealed class ConvexDeployment : ComponentResource
                 ExportsBucket = storage.ExportsBucket,
                 ExportsVersioning = storage.ExportsVersioning,
                 DatabaseArn = database.Arn,
-            }, child);
+                StackKeyArn = secrets.KeyArn,
+            }, child).ReplicationRoleArn;
         }
 
         var region = aws.Account.Region;
@@ -369,8 +373,15 @@ public sealed class ConvexDeployment : ComponentResource
         return (network, storage, database, secrets, runtime);
     }
 
+    /// <summary>
+    /// The stack key's users, named once they exist: the roles that read parameters through SSM, and through S3 the export
+    /// task's role (writes the stored deployment variables) and the backup copy's replication role (reads them), if any.
+    /// </summary>
+    private void AllowKeyUse(Secrets secrets, Storage storage, Backups backups, IReadOnlyList<Output<string>> ssmReaders) =>
+        secrets.AllowDecrypt(ssmReaders, storage.ExportsBucket.BucketName, backups.TaskRoleArn, _replicationRoleArn);
+
     /// <summary>Scheduled logical exports, the pre-upgrade export and the revision history, the same on both AWS targets.</summary>
-    private Backups NewBackups(string name, DeploymentSpec spec, AwsEnvironment aws, Network network, Secrets secrets, RevisionDecision revision) =>
+    private Backups NewBackups(string name, DeploymentSpec spec, AwsEnvironment aws, Network network, Storage storage, Secrets secrets, RevisionDecision revision) =>
         new($"{name}-backups", new BackupsArgs
         {
             Spec = spec,
@@ -379,6 +390,7 @@ public sealed class ConvexDeployment : ComponentResource
             SubnetIds = network.PublicSubnetIds,
             AssignPublicIp = true,
             KeyArn = secrets.KeyArn,
+            ExportsBucket = storage.ExportsBucket.BucketName,
             AdminKeyParameter = secrets.AdminKeyParameter,
             Revision = revision,
         }, new ComponentResourceOptions { Parent = this });

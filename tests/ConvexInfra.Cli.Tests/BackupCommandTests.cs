@@ -72,14 +72,16 @@ public sealed class BackupCommandTests : IDisposable
         Directory.Delete(directory, recursive: true);
     }
 
-    private void FakeAws(string exitCode = "0", string status = "STOPPED") => tools.Add("aws", $$"""
+    /// <summary>The bucket after the task: an old export, the new one and, when <paramref name="taskStoresEnv"/>, the variables the task stored beside it.</summary>
+    private void FakeAws(string exitCode = "0", string status = "STOPPED", bool taskStoresEnv = true) => tools.Add("aws", $$"""
         case "$1 $2" in
           "ecs run-task") echo "{{BackupFixtures.TaskArn}}" ;;
           "ecs describe-tasks") printf '%s\t%s\t%s\n' "{{status}}" "Essential container in task exited" "{{exitCode}}" ;;
           "s3api list-objects-v2")
             now=$(date -u +%Y-%m-%dT%H:%M:%S+00:00)
-            echo "{\"Contents\":[{\"Key\":\"convex-prod-0f1e/2c6f\",\"LastModified\":\"2020-01-01T00:00:00+00:00\",\"Size\":10},{\"Key\":\"convex-prod-0f1e/9b1d\",\"LastModified\":\"${now}\",\"Size\":20}]}" ;;
-          "s3 cp") cat > "{{directory}}/uploaded-env.json" ;;
+            entry=""
+            if [ "{{(taskStoresEnv ? "yes" : "no")}}" = yes ]; then entry=",{\"Key\":\"deployment-env/deployment-env-20991231T000000Z.json\",\"LastModified\":\"${now}\",\"Size\":30}"; fi
+            echo "{\"Contents\":[{\"Key\":\"convex-prod-0f1e/2c6f\",\"LastModified\":\"2020-01-01T00:00:00+00:00\",\"Size\":10},{\"Key\":\"convex-prod-0f1e/9b1d\",\"LastModified\":\"${now}\",\"Size\":20}${entry}]}" ;;
           *) echo "unexpected call: $*" >&2; exit 9 ;;
         esac
         """);
@@ -88,16 +90,15 @@ public sealed class BackupCommandTests : IDisposable
     public async Task On_aws_it_starts_the_schedules_export_task_waits_and_prints_the_new_object()
     {
         FakeAws();
-        await using var backend = await FakeEnvBackend.StartAsync();
-        backend.Variables["STRIPE_KEY"] = "sk_live_backup_test_value";
-        var outputs = BackupFixtures.Write(directory, "outputs.json", BackupFixtures.Outputs("aws-ecs", "prod", apiUrl: backend.Url, adminKey: FakeEnvBackend.AdminKey));
+        var outputs = BackupFixtures.Write(directory, "outputs.json", BackupFixtures.Outputs("aws-ecs", "prod"));
 
         var result = await CliRunner.RunAsync(["backup", "--from", outputs, "--wait"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
 
         Assert.True(result.ExitCode == 0, result.Error);
+        // The export, not the variables object the task stored beside it in the same bucket.
         Assert.Equal($"s3://{BackupFixtures.Bucket}/convex-prod-0f1e/9b1d\n", result.Out.ReplaceLineEndings("\n"));
         var calls = tools.Calls("aws").Select(c => c.Args).ToList();
-        Assert.Equal(4, calls.Count);
+        Assert.Equal(3, calls.Count);
         Assert.Equal(
             ["ecs", "run-task", "--region", "eu-west-1", "--cluster", BackupFixtures.Cluster, "--task-definition", BackupFixtures.TaskDefinition,
                 "--launch-type", "FARGATE",
@@ -109,13 +110,22 @@ public sealed class BackupCommandTests : IDisposable
                 "--query", "tasks[0].[lastStatus,stopReason,containers[0].exitCode]", "--output", "text"],
             calls[1]);
         Assert.Equal(["s3api", "list-objects-v2", "--region", "eu-west-1", "--bucket", BackupFixtures.Bucket, "--output", "json"], calls[2]);
-        // The deployment's variables go beside the export, encrypted, through standard input only.
-        Assert.Equal(["s3", "cp", "--region", "eu-west-1", "--only-show-errors", "--sse", "aws:kms", "-"], calls[3].SkipLast(1));
-        Assert.Equal("""{"STRIPE_KEY":"sk_live_backup_test_value"}""", File.ReadAllText(Path.Combine(directory, "uploaded-env.json")));
-        Assert.DoesNotContain("sk_live_backup_test_value", result.Out + result.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain(calls, args => args.Any(a => a.Contains("sk_live_backup_test_value", StringComparison.Ordinal)));
-        BackupFixtures.AssertKeyNeverInArguments(tools, FakeEnvBackend.AdminKey);
-        Assert.DoesNotContain(tools.Calls(), c => c.Environment.Values.Any(v => v.Contains(FakeEnvBackend.AdminKey, StringComparison.Ordinal)));
+        // The task stores the deployment's variables itself; the CLI reads none and uploads nothing.
+        Assert.Contains($"the export task stored the deployment variables beside it at s3://{BackupFixtures.Bucket}/deployment-env/deployment-env-20991231T000000Z.json", result.Error);
+        BackupFixtures.AssertKeyNeverInArguments(tools, BackupFixtures.AdminKey);
+    }
+
+    [Fact]
+    public async Task A_task_that_stored_no_variables_is_a_warning_naming_the_fix()
+    {
+        FakeAws(taskStoresEnv: false);
+        var outputs = BackupFixtures.Write(directory, "outputs.json", BackupFixtures.Outputs("aws-ecs", "prod"));
+
+        var result = await CliRunner.RunAsync(["backup", "--from", outputs, "--wait"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("warning: the export task stored no deployment variables", result.Error);
+        Assert.Contains("run 'pulumi up'", result.Error);
     }
 
     [Fact]

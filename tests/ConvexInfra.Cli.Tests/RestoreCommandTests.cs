@@ -170,20 +170,37 @@ public sealed class RestoreCommandTests(TestCertificates certificates) : IClassF
 
     /// <summary>
     /// A fake AWS CLI with an exports bucket on disk: run-task/describe-tasks succeed, list-objects-v2 lists the
-    /// bucket folder, 's3 cp - s3://…' stores standard input, 's3 cp s3://… -' prints an object, 's3 cp s3://… FILE' copies it.
+    /// bucket folder, 's3 cp s3://… -' prints an object, 's3 cp s3://… FILE' copies it. With <paramref name="deployment"/>,
+    /// run-task does what the export task does after its export: the task's own variable lister (Core's
+    /// ExportTask.ListVariablesScript, real node) against the deployment, stored under deployment-env/ as the task names it.
     /// </summary>
-    private string FakeAwsBucket()
+    private string FakeAwsBucket(FakeConvexDeployment? deployment = null)
     {
         var bucket = Directory.CreateDirectory(Path.Combine(directory, "bucket")).FullName;
         Directory.CreateDirectory(Path.Combine(bucket, "convex-prod-0f1e"));
         File.Copy(ExportZip("prepared.zip"), Path.Combine(bucket, "convex-prod-0f1e", "9b1d"));
+        var task = "true";
+        if (deployment is not null)
+        {
+            var lister = BackupFixtures.Write(directory, "list-variables.mjs", ConvexInfra.Core.Ops.ExportTask.ListVariablesScript);
+            var stack = System.Text.Json.JsonDocument.Parse(deployment.OutputsJson()).RootElement;
+            BackupFixtures.Write(directory, "task.env",
+                $"export CONVEX_SELF_HOSTED_URL='{stack.GetProperty("apiUrl").GetString()}'\nexport CONVEX_SELF_HOSTED_ADMIN_KEY='{stack.GetProperty("adminKey").GetString()}'\n");
+            task = $$"""
+                ( . "{{directory}}/task.env"; mkdir -p "$bucket/{{ConvexInfra.Core.Backup.DeploymentEnvBackup.Prefix}}"; umask 077
+                  node "{{lister}}" > "$bucket/{{ConvexInfra.Core.Backup.DeploymentEnvBackup.Prefix}}deployment-env-$(date -u +%Y%m%dT%H%M%SZ).json" 2>/dev/null ) || exit 7
+                """;
+        }
+
         tools.Add("aws", $$"""
             bucket="{{bucket}}"
             prefix="s3://{{BackupFixtures.Bucket}}/"
             last="${@: -1}"
             before="${@: -2:1}"
             case "$1 $2" in
-              "ecs run-task") echo "{{BackupFixtures.TaskArn}}" ;;
+              "ecs run-task")
+                {{task}}
+                echo "{{BackupFixtures.TaskArn}}" ;;
               "ecs describe-tasks") printf '%s\t%s\t%s\n' STOPPED "Essential container in task exited" 0 ;;
               "s3api list-objects-v2")
                 printf '{"Contents":['
@@ -196,7 +213,6 @@ public sealed class RestoreCommandTests(TestCertificates certificates) : IClassF
                 printf ']}\n' ;;
               "s3 cp")
                 if [ "$last" = "-" ]; then cat "$bucket/${before#$prefix}"
-                elif [ "$before" = "-" ]; then mkdir -p "$(dirname "$bucket/${last#$prefix}")"; cat > "$bucket/${last#$prefix}"
                 else cp "$bucket/${before#$prefix}" "$last"; fi ;;
               *) echo "unexpected call: $*" >&2; exit 9 ;;
             esac
@@ -205,12 +221,19 @@ public sealed class RestoreCommandTests(TestCertificates certificates) : IClassF
     }
 
     [Fact]
-    public async Task Deployment_variables_round_trip_through_backup_and_restore_without_their_values_showing()
+    public async Task Deployment_variables_the_export_task_stored_round_trip_through_restore_without_their_values_showing()
     {
-        var bucket = FakeAwsBucket();
-        tools.Add("npx", "exit 0");
         await using var deployment = await FakeConvexDeployment.StartAsync(certificates, new BackendBehavior { Https = false });
-        var original = new Dictionary<string, string> { ["APP_MODE"] = "production", ["STRIPE_KEY"] = EnvSecret, ["JWT_PRIVATE_KEY"] = "-----BEGIN-----\nline2 " + EnvSecret };
+        var bucket = FakeAwsBucket(deployment);
+        tools.Add("npx", "exit 0");
+        // Values a NAME=value listing could not carry back: newlines, '=' runs, quotes.
+        var original = new Dictionary<string, string>
+        {
+            ["APP_MODE"] = "production",
+            ["STRIPE_KEY"] = EnvSecret,
+            ["JWT_PRIVATE_KEY"] = "-----BEGIN-----\nline2 " + EnvSecret + "==\n-----END-----\n",
+            ["DSN"] = "a=b==c;it's \"" + EnvSecret + "\"",
+        };
         foreach (var (name, value) in original)
         {
             deployment.Variables[name] = value;
@@ -221,12 +244,12 @@ public sealed class RestoreCommandTests(TestCertificates certificates) : IClassF
         var backup = await CliRunner.RunAsync(["backup", "--from", outputs, "--wait"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
 
         Assert.True(backup.ExitCode == 0, backup.Out + backup.Error);
-        Assert.Contains("stored 3 deployment variable(s) at s3://" + BackupFixtures.Bucket + "/deployment-env/", backup.Error, StringComparison.Ordinal);
-        var upload = Assert.Single(tools.Calls("aws"), c => c.Args.Contains("-") && c.Args[^2] == "-");
-        Assert.Equal(["s3", "cp", "--region", "eu-west-1", "--only-show-errors", "--sse", "aws:kms", "-"], upload.Args.SkipLast(1));
-        Assert.StartsWith($"s3://{BackupFixtures.Bucket}/deployment-env/deployment-env-", upload.Args[^1], StringComparison.Ordinal);
+        // The task stored them; the CLI only reports where (it uploads nothing itself any more).
+        Assert.Contains($"the export task stored the deployment variables beside it at s3://{BackupFixtures.Bucket}/deployment-env/deployment-env-", backup.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(tools.Calls("aws"), c => c.Args.Contains("-"));
         // The export printed is the backend's, not the variables object that now sits in the same bucket.
         Assert.Equal($"s3://{BackupFixtures.Bucket}/convex-prod-0f1e/9b1d", backup.Out.Trim());
+        var stored = Directory.GetFiles(Path.Combine(bucket, "deployment-env")).Single();
 
         // A fresh deployment: nothing set, then restore with --deployment-env latest.
         deployment.Variables.Clear();
@@ -237,7 +260,9 @@ public sealed class RestoreCommandTests(TestCertificates certificates) : IClassF
         Assert.Equal(original, deployment.Variables);
         var import = Assert.Single(tools.Calls("npx")).Args;
         Assert.EndsWith("export.zip", import[^1], StringComparison.Ordinal);
-        Assert.Contains("3 deployment variable(s) from s3://", restore.Error, StringComparison.Ordinal);
+        Assert.Contains(tools.Calls("aws"), c => c.Args.SequenceEqual(
+            ["s3", "cp", "--region", "eu-west-1", "--only-show-errors", $"s3://{BackupFixtures.Bucket}/deployment-env/{Path.GetFileName(stored)}", "-"]));
+        Assert.Contains("4 deployment variable(s) from s3://", restore.Error, StringComparison.Ordinal);
         foreach (var text in new[] { backup.Out, backup.Error, restore.Out, restore.Error })
         {
             Assert.DoesNotContain(EnvSecret, text, StringComparison.Ordinal);
@@ -246,7 +271,26 @@ public sealed class RestoreCommandTests(TestCertificates certificates) : IClassF
 
         Assert.All(tools.Calls(), call => Assert.DoesNotContain(call.Args, a => a.Contains(EnvSecret, StringComparison.Ordinal)));
         Assert.All(tools.Calls(), call => Assert.DoesNotContain(call.Environment.Values, v => v.Contains(EnvSecret, StringComparison.Ordinal)));
-        Assert.Contains(EnvSecret, File.ReadAllText(Directory.GetFiles(Path.Combine(bucket, "deployment-env")).Single()), StringComparison.Ordinal);
+        Assert.Contains(EnvSecret, File.ReadAllText(stored), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_set_stored_by_an_older_backup_wait_is_read_the_same_way()
+    {
+        // Before the export task stored them, 'backup --wait' wrote the same JSON map (aws/s3 key) under the same prefix.
+        await using var deployment = await FakeConvexDeployment.StartAsync(certificates, new BackendBehavior { Https = false });
+        var bucket = FakeAwsBucket();
+        tools.Add("npx", "exit 0");
+        Directory.CreateDirectory(Path.Combine(bucket, "deployment-env"));
+        File.WriteAllText(Path.Combine(bucket, "deployment-env", "deployment-env-20261101T030000Z.json"),
+            ConvexInfra.Core.DeploymentEnv.DesiredEnvJson.Serialize(new Dictionary<string, string> { ["STRIPE_KEY"] = EnvSecret }));
+        var outputs = BackupFixtures.Write(directory, "outputs.json", Retarget(deployment, "aws-ecs", "dev"));
+
+        var restore = await CliRunner.RunAsync(
+            ["restore", "--outputs", outputs, "--from", "latest", "--yes", "--deployment-env", "latest"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
+
+        Assert.True(restore.ExitCode == 0, restore.Out + restore.Error);
+        Assert.Equal(EnvSecret, deployment.Variables["STRIPE_KEY"]);
     }
 
     [Fact]

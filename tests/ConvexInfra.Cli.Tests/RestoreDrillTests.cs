@@ -227,7 +227,7 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
         var result = await DrillAsync(sandbox);
 
         Assert.True(result.ExitCode == 0, result.Out + result.Error);
-        Assert.Contains("holds no stored variables (only 'convex-infra backup --wait' stores them); restoring without", result.Error);
+        Assert.Contains("holds no stored variables (the export task stores them beside each export since this ConvexInfra version); restoring without", result.Error);
         Assert.Contains("deployment variables put back: 0", result.Out);
         Assert.Empty(sandbox.Variables);
 

@@ -52,7 +52,7 @@ public sealed class Secrets : ComponentResource
     /// <summary>The ARN of the stack's KMS key (what the readers' IAM policies name).</summary>
     public Output<string> KeyArn { get; }
 
-    private readonly TaskCompletionSource<Output<ImmutableArray<string>>> _keyReaders = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Output<(ImmutableArray<string> SsmReaders, StackKeyS3Use S3Use)>> _keyUsers = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
     /// The SSM versions of the instance secret and <c>POSTGRES_URL</c> parameters (EC2) or of the instance secret and the
@@ -69,8 +69,8 @@ public sealed class Secrets : ComponentResource
         ParameterNames = ResourceNames.SecretParameters(spec);
 
         // The policy is known once the owner names the reader roles; until then the key's registration waits.
-        var keyPolicy = Output.Create(_keyReaders.Task).Apply(readers => readers)
-            .Apply(arns => StackPolicies.StackKey(spec, args.Account, args.CallerArn, arns));
+        var keyPolicy = Output.Create(_keyUsers.Task).Apply(users => users)
+            .Apply(users => StackPolicies.StackKey(spec, args.Account, args.CallerArn, users.SsmReaders, users.S3Use));
         var key = new Kms.Key($"{name}-key", new Kms.KeyArgs
         {
             Description = $"SecureString parameters of {spec.ProjectName}/{spec.StackName}",
@@ -163,19 +163,27 @@ public sealed class Secrets : ComponentResource
     }
 
     /// <summary>
-    /// Names the stack's roles that decrypt its parameters (the key policy's readers); call once, after creating them.
+    /// Names the key's users, once, after creating them: the stack's roles that decrypt its parameters through SSM
+    /// (<paramref name="roleArns"/>), and the export task role that stores the deployment variables in
+    /// <paramref name="exportsBucket"/> through S3, with the backup copy's replication role (null without a copy) that
+    /// reads them there.
     /// </summary>
-    public void AllowDecrypt(IReadOnlyList<Output<string>> roleArns)
+    public void AllowDecrypt(IReadOnlyList<Output<string>> roleArns, Output<string> exportsBucket, Output<string> exportTaskRoleArn, Output<string>? replicationRoleArn)
     {
         ArgumentNullException.ThrowIfNull(roleArns);
-        if (!_keyReaders.TrySetResult(Output.All(roleArns)))
+        ArgumentNullException.ThrowIfNull(exportsBucket);
+        ArgumentNullException.ThrowIfNull(exportTaskRoleArn);
+        var replication = replicationRoleArn?.Apply(arn => (string?)arn) ?? Output.Create((string?)null);
+        var users = Output.Tuple(Output.All(roleArns), exportsBucket, exportTaskRoleArn, replication)
+            .Apply(t => (t.Item1, new StackKeyS3Use(t.Item2, t.Item3, t.Item4)));
+        if (!_keyUsers.TrySetResult(users))
         {
-            throw new InvalidOperationException("Secrets.AllowDecrypt: the key's readers were already named; name all of them in one call");
+            throw new InvalidOperationException("Secrets.AllowDecrypt: the key's users were already named; name all of them in one call");
         }
     }
 
-    /// <summary>Fails the key's registration (instead of leaving it waiting) when the owner could not name its readers.</summary>
-    public void Abandon(Exception reason) => _keyReaders.TrySetException(reason);
+    /// <summary>Fails the key's registration (instead of leaving it waiting) when the owner could not name its users.</summary>
+    public void Abandon(Exception reason) => _keyUsers.TrySetException(reason);
 
     /// <summary>
     /// A SecureString with the stack's key. Giving an existing parameter a key id updates it in place (the provider's

@@ -24,6 +24,9 @@ public sealed class BackupCopyArgs
 
     /// <summary>ARN of the RDS instance that serves; its automated backups are replicated.</summary>
     public required Output<string> DatabaseArn { get; init; }
+
+    /// <summary>The stack key: the stored deployment variables are SSE-KMS with it, so replication decrypts them through S3.</summary>
+    public required Output<string> StackKeyArn { get; init; }
 }
 
 /// <summary>
@@ -37,6 +40,9 @@ public sealed class BackupCopyArgs
 public sealed class BackupCopy : ComponentResource
 {
     public Output<string> CopyBucketName { get; }
+
+    /// <summary>The replication role: the stack key's policy lets it decrypt the stored deployment variables through S3.</summary>
+    public Output<string> ReplicationRoleArn { get; }
 
     public BackupCopy(string name, BackupCopyArgs args, ComponentResourceOptions? options = null)
         : base(ComponentTokens.BackupCopy, name, options)
@@ -65,6 +71,7 @@ public sealed class BackupCopy : ComponentResource
             Description = $"S3 replication of the exports of {spec.StackName}/{spec.InstanceName} to {plan.Region}",
             Tags = AwsTags.For(spec, $"{name}-replication"),
         }.WithBoundary(spec, ctx), child);
+        ReplicationRoleArn = replicationRole.Arn;
 
         var copyKey = new Kms.Key($"{name}-exports-key", new Kms.KeyArgs
         {
@@ -82,8 +89,8 @@ public sealed class BackupCopy : ComponentResource
         var replicationPolicy = new Iam.RolePolicy($"{name}-replication", new Iam.RolePolicyArgs
         {
             Role = replicationRole.Name,
-            Policy = Output.Tuple(args.ExportsBucket.BucketName, copyBucket.Bucket.BucketName, copyKey.Arn)
-                .Apply(t => BackupCopyPolicies.ReplicationRole(ctx.Partition, t.Item1, t.Item2, t.Item3, plan.Region)),
+            Policy = Output.Tuple(args.ExportsBucket.BucketName, copyBucket.Bucket.BucketName, copyKey.Arn, args.StackKeyArn)
+                .Apply(t => BackupCopyPolicies.ReplicationRole(ctx.Partition, t.Item1, t.Item2, t.Item3, plan.Region, t.Item4, plan.SourceRegion)),
         }, child);
 
         // S3 checks the role and the destination when the configuration is written: after the role's policy, the copy
@@ -101,6 +108,8 @@ public sealed class BackupCopy : ComponentResource
                     Filter = new S3.Inputs.BucketReplicationConfigRuleFilterArgs { Prefix = "" },
                     // Deleting in the source never reaches the copy.
                     DeleteMarkerReplication = new S3.Inputs.BucketReplicationConfigRuleDeleteMarkerReplicationArgs { Status = "Disabled" },
+                    // The stored deployment variables are SSE-KMS (stack key): without this S3 skips them, and their
+                    // replicas are encrypted with the copy key. SSE-S3 exports replicate as SSE-S3 (docs/dr.md).
                     SourceSelectionCriteria = new S3.Inputs.BucketReplicationConfigRuleSourceSelectionCriteriaArgs
                     {
                         SseKmsEncryptedObjects = new S3.Inputs.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs { Status = "Enabled" },

@@ -29,8 +29,14 @@ public sealed class BackupsArgs
 
     public required bool AssignPublicIp { get; init; }
 
-    /// <summary>The stack's KMS key: the only key the export task's execution role may decrypt with.</summary>
+    /// <summary>
+    /// The stack's KMS key: the only key the export task's execution role may decrypt with (the admin key), and the key
+    /// the task's own role stores the deployment variables with, through S3.
+    /// </summary>
     public required Output<string> KeyArn { get; init; }
+
+    /// <summary>The exports bucket: the task stores the deployment variables under its <c>deployment-env/</c> prefix.</summary>
+    public required Output<string> ExportsBucket { get; init; }
 
     /// <summary>
     /// The parameter the export task reads (the admin key): the task definition, and so the schedule and the
@@ -49,7 +55,8 @@ public sealed class BackupsArgs
 /// <summary>
 /// The scheduled logical backup: EventBridge Scheduler → ECS RunTask of a small Fargate task that runs the pinned
 /// <c>convex export --include-file-storage</c> against the public API with the admin key from SSM. The backend keeps
-/// each export zip in its exports bucket (S3 storage mode). Also stores the revision history and, when the image
+/// each export zip in its exports bucket (S3 storage mode); the task then stores the deployment variables beside it with
+/// its own role (<c>deployment-env/</c>, stack key through S3). Also stores the revision history and, when the image
 /// revision changes, runs the export once before the release changes (<see cref="PreUpgradeGate"/>).
 /// </summary>
 public sealed class Backups : ComponentResource
@@ -63,6 +70,9 @@ public sealed class Backups : ComponentResource
 
     /// <summary>The export task's execution role, which fetches the admin key (a reader of the stack key).</summary>
     public Output<string> ExecutionRoleArn { get; }
+
+    /// <summary>The export task's own role (the container's credentials): writes the stored deployment variables only.</summary>
+    public Output<string> TaskRoleArn { get; }
 
     /// <summary>How to start the export task by hand exactly as the schedule does (the <c>exportTask</c> stack output).</summary>
     public Output<ExportTaskOutput> RunTaskTarget { get; }
@@ -119,7 +129,21 @@ public sealed class Backups : ComponentResource
         }, child);
         ExecutionRoleArn = executionRole.Arn;
 
-        // Egress only: HTTPS to the npm registry and to the stack's own public API.
+        // The container's own credentials: put objects under deployment-env/ with the stack key through S3, nothing else.
+        var taskRole = new Iam.Role($"{name}-export-task", new Iam.RoleArgs
+        {
+            AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
+            Description = $"Stores the deployment variables beside the exports of {spec.StackName}/{spec.InstanceName}",
+            Tags = AwsTags.For(spec, $"{name}-export-task"),
+        }.WithBoundary(spec, ctx), child);
+        var taskPolicy = new Iam.RolePolicy($"{name}-export-task", new Iam.RolePolicyArgs
+        {
+            Role = taskRole.Name,
+            Policy = Output.Tuple(args.ExportsBucket, args.KeyArn).Apply(t => StackPolicies.ExportTaskAccess(ctx, t.Item1, t.Item2)),
+        }, child);
+        TaskRoleArn = taskRole.Arn;
+
+        // Egress only: HTTPS to the npm registry, the stack's own public API and S3 (the stored deployment variables).
         var securityGroup = new Ec2.SecurityGroup($"{name}-export", new Ec2.SecurityGroupArgs
         {
             VpcId = args.VpcId,
@@ -145,9 +169,11 @@ public sealed class Backups : ComponentResource
             Cpu = ExportTask.Cpu.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Memory = ExportTask.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ExecutionRoleArn = executionRole.Arn,
-            ContainerDefinitions = logGroup.Name.Apply(group => ExportTask.ContainerDefinitions(ExportTask.ValuesFor(spec, ctx, group))),
+            TaskRoleArn = taskRole.Arn,
+            ContainerDefinitions = Output.Tuple(logGroup.Name, args.ExportsBucket, args.KeyArn)
+                .Apply(t => ExportTask.ContainerDefinitions(ExportTask.ValuesFor(spec, ctx, t.Item1, t.Item2, t.Item3))),
             Tags = AwsTags.For(spec, $"{name}-export"),
-        }, new CustomResourceOptions { Parent = this, DependsOn = { executionPolicy, args.AdminKeyParameter } });
+        }, new CustomResourceOptions { Parent = this, DependsOn = { executionPolicy, taskPolicy, args.AdminKeyParameter } });
         TaskDefinitionArn = taskDefinition.Arn;
         RunTaskTarget = Output.Tuple(ClusterArn, taskDefinition.Arn, args.SubnetIds, securityGroup.Id)
             .Apply(t => new ExportTaskOutput(t.Item1, t.Item2, t.Item3, t.Item4, args.AssignPublicIp));
@@ -161,8 +187,8 @@ public sealed class Backups : ComponentResource
         var schedulerPolicy = new Iam.RolePolicy($"{name}-export-scheduler", new Iam.RolePolicyArgs
         {
             Role = schedulerRole.Name,
-            Policy = Output.Tuple(taskDefinition.Arn, ClusterArn, executionRole.Arn)
-                .Apply(t => StackPolicies.ExportScheduler(t.Item1, t.Item2, t.Item3)),
+            Policy = Output.Tuple(taskDefinition.Arn, ClusterArn, executionRole.Arn, taskRole.Arn)
+                .Apply(t => StackPolicies.ExportScheduler(t.Item1, t.Item2, t.Item3, t.Item4)),
         }, child);
 
         var schedule = new Scheduler.Schedule($"{name}-export", new Scheduler.ScheduleArgs

@@ -21,10 +21,20 @@ public static class BackupCopyPolicies
         PolicyDocument.Render([new("AllowS3AssumeRole", "Allow", ["sts:AssumeRole"], [], ServicePrincipal: "s3.amazonaws.com")]);
 
     /// <summary>
-    /// The replication role: the source exports bucket's versions, the copy bucket's replicas, and the copy key only
-    /// for S3 in the copy region (replicas are encrypted with it).
+    /// What the replication role asks of the copy key: Encrypt (and GenerateDataKey) for replicas, and Decrypt, which S3
+    /// calls to check an S3 Bucket Key of the destination before using it (the copy bucket has one). AWS S3 User Guide,
+    /// "Replicating encrypted objects", section "S3 Bucket Keys and replication" (awsdocs/amazon-s3-userguide
+    /// doc_source/replication-config-for-kms-objects.md).
     /// </summary>
-    public static string ReplicationRole(string partition, string sourceBucket, string copyBucket, string copyKeyArn, string copyRegion)
+    public static IReadOnlyList<string> CopyKeyActions { get; } = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"];
+
+    /// <summary>
+    /// The replication role: the source exports bucket's versions, the copy bucket's replicas, the copy key only for S3
+    /// in the copy region (replicas of SSE-KMS objects are encrypted with it), and the stack key only for S3 in the source
+    /// region and only for the stored deployment variables (the exports bucket's only SSE-KMS objects; replication
+    /// decrypts each source version with its key).
+    /// </summary>
+    public static string ReplicationRole(string partition, string sourceBucket, string copyBucket, string copyKeyArn, string copyRegion, string stackKeyArn, string sourceRegion)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(copyKeyArn);
         return PolicyDocument.Render(
@@ -32,8 +42,9 @@ public static class BackupCopyPolicies
             new("ReadSourceConfiguration", "Allow", ["s3:GetReplicationConfiguration", "s3:ListBucket"], [AwsArns.Bucket(partition, sourceBucket)]),
             new("ReadSourceVersions", "Allow", SourceObjectActions, [AwsArns.BucketObjects(partition, sourceBucket)]),
             new("WriteReplicas", "Allow", CopyObjectActions, [AwsArns.BucketObjects(partition, copyBucket)]),
-            new("EncryptReplicas", "Allow", ["kms:Encrypt", "kms:GenerateDataKey"], [copyKeyArn],
-                Conditions: [new PolicyCondition("StringEquals", "kms:ViaService", $"s3.{copyRegion}.amazonaws.com")]),
+            new("EncryptReplicas", "Allow", CopyKeyActions, [copyKeyArn],
+                Conditions: [new PolicyCondition("StringEquals", "kms:ViaService", DeploymentEnvPolicies.S3ViaService(copyRegion))]),
+            DeploymentEnvPolicies.ReplicationReadsSource(partition, sourceRegion, sourceBucket, stackKeyArn),
         ]);
     }
 
@@ -58,7 +69,7 @@ public static class BackupCopyPolicies
 
     /// <summary>
     /// The copy bucket's key: the owning account administers it (its IAM policies decide who) and reads copies only
-    /// through S3 (a restore); the replication role encrypts replicas through S3.
+    /// through S3 (a restore); the replication role encrypts replicas through S3 (and decrypts, to check the bucket key).
     /// </summary>
     public static string CopyKeyPolicy(string partition, string accountId, string region, string replicationRoleArn)
     {
@@ -68,7 +79,7 @@ public static class BackupCopyPolicies
         [
             new("KeyAdministration", "Allow", KeyPolicies.AdministrationActions, ["*"], AwsPrincipals: [root]),
             new("ReadCopiesThroughS3", "Allow", ["kms:Decrypt", "kms:DescribeKey"], ["*"], Conditions: [viaS3], AwsPrincipals: [root]),
-            new("ReplicationRoleEncrypts", "Allow", ["kms:Encrypt", "kms:GenerateDataKey"], ["*"], Conditions: [viaS3], AwsPrincipals: [replicationRoleArn]),
+            new("ReplicationRoleEncrypts", "Allow", CopyKeyActions, ["*"], Conditions: [viaS3], AwsPrincipals: [replicationRoleArn]),
         ]);
     }
 

@@ -15,6 +15,8 @@ namespace ConvexInfra.Core.Aws;
 /// allow; no other principal of the account, and never a role that carries the <c>convex-infra:stack</c> tag (the
 /// runtime roles of every stack carry it), even if its own IAM policy said <c>kms:Decrypt</c> on <c>*</c>. To break
 /// glass, an administrator re-puts the policy (administration) or runs <c>pulumi up</c> as themselves.</item>
+/// <item>Through S3, for the stored deployment variables only (<see cref="DeploymentEnvPolicies"/>): the export task's
+/// role generates data keys, the deployers and the backup copy's replication role decrypt.</item>
 /// </list>
 /// </summary>
 public static class KeyPolicies
@@ -55,11 +57,12 @@ public static class KeyPolicies
     /// </summary>
     public static IReadOnlyList<string> DeployerActions { get; } = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"];
 
-    public static string StackKey(AwsAccountContext ctx, IReadOnlyList<string> runtimeRoleArns, IReadOnlyList<string> deployerArnPatterns)
+    public static string StackKey(AwsAccountContext ctx, IReadOnlyList<string> runtimeRoleArns, IReadOnlyList<string> deployerArnPatterns, StackKeyS3Use s3Use)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(runtimeRoleArns);
         ArgumentNullException.ThrowIfNull(deployerArnPatterns);
+        ArgumentNullException.ThrowIfNull(s3Use);
         var accountArns = $"arn:{ctx.Partition}:";
         if (deployerArnPatterns.Count == 0 || deployerArnPatterns.Any(p => p is null || !p.StartsWith(accountArns, StringComparison.Ordinal) || !p.Contains($"::{ctx.AccountId}:", StringComparison.Ordinal)))
         {
@@ -69,11 +72,18 @@ public static class KeyPolicies
         }
 
         var rolePrefix = $"arn:{ctx.Partition}:iam::{ctx.AccountId}:role/";
-        if (runtimeRoleArns.Count == 0 || runtimeRoleArns.Any(arn => arn is null || !arn.StartsWith(rolePrefix, StringComparison.Ordinal) || arn.Length == rolePrefix.Length))
+        if (runtimeRoleArns.Count == 0 || runtimeRoleArns.Any(arn => !IsRoleArn(arn, rolePrefix)))
         {
             throw new ArgumentException(
                 $"runtimeRoleArns: got [{string.Join(", ", runtimeRoleArns)}]; expected the ARNs of the stack's own roles that read its parameters. Example: {rolePrefix}convex-host-role",
                 nameof(runtimeRoleArns));
+        }
+
+        if (!IsRoleArn(s3Use.ExportTaskRoleArn, rolePrefix) || (s3Use.ReplicationRoleArn is { } replication && !IsRoleArn(replication, rolePrefix)))
+        {
+            throw new ArgumentException(
+                $"s3Use: got export task role '{s3Use.ExportTaskRoleArn}' and replication role '{s3Use.ReplicationRoleArn}'; expected roles of the stack's account. Example: {rolePrefix}convex-backups-export-task",
+                nameof(s3Use));
         }
 
         var account = AccountRoot(ctx);
@@ -93,8 +103,12 @@ public static class KeyPolicies
                     new PolicyCondition("Null", $"aws:PrincipalTag/{StackTagKey}", "true"),
                 ],
                 AwsPrincipals: [account]),
+            .. DeploymentEnvPolicies.KeyStatements(ctx, s3Use, deployerArnPatterns),
         ]);
     }
+
+    private static bool IsRoleArn(string? arn, string rolePrefix) =>
+        arn is not null && arn.StartsWith(rolePrefix, StringComparison.Ordinal) && arn.Length > rolePrefix.Length;
 
     /// <summary>The account principal of a key policy: delegates to the account's IAM policies.</summary>
     public static string AccountRoot(AwsAccountContext ctx)

@@ -48,12 +48,29 @@ public static class StackPolicies
 
     /// <summary>
     /// The stack key's policy: the account administers it; only the stack's runtime roles and its deployers (the caller
-    /// that runs pulumi and the stack's <c>deployRoles</c>) use it.
+    /// that runs pulumi and the stack's <c>deployRoles</c>) use it through SSM, and through S3 only the export task
+    /// (writes), the deployers and the replication role (read) for the stored deployment variables.
     /// </summary>
-    public static string StackKey(DeploymentSpec spec, AwsAccountContext account, string callerArn, IReadOnlyList<string> runtimeRoleArns)
+    public static string StackKey(DeploymentSpec spec, AwsAccountContext account, string callerArn, IReadOnlyList<string> runtimeRoleArns, StackKeyS3Use s3Use)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return KeyPolicies.StackKey(account, runtimeRoleArns, KeyDeployers.Patterns(account, callerArn, spec.DeployRoles));
+        return KeyPolicies.StackKey(account, runtimeRoleArns, KeyDeployers.Patterns(account, callerArn, spec.DeployRoles), s3Use);
+    }
+
+    /// <summary>The export task's role (the container's own credentials, not the execution role's) by the plan's resource name.</summary>
+    public const string ExportTaskRole = "backups-export-task";
+
+    /// <summary>The backup copy's replication role by the plan's resource name.</summary>
+    public const string ReplicationRole = "backup-copy-replication";
+
+    /// <summary>
+    /// The export task's role: store the deployment variables under <c>deployment-env/</c> of the exports bucket,
+    /// encrypted with the stack key through S3 (<see cref="DeploymentEnvPolicies.ExportTaskRole"/>); nothing else.
+    /// </summary>
+    public static string ExportTaskAccess(AwsAccountContext account, string exportsBucket, string kmsKeyArn)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return DeploymentEnvPolicies.ExportTaskRole(account.Partition, account.Region, exportsBucket, AwsArns.RequireKmsKeyArn(account, kmsKeyArn));
     }
 
     /// <summary>
@@ -94,9 +111,9 @@ public static class StackPolicies
         return IamPolicies.EcsExecution(account, [ResourceNames.SecretParameters(spec).AdminKey], AwsArns.RequireKmsKeyArn(account, kmsKeyArn), logGroupArn);
     }
 
-    /// <summary>The scheduler's role: run the export task on its cluster and pass the task's execution role.</summary>
-    public static string ExportScheduler(string taskDefinitionArn, string clusterArn, string executionRoleArn) =>
-        OpsPolicies.SchedulerRunExportTask(taskDefinitionArn, clusterArn, [executionRoleArn]);
+    /// <summary>The scheduler's role: run the export task on its cluster and pass the task's execution role and task role.</summary>
+    public static string ExportScheduler(string taskDefinitionArn, string clusterArn, string executionRoleArn, string taskRoleArn) =>
+        OpsPolicies.SchedulerRunExportTask(taskDefinitionArn, clusterArn, [executionRoleArn, taskRoleArn]);
 
     /// <summary>
     /// The bucket policy of one of the stack's buckets by purpose (<see cref="BucketNames.Purposes"/>): the exports

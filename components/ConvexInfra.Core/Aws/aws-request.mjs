@@ -3,7 +3,7 @@
 // installed from a registry next to the credentials. Only what the product needs: S3 put/get/list/delete (AWS or an
 // S3-compatible store) and SSM GetParameter.
 //
-//   node aws-request.mjs s3-put    --region R --bucket B --key K [--file PATH] [--sse-kms-key-id KEY] [--endpoint URL] [--path-style]
+//   node aws-request.mjs s3-put    --region R --bucket B --key K [--file PATH] [--sse-kms-key-id KEY [--no-bucket-key]] [--endpoint URL] [--path-style]
 //   node aws-request.mjs s3-get    --region R --bucket B --key K [--endpoint URL] [--path-style]
 //   node aws-request.mjs s3-list   --region R --bucket B [--prefix P] [--endpoint URL] [--path-style]
 //   node aws-request.mjs s3-delete --region R --bucket B --key K [--endpoint URL] [--path-style]
@@ -31,7 +31,7 @@ class RequestError extends Error {
 }
 
 const COMMANDS = {
-  's3-put': { required: ['region', 'bucket', 'key'], optional: ['file', 'sse-kms-key-id', 'endpoint'], flags: ['path-style'] },
+  's3-put': { required: ['region', 'bucket', 'key'], optional: ['file', 'sse-kms-key-id', 'endpoint'], flags: ['path-style', 'no-bucket-key'] },
   's3-get': { required: ['region', 'bucket', 'key'], optional: ['endpoint'], flags: ['path-style'] },
   's3-list': { required: ['region', 'bucket'], optional: ['prefix', 'endpoint'], flags: ['path-style'] },
   's3-delete': { required: ['region', 'bucket', 'key'], optional: ['endpoint'], flags: ['path-style'] },
@@ -218,10 +218,10 @@ function readStandardInput() {
   return readFileSync(0);
 }
 
-function hashFile(path) {
+function hashFile(path, algorithm = 'sha256', encoding = 'hex') {
   return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path).on('data', (chunk) => hash.update(chunk)).on('end', () => resolve(hash.digest('hex'))).on('error', reject);
+    const hash = createHash(algorithm);
+    createReadStream(path).on('data', (chunk) => hash.update(chunk)).on('end', () => resolve(hash.digest(encoding))).on('error', reject);
   });
 }
 
@@ -240,16 +240,25 @@ async function s3Put(options, credentials) {
     headers['x-amz-server-side-encryption'] = 'aws:kms';
     headers['x-amz-server-side-encryption-aws-kms-key-id'] = options['sse-kms-key-id'];
   }
+  if (options['no-bucket-key']) {
+    // Without an S3 Bucket Key, S3 asks KMS with the object's ARN as encryption context, so a key policy can scope
+    // by key prefix; a bucket whose default has one would otherwise use it (AWS S3 User Guide, configuring-bucket-key-object).
+    headers['x-amz-server-side-encryption-bucket-key-enabled'] = 'false';
+  }
+  // Content-MD5 on every put: S3 refuses a PutObject into a bucket with an Object Lock default retention without it
+  // (or a checksum header), as the exports bucket of staging and prod has (aws/aws-sdk-php#1694).
   let payloadHash;
   let body;
   if (options.file) {
     const { size } = statSync(options.file);
     payloadHash = await hashFile(options.file);
+    headers['content-md5'] = await hashFile(options.file, 'md5', 'base64');
     headers['content-length'] = String(size);
     body = () => createReadStream(options.file);
   } else {
     const data = readStandardInput();
     payloadHash = sha256(data);
+    headers['content-md5'] = createHash('md5').update(data).digest('base64');
     headers['content-length'] = String(data.length);
     body = () => data;
   }

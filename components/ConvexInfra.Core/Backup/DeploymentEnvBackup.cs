@@ -4,9 +4,11 @@ namespace ConvexInfra.Core.Backup;
 
 /// <summary>
 /// The deployment's environment variables stored beside the exports (an export has none): one JSON object of name →
-/// value per backup under <see cref="Prefix"/> in the exports bucket, encrypted with SSE-KMS (the stack's key when it
-/// has one, else the account's aws/s3 key). The values travel through the AWS CLI's standard input and output only,
-/// never in an argument.
+/// value per export under <see cref="Prefix"/> in the exports bucket (<see cref="DeploymentEnv.DesiredEnvJson"/>), written by
+/// the export task after every successful export (scheduled, pre-upgrade or <c>backup</c>; <see cref="Ops.ExportTask"/>),
+/// SSE-KMS with the stack's key and no S3 Bucket Key. Objects stored by <c>backup --wait</c> before the task did this have
+/// the same format (with the account's aws/s3 key). Values travel through files and standard output only, never in
+/// an argument.
 /// </summary>
 public static class DeploymentEnvBackup
 {
@@ -26,21 +28,6 @@ public static class DeploymentEnvBackup
     public static ExportObject? Latest(IEnumerable<ExportObject> objects) =>
         objects.Where(o => IsEnvObject(o.Key) && o.Size > 0)
             .OrderByDescending(o => o.LastModified).ThenByDescending(o => o.Key, StringComparer.Ordinal).FirstOrDefault();
-
-    /// <summary>Uploads standard input to <paramref name="target"/> with SSE-KMS; <paramref name="kmsKeyId"/> null = aws/s3.</summary>
-    public static IReadOnlyList<string> Upload(string region, S3Location target, string? kmsKeyId)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentException.ThrowIfNullOrWhiteSpace(region);
-        List<string> args = ["s3", "cp", "--region", region, "--only-show-errors", "--sse", "aws:kms"];
-        if (kmsKeyId is not null)
-        {
-            args.AddRange(["--sse-kms-key-id", kmsKeyId]);
-        }
-
-        args.AddRange(["-", target.ToString()]);
-        return args;
-    }
 
     /// <summary>Prints one stored object on standard output (S3 decrypts SSE-KMS for a caller allowed kms:Decrypt).</summary>
     public static IReadOnlyList<string> Download(string region, S3Location source)

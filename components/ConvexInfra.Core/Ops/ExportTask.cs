@@ -7,8 +7,11 @@ using ConvexInfra.Core.Spec;
 
 namespace ConvexInfra.Core.Ops;
 
-/// <summary>Values of one stack the export task needs; all known only once resources exist.</summary>
-public sealed record ExportTaskValues(string Region, string ApiUrl, string AdminKeyParameterArn, string LogGroupName);
+/// <summary>
+/// Values of one stack the export task needs; all known only once resources exist. <paramref name="ExportsBucket"/> and
+/// <paramref name="StackKeyArn"/>: where and with which key the task stores the deployment variables.
+/// </summary>
+public sealed record ExportTaskValues(string Region, string ApiUrl, string AdminKeyParameterArn, string LogGroupName, string ExportsBucket, string StackKeyArn);
 
 /// <summary>
 /// The one-container Fargate task that takes a logical export. It installs the Convex CLI into an empty project (the
@@ -16,8 +19,10 @@ public sealed record ExportTaskValues(string Region, string ApiUrl, string Admin
 /// (Data/ExportCli/package-lock.json: every package's version and sha512 integrity) with <c>npm ci --ignore-scripts</c>,
 /// so no floating version and no lifecycle script runs next to the admin key, and runs
 /// <c>convex export --include-file-storage</c> against the public API URL. The backend stores the zip in its exports
-/// bucket itself (S3 storage mode), so the task needs no S3 access; its copy in /tmp only proves the download works.
-/// The admin key reaches the container through ECS <c>secrets</c> (SSM), never through the task definition.
+/// bucket itself (S3 storage mode); the task's copy in /tmp only proves the download works.
+/// After a successful export it stores the deployment's environment variables beside it (an export has none):
+/// <see cref="DeploymentEnvScript"/>. The admin key reaches the container through ECS <c>secrets</c> (SSM), never
+/// through the task definition.
 /// </summary>
 public static class ExportTask
 {
@@ -64,8 +69,8 @@ public static class ExportTask
         return $"{ResourceNames.ResourcePrefix(spec)}-export";
     }
 
-    /// <summary>The stack's values for <see cref="ContainerDefinitions"/>: its API URL and admin key parameter.</summary>
-    public static ExportTaskValues ValuesFor(DeploymentSpec spec, AwsAccountContext account, string logGroupName)
+    /// <summary>The stack's values for <see cref="ContainerDefinitions"/>: its API URL and admin key parameter, the exports bucket and the stack key.</summary>
+    public static ExportTaskValues ValuesFor(DeploymentSpec spec, AwsAccountContext account, string logGroupName, string exportsBucket, string stackKeyArn)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(account);
@@ -73,8 +78,23 @@ public static class ExportTask
             account.Region,
             spec.Endpoints.ApiUrl.ToString().TrimEnd('/'),
             AwsArns.Parameter(account, ResourceNames.SecretParameters(spec).AdminKey),
-            logGroupName);
+            logGroupName,
+            exportsBucket,
+            AwsArns.RequireKmsKeyArn(account, stackKeyArn));
     }
+
+    /// <summary>The variables that tell the task where to store the deployment variables (set by the task definition).</summary>
+    public const string RegionVariable = "EXPORT_REGION";
+
+    public const string BucketVariable = "EXPORTS_BUCKET";
+
+    public const string KeyVariable = "STACK_KEY_ARN";
+
+    /// <summary>aws-request.mjs, written into the task's private temp dir (the script's working directory), not a shared /tmp path.</summary>
+    private const string RequestScriptFile = "aws-request.mjs";
+
+    /// <summary>Exit status when the export succeeded but the deployment variables could not be stored.</summary>
+    public const int EnvStoreFailedExitCode = 4;
 
     /// <summary>POSIX sh (Debian's dash in the node image); fails on the first error so the task's exit code tells.</summary>
     public static string Script() =>
@@ -85,6 +105,10 @@ public static class ExportTask
         : "${EXPORT_PACKAGE_LOCK:?set by the task definition}"
         : "${CONVEX_SELF_HOSTED_URL:?set by the task definition}"
         : "${CONVEX_SELF_HOSTED_ADMIN_KEY:?injected from SSM by the execution role}"
+        : "${EXPORT_REGION:?set by the task definition}"
+        : "${EXPORTS_BUCKET:?set by the task definition}"
+        : "${STACK_KEY_ARN:?set by the task definition}"
+        : "${__AWS_REQUEST_VARIABLE__:?set by the task definition}"
         workdir=$(mktemp -d)
         cd "${workdir}"
         printf '%s\n' "${EXPORT_PACKAGE_JSON}" > package.json
@@ -99,7 +123,61 @@ public static class ExportTask
         stamp=$(date -u +%Y%m%dT%H%M%SZ)
         npx --no-install convex export --include-file-storage --path "${workdir}/convex-export-${stamp}.zip"
         ls -l "${workdir}"/convex-export-*.zip
-        """.ReplaceLineEndings("\n") + "\n";
+        """.ReplaceLineEndings("\n").Replace("__AWS_REQUEST_VARIABLE__", AwsRequestScript.Variable, StringComparison.Ordinal) + "\n" + DeploymentEnvScript();
+
+    /// <summary>
+    /// The second half of <see cref="Script"/>, run only after the export succeeded (<c>set -e</c>): lists the deployment
+    /// variables as <c>npx convex env list</c> does (the system query through <c>POST /api/query</c> with the admin key,
+    /// the same call as Core's <see cref="DeploymentEnv.DeploymentEnvClient"/>), writes them as one JSON object of
+    /// name → value (<see cref="DeploymentEnv.DesiredEnvJson"/>, what <c>restore --deployment-env latest</c> reads) into
+    /// a 0600 file of the task's private temp dir, and uploads that file with <c>aws-request.mjs s3-put</c>, SSE-KMS with
+    /// the stack key and no S3 Bucket Key (so KMS sees the object's ARN as its encryption context, which the key policy
+    /// requires). Not <c>npx convex env list</c> itself: the pinned CLI prints <c>NAME=value</c> raw (convex 1.27.0
+    /// src/cli/lib/env.ts, envListInDeployment), so a value with a newline cannot be read back. Values never reach an
+    /// argument, standard output or the log; only the count and the object's address are printed.
+    /// </summary>
+    public static string DeploymentEnvScript() =>
+        """
+        umask 077
+        env_file="${workdir}/deployment-env.json"
+        node --input-type=module -e '__LIST_VARIABLES__' > "${env_file}"
+        key="__PREFIX__deployment-env-${stamp}.json"
+        __INSTALL__
+        if ! node __SCRIPT_PATH__ s3-put --region "${EXPORT_REGION}" --bucket "${EXPORTS_BUCKET}" --key "${key}" \
+          --file "${env_file}" --sse-kms-key-id "${STACK_KEY_ARN}" --no-bucket-key; then
+          echo "the export succeeded, but storing the deployment variables at s3://${EXPORTS_BUCKET}/${key} failed (see the line above)" >&2
+          exit __STORE_FAILED__
+        fi
+        echo "stored the deployment variables at s3://${EXPORTS_BUCKET}/${key} (SSE-KMS, stack key)"
+        """.ReplaceLineEndings("\n")
+            .Replace("__LIST_VARIABLES__", ListVariablesScript, StringComparison.Ordinal)
+            .Replace("__PREFIX__", Backup.DeploymentEnvBackup.Prefix, StringComparison.Ordinal)
+            .Replace("__INSTALL__", AwsRequestScript.Install(RequestScriptFile), StringComparison.Ordinal)
+            .Replace("__SCRIPT_PATH__", RequestScriptFile, StringComparison.Ordinal)
+            .Replace("__STORE_FAILED__", EnvStoreFailedExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) + "\n";
+
+    /// <summary>
+    /// Node ESM (global fetch): prints the deployment variables as one JSON object of name → value on standard output,
+    /// the count on standard error. Reads <c>CONVEX_SELF_HOSTED_URL</c> and <c>CONVEX_SELF_HOSTED_ADMIN_KEY</c> from the
+    /// environment; holds no single quote, so the script passes it to <c>node -e</c> in single quotes.
+    /// </summary>
+    public static string ListVariablesScript { get; } =
+        """
+        const response = await fetch(process.env.CONVEX_SELF_HOSTED_URL.replace(/\/+$/, "") + "/api/query", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Authorization: "Convex " + process.env.CONVEX_SELF_HOSTED_ADMIN_KEY },
+          body: JSON.stringify({ path: "__LIST_FUNCTION__", args: [{}], format: "convex_encoded_json" }),
+        });
+        const answer = await response.json().catch(() => null);
+        if (!response.ok || answer === null || answer.status !== "success" || !Array.isArray(answer.value)) {
+          console.error("listing the deployment variables failed: HTTP " + response.status + (answer && answer.code ? " " + answer.code : ""));
+          process.exit(1);
+        }
+        const variables = {};
+        for (const { name, value } of answer.value) variables[name] = value;
+        process.stdout.write(JSON.stringify(variables));
+        console.error("listed " + answer.value.length + " deployment variable(s)");
+        """.ReplaceLineEndings("\n").Replace("__LIST_FUNCTION__", DeploymentEnv.DeploymentEnvClient.ListFunction, StringComparison.Ordinal);
 
     /// <summary>The ECS container definitions JSON (an array with one container).</summary>
     public static string ContainerDefinitions(ExportTaskValues values)
@@ -130,6 +208,10 @@ public static class ExportTask
             WriteNameValue(json, "value", PackageLockVariable, PackageLock());
             WriteNameValue(json, "value", "NPM_CONFIG_IGNORE_SCRIPTS", "true");
             WriteNameValue(json, "value", "NPM_CONFIG_UPDATE_NOTIFIER", "false");
+            WriteNameValue(json, "value", RegionVariable, values.Region);
+            WriteNameValue(json, "value", BucketVariable, values.ExportsBucket);
+            WriteNameValue(json, "value", KeyVariable, values.StackKeyArn);
+            WriteNameValue(json, "value", AwsRequestScript.Variable, AwsRequestScript.Text);
             json.WriteEndArray();
             json.WriteStartArray("secrets");
             WriteNameValue(json, "valueFrom", AdminKeyVariable, values.AdminKeyParameterArn);

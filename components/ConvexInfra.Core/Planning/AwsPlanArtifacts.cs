@@ -33,7 +33,11 @@ internal static class AwsPlanArtifacts
         yield return File("aws/network-plan.json", JsonSerializer.Serialize(network, Indented) + "\n");
 
         var key = PlanPlaceholders.KmsKeyArn(spec);
-        yield return File(StackKeyPolicyPath, StackPolicies.StackKey(spec, account, PlanPlaceholders.CallerArn, StackPolicies.KeyReaderRoles(spec).Select(r => PlanPlaceholders.RoleArn(spec, r)).ToList()) + "\n");
+        var s3Use = new StackKeyS3Use(
+            aws.Buckets.Exports,
+            PlanPlaceholders.RoleArn(spec, StackPolicies.ExportTaskRole),
+            BackupCopyPlan.For(spec) is null ? null : PlanPlaceholders.RoleArn(spec, StackPolicies.ReplicationRole));
+        yield return File(StackKeyPolicyPath, StackPolicies.StackKey(spec, account, PlanPlaceholders.CallerArn, StackPolicies.KeyReaderRoles(spec).Select(r => PlanPlaceholders.RoleArn(spec, r)).ToList(), s3Use) + "\n");
         if (spec.Target == DeploymentTarget.AwsEc2)
         {
             yield return File("aws/iam/ec2-assume-role.json", IamPolicies.Ec2AssumeRole() + "\n");
@@ -60,11 +64,13 @@ internal static class AwsPlanArtifacts
         yield return File("aws/iam/scheduler-assume-role.json", IamPolicies.SchedulerAssumeRole() + "\n");
         var exportLogs = ExportTask.LogGroupName(spec);
         yield return Policy("backups-export-execution", StackPolicies.ExportExecution(spec, account, PlanPlaceholders.LogGroupArn(spec, exportLogs), key));
+        yield return Policy(StackPolicies.ExportTaskRole, StackPolicies.ExportTaskAccess(account, aws.Buckets.Exports, key));
         yield return Policy("backups-export-scheduler", StackPolicies.ExportScheduler(
             PlanPlaceholders.TaskDefinitionArn(spec, ExportTask.Family(spec)),
             PlanPlaceholders.ClusterArn(spec, "backups-cluster"),
-            PlanPlaceholders.RoleArn(spec, "backups-export-execution")));
-        yield return Containers("backups-export", ExportTask.ContainerDefinitions(ExportTask.ValuesFor(spec, account, exportLogs)));
+            PlanPlaceholders.RoleArn(spec, "backups-export-execution"),
+            PlanPlaceholders.RoleArn(spec, StackPolicies.ExportTaskRole)));
+        yield return Containers("backups-export", ExportTask.ContainerDefinitions(ExportTask.ValuesFor(spec, account, exportLogs, aws.Buckets.Exports, key)));
         foreach (var file in PlannedBackupCopy.Artifacts(spec))
         {
             yield return file;

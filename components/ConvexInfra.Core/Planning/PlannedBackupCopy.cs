@@ -60,6 +60,6 @@ internal static class PlannedBackupCopy
         var copyBucket = PlanPlaceholders.ExportsCopyBucket(spec);
         var copyKey = $"arn:aws:kms:{copy.Region}:{copy.AccountId ?? PlanPlaceholders.AccountId}:key/{PlanPlaceholders.Marker}";
         yield return new RenderedFile($"{AwsPlanArtifacts.RolePolicyFolder}{ReplicationPolicyName}.json",
-            BackupCopyPolicies.ReplicationRole("aws", aws.Buckets.Exports, copyBucket, copyKey, copy.Region) + "\n", "0644");
+            BackupCopyPolicies.ReplicationRole("aws", aws.Buckets.Exports, copyBucket, copyKey, copy.Region, PlanPlaceholders.KmsKeyArn(spec), copy.SourceRegion) + "\n", "0644");
     }
 }

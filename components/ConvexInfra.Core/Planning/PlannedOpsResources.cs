@@ -15,8 +15,8 @@ internal static class PlannedOpsResources
         yield return new(b, T.TaskDefinition, 1, $"export task: {ExportTask.Cpu} CPU units, {ExportTask.MemoryMb} MiB, node + convex CLI {ExportTask.ConvexCliVersion} (aws/ecs/backups-export.containers.json)");
         yield return new(b, T.EcsCluster, 1, "cluster the export task runs in");
         yield return new(b, T.LogGroup, 1, $"{ExportTask.LogGroupName(spec)}, {spec.Monitoring.LogRetentionDays} days");
-        yield return new(b, T.Role, 2, "export task execution role (admin key parameter, logs) and scheduler role (run the task)");
-        yield return new(b, T.RolePolicy, 2, "aws/iam/roles/backups-export-execution.json, aws/iam/roles/backups-export-scheduler.json");
+        yield return new(b, T.Role, 3, "export task execution role (admin key parameter, logs), export task role (stores the deployment variables under deployment-env/) and scheduler role (run the task)");
+        yield return new(b, T.RolePolicy, 3, "aws/iam/roles/backups-export-execution.json, aws/iam/roles/backups-export-task.json, aws/iam/roles/backups-export-scheduler.json");
         yield return new(b, T.SecurityGroup, 1, "export task: outbound HTTPS only");
         yield return new(b, T.EgressRule, 1, "443 to the npm registry and the stack's API");
         yield return new(b, T.Parameter, 1, "revision history (refuses downgrades; an image change first runs a pre-upgrade export)");

@@ -30,9 +30,9 @@ public sealed class BackupCommand : ICliCommand
             cluster and network the EventBridge schedule uses) with 'aws ecs run-task'. The task runs
             'npx convex export --include-file-storage' against the API; the backend keeps the zip in the exports bucket
             (stack output buckets.exports). With --wait it polls the task ('aws ecs describe-tasks' every 15 s, up to
-            --timeout), checks its exit code and prints the new object's s3:// address on standard output. It then
-            stores the deployment's environment variables beside it (deployment-env/ in the same bucket, SSE-KMS,
-            values through the AWS CLI's standard input only); 'restore --deployment-env latest' puts them back.
+            --timeout), checks its exit code and prints the new object's s3:// address on standard output. The task
+            itself stores the deployment's environment variables beside every export it takes (deployment-env/ in the
+            same bucket, SSE-KMS with the stack's key); 'restore --deployment-env latest' puts them back.
             Needs the AWS CLI v2 on PATH with credentials for the stack's account.
 
             Local target: runs 'npx convex export --include-file-storage --path DIR/convex-export-STACK-TIME.zip' against
@@ -146,30 +146,15 @@ public sealed class BackupCommand : ICliCommand
 
         var bucket = stack.Backup.ExportsBucket ?? throw new BackupException("the stack outputs have no 'buckets.exports'; the export finished but cannot be located");
         var listing = await Aws(console, AwsCliCalls.ListExports(region, bucket), "aws s3api list-objects-v2", cancellationToken);
-        var newest = ExportObjects.NewestSince(ExportObjects.Parse(listing.Out), started)
+        var objects = ExportObjects.Parse(listing.Out);
+        var newest = ExportObjects.NewestSince(objects, started)
             ?? throw new BackupException($"the export task finished, but no new object appeared in s3://{bucket}/ since {started:u}");
-        await StoreDeploymentEnvAsync(console, stack, region, bucket, cancellationToken);
+        await console.Error.WriteLineAsync(DeploymentEnvBackup.Latest(objects.Where(o => o.LastModified >= started - ExportObjects.ClockSkew)) is { } stored
+            ? $"convex-infra backup: the export task stored the deployment variables beside it at {new S3Location(bucket, stored.Key)} (SSE-KMS, stack key)"
+            : $"convex-infra backup: warning: the export task stored no deployment variables in s3://{bucket}/{DeploymentEnvBackup.Prefix}; " +
+              "its task definition predates that step: run 'pulumi up' with this ConvexInfra version");
         await console.Out.WriteLineAsync(new S3Location(bucket, newest.Key).ToString());
         return ExitCodes.Ok;
-    }
-
-    /// <summary>
-    /// Stores the deployment's environment variables beside the export (an export has none), encrypted with SSE-KMS;
-    /// the values go to the AWS CLI on standard input and only the count is printed.
-    /// </summary>
-    internal static async Task StoreDeploymentEnvAsync(CliConsole console, LoadedStack stack, string region, string bucket, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var variables = await new DeploymentEnvClient(http, stack.Outputs.ApiUrl, stack.AdminKey).ListAsync(cancellationToken);
-        var target = new S3Location(bucket, DeploymentEnvBackup.Key(DateTimeOffset.UtcNow));
-        var upload = await ExternalTool.RunAsync(
-            console, "aws", DeploymentEnvBackup.Upload(region, target, kmsKeyId: null), null, cancellationToken, DesiredEnvJson.Serialize(variables));
-        if (upload.ExitCode != 0)
-        {
-            throw new BackupException($"aws s3 cp (deployment variables) failed with exit code {upload.ExitCode}: {upload.Tail()}");
-        }
-
-        await console.Error.WriteLineAsync($"convex-infra backup: stored {variables.Count} deployment variable(s) at {target} (SSE-KMS)");
     }
 
     /// <summary>Polls the task until it stopped or <paramref name="timeout"/> passed; the task keeps running after a timeout.</summary>

@@ -28,7 +28,7 @@ public sealed class RestoreCommand : ICliCommand
         var replaceAll = CliKit.Flag("--replace-all", "replace every table (tables not in the export are emptied); without it only the tables in the export are replaced");
         var yes = CliKit.Flag("--yes", "do not ask before replacing data (CI)");
         var envFile = CliKit.Text("--deployment-env", "latest|none|FILE",
-            "after the import, put back deployment variables: latest = the newest set stored beside the exports (AWS: 'backup'; local: the scheduled exports' .env files), none (default), or a JSON map FILE");
+            "after the import, put back deployment variables: latest = the newest set stored beside the exports (AWS: by the export task; local: the scheduled exports' .env files), none (default), or a JSON map FILE");
         var dir = CliKit.Text("--dir", "DIR", "local target: where 'latest' looks for zips (default the stack file's localBackupDir, else convex-backups/STACK)");
         var drill = new DrillOptions();
         var command = CliKit.Verb(Name, Summary, """
@@ -43,9 +43,11 @@ public sealed class RestoreCommand : ICliCommand
             command line. Run it from the app's folder (npx needs its package.json with convex).
             Before the import it lists the tables the export holds and what will be replaced, and asks (unless --yes).
             After it, --deployment-env is applied (an export carries no environment variables) and verify runs:
-            'latest' reads the newest deployment-env/ object of the exports bucket through 'aws s3 cp … -' (values on
-            standard output only, never printed); on the local target the newest convex-env-STACK-*.env the scheduled
-            exports wrote (folder or bucket). A FILE is a JSON map as for 'deployment-env apply --from FILE'.
+            'latest' reads the newest deployment-env/ object of the exports bucket (the export task stores one beside
+            every export, SSE-KMS with the stack's key: the caller must be one of the stack's deployers) through
+            'aws s3 cp … -' (values on standard output only, never printed); on the local target the newest
+            convex-env-STACK-*.env the scheduled exports wrote (folder or bucket). A FILE is a JSON map as for
+            'deployment-env apply --from FILE'.
             A prod-tier stack is refused unless both --replace-all and --yes are given.
 
             --drill: restores the stack's newest export (and, on AWS, its stored deployment variables) into a
@@ -240,7 +242,7 @@ public sealed class RestoreCommand : ICliCommand
         return File.Exists(local) ? (local, exportedAt) : throw new BackupException($"aws s3 cp ended without writing {local}");
     }
 
-    /// <summary>The newest variables 'backup' stored beside the exports; read before the import, so a failure changes nothing.</summary>
+    /// <summary>The newest variables the export task stored beside the exports (local: the scheduled exports); read before the import, so a failure changes nothing.</summary>
     internal static async Task<IReadOnlyDictionary<string, string>> ReadStoredEnvAsync(CliConsole console, LoadedStack stack, CancellationToken cancellationToken, string? dir = null) =>
         await ReadStoredEnvAsync(console, stack, required: true, cancellationToken, dir)
         ?? throw new BackupException("no stored deployment variables were read");
@@ -266,13 +268,13 @@ public sealed class RestoreCommand : ICliCommand
         if (latest is null && !required)
         {
             await console.Error.WriteLineAsync(
-                $"convex-infra restore: s3://{bucket}/{DeploymentEnvBackup.Prefix} holds no stored variables (only 'convex-infra backup --wait' stores them); restoring without");
+                $"convex-infra restore: s3://{bucket}/{DeploymentEnvBackup.Prefix} holds no stored variables (the export task stores them beside each export since this ConvexInfra version); restoring without");
             return null;
         }
 
         if (latest is null)
         {
-            throw new BackupException($"--deployment-env latest: s3://{bucket}/{DeploymentEnvBackup.Prefix} holds no stored variables; take a backup with 'convex-infra backup --stack {stack.Name} --wait', or give --deployment-env none");
+            throw new BackupException($"--deployment-env latest: s3://{bucket}/{DeploymentEnvBackup.Prefix} holds no stored variables; run 'pulumi up' with this ConvexInfra version and take a backup with 'convex-infra backup --stack {stack.Name} --wait', or give --deployment-env none");
         }
 
         var location = new S3Location(bucket, latest.Key);

@@ -49,6 +49,27 @@ public sealed class AwsRequestScriptTests : IDisposable
     }
 
     [Fact]
+    public void Put_sends_content_md5_and_turns_the_bucket_key_off_only_when_asked()
+    {
+        // Content-MD5: S3 refuses a put into a bucket with an Object Lock default retention without it. --no-bucket-key:
+        // KMS then sees the object's ARN as encryption context, which a key policy can scope by prefix.
+        const string body = "{\"A\":\"1\"}";
+        Assert.Equal(0, Run(["s3-put", "--region", Region, "--bucket", Bucket, "--key", "deployment-env/a.json", "--sse-kms-key-id", KeyArn, "--no-bucket-key"], stdin: body).ExitCode);
+        Assert.Equal(0, Run(["s3-put", "--region", Region, "--bucket", Bucket, "--key", "plain.json"], stdin: body).ExitCode);
+
+        var puts = _aws.Requests().Where(r => r.Operation == "s3-put").ToList();
+        Assert.Equal(2, puts.Count);
+        Assert.All(puts, p => Assert.True(p.SignatureOk, p.Detail));
+#pragma warning disable CA5351 // Content-MD5 is S3's integrity header, not a security use of MD5.
+        var md5 = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(body)));
+#pragma warning restore CA5351
+        Assert.All(puts, p => Assert.Equal(md5, p.Headers["content-md5"]));
+        Assert.Equal("false", puts[0].Headers["x-amz-server-side-encryption-bucket-key-enabled"]);
+        Assert.False(puts[1].Headers.ContainsKey("x-amz-server-side-encryption-bucket-key-enabled"));
+        Assert.Equal("false", _aws.Encryption(Bucket, "deployment-env/a.json")["x-amz-server-side-encryption-bucket-key-enabled"]);
+    }
+
+    [Fact]
     public void Put_streams_a_file_and_keys_with_spaces_and_plus_signs_round_trip()
     {
         var file = Path.Combine(_dir.Path, "export.zip");

@@ -15,6 +15,9 @@ public class StackKeyPolicyTests
     private const string OtherHost = "arn:aws:iam::123456789012:role/dev-acme-dev-host-role-0123456";
     private const string Deployer = "arn:aws:iam::123456789012:role/convex-infra-github-deploy-prod";
     private const string Key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    private const string ExportTask = "arn:aws:iam::123456789012:role/prod-acme-prod-backups-export-task-aaa1111";
+    private const string Replication = "arn:aws:iam::123456789012:role/prod-acme-prod-backup-copy-replication-bbb2222";
+    private static readonly StackKeyS3Use S3Use = new("convex-prod-exports-1a2b", ExportTask, Replication);
 
     private const string Admin = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef";
     private const string AdminSession = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com";
@@ -24,7 +27,7 @@ public class StackKeyPolicyTests
     private static readonly IReadOnlyList<string> Deployers =
         KeyDeployers.Patterns(Ctx, "arn:aws:sts::123456789012:assumed-role/convex-infra-github-deploy-prod/GitHubActions", ["convex-infra-github-preview-prod"]);
 
-    private static readonly IamPolicy KeyPolicy = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host, Export], Deployers));
+    private static readonly IamPolicy KeyPolicy = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host, Export], Deployers, S3Use));
 
     /// <summary>An administrator: every KMS and SSM action on everything, as AdministratorAccess gives.</summary>
     private static readonly IamPolicy Everything = IamPolicy.Parse("""{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}""");
@@ -107,7 +110,7 @@ public class StackKeyPolicyTests
     public void An_administrator_who_runs_pulumi_up_becomes_a_deployer_and_may_break_glass()
     {
         // pulumi up as an IAM Identity Center administrator: the caller's session ARN names the role without its path.
-        var policy = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host], KeyDeployers.Patterns(Ctx, AdminSession, ["convex-infra-github-deploy-prod"])));
+        var policy = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host], KeyDeployers.Patterns(Ctx, AdminSession, ["convex-infra-github-deploy-prod"]), S3Use));
         Assert.Equal(IamDecision.Allowed, KeyPolicyEvaluation.Evaluate(policy, Admin, "123456789012", [Everything], Decrypt(Admin)));
         Assert.Equal(IamDecision.Allowed, KeyPolicyEvaluation.Evaluate(policy, Deployer, "123456789012", [Everything], Decrypt(Deployer)));
         // Break glass without pulumi: administration (kms:PutKeyPolicy) stays with the account's administrators.
@@ -132,13 +135,13 @@ public class StackKeyPolicyTests
         var role = Assert.Throws<ArgumentException>(() => KeyDeployers.OfRole(Ctx, "arn:aws:iam::999999999999:role/deploy"));
         Assert.StartsWith("deployRoles: got 'arn:aws:iam::999999999999:role/deploy'", role.Message, StringComparison.Ordinal);
         Assert.Equal(["arn:aws:iam::123456789012:role/ci/deploy"], KeyDeployers.OfRole(Ctx, "arn:aws:iam::123456789012:role/ci/deploy"));
-        Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, [Host], []));
+        Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, [Host], [], S3Use));
     }
 
     [Fact]
     public void The_account_administers_the_key_but_administration_is_not_use()
     {
-        var statements = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host], Deployers)).Statements;
+        var statements = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host], Deployers, S3Use)).Statements;
         var admin = Assert.Single(statements, s => s.Sid == "KeyAdministration");
         Assert.Equal(["arn:aws:iam::123456789012:root"], admin.Principals);
         Assert.Contains("kms:PutKeyPolicy", admin.Actions);
@@ -152,9 +155,9 @@ public class StackKeyPolicyTests
     [Fact]
     public void A_key_policy_needs_the_stacks_own_roles()
     {
-        var error = Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, [], Deployers));
+        var error = Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, [], Deployers, S3Use));
         Assert.StartsWith("runtimeRoleArns: got []", error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, ["arn:aws:iam::999999999999:role/elsewhere"], Deployers));
+        Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, ["arn:aws:iam::999999999999:role/elsewhere"], Deployers, S3Use));
     }
 
     [Fact]
@@ -168,5 +171,62 @@ public class StackKeyPolicyTests
 
         Assert.Equal(IamDecision.Allowed, KeyPolicyEvaluation.Evaluate(policy, Host, "123456789012", [], Decrypt(Host)));
         Assert.Equal(IamDecision.ExplicitDeny, KeyPolicyEvaluation.Evaluate(policy, Host, "123456789012", [], Decrypt(Host, viaSsm: false)));
+    }
+
+    private static IamRequest ThroughS3(string principal, string action, string objectArn, string region = "eu-west-1", string? stackTag = null)
+    {
+        var context = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["kms:CallerAccount"] = "123456789012",
+            ["aws:PrincipalArn"] = principal,
+            ["kms:ViaService"] = $"s3.{region}.amazonaws.com",
+            ["kms:EncryptionContext:aws:s3:arn"] = objectArn,
+        };
+        if (stackTag is not null)
+        {
+            context[$"aws:PrincipalTag/{KeyPolicies.StackTagKey}"] = stackTag;
+        }
+
+        return new IamRequest(action, Key, context, "test");
+    }
+
+    [Fact]
+    public void Through_s3_only_the_stored_deployment_variables_and_only_for_their_writer_and_readers()
+    {
+        const string stored = "arn:aws:s3:::convex-prod-exports-1a2b/deployment-env/deployment-env-20261206T031700Z.json";
+        const string export = "arn:aws:s3:::convex-prod-exports-1a2b/convex-prod-0f1e/export.zip";
+        const string otherBucket = "arn:aws:s3:::someone-else/deployment-env/x.json";
+
+        // The export task's role writes (a data key), by ARN, and nothing else.
+        Assert.Equal(IamDecision.Allowed, Evaluate(ExportTask, ThroughS3(ExportTask, "kms:GenerateDataKey", stored)));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(ExportTask, ThroughS3(ExportTask, "kms:Decrypt", stored), Everything));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(ExportTask, ThroughS3(ExportTask, "kms:GenerateDataKey", export), Everything));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(ExportTask, ThroughS3(ExportTask, "kms:GenerateDataKey", otherBucket), Everything));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(ExportTask, ThroughS3(ExportTask, "kms:GenerateDataKey", stored, region: "us-east-1"), Everything));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(ExportTask, Decrypt(ExportTask, action: "kms:GenerateDataKey"), Everything));
+
+        // Deployers decrypt (restore), through S3 and only that prefix; never a role that carries a stack tag.
+        Assert.Equal(IamDecision.Allowed, Evaluate(Deployer, ThroughS3(Deployer, "kms:Decrypt", stored), Everything));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(Deployer, ThroughS3(Deployer, "kms:Decrypt", export), Everything));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(Deployer, ThroughS3(Deployer, "kms:Decrypt", stored, stackTag: "prod"), Everything));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(Deployer, ThroughS3(Deployer, "kms:GenerateDataKey", stored), Everything));
+
+        // The replication role decrypts the source versions, nothing else.
+        Assert.Equal(IamDecision.Allowed, Evaluate(Replication, ThroughS3(Replication, "kms:Decrypt", stored)));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(Replication, ThroughS3(Replication, "kms:GenerateDataKey", stored), Everything));
+
+        // Anyone else of the account, even with kms:* on *: nothing through S3, as through SSM.
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(OtherUntagged, ThroughS3(OtherUntagged, "kms:Decrypt", stored), Everything));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(Host, ThroughS3(Host, "kms:Decrypt", stored), Everything));
+        Assert.Equal(IamDecision.ImplicitDeny, Evaluate(OtherHost, ThroughS3(OtherHost, "kms:GenerateDataKey", stored, stackTag: "dev"), Everything));
+    }
+
+    [Fact]
+    public void Without_a_backup_copy_no_replication_role_is_named()
+    {
+        var policy = IamPolicy.Parse(KeyPolicies.StackKey(Ctx, [Host], Deployers, S3Use with { ReplicationRoleArn = null }));
+
+        Assert.DoesNotContain(policy.Statements, s => s.Principals.Contains(Replication));
+        Assert.Throws<ArgumentException>(() => KeyPolicies.StackKey(Ctx, [Host], Deployers, S3Use with { ExportTaskRoleArn = "arn:aws:iam::999999999999:role/x" }));
     }
 }

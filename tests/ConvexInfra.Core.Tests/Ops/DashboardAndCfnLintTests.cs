@@ -132,7 +132,8 @@ public class DashboardAndCfnLintTests
             };
         }
 
-        var values = new ExportTaskValues("us-east-1", "https://api.example.com", "arn:aws:ssm:us-east-1:123456789012:parameter/p/admin-key", "/p/export");
+        var values = new ExportTaskValues("us-east-1", "https://api.example.com", "arn:aws:ssm:us-east-1:123456789012:parameter/p/admin-key", "/p/export",
+            "p-exports-1a2b", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
         resources["ExportTask"] = new JsonObject
         {
             ["Type"] = "AWS::ECS::TaskDefinition",

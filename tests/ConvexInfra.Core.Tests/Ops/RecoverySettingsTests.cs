@@ -116,7 +116,8 @@ public sealed class RecoverySettingsTests
     [Fact]
     public void The_replication_role_cannot_delete_or_weaken_and_reads_only_the_exports()
     {
-        var policy = IamPolicy.Parse(BackupCopyPolicies.ReplicationRole("aws", "src", "copy", "arn:aws:kms:eu-central-1:123456789012:key/k", "eu-central-1"));
+        const string stackKey = "arn:aws:kms:eu-west-1:123456789012:key/stack";
+        var policy = IamPolicy.Parse(BackupCopyPolicies.ReplicationRole("aws", "src", "copy", "arn:aws:kms:eu-central-1:123456789012:key/k", "eu-central-1", stackKey, "eu-west-1"));
         IamDecision Eval(string action, string resource) =>
             policy.Evaluate(new IamRequest(action, resource, new Dictionary<string, string>(), "test"));
 
@@ -129,6 +130,14 @@ public sealed class RecoverySettingsTests
         Assert.NotEqual(IamDecision.Allowed, Eval("kms:Encrypt", "arn:aws:kms:eu-central-1:123456789012:key/k"));
         Assert.Equal(IamDecision.Allowed, policy.Evaluate(new IamRequest("kms:Encrypt", "arn:aws:kms:eu-central-1:123456789012:key/k",
             new Dictionary<string, string> { ["kms:ViaService"] = "s3.eu-central-1.amazonaws.com" }, "test")));
+        // The stack key: decrypt only, only through S3 in the source region, only for the stored deployment variables.
+        IamDecision Stack(string action, string via, string objectArn) => policy.Evaluate(new IamRequest(action, stackKey,
+            new Dictionary<string, string> { ["kms:ViaService"] = via, ["kms:EncryptionContext:aws:s3:arn"] = objectArn }, "test"));
+        Assert.Equal(IamDecision.Allowed, Stack("kms:Decrypt", "s3.eu-west-1.amazonaws.com", "arn:aws:s3:::src/deployment-env/deployment-env-20261206T031800Z.json"));
+        Assert.NotEqual(IamDecision.Allowed, Stack("kms:Decrypt", "s3.eu-west-1.amazonaws.com", "arn:aws:s3:::src/convex-prod-0f1e/export.zip"));
+        Assert.NotEqual(IamDecision.Allowed, Stack("kms:Decrypt", "ssm.eu-west-1.amazonaws.com", "arn:aws:s3:::src/deployment-env/x.json"));
+        Assert.NotEqual(IamDecision.Allowed, Stack("kms:Decrypt", "s3.eu-central-1.amazonaws.com", "arn:aws:s3:::src/deployment-env/x.json"));
+        Assert.NotEqual(IamDecision.Allowed, Stack("kms:Encrypt", "s3.eu-west-1.amazonaws.com", "arn:aws:s3:::src/deployment-env/x.json"));
     }
 
     [Fact]
