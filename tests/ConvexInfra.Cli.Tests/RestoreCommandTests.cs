@@ -172,7 +172,7 @@ public sealed class RestoreCommandTests(TestCertificates certificates) : IClassF
     /// A fake AWS CLI with an exports bucket on disk: run-task/describe-tasks succeed, list-objects-v2 lists the
     /// bucket folder, 's3 cp s3://… -' prints an object, 's3 cp s3://… FILE' copies it. With <paramref name="deployment"/>,
     /// run-task does what the export task does after its export: the task's own variable lister (Core's
-    /// ExportTask.ListVariablesScript, real node) against the deployment, stored under deployment-env/ as the task names it.
+    /// ListVariablesScript, real node) against the deployment, stored under deployment-env/ as the task names it.
     /// </summary>
     private string FakeAwsBucket(FakeConvexDeployment? deployment = null)
     {
@@ -182,7 +182,7 @@ public sealed class RestoreCommandTests(TestCertificates certificates) : IClassF
         var task = "true";
         if (deployment is not null)
         {
-            var lister = BackupFixtures.Write(directory, "list-variables.mjs", ConvexInfra.Core.Ops.ExportTask.ListVariablesScript);
+            var lister = BackupFixtures.Write(directory, "list-variables.mjs", ConvexInfra.Core.DeploymentEnv.ListVariablesScript.Text);
             var stack = System.Text.Json.JsonDocument.Parse(deployment.OutputsJson()).RootElement;
             BackupFixtures.Write(directory, "task.env",
                 $"export CONVEX_SELF_HOSTED_URL='{stack.GetProperty("apiUrl").GetString()}'\nexport CONVEX_SELF_HOSTED_ADMIN_KEY='{stack.GetProperty("adminKey").GetString()}'\n");

@@ -6,11 +6,21 @@ namespace ConvexInfra.Cli.Tests;
 /// <summary>
 /// restore on the local target with scheduled exports: the stack file in the working folder names the folder
 /// (localBackupDir) and the bucket (localBackupBucket); --from latest and --deployment-env latest find the newest export
-/// and the newest stored variables (convex-env-STACK-STAMP.env) there, values never in arguments or output.
+/// and the newest stored variables (convex-env-STACK-STAMP.json, one JSON object of name → value) there, values never
+/// in arguments or output.
 /// </summary>
 public sealed class RestoreLocalBackupsTests(TestCertificates certificates) : IClassFixture<TestCertificates>, IDisposable
 {
     private const string Secret = "sk_live_local_0123456789";
+
+    /// <summary>Values a NAME=value listing could not carry back: a PEM key over several lines, '=' runs, quotes.</summary>
+    private static readonly Dictionary<string, string> Awkward = new()
+    {
+        ["APP_MODE"] = "restored",
+        ["STRIPE_KEY"] = Secret,
+        ["JWT_PRIVATE_KEY"] = "-----BEGIN PRIVATE KEY-----\nMIIEvQ" + Secret + "==\nAbCd=\n-----END PRIVATE KEY-----\n",
+        ["DSN"] = "host=db;password=pw==" + Secret + "==;it's \"quoted\" #x",
+    };
     private readonly FakeTools tools = new();
     private readonly string directory = Directory.CreateTempSubdirectory("convex-infra-restore-local-").FullName;
 
@@ -37,6 +47,66 @@ public sealed class RestoreLocalBackupsTests(TestCertificates certificates) : IC
         }
 
         File.SetLastWriteTimeUtc(path, written);
+    }
+
+    /// <summary>
+    /// One round of the local exporter's own script (LocalBackups.Script, with the texts its container gets) against
+    /// <paramref name="deployment"/>: fake npm, an npx whose export writes a zip, real node, and a sleep that ends the loop.
+    /// Returns everything it printed and every node argument.
+    /// </summary>
+    private string RunExporter(FakeConvexDeployment deployment, string folder)
+    {
+        var bin = Directory.CreateDirectory(Path.Combine(directory, "exporter-bin")).FullName;
+        var args = Path.Combine(directory, "exporter-args.log");
+        var zip = Path.Combine(directory, "exported.zip");
+        Zip(zip, DateTime.UtcNow);
+        void Fake(string name, string body)
+        {
+            File.WriteAllText(Path.Combine(bin, name), "#!/bin/sh\n" + body + "\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(Path.Combine(bin, name), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        Fake("npm", "exit 0");
+        Fake("npx", $$"""
+            if [ "$3" = --version ]; then echo {{ConvexInfra.Core.Ops.ExportTask.ConvexCliVersion}}; exit 0; fi
+            [ "$3" = export ] || exit 8
+            for last; do :; done
+            cp "{{zip}}" "$last"
+            """);
+        Fake("node", $"printf 'node %s\\n' \"$*\" >> \"{args}\"\nexec \"{RealNode()}\" \"$@\"");
+        Fake("sleep", "exit 3");
+        var stack = System.Text.Json.JsonDocument.Parse(deployment.OutputsJson()).RootElement;
+        var script = Path.Combine(directory, "convex-local-exports.sh");
+        File.WriteAllText(script, ConvexInfra.Core.Local.LocalBackups.Script());
+        var start = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        // The texts the exporter container gets (Core's LocalBackupsTests checks the container carries these).
+        start.Environment["CONVEX_CLI_VERSION"] = ConvexInfra.Core.Ops.ExportTask.ConvexCliVersion;
+        start.Environment["EXPORT_PACKAGE_JSON"] = "{}";
+        start.Environment["EXPORT_PACKAGE_LOCK"] = "{}";
+        start.Environment[ConvexInfra.Core.DeploymentEnv.ListVariablesScript.Variable] = ConvexInfra.Core.DeploymentEnv.ListVariablesScript.Text;
+        start.Environment["BACKUP_KEEP"] = "true";
+        start.Environment["BACKUP_NAME"] = "dev";
+        start.Environment["BACKUP_INTERVAL_SECONDS"] = "86400";
+        start.Environment["BACKUP_RETENTION_DAYS"] = "7";
+        start.Environment["PATH"] = $"{bin}:/usr/bin:/bin";
+        start.Environment["BACKUP_DIR"] = folder;
+        start.Environment["CONVEX_SELF_HOSTED_URL"] = stack.GetProperty("apiUrl").GetString();
+        start.Environment["CONVEX_SELF_HOSTED_ADMIN_KEY"] = stack.GetProperty("adminKey").GetString();
+        start.Environment["CLI_DIR"] = Path.Combine(directory, "exporter-cli");
+        start.Environment["READY_FILE"] = Path.Combine(directory, "exporter-ready");
+        start.Environment["LIST_VARIABLES_FILE"] = Path.Combine(directory, "list-variables.mjs");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the exporter did not finish its round");
+        var printed = stdout.Result + stderr.Result;
+        Assert.True(process.ExitCode == 3, printed);
+        Assert.Contains("deployment variables: ", printed, StringComparison.Ordinal);
+        return printed + File.ReadAllText(args);
     }
 
     /// <summary>The machine's node, which the fake on PATH hands over to (the fake records the arguments).</summary>
@@ -85,20 +155,31 @@ public sealed class RestoreLocalBackupsTests(TestCertificates certificates) : IC
         File.WriteAllText(Path.Combine(directory, "Pulumi.dev.yaml"), StackFile($"  convex-infra:localBackupDir: {folder}"));
         Zip(Path.Combine(folder, "convex-export-dev-20261201T031700Z.zip"), DateTime.UtcNow.AddDays(-5));
         Zip(Path.Combine(folder, "convex-export-dev-20261205T031700Z.zip"), DateTime.UtcNow.AddDays(-1));
-        File.WriteAllText(Path.Combine(folder, "convex-env-dev-20261201T031700Z.env"), "APP_MODE=old\n");
-        File.WriteAllText(Path.Combine(folder, "convex-env-dev-20261205T031700Z.env"), $"APP_MODE=restored\nSTRIPE_KEY={Secret}\n");
+        File.WriteAllText(Path.Combine(folder, "convex-env-dev-20261201T031700Z.json"), """{"APP_MODE": "old"}""");
         // Another stack's newer variables in the same folder are not this stack's.
-        File.WriteAllText(Path.Combine(folder, "convex-env-dev-b-20261206T031700Z.env"), "APP_MODE=other-stack\n");
+        File.WriteAllText(Path.Combine(folder, "convex-env-dev-b-20991206T031700Z.json"), """{"APP_MODE": "other-stack"}""");
+        // The previous exporter's raw listing (main only, never released) is not read, however new.
+        File.WriteAllText(Path.Combine(folder, "convex-env-dev-20991206T031700Z.env"), "APP_MODE=from-old-format\n");
+        // One round of the real exporter (sh, real node and the shared lister) against the deployment, into the folder.
+        foreach (var (name, value) in Awkward)
+        {
+            deployment.Variables[name] = value;
+        }
+
+        var exporter = RunExporter(deployment, folder);
+        var written = Assert.Single(Directory.GetFiles(folder, "convex-env-dev-2*.json"),
+            f => !f.EndsWith("20261201T031700Z.json", StringComparison.Ordinal));
+        Assert.DoesNotContain(Secret, exporter, StringComparison.Ordinal);
+        deployment.Variables.Clear();
 
         var result = await CliRunner.RunAsync(["restore", "--outputs", outputs, "--from", "latest", "--yes", "--deployment-env", "latest"],
             environment: BackupFixtures.Env(tools), workingDirectory: directory);
 
         Assert.True(result.ExitCode == 0, result.Out + result.Error);
         var import = Assert.Single(tools.Calls("npx"));
-        Assert.Equal(Path.Combine(folder, "convex-export-dev-20261205T031700Z.zip"), import.Args[^1]);
-        Assert.Equal("restored", deployment.Variables["APP_MODE"]);
-        Assert.Equal(Secret, deployment.Variables["STRIPE_KEY"]);
-        Assert.Contains($"2 deployment variable(s) from {Path.Combine(folder, "convex-env-dev-20261205T031700Z.env")}", result.Error);
+        Assert.Equal(written.Replace("convex-env-", "convex-export-", StringComparison.Ordinal).Replace(".json", ".zip", StringComparison.Ordinal), import.Args[^1]);
+        Assert.Equal(Awkward, deployment.Variables);
+        Assert.Contains($"4 deployment variable(s) from {written}", result.Error);
         Assert.DoesNotContain(Secret, result.Out + result.Error, StringComparison.Ordinal);
         Assert.All(tools.Calls(), call => Assert.DoesNotContain(call.Args, a => a.Contains(Secret, StringComparison.Ordinal)));
     }
@@ -130,12 +211,14 @@ public sealed class RestoreLocalBackupsTests(TestCertificates certificates) : IC
                 secure: v1:BBBB
             """));
         Zip(Path.Combine(folder, "convex-export-dev-20261201T031700Z.zip"), DateTime.UtcNow.AddDays(-5));
-        File.WriteAllText(Path.Combine(folder, "convex-env-dev-20261201T031700Z.env"), "APP_MODE=old\n");
+        File.WriteAllText(Path.Combine(folder, "convex-env-dev-20261201T031700Z.json"), """{"APP_MODE": "old"}""");
         var stamp = DateTime.UtcNow.AddHours(-2).ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var newer = Path.Combine(directory, "newer.zip");
         Zip(newer, DateTime.UtcNow);
         aws.Seed($"convex-backups/local/convex-export-dev-{stamp}.zip", File.ReadAllBytes(newer));
-        aws.Seed($"convex-backups/local/convex-env-dev-{stamp}.env", System.Text.Encoding.UTF8.GetBytes($"APP_MODE=from-bucket\nSTRIPE_KEY={Secret}\n"));
+        // As the exporter's lister writes it (JSON.stringify of name → value; the folder test runs the real one).
+        aws.Seed($"convex-backups/local/convex-env-dev-{stamp}.json", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Awkward));
+        aws.Seed($"convex-backups/local/convex-env-dev-{stamp}.env", System.Text.Encoding.UTF8.GetBytes("APP_MODE=from-old-format\n"));
         aws.Seed("convex-backups/local/convex-export-dev-b-20991231T000000Z.zip", [1]);
         var environment = BackupFixtures.Env(tools);
         environment["AWS_ACCESS_KEY_ID"] = FakeAwsProcess.AccessKeyId;
@@ -148,18 +231,19 @@ public sealed class RestoreLocalBackupsTests(TestCertificates certificates) : IC
         Assert.True(result.ExitCode == 0, result.Out + result.Error);
         var import = Assert.Single(tools.Calls("npx"));
         Assert.EndsWith($"convex-export-dev-{stamp}.zip", import.Args[^1], StringComparison.Ordinal);
-        Assert.Equal("from-bucket", deployment.Variables["APP_MODE"]);
-        Assert.Equal(Secret, deployment.Variables["STRIPE_KEY"]);
+        Assert.Equal(Awkward, deployment.Variables);
         Assert.Contains($"newest export is s3://convex-backups/local/convex-export-dev-{stamp}.zip", result.Error);
         Assert.All(aws.Requests(), line => Assert.Contains("\"signature_ok\": true", line, StringComparison.Ordinal));
         var recorded = string.Join('\n', tools.Calls("node").Select(c => string.Join(' ', c.Args)));
         Assert.Equal(4, tools.Calls("node").Count); // list + get for the export, list + get for the variables
         Assert.Contains($"--endpoint {aws.Endpoint}", recorded, StringComparison.Ordinal);
         Assert.Contains("--path-style", recorded, StringComparison.Ordinal);
+        var requests = string.Join('\n', aws.Requests());
         foreach (var secret in new[] { FakeAwsProcess.SecretAccessKey, Secret })
         {
             Assert.DoesNotContain(secret, recorded, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, result.Out + result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, requests, StringComparison.Ordinal);
         }
     }
 
@@ -176,7 +260,7 @@ public sealed class RestoreLocalBackupsTests(TestCertificates certificates) : IC
             environment: BackupFixtures.Env(tools), workingDirectory: directory);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"--deployment-env latest: no stored variables (convex-env-dev-*.env) in {folder}", result.Error);
+        Assert.Contains($"--deployment-env latest: no stored variables (convex-env-dev-*.json) in {folder}", result.Error);
         Assert.Empty(tools.Calls("npx"));
     }
 }

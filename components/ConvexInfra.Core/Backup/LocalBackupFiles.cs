@@ -16,9 +16,10 @@ public sealed record LocalBackupEntry(LocalBackupKind Kind, string Name, DateTim
 
 /// <summary>
 /// The names the local exporter (convex-local-exports.sh) gives its files, <c>convex-export-STACK-STAMP.zip</c> and
-/// <c>convex-env-STACK-STAMP.env</c> with STAMP = <c>yyyyMMddTHHmmssZ</c> (UTC), and how restore finds the newest in a
+/// <c>convex-env-STACK-STAMP.json</c> (one JSON object of name → value, read with DesiredEnvJson) with STAMP = <c>yyyyMMddTHHmmssZ</c> (UTC), and how restore finds the newest in a
 /// folder or in a bucket listing (aws-request.mjs s3-list: KEY, LastModified, size per line). Only names of exactly
-/// this stack count: stack <c>local</c> never picks up <c>local-b</c>'s files.
+/// this stack count: stack <c>local</c> never picks up <c>local-b</c>'s files. A <c>.env</c> variables file of the
+/// exporter's first, unreleased version (raw <c>convex env list</c> output, which loses multi-line values) is not read.
 /// </summary>
 public static partial class LocalBackupFiles
 {
@@ -80,7 +81,7 @@ public static partial class LocalBackupFiles
 
     private static string Head(LocalBackupKind kind, string stack) => kind == LocalBackupKind.Export ? $"convex-export-{stack}-" : $"convex-env-{stack}-";
 
-    private static string Extension(LocalBackupKind kind) => kind == LocalBackupKind.Export ? ".zip" : ".env";
+    private static string Extension(LocalBackupKind kind) => kind == LocalBackupKind.Export ? ".zip" : ".json";
 
     [GeneratedRegex("^[0-9]{8}T[0-9]{6}Z$")]
     private static partial Regex Stamp();

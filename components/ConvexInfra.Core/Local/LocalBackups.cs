@@ -1,5 +1,6 @@
 using System.Globalization;
 using ConvexInfra.Core.Aws;
+using ConvexInfra.Core.DeploymentEnv;
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Spec;
 
@@ -8,7 +9,7 @@ namespace ConvexInfra.Core.Local;
 /// <summary>
 /// The exporter container of a local stack with <c>localBackupDir</c> and/or <c>localBackupBucket</c>: the export task's
 /// pinned node image and Convex CLI (same lockfile, <see cref="ExportTask"/>), reaching the backend on the stack's Docker
-/// network, writing each export and the deployment's variables into the host folder, uploading both to the bucket with
+/// network, writing each export and the deployment's variables (<see cref="ListVariablesScript"/>, JSON) into the host folder, uploading both to the bucket with
 /// the shared aws-request.mjs, and keeping them <see cref="LocalBackupSpec.RetentionDays"/> days in each
 /// (convex-local-exports.sh).
 /// </summary>
@@ -88,6 +89,7 @@ public static class LocalBackups
         yield return new("BACKUP_NAME", spec.StackName);
         yield return new("BACKUP_INTERVAL_SECONDS", (backups.IntervalHours * 3600).ToString(CultureInfo.InvariantCulture));
         yield return new("BACKUP_RETENTION_DAYS", backups.RetentionDays.ToString(CultureInfo.InvariantCulture));
+        yield return new(ListVariablesScript.Variable, ListVariablesScript.Text);
         if (backups.Bucket is { } bucket)
         {
             yield return new("BACKUP_S3_ENDPOINT", bucket.Endpoint);

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Scheduled exports of a local Convex stack (the exporter container, POSIX sh on the pinned node image).
 # Installs the pinned Convex CLI from the committed lockfile without install scripts, then every BACKUP_INTERVAL_SECONDS
-# writes `convex export --include-file-storage` and the deployment's variables (`convex env list`, a 0600 file with the
-# same stamp) into BACKUP_DIR. With BACKUP_KEEP=true BACKUP_DIR is the host folder and keeps them BACKUP_RETENTION_DAYS;
+# writes `convex export --include-file-storage` and the deployment's variables (one JSON object of name -> value, a 0600
+# file with the same stamp, written by the shared list-variables script in CONVEX_INFRA_LIST_VARIABLES) into BACKUP_DIR. With BACKUP_KEEP=true BACKUP_DIR is the host folder and keeps them BACKUP_RETENTION_DAYS;
 # otherwise it is a staging folder emptied after each round. With BACKUP_S3_BUCKET both files are uploaded there too
 # (aws-request.mjs, the shared signed-request script) and the bucket gets the same retention, for this stack's keys only.
 # The admin key and the bucket's key pair come from the environment only; nothing here prints them or a variable's value.
@@ -17,14 +17,18 @@ set -eu
 : "${BACKUP_INTERVAL_SECONDS:?set by the container definition}"
 : "${BACKUP_RETENTION_DAYS:?set by the container definition}"
 : "${BACKUP_NAME:?set by the container definition}"
+: "${CONVEX_INFRA_LIST_VARIABLES:?set by the container definition}"
 ready="${READY_FILE:-/tmp/convex-cli-ready}"
 bucket="${BACKUP_S3_BUCKET:-}"
 aws_request="${AWS_REQUEST_FILE:-/tmp/aws-request.mjs}"
+list_variables="${LIST_VARIABLES_FILE:-/tmp/list-variables.mjs}"
 # The UTC stamp every file name of this stack carries; retention matches it exactly, so stack 'local' never touches 'local-b'.
 stamp_glob='[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z'
 
 workdir="${CLI_DIR:-/opt/convex-cli}"
 mkdir -p "${workdir}" "${BACKUP_DIR}"
+# Not `npx convex env list`: it prints NAME=value raw, so a value with a newline (a PEM key) could not be read back.
+printf '%s' "${CONVEX_INFRA_LIST_VARIABLES}" > "${list_variables}"
 if [ -n "${bucket}" ]; then
   : "${BACKUP_S3_ENDPOINT:?set by the container definition}"
   : "${BACKUP_S3_REGION:?set by the container definition}"
@@ -80,7 +84,7 @@ expire_bucket() {
       head = pre "convex-" kind "-" name "-"
       return index(key, head) == 1 && substr(key, length(head) + 1) ~ ("^[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z\\." ext "$")
     }
-    (ours($1, "export", "zip") || ours($1, "env", "env")) && substr($2, 1, 19) <= cut { print $1 }
+    (ours($1, "export", "zip") || ours($1, "env", "json")) && substr($2, 1, 19) <= cut { print $1 }
   ' "${listing}" | while IFS= read -r key; do
     if s3 s3-delete --key "${key}"; then
       echo "deleted expired export: s3://${bucket}/${key}"
@@ -94,19 +98,19 @@ expire_bucket() {
 while true; do
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
   final="${BACKUP_DIR}/convex-export-${BACKUP_NAME}-${stamp}.zip"
-  variables="${BACKUP_DIR}/convex-env-${BACKUP_NAME}-${stamp}.env"
+  variables="${BACKUP_DIR}/convex-env-${BACKUP_NAME}-${stamp}.json"
   # Written under another name first: 'restore --from latest --dir' never picks up half an export.
   partial="${BACKUP_DIR}/.convex-export-${BACKUP_NAME}-${stamp}.partial"
   if npx --no-install convex export --include-file-storage --path "${partial}"; then
     mv "${partial}" "${final}"
     echo "scheduled export: ${final}"
     # The values exist only in this 0600 file (and the bucket's copy): never an argument, never on the log.
-    if (umask 077 && npx --no-install convex env list > "${variables}.partial"); then
+    if (umask 077 && node "${list_variables}" > "${variables}.partial"); then
       mv "${variables}.partial" "${variables}"
       echo "deployment variables: ${variables}"
     else
       rm -f "${variables}.partial"
-      echo "storing the deployment variables failed (npx convex env list); the export itself is kept" >&2
+      echo "storing the deployment variables failed (see the line above); the export itself is kept" >&2
     fi
     if [ -n "${bucket}" ]; then
       upload "${final}"
@@ -118,7 +122,7 @@ while true; do
   fi
   if [ "${BACKUP_KEEP}" = true ]; then
     # Retention: only this stack's finished files, and only once they are older than BACKUP_RETENTION_DAYS whole days.
-    find "${BACKUP_DIR}" -maxdepth 1 -type f \( -name "convex-export-${BACKUP_NAME}-${stamp_glob}.zip" -o -name "convex-env-${BACKUP_NAME}-${stamp_glob}.env" \) \
+    find "${BACKUP_DIR}" -maxdepth 1 -type f \( -name "convex-export-${BACKUP_NAME}-${stamp_glob}.zip" -o -name "convex-env-${BACKUP_NAME}-${stamp_glob}.json" \) \
       -mtime "+$((BACKUP_RETENTION_DAYS - 1))" -exec rm -f {} + -exec echo "deleted expired export:" {} +
   else
     # A staging folder inside the container: the bucket holds the copies.

@@ -132,9 +132,8 @@ public static class ExportTask
     /// name → value (<see cref="DeploymentEnv.DesiredEnvJson"/>, what <c>restore --deployment-env latest</c> reads) into
     /// a 0600 file of the task's private temp dir, and uploads that file with <c>aws-request.mjs s3-put</c>, SSE-KMS with
     /// the stack key and no S3 Bucket Key (so KMS sees the object's ARN as its encryption context, which the key policy
-    /// requires). Not <c>npx convex env list</c> itself: the pinned CLI prints <c>NAME=value</c> raw (convex 1.27.0
-    /// src/cli/lib/env.ts, envListInDeployment), so a value with a newline cannot be read back. Values never reach an
-    /// argument, standard output or the log; only the count and the object's address are printed.
+    /// requires). The listing is <see cref="DeploymentEnv.ListVariablesScript"/>, shared with the local exporter. Values
+    /// never reach an argument, standard output or the log; only the count and the object's address are printed.
     /// </summary>
     public static string DeploymentEnvScript() =>
         """
@@ -150,34 +149,11 @@ public static class ExportTask
         fi
         echo "stored the deployment variables at s3://${EXPORTS_BUCKET}/${key} (SSE-KMS, stack key)"
         """.ReplaceLineEndings("\n")
-            .Replace("__LIST_VARIABLES__", ListVariablesScript, StringComparison.Ordinal)
+            .Replace("__LIST_VARIABLES__", DeploymentEnv.ListVariablesScript.Text, StringComparison.Ordinal)
             .Replace("__PREFIX__", Backup.DeploymentEnvBackup.Prefix, StringComparison.Ordinal)
             .Replace("__INSTALL__", AwsRequestScript.Install(RequestScriptFile), StringComparison.Ordinal)
             .Replace("__SCRIPT_PATH__", RequestScriptFile, StringComparison.Ordinal)
             .Replace("__STORE_FAILED__", EnvStoreFailedExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) + "\n";
-
-    /// <summary>
-    /// Node ESM (global fetch): prints the deployment variables as one JSON object of name → value on standard output,
-    /// the count on standard error. Reads <c>CONVEX_SELF_HOSTED_URL</c> and <c>CONVEX_SELF_HOSTED_ADMIN_KEY</c> from the
-    /// environment; holds no single quote, so the script passes it to <c>node -e</c> in single quotes.
-    /// </summary>
-    public static string ListVariablesScript { get; } =
-        """
-        const response = await fetch(process.env.CONVEX_SELF_HOSTED_URL.replace(/\/+$/, "") + "/api/query", {
-          method: "POST",
-          headers: { "Content-Type": "application/json", Authorization: "Convex " + process.env.CONVEX_SELF_HOSTED_ADMIN_KEY },
-          body: JSON.stringify({ path: "__LIST_FUNCTION__", args: [{}], format: "convex_encoded_json" }),
-        });
-        const answer = await response.json().catch(() => null);
-        if (!response.ok || answer === null || answer.status !== "success" || !Array.isArray(answer.value)) {
-          console.error("listing the deployment variables failed: HTTP " + response.status + (answer && answer.code ? " " + answer.code : ""));
-          process.exit(1);
-        }
-        const variables = {};
-        for (const { name, value } of answer.value) variables[name] = value;
-        process.stdout.write(JSON.stringify(variables));
-        console.error("listed " + answer.value.length + " deployment variable(s)");
-        """.ReplaceLineEndings("\n").Replace("__LIST_FUNCTION__", DeploymentEnv.DeploymentEnvClient.ListFunction, StringComparison.Ordinal);
 
     /// <summary>The ECS container definitions JSON (an array with one container).</summary>
     public static string ContainerDefinitions(ExportTaskValues values)

@@ -74,7 +74,7 @@ internal sealed record LocalBackupSource(string Folder, LocalBackupBucketSpec? B
             : throw new BackupException($"--from latest: no .zip in {Folder}{(Bucket is null ? string.Empty : $" and no export of stack '{StackName}' in {BucketText}")}; take one with 'convex-infra backup' or give a file");
     }
 
-    /// <summary>The newest stored variables (the exporter's convex-env-STACK-STAMP.env), from the folder or the bucket.</summary>
+    /// <summary>The newest stored variables (the exporter's convex-env-STACK-STAMP.json), from the folder or the bucket.</summary>
     public async Task<IReadOnlyDictionary<string, string>?> LatestVariablesAsync(CliConsole console, bool required, CancellationToken cancellationToken)
     {
         var temp = Path.Combine(Path.GetTempPath(), $"convex-infra-variables-{Guid.NewGuid():N}");
@@ -97,7 +97,7 @@ internal sealed record LocalBackupSource(string Folder, LocalBackupBucketSpec? B
                     return null;
                 }
 
-                throw new BackupException($"--deployment-env latest: no stored variables (convex-env-{StackName}-*.env) in {where}; they are written with each scheduled export (localBackupDir, localBackupBucket), or give --deployment-env none");
+                throw new BackupException($"--deployment-env latest: no stored variables (convex-env-{StackName}-*.json) in {where}; they are written with each scheduled export (localBackupDir, localBackupBucket), or give --deployment-env none");
             }
 
             var path = Path.Combine(Folder, newest.Name);
@@ -109,7 +109,7 @@ internal sealed record LocalBackupSource(string Folder, LocalBackupBucketSpec? B
 
             try
             {
-                var variables = EnvListText.Parse(await File.ReadAllTextAsync(path, cancellationToken), newest.Name);
+                var variables = DesiredEnvJson.Parse(await File.ReadAllTextAsync(path, cancellationToken), Where(newest));
                 await console.Error.WriteLineAsync($"convex-infra restore: {variables.Count} deployment variable(s) from {Where(newest)}");
                 return variables;
             }

@@ -46,7 +46,7 @@ public sealed class RestoreCommand : ICliCommand
             'latest' reads the newest deployment-env/ object of the exports bucket (the export task stores one beside
             every export, SSE-KMS with the stack's key: the caller must be one of the stack's deployers) through
             'aws s3 cp … -' (values on standard output only, never printed); on the local target the newest
-            convex-env-STACK-*.env the scheduled exports wrote (folder or bucket). A FILE is a JSON map as for
+            convex-env-STACK-*.json the scheduled exports wrote (folder or bucket). A FILE is a JSON map as for
             'deployment-env apply --from FILE'.
             A prod-tier stack is refused unless both --replace-all and --yes are given.
 
@@ -252,7 +252,7 @@ public sealed class RestoreCommand : ICliCommand
     {
         if (stack.IsLocal)
         {
-            // The local exporter's convex-env-STACK-STAMP.env files, in the folder or the bucket (LocalBackupSource).
+            // The local exporter's convex-env-STACK-STAMP.json files, in the folder or the bucket (LocalBackupSource).
             return await LocalBackupSource.For(console, stack, dir).LatestVariablesAsync(console, required, cancellationToken);
         }
 

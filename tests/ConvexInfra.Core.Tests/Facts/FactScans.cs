@@ -77,6 +77,7 @@ internal static partial class FactNames
         "CONVEX_SIM_OUTPUT", // scripts/simulate-deploy.sh
         "CONVEX_INFRA_DB_HOST_PARAMETER", "CONVEX_INFRA_DB_PORT", "CONVEX_INFRA_DB_CREDENTIALS", // the ECS backend entrypoint's wait for the RDS address
         "CONVEX_INFRA_AWS_REQUEST", // carries aws-request.mjs into a container (AwsRequestScript.Variable)
+        "CONVEX_INFRA_LIST_VARIABLES", // carries the variables lister into the local exporter (ListVariablesScript.Variable)
     };
 
     public static IEnumerable<string> Find(string text) =>

@@ -1,5 +1,6 @@
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Backup;
+using ConvexInfra.Core.DeploymentEnv;
 using ConvexInfra.Core.Local;
 using ConvexInfra.Core.Tests.Aws;
 using ConvexInfra.Core.Tests.Tools;
@@ -15,13 +16,14 @@ namespace ConvexInfra.Core.Tests.Local;
 public sealed class LocalBackupBucketScriptTests : IDisposable
 {
     private const string AdminKey = "acme-local|01deadbeefcafe";
-    private const string VariableValue = "sk_live_bucket_never_on_the_log";
     private const string Bucket = "convex-backups";
     private readonly TempDir dir = new();
     private readonly FakeAws aws = new();
+    private readonly VariablesBackend backend = new(VariablesBackend.Awkward);
 
     public void Dispose()
     {
+        backend.Dispose();
         aws.Dispose();
         dir.Dispose();
     }
@@ -35,11 +37,10 @@ public sealed class LocalBackupBucketScriptTests : IDisposable
         Fake(bin, "npx", $$"""
             printf 'npx %s\n' "$*" >> "{{args}}"
             if [ "$3" = "--version" ]; then echo 1.27.0; exit 0; fi
-            if [ "$3 $4" = "env list" ]; then printf 'STRIPE_KEY=%s\nAPP_MODE=production\n' "$FAKE_VALUE"; exit 0; fi
             [ "$3" = export ] || exit 8
             printf 'zip' > "$6"
             """);
-        // Records node's arguments, then runs the real node with aws-request.mjs.
+        // Records node's arguments, then runs the real node with aws-request.mjs and the variables lister.
         Fake(bin, "node", $$"""
             printf 'node %s\n' "$*" >> "{{args}}"
             exec {{ExternalTool.Require("node")}} "$@"
@@ -54,13 +55,15 @@ public sealed class LocalBackupBucketScriptTests : IDisposable
         ["CONVEX_CLI_VERSION"] = "1.27.0",
         ["EXPORT_PACKAGE_JSON"] = "{}",
         ["EXPORT_PACKAGE_LOCK"] = "{}",
-        ["CONVEX_SELF_HOSTED_URL"] = "http://backend:3210",
+        ["CONVEX_SELF_HOSTED_URL"] = backend.Url,
         ["CONVEX_SELF_HOSTED_ADMIN_KEY"] = AdminKey,
         ["BACKUP_DIR"] = backupDir,
         ["BACKUP_KEEP"] = keep ? "true" : "false",
         ["BACKUP_NAME"] = "local",
         ["BACKUP_INTERVAL_SECONDS"] = "86400",
         ["BACKUP_RETENTION_DAYS"] = "7",
+        [ListVariablesScript.Variable] = ListVariablesScript.Text,
+        ["LIST_VARIABLES_FILE"] = Path.Combine(dir.Path, "list-variables.mjs"),
         ["BACKUP_S3_ENDPOINT"] = aws.Endpoint,
         ["BACKUP_S3_BUCKET"] = Bucket,
         ["BACKUP_S3_REGION"] = "us-east-1",
@@ -72,7 +75,6 @@ public sealed class LocalBackupBucketScriptTests : IDisposable
         ["AWS_REQUEST_FILE"] = Path.Combine(dir.Path, "aws-request.mjs"),
         ["CLI_DIR"] = Path.Combine(dir.Path, "cli"),
         ["READY_FILE"] = Path.Combine(dir.Path, "ready"),
-        ["FAKE_VALUE"] = VariableValue,
     };
 
     private ToolResult Run(Dictionary<string, string> environment) =>
@@ -84,10 +86,10 @@ public sealed class LocalBackupBucketScriptTests : IDisposable
         var (bin, staging, args) = Prepare();
         var eightDays = DateTimeOffset.UtcNow.AddDays(-8);
         var twoDays = DateTimeOffset.UtcNow.AddDays(-2);
-        string[] expired = ["local/convex-export-local-20261120T031700Z.zip", "local/convex-env-local-20261120T031700Z.env"];
+        string[] expired = ["local/convex-export-local-20261120T031700Z.zip", "local/convex-env-local-20261120T031700Z.json"];
         string[] kept =
         [
-            "local/convex-export-local-20261204T031700Z.zip", "local/convex-env-local-20261204T031700Z.env",
+            "local/convex-export-local-20261204T031700Z.zip", "local/convex-env-local-20261204T031700Z.json",
             "local/convex-export-local-b-20261120T031700Z.zip", "local/notes.txt", "other/convex-export-local-20261120T031700Z.zip",
             "local/convex-export-local-latest.zip",
         ];
@@ -103,14 +105,15 @@ public sealed class LocalBackupBucketScriptTests : IDisposable
             .Select(Path.GetFileName).OfType<string>().Where(n => !n.EndsWith(".meta.json", StringComparison.Ordinal))
             .Except(kept.Select(Path.GetFileName).OfType<string>()).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(2, uploaded.Count);
-        Assert.Matches(@"^convex-env-local-\d{8}T\d{6}Z\.env$", uploaded[0]);
-        Assert.Equal(uploaded[0][("convex-env-local-".Length)..^4], uploaded[1][("convex-export-local-".Length)..^4]);
+        Assert.Matches(@"^convex-env-local-\d{8}T\d{6}Z\.json$", uploaded[0]);
+        Assert.Equal(uploaded[0][("convex-env-local-".Length)..^5], uploaded[1][("convex-export-local-".Length)..^4]);
         // The names the script writes are the ones restore looks for (one rule, LocalBackupFiles, on both sides).
         Assert.Equal(LocalBackupKind.Variables, LocalBackupFiles.Parse(uploaded[0], "local")?.Kind);
         Assert.Equal(LocalBackupKind.Export, LocalBackupFiles.Parse(uploaded[1], "local")?.Kind);
         Assert.Null(LocalBackupFiles.Parse(uploaded[1], "loc"));
         Assert.Equal("zip", System.Text.Encoding.UTF8.GetString(aws.StoredObject(Bucket, $"local/{uploaded[1]}")!));
-        Assert.Equal($"STRIPE_KEY={VariableValue}\nAPP_MODE=production\n", System.Text.Encoding.UTF8.GetString(aws.StoredObject(Bucket, $"local/{uploaded[0]}")!));
+        // The bucket's copy read back with the parser restore uses: the PEM key's newlines, '=' and quotes intact.
+        Assert.Equal(VariablesBackend.Awkward, DesiredEnvJson.Parse(System.Text.Encoding.UTF8.GetString(aws.StoredObject(Bucket, $"local/{uploaded[0]}")!), uploaded[0]));
         Assert.Contains($"uploaded: s3://{Bucket}/local/{uploaded[1]}", result.Stdout, StringComparison.Ordinal);
         Assert.All(expired, key => Assert.Null(aws.StoredObject(Bucket, key)));
         Assert.All(kept, key => Assert.NotNull(aws.StoredObject(Bucket, key)));
@@ -124,13 +127,13 @@ public sealed class LocalBackupBucketScriptTests : IDisposable
         Assert.Empty(Directory.GetFiles(staging));
         var recorded = File.ReadAllText(args);
         Assert.Contains("--path-style", recorded, StringComparison.Ordinal);
-        foreach (var secret in new[] { FakeAws.SecretAccessKey, VariableValue, AdminKey })
+        var requestLog = aws.RequestLog();
+        foreach (var secret in VariablesBackend.SecretLines.Append(FakeAws.SecretAccessKey).Append(AdminKey))
         {
             Assert.DoesNotContain(secret, recorded, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, result.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, requestLog, StringComparison.Ordinal);
         }
-
-        Assert.DoesNotContain(FakeAws.SecretAccessKey, aws.RequestLog(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -144,12 +147,12 @@ public sealed class LocalBackupBucketScriptTests : IDisposable
 
         Assert.True(result.ExitCode == 3, result.Output);
         Assert.Matches(@"upload of convex-export-local-\d{8}T\d{6}Z\.zip to s3://convex-backups/local/ failed; the next try is in 86400s", result.Stderr);
-        Assert.Matches(@"upload of convex-env-local-\d{8}T\d{6}Z\.env to s3://convex-backups/local/ failed", result.Stderr);
+        Assert.Matches(@"upload of convex-env-local-\d{8}T\d{6}Z\.json to s3://convex-backups/local/ failed", result.Stderr);
         Assert.Single(Directory.GetFiles(folder, "convex-export-local-*.zip"));
-        Assert.Single(Directory.GetFiles(folder, "convex-env-local-*.env"));
+        Assert.Single(Directory.GetFiles(folder, "convex-env-local-*.json"));
         var prefix = Path.Combine(aws.State, "s3", Bucket, "local");
         Assert.Empty(Directory.Exists(prefix) ? Directory.GetFiles(prefix) : []);
-        Assert.DoesNotContain(VariableValue, result.Output, StringComparison.Ordinal);
+        Assert.All(VariablesBackend.SecretLines, line => Assert.DoesNotContain(line, result.Output, StringComparison.Ordinal));
     }
 
     [Fact]

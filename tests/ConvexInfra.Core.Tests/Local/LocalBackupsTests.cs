@@ -1,3 +1,5 @@
+using ConvexInfra.Core.Backup;
+using ConvexInfra.Core.DeploymentEnv;
 using ConvexInfra.Core.Local;
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Spec;
@@ -10,7 +12,6 @@ namespace ConvexInfra.Core.Tests.Local;
 public sealed class LocalBackupsTests : IDisposable
 {
     private const string AdminKey = "acme-local|01deadbeefcafe";
-    private const string SecretValue = "sk_live_never_on_the_log";
     private readonly TempDir dir = new();
 
     public void Dispose() => dir.Dispose();
@@ -72,6 +73,8 @@ public sealed class LocalBackupsTests : IDisposable
         Assert.Equal("21600", env["BACKUP_INTERVAL_SECONDS"]);
         Assert.Equal("3", env["BACKUP_RETENTION_DAYS"]);
         Assert.Equal(ExportTask.PackageLock(), env[ExportTask.PackageLockVariable]);
+        // The variables lister comes as a text of the environment, like the lockfile: the export task's own program.
+        Assert.Equal(ListVariablesScript.Text, env[ListVariablesScript.Variable]);
         Assert.Equal([new LocalSecretEnvVar("CONVEX_SELF_HOSTED_ADMIN_KEY", LocalSecret.AdminKey)], exporter.SecretEnv);
         Assert.Equal(["backend", "dashboard", "exporter"], plan.Containers.Select(c => LocalNames.RoleName(c.Role)));
         Assert.DoesNotContain(LocalPlanner.Plan(LocalTestSpecs.Sqlite()).Containers, c => c.Role == LocalRole.Exporter);
@@ -115,22 +118,25 @@ public sealed class LocalBackupsTests : IDisposable
         var recent = Touch(backups, "convex-export-local-20261204T031700Z.zip", DateTime.UtcNow.AddDays(-2));
         var other = Touch(backups, "convex-export-other-20261120T031700Z.zip", DateTime.UtcNow.AddDays(-8));
         var longer = Touch(backups, "convex-export-local-b-20261120T031700Z.zip", DateTime.UtcNow.AddDays(-8));
-        var oldEnv = Touch(backups, "convex-env-local-20261120T031700Z.env", DateTime.UtcNow.AddDays(-8));
-        var recentEnv = Touch(backups, "convex-env-local-20261204T031700Z.env", DateTime.UtcNow.AddDays(-2));
+        var oldEnv = Touch(backups, "convex-env-local-20261120T031700Z.json", DateTime.UtcNow.AddDays(-8));
+        var recentEnv = Touch(backups, "convex-env-local-20261204T031700Z.json", DateTime.UtcNow.AddDays(-2));
         var keep = Touch(backups, "notes.txt", DateTime.UtcNow.AddDays(-30));
         Fake(bin, "npm", "exit 0");
         Fake(bin, "npx", """
             if [ "$3" = "--version" ]; then echo 1.27.0; exit 0; fi
             case "$*" in *"$CONVEX_SELF_HOSTED_ADMIN_KEY"*) echo "key in arguments" >&2; exit 7 ;; esac
-            if [ "$3 $4" = "env list" ]; then printf 'STRIPE_KEY=%s\nAPP_MODE=production\n' "$FAKE_VALUE"; exit 0; fi
             [ "$3" = export ] || exit 8
             printf 'zip' > "$6"
             """);
+        // Real node, every argument recorded: the lister's file name is all it gets.
+        var args = Path.Combine(dir.Path, "args.log");
+        Fake(bin, "node", $"printf 'node %s\\n' \"$*\" >> {args}\nexec {ExternalTool.Require("node")} \"$@\"");
         Fake(bin, "sleep", "exit 3");
         var script = dir.Write("convex-local-exports.sh", LocalBackups.Script());
+        using var backend = new VariablesBackend(VariablesBackend.Awkward);
 
         var environment = ScriptEnvironment(bin, backups, intervalSeconds: 86400);
-        environment["FAKE_VALUE"] = SecretValue;
+        environment["CONVEX_SELF_HOSTED_URL"] = backend.Url;
         var result = ExternalTool.Run("sh", [script], dir.Path, environment);
 
         Assert.Equal(3, result.ExitCode);
@@ -146,14 +152,49 @@ public sealed class LocalBackupsTests : IDisposable
         Assert.DoesNotContain(AdminKey, result.Output, StringComparison.Ordinal);
 
         // The variables of this round: same stamp as the export, 0600, values only in the file, never on the log.
-        var variables = Path.Combine(backups, written!.Replace("convex-export-", "convex-env-", StringComparison.Ordinal).Replace(".zip", ".env", StringComparison.Ordinal));
-        Assert.Equal($"STRIPE_KEY={SecretValue}\nAPP_MODE=production\n", File.ReadAllText(variables));
+        var variables = Path.Combine(backups, written!.Replace("convex-export-", "convex-env-", StringComparison.Ordinal).Replace(".zip", ".json", StringComparison.Ordinal));
+        var entry = LocalBackupFiles.Parse(Path.GetFileName(variables), "local");
+        Assert.Equal(LocalBackupKind.Variables, entry?.Kind);
+        // Read back with the parser restore uses: every value whole, the PEM key's newlines included.
+        Assert.Equal(VariablesBackend.Awkward, DesiredEnvJson.Parse(File.ReadAllText(variables), variables));
+        Assert.Equal([$"Convex {AdminKey}"], backend.Authorizations);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(variables));
         }
         Assert.Contains($"deployment variables: {variables}", result.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain(SecretValue, result.Output, StringComparison.Ordinal);
+        Assert.Contains("listed 4 deployment variable(s)", result.Stderr, StringComparison.Ordinal);
+        var recorded = File.ReadAllText(args);
+        Assert.Contains("node ", recorded, StringComparison.Ordinal);
+        foreach (var line in VariablesBackend.SecretLines.Append(AdminKey))
+        {
+            Assert.DoesNotContain(line, result.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(line, recorded, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// Why the exporter no longer stores <c>npx convex env list</c>'s output: the pinned CLI prints <c>NAME=value</c> raw
+    /// (convex 1.27.0 src/cli/lib/env.ts, envListInDeployment), and those lines read back lose the PEM key.
+    /// </summary>
+    [Fact]
+    public void The_raw_listing_the_previous_exporter_stored_cannot_carry_the_values_the_json_file_does()
+    {
+        var raw = string.Concat(VariablesBackend.Awkward.Select(v => $"{v.Key}={v.Value}\n"));
+
+        var parsed = (IReadOnlyDictionary<string, string>?)null;
+        try
+        {
+            parsed = EnvListText.Parse(raw, "convex env list");
+        }
+        catch (FormatException)
+        {
+            // Refused outright is as lost as read wrong.
+        }
+
+        Assert.NotEqual(VariablesBackend.Awkward, parsed);
+        // The old file name is not picked up by restore at all (the exporter's first version lived on main only).
+        Assert.Null(LocalBackupFiles.Parse("convex-env-local-20261204T031700Z.env", "local"));
     }
 
     [Fact]
@@ -197,6 +238,8 @@ public sealed class LocalBackupsTests : IDisposable
         ["BACKUP_NAME"] = "local",
         ["BACKUP_INTERVAL_SECONDS"] = intervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["BACKUP_RETENTION_DAYS"] = "7",
+        [ListVariablesScript.Variable] = ListVariablesScript.Text,
+        ["LIST_VARIABLES_FILE"] = Path.Combine(dir.Path, "list-variables.mjs"),
         ["CLI_DIR"] = Path.Combine(dir.Path, "cli"),
         ["READY_FILE"] = Path.Combine(dir.Path, "ready"),
     };
