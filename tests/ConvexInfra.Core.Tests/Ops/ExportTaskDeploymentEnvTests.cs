@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using ConvexInfra.Core.Backup;
@@ -21,22 +20,13 @@ public sealed class ExportTaskDeploymentEnvTests : IDisposable
     private const string Bucket = "convex-prod-exports-1a2b";
     private const string StackKey = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
-    /// <summary>Values a .env-style listing could not carry: newlines, '=' runs, quotes, '#', a PEM key.</summary>
-    private static readonly SortedDictionary<string, string> Variables = new(StringComparer.Ordinal)
-    {
-        ["API_TOKEN"] = "tok_value_7f3a9c",
-        ["CONNECTION"] = "host=db-value-4411;password=pw==value==9f",
-        ["JWT_PRIVATE_KEY"] = "-----BEGIN PRIVATE KEY-----\nMIIEvQvalue8c1d==\nAbCdvalue2e5f=\n-----END PRIVATE KEY-----\n",
-        ["QUOTED"] = "it's \"value\" #d00d",
-    };
+    private static IReadOnlyDictionary<string, string> Variables => VariablesBackend.Awkward;
 
     private readonly TempDir _dir = new();
     private readonly FakeAws _aws = new();
-    private readonly HttpListener _backend = new();
-    private readonly List<string> _authorizations = [];
+    private readonly VariablesBackend _backend = new(VariablesBackend.Awkward);
     private readonly string _log;
     private readonly string _tmp;
-    private int _backendStatus = 200;
 
     public ExportTaskDeploymentEnvTests()
     {
@@ -49,63 +39,15 @@ public sealed class ExportTaskDeploymentEnvTests : IDisposable
             "[ \"$FAIL_EXPORT\" = yes ] && exit 3\nfor last; do :; done\nprintf 'PK zip' > \"$last\"\n", Executable);
         // Real node, with every argument recorded (the lister's code and aws-request's options must carry no value).
         _dir.Write("bin/node", $"#!/bin/sh\nprintf 'node %s\\n' \"$*\" >> {_log}\nexec {ExternalTool.Require("node")} \"$@\"\n", Executable);
-
-        var port = FreePort();
-        _backend.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _backend.Start();
-        BackendUrl = $"http://127.0.0.1:{port}";
-        _ = Task.Run(ServeAsync);
     }
 
-    private string BackendUrl { get; }
+    private string BackendUrl => _backend.Url;
 
     public void Dispose()
     {
-        _backend.Close();
+        _backend.Dispose();
         _aws.Dispose();
         _dir.Dispose();
-    }
-
-    /// <summary>Answers POST /api/query for the variables query as the backend does (crates/local_backend, the system query).</summary>
-    private async Task ServeAsync()
-    {
-        while (_backend.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _backend.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            using var reader = new StreamReader(context.Request.InputStream);
-            using var request = JsonDocument.Parse(await reader.ReadToEndAsync());
-            lock (_authorizations)
-            {
-                _authorizations.Add(context.Request.Headers["Authorization"] ?? "");
-            }
-
-            var ok = _backendStatus == 200 && context.Request.Url!.AbsolutePath == "/api/query"
-                && request.RootElement.GetProperty("path").GetString() == DeploymentEnvClient.ListFunction;
-            var body = ok
-                ? JsonSerializer.Serialize(new { status = "success", value = Variables.Select(v => new { name = v.Key, value = v.Value }) })
-                : JsonSerializer.Serialize(new { code = "BadAdminKey", message = "The provided admin key was invalid for this instance" });
-            context.Response.StatusCode = ok ? 200 : _backendStatus;
-            context.Response.ContentType = "application/json";
-            var bytes = Encoding.UTF8.GetBytes(body);
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     private ToolResult RunTask(bool failExport = false)
@@ -142,7 +84,7 @@ public sealed class ExportTaskDeploymentEnvTests : IDisposable
     {
         var calls = File.Exists(_log) ? File.ReadAllText(_log) : "";
         var requests = _aws.RequestLog();
-        foreach (var value in Variables.Values.SelectMany(v => v.Split('\n')).Where(line => line.Contains("value", StringComparison.Ordinal)))
+        foreach (var value in VariablesBackend.SecretLines)
         {
             Assert.DoesNotContain(value, calls, StringComparison.Ordinal);
             Assert.DoesNotContain(value, result.Stdout + result.Stderr, StringComparison.Ordinal);
@@ -176,7 +118,7 @@ public sealed class ExportTaskDeploymentEnvTests : IDisposable
         Assert.Equal(Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(_aws.StoredObject(Bucket, key)!)), put.Headers["content-md5"]);
 #pragma warning restore CA5351
         Assert.All(_aws.Requests(), r => Assert.True(r.SignatureOk, r.Detail));
-        Assert.Equal([$"Convex {AdminKey}"], _authorizations);
+        Assert.Equal([$"Convex {AdminKey}"], _backend.Authorizations);
 
         // The export first, then the listing and the upload; npm and npx as before.
         var calls = File.ReadAllLines(_log);
@@ -201,7 +143,7 @@ public sealed class ExportTaskDeploymentEnvTests : IDisposable
 
         Assert.Equal(3, result.ExitCode);
         Assert.Empty(_aws.Requests());
-        Assert.Empty(_authorizations);
+        Assert.Empty(_backend.Authorizations);
         Assert.DoesNotContain("node ", File.ReadAllText(_log), StringComparison.Ordinal);
     }
 
@@ -222,7 +164,7 @@ public sealed class ExportTaskDeploymentEnvTests : IDisposable
     [Fact]
     public void A_refused_listing_fails_the_task_before_any_upload()
     {
-        _backendStatus = 401;
+        _backend.Status = 401;
 
         var result = RunTask();
 
