@@ -33,7 +33,7 @@ internal sealed record EcsRoles(Iam.Role Execution, Iam.Role Task, Iam.Role Dash
         var task = new Iam.Role($"{name}-task", new Iam.RoleArgs
         {
             AssumeRolePolicy = IamPolicies.EcsTasksAssumeRole(),
-            Description = "The Convex backend at run time: its five buckets",
+            Description = "The Convex backend at run time: its five buckets and the plain database address parameter",
             Tags = AwsTags.For(spec, $"{name}-task"),
         }.WithBoundary(spec, account), child);
         _ = new Iam.RolePolicy($"{name}-task", new Iam.RolePolicyArgs
