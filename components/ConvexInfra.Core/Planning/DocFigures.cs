@@ -32,6 +32,7 @@ public static partial class DocFigures
             ["proxy-timeout"] = $"{Caddyfile.ProxyTimeoutSeconds(BackendKnobValues.Upstream.HttpServerTimeoutSeconds)} s",
             ["ec2-upgrade-downtime"] = UpgradeDowntime.Range,
             ["ecs-upgrade-gap"] = EcsUpgradeGap.Range,
+            ["ecs-task-start"] = $"{EcsUpgradeGap.TaskStartLowSeconds}–{EcsUpgradeGap.TaskStartHighSeconds} s",
             ["cost-table"] = CostTable(aws.Select(p => (p.Spec.StackName, p.Cost)).ToList()),
             ["cold-deploy-table"] = DeployTable(aws),
             ["deploy-steps"] = StepsTable(DeployDurations.Embedded()),

@@ -47,6 +47,27 @@ public sealed class EcsServiceFactsTests
     }
 
     [Fact]
+    public void The_upgrade_gap_assumes_a_full_image_pull_that_covers_the_measured_fargate_start()
+    {
+        Assert.Equal(1, Facts["fargate-images-not-cached"]);
+        Assert.True(EcsUpgradeGap.TaskStartLowSeconds <= Facts["fargate-task-start-measured-low-seconds"],
+            $"task start low {EcsUpgradeGap.TaskStartLowSeconds} s is above the fastest measured Fargate start");
+        Assert.True(EcsUpgradeGap.TaskStartHighSeconds >= Facts["fargate-task-start-measured-high-seconds"],
+            $"task start high {EcsUpgradeGap.TaskStartHighSeconds} s is below the slowest measured Fargate start");
+    }
+
+    [Fact]
+    public void The_cold_deploys_task_step_contains_the_same_fargate_start_as_the_upgrade_gap()
+    {
+        // One Fargate start, two models: the cold deploy's ecs-task step (minutes, overlapping RDS) also provisions the
+        // task and pulls the same images, so it cannot be shorter than the upgrade gap's task start.
+        var task = DeployDurations.Embedded().Step("ecs-task");
+
+        Assert.True(task.Low * 60 >= EcsUpgradeGap.TaskStartLowSeconds, $"ecs-task low {task.Low} min < task start {EcsUpgradeGap.TaskStartLowSeconds} s");
+        Assert.True(task.High * 60 >= EcsUpgradeGap.TaskStartHighSeconds, $"ecs-task high {task.High} min < task start {EcsUpgradeGap.TaskStartHighSeconds} s");
+    }
+
+    [Fact]
     public void The_reset_sends_one_update_service_with_the_usual_grace_period()
     {
         using var dir = new TempDir();
