@@ -178,9 +178,9 @@ public sealed class BackupCopy : ComponentResource
             Triggers = new InputList<object>
             {
                 (Input<object>)databaseArn.Apply(arn => (object)arn),
-                plan.Region,
+                (Input<object>)plan.Region,
                 (Input<object>)keyArn.Apply(arn => (object)arn),
-                retention,
+                (Input<object>)retention,
             },
         }, new CustomResourceOptions
         {
