@@ -1,6 +1,6 @@
+using System.Globalization;
 using ConvexInfra.Components.Aws;
 using ConvexInfra.Core.Aws;
-using System.Globalization;
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Planning;
 using ConvexInfra.Core.Spec;
