@@ -3,8 +3,8 @@
 # <name>-backup-copy-database, DatabaseBackupReplication.cs). It starts the replication and returns at once: RDS takes
 # it from pending to replicating on its own, minutes later, while nothing waits for it.
 # Reads SOURCE_REGION, COPY_REGION, SOURCE_DB_ARN, KMS_KEY_ARN, RETENTION_DAYS; prints the replicated backups' ARN.
-# A replication into COPY_REGION with the same key and retention is adopted (nothing started); one with other settings
-# is stopped first (RDS allows one replication per source instance and region).
+# A live replication into COPY_REGION with the same key and retention is adopted (nothing started); one with other
+# settings, or one stopping, is stopped first or waited for (RDS allows one replication per source instance and region).
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -65,15 +65,17 @@ start_replication() {
 existing=$(replication_in_copy_region)
 if [[ -n ${existing} ]]; then
   settings=$(aws rds describe-db-instance-automated-backups --region "${COPY_REGION}" --db-instance-automated-backups-arn "${existing}" \
-    --query 'DBInstanceAutomatedBackups[0].[KmsKeyId,BackupRetentionPeriod]' --output text)
-  read -r key days <<<"${settings}"
-  if [[ ${key} == "${KMS_KEY_ARN}" && ${days} == "${RETENTION_DAYS}" ]]; then
-    log "already replicating into ${COPY_REGION} with this key and ${RETENTION_DAYS} days: adopted"
+    --query 'DBInstanceAutomatedBackups[0].[KmsKeyId,BackupRetentionPeriod,Status]' --output text)
+  read -r key days state <<<"${settings}"
+  # Only a live one is adopted: one still stopping (pulumi up --replace just stopped it) is waited for and started again.
+  state=${state,,}
+  if [[ ${key} == "${KMS_KEY_ARN}" && ${days} == "${RETENTION_DAYS}" && (${state} == pending || ${state} == replicating) ]]; then
+    log "already replicating into ${COPY_REGION} with this key and ${RETENTION_DAYS} days (${state}): adopted"
     printf '%s\n' "${existing}"
     exit 0
   fi
 
-  log "a replication into ${COPY_REGION} with other settings (key ${key}, ${days} days) exists: stopping it first"
+  log "a replication into ${COPY_REGION} that is ${state} or has other settings (key ${key}, ${days} days) exists: stopping it first"
   status=0
   aws rds stop-db-instance-automated-backups-replication --region "${COPY_REGION}" --source-db-instance-arn "${SOURCE_DB_ARN}" \
     --query 'DBInstanceAutomatedBackup.Status' --output text >/dev/null 2>"${err}" || status=$?
