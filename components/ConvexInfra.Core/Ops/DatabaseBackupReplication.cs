@@ -23,6 +23,8 @@ public sealed record DatabaseBackupReplicationTiming(int PollSeconds, int StopWa
 /// <c>pulumi up</c> 1–4 min after the database; RDS finishes on its own. It adopts a replication into the copy region with
 /// the same key and retention, and stops one with other settings first (RDS allows one per source and region). The
 /// delete step stops it. Both read <see cref="Variables"/> from the command's environment; nothing in them is secret.
+/// A new version of the scripts runs the start again as the command's update (it has no update script), which adopts
+/// the live replication. What they rely on is kept in Data/rds-backup-replication-facts.json.
 /// </summary>
 public static class DatabaseBackupReplication
 {

@@ -2,7 +2,8 @@
 # The backup copy's RDS automated backups replication, started by pulumi up (the create step of the command
 # <name>-backup-copy-database, DatabaseBackupReplication.cs). It starts the replication and returns at once: RDS takes
 # it from pending to replicating on its own, minutes later, while nothing waits for it.
-# Reads SOURCE_REGION, COPY_REGION, SOURCE_DB_ARN, KMS_KEY_ARN, RETENTION_DAYS; prints the replicated backups' ARN.
+# Reads SOURCE_REGION, COPY_REGION, SOURCE_DB_ARN, KMS_KEY_ARN, RETENTION_DAYS; its last line of output is the
+# replicated backups' ARN.
 # A live replication into COPY_REGION with the same key and retention is adopted (nothing started); one with other
 # settings, or one stopping, is stopped first or waited for (RDS allows one replication per source instance and region).
 set -euo pipefail
@@ -16,7 +17,10 @@ start_retry_seconds=__START_RETRY_SECONDS__
 err=$(mktemp)
 trap 'rm -f "${err}"' EXIT
 
-log() { printf 'rds-backup-replication: %s\n' "$*" >&2; }
+# Progress goes to stdout: the command provider logs a command's stderr as errors (pulumi-command
+# provider/pkg/provider/local/command.go, run: util.CopyOutput(..., diag.Error)), so stderr carries failures only.
+log() { printf 'rds-backup-replication: %s\n' "$*"; }
+fail() { printf 'rds-backup-replication: %s\n' "$*" >&2; }
 
 # The ARN of the source instance's replication into COPY_REGION (RDS lists each one on the source), or nothing.
 replication_in_copy_region() {
@@ -56,7 +60,7 @@ start_replication() {
     fi
     cat "${err}" >&2
     if grep -q '(InvalidDBInstanceState)' "${err}"; then
-      log "the source instance still refuses replication after ${start_attempts} attempts (InvalidDBInstanceState). Check its status with 'aws rds describe-db-instances --region ${SOURCE_REGION} --db-instance-identifier ${SOURCE_DB_ARN}' and run pulumi up again once it is available."
+      fail "the source instance still refuses replication after ${start_attempts} attempts (InvalidDBInstanceState). Check its status with 'aws rds describe-db-instances --region ${SOURCE_REGION} --db-instance-identifier ${SOURCE_DB_ARN}' and run pulumi up again once it is available."
     fi
     exit "${status}"
   done
@@ -91,7 +95,7 @@ if [[ -n ${existing} ]]; then
       break
     fi
     if [[ ${waited} -ge ${stop_wait_seconds} ]]; then
-      log "the stopped replication still shows on the source instance after ${stop_wait_seconds} s. Check it with 'aws rds describe-db-instances --region ${SOURCE_REGION} --db-instance-identifier ${SOURCE_DB_ARN} --query DBInstances[0].DBInstanceAutomatedBackupsReplications' and run pulumi up again once it is gone."
+      fail "the stopped replication still shows on the source instance after ${stop_wait_seconds} s. Check it with 'aws rds describe-db-instances --region ${SOURCE_REGION} --db-instance-identifier ${SOURCE_DB_ARN} --query DBInstances[0].DBInstanceAutomatedBackupsReplications' and run pulumi up again once it is gone."
       exit 1
     fi
     sleep "${poll_seconds}"

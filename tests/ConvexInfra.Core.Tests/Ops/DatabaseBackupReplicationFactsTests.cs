@@ -22,6 +22,10 @@ public sealed class DatabaseBackupReplicationFactsTests
         Assert.Contains($"'{Facts["not-replicating-message"]}'", DatabaseBackupReplication.StartScript, StringComparison.Ordinal);
         Assert.Contains($"DBInstances[0].{Facts["replications-listed-on-the-source"]}[]", DatabaseBackupReplication.StartScript, StringComparison.Ordinal);
         Assert.Contains("--source-region", DatabaseBackupReplication.StartScript, StringComparison.Ordinal);
+        // stderr is for failures only (the provider logs it as errors, fact command-stderr-is-logged-as-errors): progress
+        // goes through log() to stdout; the fake-CLI runs check a success writes nothing to stderr.
+        Assert.True(Facts.ContainsKey("command-stderr-is-logged-as-errors"));
+        Assert.Contains("log() { printf 'rds-backup-replication: %s\\n' \"$*\"; }", DatabaseBackupReplication.StartScript, StringComparison.Ordinal);
     }
 
     [Fact]

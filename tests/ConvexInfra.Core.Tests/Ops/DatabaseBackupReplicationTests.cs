@@ -64,7 +64,9 @@ public sealed class DatabaseBackupReplicationTests
         var result = aws.Run(DatabaseBackupReplication.Start(Fast));
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Equal(CopyArn, result.Stdout.Trim());
+        // The command provider logs stderr as errors: a success writes nothing there.
+        Assert.Empty(result.Stderr);
+        Assert.Equal(CopyArn, LastLine(result.Stdout));
         Assert.Equal(2, aws.Calls.Count);
         Assert.Equal(
             ["rds", Describe, "--region", SourceRegion, "--db-instance-identifier", SourceArn,
@@ -83,6 +85,8 @@ public sealed class DatabaseBackupReplicationTests
         var result = aws.Run(DatabaseBackupReplication.Start(Fast));
 
         Assert.True(result.ExitCode == 0, result.Output);
+        // The command provider logs stderr as errors: a success writes nothing there.
+        Assert.Empty(result.Stderr);
         Assert.Equal(StartArgs, aws.Calls[^1]);
     }
 
@@ -96,13 +100,15 @@ public sealed class DatabaseBackupReplicationTests
         var result = aws.Run(DatabaseBackupReplication.Start(Fast));
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Equal(CopyArn, result.Stdout.Trim());
+        // The command provider logs stderr as errors: a success writes nothing there.
+        Assert.Empty(result.Stderr);
+        Assert.Equal(CopyArn, LastLine(result.Stdout));
         Assert.Equal([Describe, DescribeCopy], aws.Calls.Select(c => c[1]));
         Assert.Equal(
             ["rds", DescribeCopy, "--region", CopyRegion, "--db-instance-automated-backups-arn", CopyArn,
              "--query", "DBInstanceAutomatedBackups[0].[KmsKeyId,BackupRetentionPeriod,Status]", "--output", "text"],
             aws.Calls[1]);
-        Assert.Contains("adopted", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("adopted", result.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -132,6 +138,8 @@ public sealed class DatabaseBackupReplicationTests
         var result = aws.Run(DatabaseBackupReplication.Start(Fast));
 
         Assert.True(result.ExitCode == 0, result.Output);
+        // The command provider logs stderr as errors: a success writes nothing there.
+        Assert.Empty(result.Stderr);
         Assert.Equal([Describe, DescribeCopy, StopOp, Describe, Describe, StartOp], aws.Calls.Select(c => c[1]));
         Assert.Equal(["rds", StopOp, "--region", CopyRegion, "--source-db-instance-arn", SourceArn, "--query", "DBInstanceAutomatedBackup.Status", "--output", "text"], aws.Calls[2]);
         Assert.All(aws.Calls.Where(c => c[1] == Describe), c => Assert.Equal(SourceRegion, c[3]));
@@ -165,9 +173,11 @@ public sealed class DatabaseBackupReplicationTests
         var result = aws.Run(DatabaseBackupReplication.Start(Fast));
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Equal(CopyArn, result.Stdout.Trim());
+        // The command provider logs stderr as errors: a success writes nothing there.
+        Assert.Empty(result.Stderr);
+        Assert.Equal(CopyArn, LastLine(result.Stdout));
         Assert.Equal(2, aws.Calls.Count(c => c[1] == StartOp));
-        Assert.Contains("retrying", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("retrying", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -220,6 +230,8 @@ public sealed class DatabaseBackupReplicationTests
         var result = aws.Run(DatabaseBackupReplication.StopScript);
 
         Assert.True(result.ExitCode == 0, result.Output);
+        // The command provider logs stderr as errors: a success writes nothing there.
+        Assert.Empty(result.Stderr);
         var call = Assert.Single(aws.Calls);
         Assert.Equal(["rds", StopOp, "--region", CopyRegion, "--source-db-instance-arn", SourceArn, "--query", "DBInstanceAutomatedBackup.Status", "--output", "text"], call);
     }
@@ -235,7 +247,9 @@ public sealed class DatabaseBackupReplicationTests
         var result = aws.Run(DatabaseBackupReplication.StopScript);
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Contains("nothing to stop", result.Stderr, StringComparison.Ordinal);
+        // The command provider logs stderr as errors: a success writes nothing there.
+        Assert.Empty(result.Stderr);
+        Assert.Contains("nothing to stop", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -249,6 +263,8 @@ public sealed class DatabaseBackupReplicationTests
         Assert.Equal(254, result.ExitCode);
         Assert.Contains("being modified", result.Stderr, StringComparison.Ordinal);
     }
+
+    private static string LastLine(string text) => text.TrimEnd('\n').Split('\n')[^1];
 
     private const string NotReplicating =
         "An error occurred (InvalidDBInstanceState) when calling the StopDBInstanceAutomatedBackupsReplication operation: Source DB instance is not replicating to the current region.\n";
