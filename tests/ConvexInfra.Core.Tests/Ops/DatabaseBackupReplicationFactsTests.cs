@@ -42,14 +42,16 @@ public sealed class DatabaseBackupReplicationFactsTests
             doc = model.operation_model("StartDBInstanceAutomatedBackupsReplication").input_shape.members["PreSignedUrl"].documentation
             print("presigned-doc", sys.argv[2] in doc)
             print("listed", "DBInstanceAutomatedBackupsReplications" in model.shape_for("DBInstance").members)
+            print("arn-accepted", sys.argv[3] in model.operation_model("DescribeDBInstances").input_shape.members["DBInstanceIdentifier"].documentation)
             """;
-        var result = ExternalTool.Run("python3", ["-c", Probe, Facts["start-presigned-by-source-region"], Facts["presigned-url-only-in-govcloud"]]);
+        var result = ExternalTool.Run("python3", ["-c", Probe, Facts["start-presigned-by-source-region"], Facts["presigned-url-only-in-govcloud"], Facts["describe-accepts-the-arn"]]);
         Assert.True(result.ExitCode == 0, result.Output);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToDictionary(l => l.Split(' ')[0], l => l.Split(' ').Skip(1).ToArray(), StringComparer.Ordinal);
 
         Assert.Equal(["True"], lines["presign"]);
         Assert.Equal(["True"], lines["presigned-doc"]);
         Assert.Equal(["True"], lines["listed"]);
+        Assert.Equal(["True"], lines["arn-accepted"]);
         Assert.Contains(Facts["not-ready-error-code"], lines["StartDBInstanceAutomatedBackupsReplication"]);
         Assert.Contains(Facts["not-ready-error-code"], lines["StopDBInstanceAutomatedBackupsReplication"]);
         Assert.Contains(Facts["instance-gone-error-code"], lines["StopDBInstanceAutomatedBackupsReplication"]);
