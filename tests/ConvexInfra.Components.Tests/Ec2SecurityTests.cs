@@ -280,7 +280,6 @@ public sealed class Ec2SecurityTests(StackRuns runs) : IClassFixture<StackRuns>
             "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
             "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
             "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
-            "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
             "aws:iam/rolePolicy:RolePolicy",
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             "aws:route53/record:Record",

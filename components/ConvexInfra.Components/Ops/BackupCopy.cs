@@ -1,12 +1,14 @@
+using System.Globalization;
 using ConvexInfra.Components.Aws;
 using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Ops;
+using ConvexInfra.Core.Planning;
 using ConvexInfra.Core.Spec;
 using Pulumi;
 using PulumiAws = Pulumi.Aws;
 using Iam = Pulumi.Aws.Iam;
+using CommandLocal = Pulumi.Command.Local;
 using Kms = Pulumi.Aws.Kms;
-using Rds = Pulumi.Aws.Rds;
 using S3 = Pulumi.Aws.S3;
 
 namespace ConvexInfra.Components.Ops;
@@ -33,7 +35,8 @@ public sealed class BackupCopyArgs
 /// The backup copy (<see cref="BackupCopyPlan"/>): a versioned, Object-Locked copy bucket in the copy region (in the
 /// copy account when <c>backupCopyRoleArn</c> is set), encrypted with its own KMS key there, fed by S3 replication of
 /// the exports bucket through a replication role that can read versions and write replicas only; and the RDS automated
-/// backups replicated to the copy region with a key of their own. Every resource of the copy region names it in its
+/// backups replicated to the copy region with a key of their own (started by a command, which does not wait for RDS to
+/// report it replicating). Every resource of the copy region names it in its
 /// <c>region</c> input (the provider's per-resource region), so the stack's provider serves it; only another account
 /// needs a provider of its own (assuming the given role).
 /// </summary>
@@ -137,23 +140,53 @@ public sealed class BackupCopy : ComponentResource
                 Policy = BackupCopyPolicies.DatabaseCopyKeyPolicy(ctx.Partition, ctx.AccountId),
                 Tags = AwsTags.For(spec, $"{name}-database-key"),
             }, child);
-            _ = new Rds.InstanceAutomatedBackupsReplication($"{name}-database", new Rds.InstanceAutomatedBackupsReplicationArgs
-            {
-                Region = plan.Region,
-                SourceDbInstanceArn = args.DatabaseArn,
-                KmsKeyId = databaseKey.Arn,
-                RetentionPeriod = plan.RdsRetentionDays,
-            }, new CustomResourceOptions
-            {
-                Parent = this,
-                CustomTimeouts = new CustomTimeouts { Create = TimeSpan.FromMinutes(75), Delete = TimeSpan.FromMinutes(75) },
-            });
+            DatabaseReplication($"{name}-database", plan, args.DatabaseArn, databaseKey.Arn, this);
         }
 
         RegisterOutputs(new Dictionary<string, object?>
         {
             ["copyBucket"] = CopyBucketName,
             ["copyRegion"] = plan.Region,
+        });
+    }
+
+    /// <summary>
+    /// The RDS automated backups replication, started by a command on the machine running pulumi up
+    /// (<see cref="DatabaseBackupReplication"/>): it returns once RDS accepted the start, not once RDS reports it
+    /// replicating, so it does not hold pulumi up after the database. Any change of its inputs restarts the replication:
+    /// the old one is stopped first (delete before replace), as a new start would otherwise adopt the old replication and
+    /// the old command's delete would then stop it. The alias takes over the state of the provider's managed resource of
+    /// stacks created before (same name and parent): the changed provider makes the engine replace it, so the first
+    /// pulumi up after the change stops that replication and starts it again (docs/dr.md).
+    /// </summary>
+    private static CommandLocal.Command DatabaseReplication(string name, BackupCopyPlan plan, Output<string> databaseArn, Output<string> keyArn, Resource parent)
+    {
+        var retention = plan.RdsRetentionDays.ToString(CultureInfo.InvariantCulture);
+        return new CommandLocal.Command(name, new CommandLocal.CommandArgs
+        {
+            Create = DatabaseBackupReplication.StartScript,
+            Delete = DatabaseBackupReplication.StopScript,
+            Interpreter = { "/bin/bash", "-c" },
+            Environment =
+            {
+                { DatabaseBackupReplication.SourceRegionVariable, plan.SourceRegion },
+                { DatabaseBackupReplication.CopyRegionVariable, plan.Region },
+                { DatabaseBackupReplication.SourceDbArnVariable, databaseArn },
+                { DatabaseBackupReplication.KmsKeyArnVariable, keyArn },
+                { DatabaseBackupReplication.RetentionDaysVariable, retention },
+            },
+            Triggers = new InputList<object>
+            {
+                (Input<object>)databaseArn.Apply(arn => (object)arn),
+                (Input<object>)plan.Region,
+                (Input<object>)keyArn.Apply(arn => (object)arn),
+                (Input<object>)retention,
+            },
+        }, new CustomResourceOptions
+        {
+            Parent = parent,
+            DeleteBeforeReplace = true,
+            Aliases = { new Alias { Type = ResourceTypes.DbBackupsReplication } },
         });
     }
 

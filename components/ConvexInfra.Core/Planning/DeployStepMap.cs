@@ -47,6 +47,8 @@ public static class DeployStepMap
                 var n when n.EndsWith("-deployment-env", StringComparison.Ordinal) => None,
                 // Once the ECS service is steady: the first deploy's long grace period set back (one AWS CLI call).
                 var n when n.EndsWith("-grace-reset", StringComparison.Ordinal) => [new("ecs-follow-up")],
+                // The backup copy's RDS backups replication: started once the instance exists, not waited for.
+                var n when n.EndsWith("-backup-copy-database", StringComparison.Ordinal) => [new("rds-backup-replication")],
                 _ => throw new ArgumentException($"command '{r.Name}' has no step in DeployStepMap"),
             },
             [ResourceTypes.NatGateway] = _ => [new("nat-gateway")],
@@ -63,8 +65,6 @@ public static class DeployStepMap
             [ResourceTypes.MetricAlarm] = _ => [new("monitoring")],
             // On ECS the dashboard names the service, known once the service is steady.
             [ResourceTypes.Dashboard] = r => [new(r.Target == DeploymentTarget.AwsEcs ? "ecs-follow-up" : "monitoring")],
-            // The provider waits until RDS reports the replication REPLICATING (see the step's source).
-            [ResourceTypes.DbBackupsReplication] = _ => [new("rds-backup-replication")],
 
             [ResourceTypes.InternetGateway] = Instantly,
             [ResourceTypes.RouteTable] = Instantly,

@@ -138,8 +138,8 @@ public static class DeployTime
             // first deploy). Nothing of it waits for the database (OrderingTests prove it with the RDS instance held).
             ["backups"] = ["network"],
         };
-        // The backup copy's RDS backups replication starts once the instance exists; the provider waits until it
-        // replicates, and pulumi up with it (it serves nothing, but the deploy is not over before it).
+        // The backup copy's RDS backups replication starts once the instance exists (a command: it returns once RDS
+        // accepted the start and does not wait for RDS to report it replicating, so it ends well before the serving chain).
         if (Ops.BackupCopyPlan.For(spec) is { ReplicatesDatabaseBackups: true })
         {
             graph["rds-backup-replication"] = [rds];

@@ -44,7 +44,8 @@ internal static class PlannedBackupCopy
         yield return new(Group, T.BucketReplication, 1, $"exports bucket → the copy in {where} (delete markers not replicated)");
         if (copy.ReplicatesDatabaseBackups)
         {
-            yield return new(Group, T.DbBackupsReplication, 1, $"RDS automated backups replicated to {copy.Region}, kept {copy.RdsRetentionDays} days");
+            yield return new(Group, T.Command, 1, $"starts the RDS automated backups replication to {copy.Region}, kept {copy.RdsRetentionDays} days " +
+                "(aws rds start-db-instance-automated-backups-replication; pulumi up does not wait for RDS to report it replicating)");
         }
     }
 

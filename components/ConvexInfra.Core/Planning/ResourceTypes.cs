@@ -33,6 +33,7 @@ public static class ResourceTypes
     public const string BucketObjectLock = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
     public const string BucketLifecycle = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
     public const string BucketReplication = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+    /// <summary>No longer registered: the backup copy's replication is a command now, whose alias names this type (its old state).</summary>
     public const string DbBackupsReplication = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
     public const string AwsProvider = "pulumi:providers:aws";
 

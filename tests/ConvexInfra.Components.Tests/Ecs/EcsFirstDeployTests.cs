@@ -28,7 +28,7 @@ public sealed class EcsFirstDeployTests
     public async Task The_service_is_created_with_a_grace_period_and_timeout_that_outlast_rds_creation(string stack)
     {
         var config = StackFiles.Load(stack);
-        var (run, options) = await RunRecordingOptionsAsync(config);
+        var (run, options) = await RecordedOptions.RunAsync(config);
 
         var service = run.BackendService();
         var serviceOptions = options[service.Name!];
@@ -126,28 +126,4 @@ public sealed class EcsFirstDeployTests
 
     private static bool IsBackendTaskDefinition(MockResourceArgs r) =>
         r.Type == TaskDefinition && r.Name!.EndsWith("-ecs-task", StringComparison.Ordinal);
-
-    private static async Task<(StackRun Run, ConcurrentDictionary<string, CustomResourceOptions> Options)> RunRecordingOptionsAsync(StackConfig config)
-    {
-        var spec = ConvexProgram.ReadSpec(config);
-        var options = new ConcurrentDictionary<string, CustomResourceOptions>(StringComparer.Ordinal);
-        ResourceTransformationResult? Record(ResourceTransformationArgs args)
-        {
-            if (args.Options is CustomResourceOptions custom)
-            {
-                options[args.Resource.GetResourceName()] = custom;
-            }
-
-            return null;
-        }
-
-        var mocks = new AwsMocks(spec.Region!);
-        var resources = await Deployment.TestAsync(
-            mocks.Mock.Object,
-            new TestOptions { ProjectName = config.ProjectName, StackName = config.StackName, IsPreview = false },
-            async () => _ = await ConvexDeployment.CreateAsync("convex", ConvexDeploymentSettings.FromStackConfig(config),
-                new ComponentResourceOptions { ResourceTransformations = { Record } }));
-        var run = new StackRun(spec, resources, new Dictionary<string, object?>(), mocks.Resources.ToList(), mocks.Calls.ToList(), new Dictionary<string, string>(mocks.Ids));
-        return (run, options);
-    }
 }

@@ -139,8 +139,13 @@ public sealed class IamCompletenessTests(IamRuns runs) : IClassFixture<IamRuns>
 
         var runner = stack.Deploy.Where(r => r.Why.StartsWith("runner:", StringComparison.Ordinal)).Select(r => r.Action).Distinct().Order(StringComparer.Ordinal);
 
-        // The pre-upgrade export (run, poll, stop past its deadline) and the EC2 release-report wait step (its Run Command too).
-        Assert.Equal(["ecs:DescribeTasks", "ecs:RunTask", "ecs:StopTask", "iam:PassRole", "ssm:GetParameter", "ssm:SendCommand"], runner);
+        // The pre-upgrade export (run, poll, stop past its deadline), the EC2 release-report wait step (its Run Command
+        // too) and the backup copy's RDS backups replication (start, adopt, stop).
+        Assert.Equal(
+            ["ecs:DescribeTasks", "ecs:RunTask", "ecs:StopTask", "iam:PassRole", "kms:CreateGrant", "kms:DescribeKey",
+             "rds:DescribeDBInstanceAutomatedBackups", "rds:DescribeDBInstances", "rds:StartDBInstanceAutomatedBackupsReplication",
+             "rds:StopDBInstanceAutomatedBackupsReplication", "ssm:GetParameter", "ssm:SendCommand"],
+            runner);
         var status = Assert.Single(stack.Deploy, r => r.Why.StartsWith("runner: aws ssm get-parameter", StringComparison.Ordinal));
         Assert.EndsWith(":parameter/convex-infra/prod/host-status", status.Resource, StringComparison.Ordinal);
         // SendCommand on the stack's own document and on the host, nothing else.
@@ -148,5 +153,52 @@ public sealed class IamCompletenessTests(IamRuns runs) : IClassFixture<IamRuns>
         Assert.Equal(2, sends.Count);
         Assert.Matches(":document/prod-[a-z0-9-]+-apply-release$", sends[1]);
         Assert.Matches(":ec2:eu-west-1:[0-9]{12}:instance/i-", sends[0]);
+    }
+
+    /// <summary>
+    /// The replication command's calls are made where the AWS CLI makes them: the source instance is read in the
+    /// stack's region, the replication started, described and stopped in the copy region; RDS uses the copy key there
+    /// for the caller. The deploy policy allows each of them there.
+    /// </summary>
+    [Fact]
+    public async Task The_replication_commands_calls_are_requested_in_the_region_the_cli_makes_them()
+    {
+        var stack = await runs.GetAsync("prod");
+        var policy = IamPolicy.Parse(IamRuns.Policy("permissions-deploy.json", stack.Stack));
+        var command = Assert.Single(stack.Resources, r => r.Type == "command:local:Command" && r.LogicalName.EndsWith("-backup-copy-database", StringComparison.Ordinal));
+        // Where the component put the instance (its ARN) and the copy key (its region input).
+        var sourceRegion = command.Input("environment.SOURCE_DB_ARN")!.Split(':')[3];
+        var copyRegion = Assert.Single(stack.Resources, r => r.Type == "aws:kms/key:Key" && r.LogicalName.EndsWith("-backup-copy-database-key", StringComparison.Ordinal)).Input("region")!;
+        Assert.NotEqual(sourceRegion, copyRegion);
+        var calls = stack.Deploy.Where(r => r.Why.StartsWith("runner: aws rds ", StringComparison.Ordinal)).ToList();
+        // One request per place the scripts name the call (the call, and the command a message tells the user to run).
+        string RegionOf(string action) => Assert.Single(calls.Where(r => r.Action == action).Select(r => r.Context["aws:RequestedRegion"]).Distinct());
+
+        Assert.Equal(sourceRegion, RegionOf("rds:DescribeDBInstances"));
+        Assert.Equal(command.Input("environment.SOURCE_DB_ARN"), Assert.Single(calls.Where(r => r.Action == "rds:DescribeDBInstances").Select(r => r.Resource).Distinct()));
+        Assert.All(new[] { "rds:DescribeDBInstanceAutomatedBackups", "rds:StartDBInstanceAutomatedBackupsReplication", "rds:StopDBInstanceAutomatedBackupsReplication" },
+            action => Assert.Equal(copyRegion, RegionOf(action)));
+        var grant = stack.Deploy.First(r => r.Action == "kms:CreateGrant" && r.Why.StartsWith("runner:", StringComparison.Ordinal));
+        Assert.Equal(command.Input("environment.KMS_KEY_ARN"), grant.Resource);
+        Assert.Equal($"rds.{copyRegion}.amazonaws.com", grant.Context["kms:ViaService"]);
+        Assert.All(calls.Append(grant), r => Assert.Equal(IamDecision.Allowed, policy.Evaluate(r)));
+    }
+
+    /// <summary>
+    /// Stacks created before the command replaced the managed resource still hold it until their next pulumi up, which
+    /// deletes it (stop, then wait in the source region), and the drift check's refresh reads it until then: both roles
+    /// keep those calls (IamActionMap.Superseded).
+    /// </summary>
+    [Fact]
+    public async Task The_old_managed_replication_can_still_be_read_and_deleted()
+    {
+        var stack = await runs.GetAsync("prod");
+        const string old = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
+        var deploy = stack.Deploy.Where(r => r.Why.StartsWith(old, StringComparison.Ordinal)).Select(r => r.Action).Distinct().Order(StringComparer.Ordinal);
+        var preview = stack.Preview.Where(r => r.Why.StartsWith(old, StringComparison.Ordinal)).Select(r => r.Action).Distinct();
+
+        Assert.Equal(["rds:DescribeDBInstanceAutomatedBackups", "rds:DescribeDBInstances", "rds:StopDBInstanceAutomatedBackupsReplication"], deploy);
+        Assert.Equal(["rds:DescribeDBInstanceAutomatedBackups"], preview);
+        Assert.All(stack.Preview, r => Assert.Equal(IamDecision.Allowed, IamPolicy.Parse(IamRuns.Policy("permissions-preview.json", stack.Stack)).Evaluate(r)));
     }
 }

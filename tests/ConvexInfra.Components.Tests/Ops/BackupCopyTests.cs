@@ -3,7 +3,9 @@ using ConvexInfra.Core.Aws;
 using ConvexInfra.Core.Aws.Iam;
 using ConvexInfra.Core.Ops;
 using ConvexInfra.Core.Spec;
+using Pulumi;
 using Pulumi.Testing;
+using Pulumi.Utilities;
 
 namespace ConvexInfra.Components.Tests.Ops;
 
@@ -17,7 +19,8 @@ public sealed class BackupCopyTests(StackRuns runs) : IClassFixture<StackRuns>
 {
     private const string BucketType = "aws:s3/bucket:Bucket";
     private const string Replication = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
-    private const string DbReplication = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
+    private const string OldDbReplication = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
+    private const string Command = "command:local:Command";
     private const string LockType = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
     private const string KeyType = "aws:kms/key:Key";
 
@@ -33,7 +36,7 @@ public sealed class BackupCopyTests(StackRuns runs) : IClassFixture<StackRuns>
         if (copy is null)
         {
             Assert.Empty(run.OfType(Replication));
-            Assert.Empty(run.OfType(DbReplication));
+            Assert.DoesNotContain(run.Registered, IsDbReplication);
             Assert.DoesNotContain(run.Registered, r => r.Name!.Contains("-backup-copy", StringComparison.Ordinal));
             Assert.DoesNotContain(run.Registered, r => r.Text("region") is not null && r.Text("region") != run.Spec.Region && r.Text("region") != "us-east-1");
             return;
@@ -59,7 +62,7 @@ public sealed class BackupCopyTests(StackRuns runs) : IClassFixture<StackRuns>
     {
         var off = await StackRun.RunAsync(StackFiles.With(StackFiles.Load("prod"), SettingKeys.BackupCopy.FullName, "false"));
         Assert.Empty(off.OfType(Replication));
-        Assert.Empty(off.OfType(DbReplication));
+        Assert.DoesNotContain(off.Registered, IsDbReplication);
 
         var config = StackFiles.With(StackFiles.Load("prod"), SettingKeys.BackupCopyRegion.FullName, "us-east-2");
         config = StackFiles.With(config, SettingKeys.BackupCopyLockMode.FullName, "governance");
@@ -70,7 +73,7 @@ public sealed class BackupCopyTests(StackRuns runs) : IClassFixture<StackRuns>
         var retention = Assert.Single(run.OfType(LockType), l => l.Text("bucket") == run.IdOf(copyBucket)).Map("rule").Map("defaultRetention");
         Assert.Equal("GOVERNANCE", retention.Text("mode"));
         Assert.Equal("90", retention.Text("days"));
-        Assert.Equal("us-east-2", Assert.Single(run.OfType(DbReplication)).Text("region"));
+        Assert.Equal("us-east-2", Assert.Single(run.Registered, IsDbReplication).Map("environment").Text(DatabaseBackupReplication.CopyRegionVariable));
     }
 
     [Theory]
@@ -175,6 +178,66 @@ public sealed class BackupCopyTests(StackRuns runs) : IClassFixture<StackRuns>
         gate.AssertRequestedAfterHeldAnswered(r => r.Type == Replication, "the exports' replication configuration");
     }
 
+    /// <summary>
+    /// The replication is a command that starts it and stops it with Core's scripts (it does not wait for RDS to report
+    /// it replicating); any change of source, region, key or retention restarts it, the old one stopped first; and its
+    /// alias takes over the managed resource of stacks created before (same name, same parent, the old type).
+    /// </summary>
+    [Fact]
+    public async Task The_database_replication_is_a_command_that_starts_and_stops_it_and_takes_over_the_old_resource()
+    {
+        var (run, options) = await RecordedOptions.RunAsync(StackFiles.Load("prod"));
+        var command = Assert.Single(run.Registered, IsDbReplication);
+        var opts = options[command.Name!];
+        var env = command.Map("environment");
+
+        Assert.Equal(DatabaseBackupReplication.StartScript, command.Text("create"));
+        Assert.Equal(DatabaseBackupReplication.StopScript, command.Text("delete"));
+        Assert.Empty(command.Text("update") ?? "");
+        Assert.Equal(["/bin/bash", "-c"], command.List("interpreter").Select(i => i.ToString()));
+        // Any change of what the replication is made of restarts it.
+        Assert.Equal(
+            [env.Text(DatabaseBackupReplication.SourceDbArnVariable), env.Text(DatabaseBackupReplication.CopyRegionVariable),
+             env.Text(DatabaseBackupReplication.KmsKeyArnVariable), env.Text(DatabaseBackupReplication.RetentionDaysVariable)],
+            command.List("triggers").Select(t => t.ToString()));
+        // Stop the old before starting the new: a new start would adopt the old replication, which the old delete would then stop.
+        Assert.True(opts.DeleteBeforeReplace);
+        var alias = await OutputUtilities.GetValueAsync((Output<Alias>)Assert.Single(opts.Aliases));
+        Assert.Equal(OldDbReplication, await OutputUtilities.GetValueAsync((Output<string>)alias.Type!));
+        Assert.Null(alias.Name);
+        Assert.Null(alias.Parent);
+        Assert.Null(alias.ParentUrn);
+        Assert.False(alias.NoParent);
+        // Parented to the backup copy (the alias's name and parent default to the command's own).
+        var parent = Assert.IsType<ConvexInfra.Components.Ops.BackupCopy>(opts.Parent);
+        Assert.Equal(command.Name, parent.GetResourceName() + "-database");
+        Assert.Empty(await OutputUtilities.GetValueAsync((Output<System.Collections.Immutable.ImmutableArray<Resource>>)opts.DependsOn));
+        // Nothing secret reaches its inputs.
+        Assert.DoesNotContain(command.AllStrings(), v => v.Contains(MockValues.DatabasePassword, StringComparison.Ordinal));
+    }
+
+    /// <summary>The command waits for the database (its ARN) and the copy key, and only for them: it starts as soon as both exist.</summary>
+    [Theory]
+    [InlineData("aws:rds/instance:Instance", "-database-postgres")]
+    [InlineData(KeyType, "-backup-copy-database-key")]
+    public async Task The_replication_starts_once_the_database_and_the_copy_key_exist(string heldType, string heldName)
+    {
+        var gate = new MockGate(r => r.Type == heldType && r.Name!.EndsWith(heldName, StringComparison.Ordinal));
+        var program = StackRun.RunAsync(StackFiles.Load("prod"), gate: gate);
+        try
+        {
+            await gate.WaitUntilStuckAsync(program);
+            Assert.DoesNotContain(gate.Requested, IsDbReplication);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await program;
+        gate.AssertRequestedAfterHeldAnswered(IsDbReplication, "the backups replication command");
+    }
+
     private static void AssertCopy(StackRun run, BackupCopyPlan copy, string expectedMode)
     {
         var region = copy.Region;
@@ -212,15 +275,23 @@ public sealed class BackupCopyTests(StackRuns runs) : IClassFixture<StackRuns>
         Assert.Contains("s3.amazonaws.com", role.Text("assumeRolePolicy"), StringComparison.Ordinal);
         Assert.EndsWith(run.IdOf(role), replication.Text("role"), StringComparison.Ordinal);
 
-        // The RDS automated backups go to the same region, with a key of their own there, for the RDS retention.
-        var database = Assert.Single(run.OfType(DbReplication));
-        Assert.Equal(region, database.Text("region"));
+        // The RDS automated backups go to the same region, with a key of their own there, for the RDS retention: a
+        // command starts the replication (Core's scripts) and the old managed type is registered no more.
+        var database = Assert.Single(run.Registered, IsDbReplication);
+        Assert.Empty(run.OfType(OldDbReplication));
+        var env = database.Map("environment");
+        Assert.Equal(region, env.Text(DatabaseBackupReplication.CopyRegionVariable));
+        Assert.Equal(run.Spec.Region, env.Text(DatabaseBackupReplication.SourceRegionVariable));
         var instance = Assert.Single(run.OfType("aws:rds/instance:Instance"));
-        Assert.EndsWith($":db:{instance.Name}", database.Text("sourceDbInstanceArn"), StringComparison.Ordinal);
-        Assert.Equal(run.Spec.Database.BackupRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture), database.Text("retentionPeriod"));
+        Assert.EndsWith($":db:{instance.Name}", env.Text(DatabaseBackupReplication.SourceDbArnVariable), StringComparison.Ordinal);
+        Assert.Equal(run.Spec.Database.BackupRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture), env.Text(DatabaseBackupReplication.RetentionDaysVariable));
         var databaseKey = Assert.Single(run.OfType(KeyType), k => k.Name!.EndsWith("-backup-copy-database-key", StringComparison.Ordinal));
-        Assert.Equal($"arn:aws:kms:{region}:{MockValues.AccountId}:key/{run.IdOf(databaseKey)}", database.Text("kmsKeyId"));
+        Assert.Equal($"arn:aws:kms:{region}:{MockValues.AccountId}:key/{run.IdOf(databaseKey)}", env.Text(DatabaseBackupReplication.KmsKeyArnVariable));
+        Assert.Equal(DatabaseBackupReplication.Variables.Order(StringComparer.Ordinal), env.Keys.Order(StringComparer.Ordinal));
     }
+
+    private static bool IsDbReplication(MockResourceArgs r) =>
+        r.Type == Command && r.Name!.EndsWith("-backup-copy-database", StringComparison.Ordinal);
 
     private static MockResourceArgs CopyBucket(StackRun run) =>
         Assert.Single(run.OfType(BucketType), b => b.Name!.EndsWith("-backup-copy-exports", StringComparison.Ordinal));

@@ -212,10 +212,6 @@ internal sealed class AwsMocks
                 // a number derived from the value and key changes with them.
                 state["version"] = MockValues.ParameterVersion((Text(args, "value") ?? Text(args, "insecureValue") ?? "") + (Text(args, "keyId") ?? ""));
                 break;
-            case "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
-                // RDS names the replicated backups by an automated-backups ARN in the copy region.
-                id = $"arn:aws:rds:{Text(args, "region") ?? _region}:{MockValues.AccountId}:auto-backup:ab-{n:D8}";
-                break;
             case "aws:kms/key:Key":
                 id = $"{n:D8}-1234-4abc-8def-{n:D12}";
                 state["keyId"] = id;

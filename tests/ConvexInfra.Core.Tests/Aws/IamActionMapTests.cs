@@ -96,4 +96,33 @@ public class IamActionMapTests
             Assert.All(rule.All, a => Assert.Matches("^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$", a.Name));
         }
     }
+
+    /// <summary>
+    /// A type a command replaced keeps its table entry while stacks may still hold it: its reads for both roles and its
+    /// deletes for the deploy role, in the region the command's environment names, and never its creates.
+    /// </summary>
+    [Fact]
+    public void A_superseded_type_keeps_its_reads_and_deletes_for_the_command_that_replaced_it()
+    {
+        var superseded = Assert.Single(IamActionMap.Superseded);
+        var rule = IamActionMap.ResourceTypes[superseded.Type];
+        var target = new IamTarget("aws", "123456789012", "eu-west-1", "acme", "prod", "acme-state", "arn:aws:kms:eu-west-1:123456789012:key/state");
+        var command = new RegisteredResource("command:local:Command", "prod-acme-prod" + superseded.NameEnding, "cmd-1", new Dictionary<string, string>
+        {
+            ["environment.COPY_REGION"] = "eu-central-1",
+            ["environment.SOURCE_DB_ARN"] = "arn:aws:rds:eu-west-1:123456789012:db:prod-db",
+            ["environment.KMS_KEY_ARN"] = "arn:aws:kms:eu-central-1:123456789012:key/k",
+            ["create"] = "aws rds describe-db-instances --region x",
+        });
+
+        var deploy = IamActionMap.Requests(target, [command], [], IamRole.Deploy).Where(r => r.Why.StartsWith(superseded.Type, StringComparison.Ordinal)).ToList();
+        var preview = IamActionMap.Requests(target, [command], [], IamRole.Preview).Where(r => r.Why.StartsWith(superseded.Type, StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(rule.Read.Concat(rule.Delete).Select(a => a.Name).Distinct().Order(StringComparer.Ordinal), deploy.Select(r => r.Action).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(rule.Read.Select(a => a.Name).Distinct(), preview.Select(r => r.Action).Distinct());
+        Assert.DoesNotContain(deploy, r => r.Action == "rds:StartDBInstanceAutomatedBackupsReplication");
+        Assert.All(deploy.Concat(preview), r => Assert.Equal("eu-central-1", r.Context["aws:RequestedRegion"]));
+        // Another command of the stack has no such requests.
+        Assert.DoesNotContain(IamActionMap.Requests(target, [command with { LogicalName = "prod-acme-prod-grace-reset" }], [], IamRole.Preview), r => r.Why.StartsWith(superseded.Type, StringComparison.Ordinal));
+    }
 }

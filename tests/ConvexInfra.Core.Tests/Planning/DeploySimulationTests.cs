@@ -98,7 +98,7 @@ public class DeploySimulationTests
         {
             foreach (var (target, multiAz) in new[] { (DeploymentTarget.AwsEc2, (object?)true), (DeploymentTarget.AwsEcs, false), (DeploymentTarget.AwsEc2, null) })
             {
-                var names = type == ResourceTypes.Command ? new[] { "x-release-report", "x-pre-upgrade-export", "x-deployment-env" } : ["x-postgres-url", "x-other"];
+                var names = type == ResourceTypes.Command ? new[] { "x-release-report", "x-pre-upgrade-export", "x-deployment-env", "x-grace-reset", "x-backup-copy-database" } : ["x-postgres-url", "x-other"];
                 foreach (var name in names)
                 {
                     var resource = new DeployStepMap.Resource(name, target, key => key == "multiAz" ? multiAz : null);
@@ -107,6 +107,16 @@ public class DeploySimulationTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public void The_backup_copys_replication_command_carries_its_step_and_the_old_managed_type_is_not_mapped()
+    {
+        var resource = new DeployStepMap.Resource("prod-acme-prod-backup-copy-database", DeploymentTarget.AwsEc2, _ => null);
+
+        Assert.True(DeployStepMap.TryPhases(ResourceTypes.Command, resource, _ => [], out var phases));
+        Assert.Equal(["rds-backup-replication"], phases.Select(p => p.Step));
+        Assert.DoesNotContain(ResourceTypes.DbBackupsReplication, DeployStepMap.Types);
     }
 
     [Fact]

@@ -125,16 +125,43 @@ public partial class PlanContentsTests
         Assert.False(DeployTime.WaitsFor(spec, "ecs-task", "rds-multi-az"));
         Assert.True(DeployTime.WaitsFor(spec, "ecs-serving", "rds-multi-az"));
         Assert.True(DeployTime.WaitsFor(spec, "ecs-serving", "ecs-task"));
-        // Prod's backup copy replicates the RDS backups after the instance: pulumi up ends with that replication.
-        Assert.Equal(["pulumi", "network", "rds-multi-az", "rds-backup-replication"], publicTasks.CriticalPath.Select(s => s.Key));
-        // Without it, after the database: the address write, serving and the follow-up, whatever the task's own time (it
-        // overlaps RDS).
+        // After the database: the address write, serving and the follow-up, whatever the task's own time (it overlaps
+        // RDS). Prod's backup copy starts the RDS backups replication after the instance without waiting for RDS to
+        // report it replicating: it ends before the serving chain and changes nothing of the estimate.
         var noCopy = DeployTime.Estimate(spec with { Recovery = spec.Recovery with { BackupCopy = false } });
         Assert.Equal(["pulumi", "network", "rds-multi-az", "secrets", "ecs-serving", "ecs-follow-up"], noCopy.CriticalPath.Select(s => s.Key));
+        Assert.Equal(noCopy.CriticalPath, publicTasks.CriticalPath);
+        Assert.Equal((noCopy.AfterDatabaseLowSeconds, noCopy.AfterDatabaseHighSeconds), (publicTasks.AfterDatabaseLowSeconds, publicTasks.AfterDatabaseHighSeconds));
+        Assert.True(DeployTime.WaitsFor(spec, "rds-backup-replication", "rds-multi-az"));
         var afterDb = new[] { "secrets", "ecs-serving", "ecs-follow-up" }.Sum(k => durations.Step(k).High);
         Assert.Equal((int)Math.Ceiling(afterDb * 60), noCopy.AfterDatabaseHighSeconds);
         Assert.Contains(privateTasks.CriticalPath, s => s.Key == "nat-gateway");
         Assert.Equal(0, DeployTime.Estimate(AwsTestSpecs.Local()).HighMinutes);
+    }
+
+    /// <summary>
+    /// Issue 22's target: pulumi up returns with the backend serving at most 90 s after the database. The backup copy's
+    /// replication no longer holds it longer: it ends within the target after the database, off the critical path.
+    /// </summary>
+    [Fact]
+    public void The_backup_copys_replication_ends_within_the_target_after_the_database()
+    {
+        const decimal TargetMinutes = 1.5m;
+        var durations = DeployDurations.Embedded();
+        foreach (var spec in new[] { AwsTestSpecs.ProdEc2(), AwsTestSpecs.ProdEcs(EcsSubnetPlacement.Public) })
+        {
+            var finishes = DeployTime.StepFinishes(spec, durations);
+            var replication = finishes["rds-backup-replication"];
+            var database = finishes["rds-multi-az"];
+            var estimate = DeployTime.Estimate(spec, durations);
+
+            Assert.True(replication.High - database.High <= TargetMinutes, $"{spec.Target}: the replication ends {(replication.High - database.High) * 60} s after the database");
+            Assert.DoesNotContain(estimate.CriticalPath, s => s.Key == "rds-backup-replication");
+            if (spec.Target == DeploymentTarget.AwsEc2)
+            {
+                Assert.InRange(estimate.AfterDatabaseHighSeconds, 1, TargetMinutes * 60);
+            }
+        }
     }
 
     [Fact]

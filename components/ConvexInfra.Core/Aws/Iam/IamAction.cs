@@ -118,4 +118,17 @@ public sealed record IamCall(IamAction Action, IamPhase Phase, string File, stri
 /// the AWS CLI call (<c>service operation</c>, or <c>service wait waiter</c>) and the actions it needs. The ARN it
 /// acts on is built from the command's environment.
 /// </summary>
-public sealed record IamRunnerCommand(string Call, IReadOnlyList<IamAction> Actions, Func<RegisteredResource, IamTarget, string> Arn, string Source);
+public sealed record IamRunnerCommand(string Call, IReadOnlyList<IamAction> Actions, Func<RegisteredResource, IamTarget, string> Arn, string Source)
+{
+    /// <summary>The command's environment variable that names the region the call is made in; null: <c>REGION</c> (or <c>AWS_REGION</c>, else the stack's).</summary>
+    public string? RegionVariable { get; init; }
+
+    /// <summary>The service that uses a KMS key on the caller's behalf in this call (<c>kms:ViaService</c> = SERVICE.REGION.amazonaws.com).</summary>
+    public string? ViaService { get; init; }
+}
+
+/// <summary>
+/// A resource type a command replaced through an alias (<see cref="IamActionMap.Superseded"/>): the command's name
+/// ending, the old type, and the command's environment variable naming the region the old resource lived in.
+/// </summary>
+public sealed record IamSupersededType(string NameEnding, string Type, string RegionVariable);

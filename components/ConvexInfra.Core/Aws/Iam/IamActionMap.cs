@@ -50,6 +50,37 @@ public static partial class IamActionMap
         // Systems Manager): one request per resource.
         new("ssm send-command", ["ssm:SendCommand"], ApplyDocumentArn, "AWS CLI ssm send-command = SSM SendCommand, on the document (the EC2 wait step's Run Command)"),
         new("ssm send-command", ["ssm:SendCommand"], TargetInstanceArn, "AWS CLI ssm send-command = SSM SendCommand, on the target instance"),
+        // The backup copy's RDS automated backups replication (Ops/rds-backup-replication-*.sh): the source instance is
+        // read in its own region, the replication is started, described and stopped in the copy region. Start and stop
+        // are authorized on the source instance (Service Authorization Reference, Amazon RDS: resource type db).
+        new("rds describe-db-instances", ["rds:DescribeDBInstances"], SourceDbArn,
+            "AWS CLI rds describe-db-instances = RDS DescribeDBInstances, in the source region (the replications the source lists)") { RegionVariable = "SOURCE_REGION" },
+        new("rds describe-db-instance-automated-backups", ["rds:DescribeDBInstanceAutomatedBackups"], CopyAutomatedBackupArn,
+            "AWS CLI rds describe-db-instance-automated-backups = RDS DescribeDBInstanceAutomatedBackups, in the copy region (key and retention of an existing replication)") { RegionVariable = "COPY_REGION" },
+        new("rds start-db-instance-automated-backups-replication",
+            [
+                "rds:StartDBInstanceAutomatedBackupsReplication",
+                new IamAction("kms:CreateGrant", IamOn.KmsKeyOfInput, "environment.KMS_KEY_ARN"),
+                new IamAction("kms:DescribeKey", IamOn.KmsKeyOfInput, "environment.KMS_KEY_ARN"),
+            ],
+            SourceDbArn,
+            "AWS CLI rds start-db-instance-automated-backups-replication = RDS StartDBInstanceAutomatedBackupsReplication in the copy region with KmsKeyId (RDS creates a grant on, and describes, the copy key for the caller: as the managed resource's create in Data/iam-actions.json)")
+        { RegionVariable = "COPY_REGION", ViaService = "rds" },
+        new("rds stop-db-instance-automated-backups-replication", ["rds:StopDBInstanceAutomatedBackupsReplication"], SourceDbArn,
+            "AWS CLI rds stop-db-instance-automated-backups-replication = RDS StopDBInstanceAutomatedBackupsReplication, in the copy region") { RegionVariable = "COPY_REGION" },
+    ];
+
+    /// <summary>
+    /// Resource types a command replaced (through an alias, same name and parent): a stack created before still holds
+    /// the old resource in its state until its next <c>pulumi up</c>, which deletes it with the old type's calls, and the
+    /// drift check's refresh reads it until then. So both roles keep the old type's reads, and the deploy role its
+    /// deletes, for the command named with <see cref="IamSupersededType.NameEnding"/>. Once every stack has run
+    /// <c>pulumi up</c> after the change, the entry, its table entry in Data/iam-actions.json and the grants only it
+    /// needs can go.
+    /// </summary>
+    public static IReadOnlyList<IamSupersededType> Superseded { get; } =
+    [
+        new("-backup-copy-database", "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "COPY_REGION"),
     ];
 
     /// <summary>Invokes (data sources) and the actions they need; every phase calls them (Data/iam-actions.json).</summary>
@@ -103,6 +134,7 @@ public static partial class IamActionMap
                     requests.AddRange(CommandRequests(target, resource, resources, unknown));
                 }
 
+                requests.AddRange(SupersededRequests(target, resource, resources, role));
                 continue;
             }
 
@@ -181,11 +213,29 @@ public static partial class IamActionMap
                 && command.Input("environment.TASK_DEFINITION") is { } arn && arn.Contains($":task-definition/{r.Input("family") ?? r.Id}:", StringComparison.Ordinal));
             foreach (var known in matches)
             {
-                var facts = new Facts(target, region, definition ?? command, known.Arn(command, target), all);
+                var callRegion = known.RegionVariable is { } variable ? command.Input($"environment.{variable}") ?? target.Region : region;
+                var facts = new Facts(target, callRegion, definition ?? command, known.Arn(command, target), all, known.ViaService);
                 foreach (var request in known.Actions.Select(a => Request(a, facts, $"runner: aws {key} in {command.LogicalName}")).OfType<IamRequest>())
                 {
                     yield return request;
                 }
+            }
+        }
+    }
+
+    /// <summary>The old type's reads (and, for the deploy role, deletes) of a command that replaced it (<see cref="Superseded"/>).</summary>
+    private static IEnumerable<IamRequest> SupersededRequests(IamTarget target, RegisteredResource command, IReadOnlyList<RegisteredResource> all, IamRole role)
+    {
+        foreach (var superseded in Superseded.Where(s => command.LogicalName.EndsWith(s.NameEnding, StringComparison.Ordinal)))
+        {
+            var rule = ResourceTypes[superseded.Type];
+            var region = command.Input($"environment.{superseded.RegionVariable}") ?? target.Region;
+            var old = command with { Type = superseded.Type };
+            var facts = new Facts(target, region, old, IamArns.Of(old, target, region), all);
+            var actions = role == IamRole.Deploy ? rule.Read.Concat(rule.Delete) : rule.Read.Where(IsRead);
+            foreach (var request in actions.Distinct().Select(a => Request(a, facts, $"{superseded.Type} {command.LogicalName} (state of stacks created before the command replaced it)")).OfType<IamRequest>())
+            {
+                yield return request;
             }
         }
     }
@@ -234,7 +284,7 @@ public static partial class IamActionMap
 
         if (action.On == IamOn.KmsKeyOfInput && !facts.Resource.Type.StartsWith("aws:kms/", StringComparison.Ordinal))
         {
-            context["kms:ViaService"] = $"{facts.Resource.Type.Split(':')[1].Split('/')[0]}.{facts.Region}.amazonaws.com";
+            context["kms:ViaService"] = $"{facts.ViaService ?? facts.Resource.Type.Split(':')[1].Split('/')[0]}.{facts.Region}.amazonaws.com";
         }
 
         if (action.ServiceName is { } linked)
@@ -320,7 +370,17 @@ public static partial class IamActionMap
 
     private static Dictionary<string, string> Region(string region) => new(StringComparer.Ordinal) { ["aws:RequestedRegion"] = region };
 
-    private sealed record Facts(IamTarget Target, string Region, RegisteredResource Resource, string Arn, IReadOnlyList<RegisteredResource> All);
+    private static string SourceDbArn(RegisteredResource command, IamTarget target) =>
+        command.Input("environment.SOURCE_DB_ARN") ?? $"arn:{target.Partition}:rds:{target.Region}:{target.AccountId}:db:*";
+
+    private static string CopyAutomatedBackupArn(RegisteredResource command, IamTarget target)
+    {
+        var region = command.Input("environment.COPY_REGION") ?? target.Region;
+        return $"arn:{target.Partition}:rds:{region}:{target.AccountId}:auto-backup:ab-0123456789abcdefghijklmnopqrstuvwxyz0123";
+    }
+
+    /// <summary>What one request is judged on; <paramref name="ViaService"/> names the service that uses a KMS key for the caller when the resource's type does not (a runner command).</summary>
+    private sealed record Facts(IamTarget Target, string Region, RegisteredResource Resource, string Arn, IReadOnlyList<RegisteredResource> All, string? ViaService = null);
 
     [GeneratedRegex(@"\baws\s+((?:[a-z0-9-]+)\s+(?:wait\s+)?[a-z0-9-]+)")]
     private static partial Regex AwsCliCall();
