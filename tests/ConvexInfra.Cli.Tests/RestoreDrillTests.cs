@@ -10,7 +10,7 @@ namespace ConvexInfra.Cli.Tests;
 /// deployment: the throwaway container's instance secret reaches the fake docker only through its env file, and the
 /// loopback backend accepts exactly the admin key issued from that secret.
 /// </summary>
-public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFixture<TestCertificates>, IDisposable
+public sealed partial class RestoreDrillTests(TestCertificates certificates) : IClassFixture<TestCertificates>, IDisposable
 {
     private const string EnvSecret = "sk_live_drill_0123456789";
     private readonly FakeTools tools = new();
@@ -25,6 +25,27 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
     private string Bucket => Path.Combine(directory, "bucket");
 
     private string SandboxEnv => Path.Combine(directory, "sandbox.env");
+
+    private string RdsDir => Path.Combine(directory, "rds");
+
+    /// <summary>The repository the drill reads the stack file from (found upwards from its working directory).</summary>
+    private void WriteStackFile(string extra = "")
+    {
+        File.WriteAllText(Path.Combine(directory, "Pulumi.yaml"), "name: convex-infra\nruntime: dotnet\n");
+        File.WriteAllText(Path.Combine(directory, "Pulumi.prod.yaml"), ProdStackFile + extra);
+    }
+
+    /// <summary>What RDS answers: the instance (created <paramref name="instanceAge"/> ago) and, when given, the replicated backup in the copy region.</summary>
+    private void Rds((string Replications, string? Backup) answer, TimeSpan? instanceAge = null)
+    {
+        Directory.CreateDirectory(RdsDir);
+        File.WriteAllText(Path.Combine(RdsDir, "instance.json"), Instance(answer.Replications, DateTimeOffset.UtcNow - (instanceAge ?? TimeSpan.FromDays(90))));
+        File.Delete(Path.Combine(RdsDir, "backup.json"));
+        if (answer.Backup is { } backup)
+        {
+            File.WriteAllText(Path.Combine(RdsDir, "backup.json"), backup);
+        }
+    }
 
     /// <summary>The exports bucket on disk: one export (3 messages, 2 users, 1 stored file) and one stored variable set.</summary>
     private void FakeAws(DateTime? exportedAt = null, bool storedEnv = true)
@@ -49,6 +70,8 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
         }
 
         File.SetLastWriteTimeUtc(export, exportedAt ?? DateTime.UtcNow.AddHours(-3));
+        WriteStackFile();
+        Rds(Replicating);
         var env = Path.Combine(Bucket, "deployment-env", "deployment-env-20261206T031700Z.json");
         Directory.CreateDirectory(Path.GetDirectoryName(env)!);
         File.WriteAllText(storedEnv ? env : Path.Combine(directory, "unused.json"), JsonSerializer.Serialize(new Dictionary<string, string> { ["APP_MODE"] = "production", ["STRIPE_KEY"] = EnvSecret }));
@@ -68,6 +91,10 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
                 printf ']}\n' ;;
               "s3 cp")
                 if [ "$last" = "-" ]; then cat "$bucket/${before#$prefix}"; else cp "$bucket/${before#$prefix}" "$last"; fi ;;
+              "rds describe-db-instances") cat "{{RdsDir}}/instance.json" ;;
+              "rds describe-db-instance-automated-backups")
+                if [ -f "{{RdsDir}}/backup.json" ]; then cat "{{RdsDir}}/backup.json"; else
+                  echo "An error occurred (DBInstanceAutomatedBackupNotFound) when calling the DescribeDBInstanceAutomatedBackups operation: not found" >&2; exit 254; fi ;;
               *) echo "unexpected call: $*" >&2; exit 9 ;;
             esac
             """);
@@ -107,7 +134,7 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
 
     private Task<CliRunner.Result> DrillAsync(FakeConvexDeployment sandbox, params string[] extra)
     {
-        var outputs = BackupFixtures.Write(directory, "prod.json", BackupFixtures.Outputs("aws-ecs", "prod"));
+        var outputs = BackupFixtures.Write(directory, "prod.json", WithEndpoint(BackupFixtures.Outputs("aws-ecs", "prod")));
         return CliRunner.RunAsync(
             ["restore", "--outputs", outputs, "--drill", "--drill-ports", $"{sandbox.Api.Port}:{sandbox.Site.Port}", .. extra],
             environment: BackupFixtures.Env(tools), workingDirectory: directory);
@@ -266,7 +293,7 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
         outputs["stack"] = "drill-target";
         var targetJson = BackupFixtures.Write(directory, "target.json", JsonSerializer.Serialize(outputs));
         tools.Add("pulumi", $$"""cat "{{targetJson}}" """);
-        var source = BackupFixtures.Write(directory, "prod.json", BackupFixtures.Outputs("aws-ecs", "prod"));
+        var source = BackupFixtures.Write(directory, "prod.json", WithEndpoint(BackupFixtures.Outputs("aws-ecs", "prod")));
 
         var result = await CliRunner.RunAsync(["restore", "--outputs", source, "--drill", "--into", "drill-target"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
 
