@@ -81,6 +81,24 @@ public sealed class DrillRolePolicyTests
     }
 
     [Fact]
+    public void The_aws_calls_of_the_database_copy_check_are_allowed_on_what_they_name()
+    {
+        // The calls exactly as the drill makes them (Core's AwsCliCalls), authorized on the resource each names.
+        var identifier = $"{ResourceNames.RootName(account.Stacks[Stack])}-database-postgres-1a2b3c4";
+        var describe = AwsCliCalls.DescribeDbInstance(CiAccountModel.Region, identifier);
+        var copy = AwsCliCalls.DescribeAutomatedBackup(CopyRegion, ReplicatedBackup);
+        Assert.Equal(["rds", "describe-db-instances"], describe.Take(2));
+        Assert.Equal(["rds", "describe-db-instance-automated-backups"], copy.Take(2));
+
+        var region = Value(describe, "--region");
+        Assert.True(account.Can(drill, "rds:DescribeDBInstances", $"arn:aws:rds:{region}:{CiAccountModel.Account}:db:{Value(describe, "--db-instance-identifier")}", In(region)));
+        Assert.True(account.Can(drill, "rds:DescribeDBInstanceAutomatedBackups", Value(copy, "--db-instance-automated-backups-arn"), In(Value(copy, "--region"))));
+        Assert.Equal(Value(copy, "--region"), RdsNames.RegionOf(Value(copy, "--db-instance-automated-backups-arn")));
+    }
+
+    private static string Value(IReadOnlyList<string> args, string option) => args[args.ToList().IndexOf(option) + 1];
+
+    [Fact]
     public void Its_rds_reads_are_the_two_describe_calls_of_the_check_and_nothing_else()
     {
         // Only the copy region's replicated backups, not the automated backups of the stack's region, nor every instance.
