@@ -123,6 +123,25 @@ public sealed partial class RestoreDrillTests
     }
 
     [Fact]
+    public async Task A_refused_describe_is_a_problem_naming_the_permission_not_a_pass()
+    {
+        FakeAws();
+        File.WriteAllText(Path.Combine(RdsDir, "deny"), string.Empty);
+        FakeDocker();
+        tools.Add("npx", "exit 0");
+        await using var sandbox = await SandboxAsync();
+        Restored(sandbox);
+
+        var result = await DrillAsync(sandbox);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"FAIL database backup copy: aws rds describe-db-instances --db-instance-identifier {Identifier} in eu-west-1 failed with exit code 254: " +
+            "An error occurred (AccessDenied) when calling the DescribeDBInstances operation: not authorized to perform: rds:DescribeDBInstances (the drill role needs rds:DescribeDBInstances, docs/cicd.md)", result.Out);
+        Assert.Contains("database backup copy: FAILED: could not be checked", result.Out);
+        Assert.Single(RdsCalls());
+    }
+
+    [Fact]
     public async Task A_stack_without_database_backup_replication_is_skipped_in_one_line_without_asking_rds()
     {
         FakeAws();

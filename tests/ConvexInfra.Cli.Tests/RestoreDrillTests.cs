@@ -91,7 +91,10 @@ public sealed partial class RestoreDrillTests(TestCertificates certificates) : I
                 printf ']}\n' ;;
               "s3 cp")
                 if [ "$last" = "-" ]; then cat "$bucket/${before#$prefix}"; else cp "$bucket/${before#$prefix}" "$last"; fi ;;
-              "rds describe-db-instances") cat "{{RdsDir}}/instance.json" ;;
+              "rds describe-db-instances")
+                if [ -f "{{RdsDir}}/deny" ]; then
+                  echo "An error occurred (AccessDenied) when calling the DescribeDBInstances operation: not authorized to perform: rds:DescribeDBInstances" >&2; exit 254; fi
+                cat "{{RdsDir}}/instance.json" ;;
               "rds describe-db-instance-automated-backups")
                 if [ -f "{{RdsDir}}/backup.json" ]; then cat "{{RdsDir}}/backup.json"; else
                   echo "An error occurred (DBInstanceAutomatedBackupNotFound) when calling the DescribeDBInstanceAutomatedBackups operation: not found" >&2; exit 254; fi ;;
