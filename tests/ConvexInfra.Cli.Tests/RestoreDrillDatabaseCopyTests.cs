@@ -54,6 +54,27 @@ public sealed partial class RestoreDrillTests
         return json.ToJsonString();
     }
 
+    private string RdsDir => Path.Combine(directory, "rds");
+
+    /// <summary>The repository the drill reads the stack file from (found upwards from its working directory).</summary>
+    private void WriteStackFile(string extra = "")
+    {
+        File.WriteAllText(Path.Combine(directory, "Pulumi.yaml"), "name: convex-infra\nruntime: dotnet\n");
+        File.WriteAllText(Path.Combine(directory, "Pulumi.prod.yaml"), ProdStackFile + extra);
+    }
+
+    /// <summary>What RDS answers: the instance (created <paramref name="instanceAge"/> ago) and, when given, the replicated backup in the copy region.</summary>
+    private void Rds((string Replications, string? Backup) answer, TimeSpan? instanceAge = null)
+    {
+        Directory.CreateDirectory(RdsDir);
+        File.WriteAllText(Path.Combine(RdsDir, "instance.json"), Instance(answer.Replications, DateTimeOffset.UtcNow - (instanceAge ?? TimeSpan.FromDays(90))));
+        File.Delete(Path.Combine(RdsDir, "backup.json"));
+        if (answer.Backup is { } backup)
+        {
+            File.WriteAllText(Path.Combine(RdsDir, "backup.json"), backup);
+        }
+    }
+
     private async Task<CliRunner.Result> DrillDatabaseCopyAsync((string Replications, string? Backup) answer, TimeSpan? instanceAge = null)
     {
         FakeAws();

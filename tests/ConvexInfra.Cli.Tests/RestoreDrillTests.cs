@@ -26,27 +26,6 @@ public sealed partial class RestoreDrillTests(TestCertificates certificates) : I
 
     private string SandboxEnv => Path.Combine(directory, "sandbox.env");
 
-    private string RdsDir => Path.Combine(directory, "rds");
-
-    /// <summary>The repository the drill reads the stack file from (found upwards from its working directory).</summary>
-    private void WriteStackFile(string extra = "")
-    {
-        File.WriteAllText(Path.Combine(directory, "Pulumi.yaml"), "name: convex-infra\nruntime: dotnet\n");
-        File.WriteAllText(Path.Combine(directory, "Pulumi.prod.yaml"), ProdStackFile + extra);
-    }
-
-    /// <summary>What RDS answers: the instance (created <paramref name="instanceAge"/> ago) and, when given, the replicated backup in the copy region.</summary>
-    private void Rds((string Replications, string? Backup) answer, TimeSpan? instanceAge = null)
-    {
-        Directory.CreateDirectory(RdsDir);
-        File.WriteAllText(Path.Combine(RdsDir, "instance.json"), Instance(answer.Replications, DateTimeOffset.UtcNow - (instanceAge ?? TimeSpan.FromDays(90))));
-        File.Delete(Path.Combine(RdsDir, "backup.json"));
-        if (answer.Backup is { } backup)
-        {
-            File.WriteAllText(Path.Combine(RdsDir, "backup.json"), backup);
-        }
-    }
-
     /// <summary>The exports bucket on disk: one export (3 messages, 2 users, 1 stored file) and one stored variable set.</summary>
     private void FakeAws(DateTime? exportedAt = null, bool storedEnv = true)
     {
