@@ -24,14 +24,16 @@ public sealed partial class DrillWorkflowTests
         Assert.Matches(MonthlyCron(), text);
         var line = Assert.Single(RunLine().Matches(text)).Groups["args"].Value;
         var args = line.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Select(a => a.Trim('"').Replace("$STACK", "prod", StringComparison.Ordinal).Replace("$GITHUB_STEP_SUMMARY", "/tmp/summary.md", StringComparison.Ordinal))
+            .Select(a => a.Trim('"').Replace("$STACK", "prod", StringComparison.Ordinal).Replace("$GITHUB_STEP_SUMMARY", "/tmp/summary.md", StringComparison.Ordinal).Replace("$REPO", "/tmp/repo", StringComparison.Ordinal))
             .ToList();
 
         var console = new CliConsole(TextReader.Null, TextWriter.Null, TextWriter.Null, _ => null, Directory.GetCurrentDirectory());
         var parsed = CliApp.BuildRoot(console).Parse(args);
 
         Assert.Empty(parsed.Errors);
-        Assert.Equal(["restore", "--stack", "prod", "--drill", "--into", "local", "--report", "/tmp/summary.md"], args);
+        // --root: the stack file of the checkout, read for the database backup copy check (the step runs in the Convex CLI's folder).
+        Assert.Equal(["restore", "--stack", "prod", "--drill", "--into", "local", "--root", "/tmp/repo", "--report", "/tmp/summary.md"], args);
+        Assert.Contains("REPO: ${{ github.workspace }}", text, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"cron: ""\d+ \d+ \d+ \* \*""")]

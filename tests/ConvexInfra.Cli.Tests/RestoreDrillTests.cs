@@ -10,7 +10,7 @@ namespace ConvexInfra.Cli.Tests;
 /// deployment: the throwaway container's instance secret reaches the fake docker only through its env file, and the
 /// loopback backend accepts exactly the admin key issued from that secret.
 /// </summary>
-public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFixture<TestCertificates>, IDisposable
+public sealed partial class RestoreDrillTests(TestCertificates certificates) : IClassFixture<TestCertificates>, IDisposable
 {
     private const string EnvSecret = "sk_live_drill_0123456789";
     private readonly FakeTools tools = new();
@@ -49,6 +49,8 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
         }
 
         File.SetLastWriteTimeUtc(export, exportedAt ?? DateTime.UtcNow.AddHours(-3));
+        WriteStackFile();
+        Rds(Replicating);
         var env = Path.Combine(Bucket, "deployment-env", "deployment-env-20261206T031700Z.json");
         Directory.CreateDirectory(Path.GetDirectoryName(env)!);
         File.WriteAllText(storedEnv ? env : Path.Combine(directory, "unused.json"), JsonSerializer.Serialize(new Dictionary<string, string> { ["APP_MODE"] = "production", ["STRIPE_KEY"] = EnvSecret }));
@@ -68,6 +70,13 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
                 printf ']}\n' ;;
               "s3 cp")
                 if [ "$last" = "-" ]; then cat "$bucket/${before#$prefix}"; else cp "$bucket/${before#$prefix}" "$last"; fi ;;
+              "rds describe-db-instances")
+                if [ -f "{{RdsDir}}/deny" ]; then
+                  echo "An error occurred (AccessDenied) when calling the DescribeDBInstances operation: not authorized to perform: rds:DescribeDBInstances" >&2; exit 254; fi
+                cat "{{RdsDir}}/instance.json" ;;
+              "rds describe-db-instance-automated-backups")
+                if [ -f "{{RdsDir}}/backup.json" ]; then cat "{{RdsDir}}/backup.json"; else
+                  echo "An error occurred (DBInstanceAutomatedBackupNotFound) when calling the DescribeDBInstanceAutomatedBackups operation: not found" >&2; exit 254; fi ;;
               *) echo "unexpected call: $*" >&2; exit 9 ;;
             esac
             """);
@@ -107,7 +116,7 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
 
     private Task<CliRunner.Result> DrillAsync(FakeConvexDeployment sandbox, params string[] extra)
     {
-        var outputs = BackupFixtures.Write(directory, "prod.json", BackupFixtures.Outputs("aws-ecs", "prod"));
+        var outputs = BackupFixtures.Write(directory, "prod.json", WithEndpoint(BackupFixtures.Outputs("aws-ecs", "prod")));
         return CliRunner.RunAsync(
             ["restore", "--outputs", outputs, "--drill", "--drill-ports", $"{sandbox.Api.Port}:{sandbox.Site.Port}", .. extra],
             environment: BackupFixtures.Env(tools), workingDirectory: directory);
@@ -266,7 +275,7 @@ public sealed class RestoreDrillTests(TestCertificates certificates) : IClassFix
         outputs["stack"] = "drill-target";
         var targetJson = BackupFixtures.Write(directory, "target.json", JsonSerializer.Serialize(outputs));
         tools.Add("pulumi", $$"""cat "{{targetJson}}" """);
-        var source = BackupFixtures.Write(directory, "prod.json", BackupFixtures.Outputs("aws-ecs", "prod"));
+        var source = BackupFixtures.Write(directory, "prod.json", WithEndpoint(BackupFixtures.Outputs("aws-ecs", "prod")));
 
         var result = await CliRunner.RunAsync(["restore", "--outputs", source, "--drill", "--into", "drill-target"], environment: BackupFixtures.Env(tools), workingDirectory: directory);
 

@@ -41,6 +41,14 @@ public static class AwsCliCalls
         return ["s3", "cp", "--region", Region(region), "--only-show-errors", source.ToString(), localPath];
     }
 
+    /// <summary>The stack's RDS instance, as JSON (<see cref="RdsInstanceState"/>): its replicated backups and age.</summary>
+    public static IReadOnlyList<string> DescribeDbInstance(string region, string identifier) =>
+        ["rds", "describe-db-instances", "--region", Region(region), "--db-instance-identifier", identifier, "--output", "json"];
+
+    /// <summary>One replicated automated backup, asked in the region it is replicated to, as JSON (<see cref="AutomatedBackupState"/>).</summary>
+    public static IReadOnlyList<string> DescribeAutomatedBackup(string copyRegion, string arn) =>
+        ["rds", "describe-db-instance-automated-backups", "--region", Region(copyRegion), "--db-instance-automated-backups-arn", arn, "--output", "json"];
+
     private static string Region(string region) =>
         string.IsNullOrWhiteSpace(region)
             ? throw new ArgumentException("region: the stack outputs give no 'region'; AWS calls need the stack's region, e.g. eu-west-1", nameof(region))

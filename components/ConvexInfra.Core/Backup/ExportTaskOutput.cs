@@ -34,11 +34,20 @@ public sealed record ExportTaskOutput(string Cluster, string TaskDefinition, IRe
 /// <summary>The parts of the stack outputs that backup and restore need beyond <see cref="StackOutputs"/>.</summary>
 public sealed record BackupOutputs(ExportTaskOutput? ExportTask, string? ExportsBucket)
 {
-    /// <summary>Reads <c>exportTask</c> and <c>buckets.exports</c> from <c>pulumi stack output --json</c>; absent parts are null.</summary>
+    /// <summary>The RDS endpoint address (<c>databaseEndpoint</c>): the drill finds the instance whose backup replication it checks by it.</summary>
+    public string? DatabaseEndpoint { get; init; }
+
+    /// <summary>Reads <c>exportTask</c>, <c>buckets.exports</c> and <c>databaseEndpoint</c> from <c>pulumi stack output --json</c>; absent parts are null.</summary>
     public static BackupOutputs Parse(string json)
     {
         using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
+        var endpoint = document.RootElement.TryGetProperty(StackOutputNames.DatabaseEndpoint, out var address) && address.ValueKind == JsonValueKind.String
+            && address.GetString() is { Length: > 0 } text ? text : null;
+        return ParseRoot(document.RootElement) with { DatabaseEndpoint = endpoint };
+    }
+
+    private static BackupOutputs ParseRoot(JsonElement root)
+    {
         string? bucket = null;
         if (root.TryGetProperty(StackOutputNames.Buckets, out var buckets) && buckets.ValueKind == JsonValueKind.Object
             && buckets.TryGetProperty("exports", out var exports) && exports.ValueKind == JsonValueKind.String)

@@ -26,7 +26,8 @@ public sealed record DrillReport(
     DrillTimings Timings,
     bool VerifyHealthy,
     RecoveryPromise Promise,
-    IReadOnlyList<string> Problems)
+    IReadOnlyList<string> Problems,
+    DatabaseCopyResult? DatabaseCopy = null)
 {
     /// <summary>The recovery point: how old the newest export was when the drill started.</summary>
     public TimeSpan Rpo => StartedAt - ExportedAt;
@@ -70,6 +71,13 @@ public sealed record DrillReport(
         }
 
         return problems;
+    }
+
+    /// <summary>As above, plus the problems of the database backup copy check (<see cref="DatabaseCopyCheck"/>).</summary>
+    public static IReadOnlyList<string> Judge(ExportListing listing, RestoredCounts? restored, bool verifyHealthy, TimeSpan rpo, TimeSpan restore, RecoveryPromise promise, DatabaseCopyResult databaseCopy)
+    {
+        ArgumentNullException.ThrowIfNull(databaseCopy);
+        return [.. Judge(listing, restored, verifyHealthy, rpo, restore, promise), .. databaseCopy.Problems];
     }
 
     /// <summary>Each table of the export must hold as many documents after the restore, and no other table any; the same for files.</summary>
@@ -172,7 +180,21 @@ public sealed record DrillReport(
             $"start {RecoveryPromise.Text(Timings.StartTarget)}, import {RecoveryPromise.Text(Timings.Import)}, variables {RecoveryPromise.Text(Timings.DeploymentEnv)}");
         yield return ("deployment variables put back", DeploymentVariables.ToString(CultureInfo.InvariantCulture));
         yield return ("verify", $"{(VerifyHealthy ? "healthy" : "problems")} ({RecoveryPromise.Text(Timings.Verify)})");
+        if (DatabaseCopy is { } copy)
+        {
+            // Checked apart from the restore: its time is not part of the RTO.
+            var took = copy.Outcome == DrillCheckOutcome.Skipped ? string.Empty : $" ({RecoveryPromise.Text(copy.Took)}, not part of the RTO)";
+            yield return ("database backup copy", $"{OutcomeText(copy.Outcome)}: {copy.Summary}{took}");
+        }
     }
+
+    private static string OutcomeText(DrillCheckOutcome outcome) => outcome switch
+    {
+        DrillCheckOutcome.Passed => "replicating",
+        DrillCheckOutcome.Warning => "not yet replicating",
+        DrillCheckOutcome.Failed => "FAILED",
+        _ => "skipped",
+    };
 
     private static string Tier(RecoveryPromise promise) => promise.Tier.ToString().ToLowerInvariant();
 }

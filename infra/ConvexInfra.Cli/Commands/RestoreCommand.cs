@@ -54,9 +54,12 @@ public sealed class RestoreCommand : ICliCommand
             throwaway local deployment (--into local, the default: one backend container of the stack's image
             revision on loopback, removed afterwards; needs docker) or into a named dev-tier stack (--into NAME), runs
             verify, compares every table's document count and the stored files with the export's own listing, and
-            reports the RPO (age of the newest export) and the restore time against the tier's promise. The stack
-            given with --stack/--outputs is only read. --report FILE appends the result as Markdown (e.g.
-            $GITHUB_STEP_SUMMARY).
+            reports the RPO (age of the newest export) and the restore time against the tier's promise. On AWS it
+            also checks that the stack's RDS automated backups are replicating to the backup copy region with the
+            stack file's retention (Pulumi.STACK.yaml under --root; aws rds describe-db-instances and
+            describe-db-instance-automated-backups), since pulumi refresh cannot see a replication stopped outside
+            Pulumi; stacks without it skip this in one line. The stack given with --stack/--outputs is only read.
+            --report FILE appends the result as Markdown (e.g. $GITHUB_STEP_SUMMARY).
 
             Exit codes: 0 restored and verified (a drill: passed), 1 a step failed, the answer was no or a drill found
             a difference (the message says which), 2 usage error or a prod stack without --replace-all --yes.

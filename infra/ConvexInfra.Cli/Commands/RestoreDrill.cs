@@ -15,7 +15,7 @@ using ConvexInfra.Core.Verify;
 namespace ConvexInfra.Cli.Commands;
 
 /// <summary>What one drill restores, where, and what it holds the result to.</summary>
-internal sealed record DrillRequest(string From, string? DeploymentEnv, string? Dir, string Into, (int Api, int Site)? Ports, string? Report, TimeSpan? MaxRpo, TimeSpan? MaxRto);
+internal sealed record DrillRequest(string From, string? DeploymentEnv, string? Dir, string Into, (int Api, int Site)? Ports, string? Report, TimeSpan? MaxRpo, TimeSpan? MaxRto, string? Root = null);
 
 /// <summary>The options <c>restore --drill</c> adds to restore.</summary>
 internal sealed class DrillOptions
@@ -32,7 +32,9 @@ internal sealed class DrillOptions
 
     public Option<string> MaxRto { get; } = CliKit.Text("--max-rto", "DURATION", "with --drill: the longest the restore may take (default: the tier's promise), e.g. 2h");
 
-    public Option[] All => [Drill, Into, Ports, Report, MaxRpo, MaxRto];
+    public Option<string> Root { get; } = CliKit.Text("--root", "DIR", "with --drill on AWS: the repository root holding Pulumi.yaml and Pulumi.STACK.yaml, read for the database backup copy check (default: search upwards from here)");
+
+    public Option[] All => [Drill, Into, Ports, Report, MaxRpo, MaxRto, Root];
 
     public DrillRequest Read(ParseResult result, string? from, string? env, string? dir, bool replaceFlags)
     {
@@ -48,7 +50,8 @@ internal sealed class DrillOptions
             throw new UsageException("--drill-ports is for --into local (the throwaway container); a dev stack has its own URLs");
         }
 
-        return new DrillRequest(from ?? "latest", env, dir, into, ports, result.GetValue(Report), Duration(MaxRpo.Name, result.GetValue(MaxRpo)), Duration(MaxRto.Name, result.GetValue(MaxRto)));
+        return new DrillRequest(
+            from ?? "latest", env, dir, into, ports, result.GetValue(Report), Duration(MaxRpo.Name, result.GetValue(MaxRpo)), Duration(MaxRto.Name, result.GetValue(MaxRto)), result.GetValue(Root));
     }
 
     private static (int, int) ParsePorts(string text)
@@ -188,11 +191,14 @@ internal static class RestoreDrill
                 await console.Error.WriteLineAsync($"convex-infra restore --drill: counting the restored deployment failed: {e.Message}");
             }
 
+            // 5. The database backup copy (timed on its own: not part of the RTO).
+            var databaseCopy = await DrillDatabaseCopy.CheckAsync(console, source, request.Root, cancellationToken);
+
             var timings = new DrillTimings(download, start, importTime, envTime, verifyTime);
             var rpo = started - (exportedAt ?? started);
             var report = new DrillReport(
                 request.From == "latest" ? $"latest export of '{source.Name}'" : request.From, exportedAt ?? started, started, targetName, listing, counts, variables, timings, healthy, promise,
-                DrillReport.Judge(listing, counts, healthy, rpo, timings.Restore, promise));
+                DrillReport.Judge(listing, counts, healthy, rpo, timings.Restore, promise, databaseCopy), databaseCopy);
             await console.Out.WriteAsync(report.Text());
             if (request.Report is { } file)
             {

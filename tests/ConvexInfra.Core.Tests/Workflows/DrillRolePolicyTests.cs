@@ -1,4 +1,7 @@
 using ConvexInfra.Core.Aws.Iam;
+using ConvexInfra.Core.Backup;
+using ConvexInfra.Core.Naming;
+using ConvexInfra.Core.Ops;
 
 namespace ConvexInfra.Core.Tests.Workflows;
 
@@ -6,8 +9,8 @@ namespace ConvexInfra.Core.Tests.Workflows;
 /// The restore drill's role for the dev stack (docs/cicd/permissions-drill.json, trusted by drill.yml's drill-dev
 /// environment through github-oidc-trust-deploy.json), in the one-account model of <see cref="CiAccountModel"/>: it
 /// reads what <c>restore --drill</c> reads of dev (state and its key, the exports bucket with the stored variables, the
-/// admin key parameter, the stack key through SSM and S3 only) and nothing of staging, prod or ecs, and deletes or
-/// writes nothing anywhere.
+/// admin key parameter, the stack key through SSM and S3 only, the stack's RDS instance and the replicated automated
+/// backups in the copy region) and nothing of staging, prod or ecs, and deletes or writes nothing anywhere.
 /// </summary>
 public sealed class DrillRolePolicyTests
 {
@@ -25,6 +28,20 @@ public sealed class DrillRolePolicyTests
     private static string ExportsBucket(string stack) => $"arn:aws:s3:::{stack}-acme-{stack}-exports-20261201abcdef";
 
     private static string Parameter(string stack, string name) => $"arn:aws:ssm:{CiAccountModel.Region}:{CiAccountModel.Account}:parameter/convex-infra/{stack}/{name}";
+
+    /// <summary>The stack's RDS instance as the program names it (Pulumi's random suffix after the resource name), and the restored one of a database restore.</summary>
+    private string[] Instances(string stack) =>
+    [
+        $"arn:aws:rds:{CiAccountModel.Region}:{CiAccountModel.Account}:db:{ResourceNames.RootName(account.Stacks[stack])}-database-postgres-1a2b3c4",
+        $"arn:aws:rds:{CiAccountModel.Region}:{CiAccountModel.Account}:db:{ResourceNames.RootName(account.Stacks[stack])}-database-postgres-restored-5d6e7f8",
+    ];
+
+    private static string CopyRegion => BackupCopyPlan.DefaultRegionFor(CiAccountModel.Region)!;
+
+    /// <summary>A replicated automated backup: RDS names it (ab-…), in the copy region.</summary>
+    private static string ReplicatedBackup => $"arn:aws:rds:{CopyRegion}:{CiAccountModel.Account}:auto-backup:ab-a1b2c3d4e5f6g7h8";
+
+    private static Dictionary<string, string> In(string region) => new() { ["aws:RequestedRegion"] = region };
 
     private static string StackKey(string stack) => $"arn:aws:kms:{CiAccountModel.Region}:{CiAccountModel.Account}:key/stack-key-of-{stack}";
 
@@ -58,6 +75,40 @@ public sealed class DrillRolePolicyTests
         Assert.True(account.Can(drill, "ssm:GetParameter", Parameter(Stack, "admin-key")));
         Assert.Equal(IamDecision.Allowed, StackKeyDecision("kms:Decrypt", Stack, "ssm"));
         Assert.Equal(IamDecision.Allowed, StackKeyDecision("kms:Decrypt", Stack, "s3"));
+        // The database backup copy check: the instance in the stack's region, its replicated backups in the copy region.
+        Assert.All(Instances(Stack), db => Assert.True(account.Can(drill, "rds:DescribeDBInstances", db), db));
+        Assert.True(account.Can(drill, "rds:DescribeDBInstanceAutomatedBackups", ReplicatedBackup, In(CopyRegion)));
+    }
+
+    [Fact]
+    public void The_aws_calls_of_the_database_copy_check_are_allowed_on_what_they_name()
+    {
+        // The calls exactly as the drill makes them (Core's AwsCliCalls), authorized on the resource each names.
+        var identifier = $"{ResourceNames.RootName(account.Stacks[Stack])}-database-postgres-1a2b3c4";
+        var describe = AwsCliCalls.DescribeDbInstance(CiAccountModel.Region, identifier);
+        var copy = AwsCliCalls.DescribeAutomatedBackup(CopyRegion, ReplicatedBackup);
+        Assert.Equal(["rds", "describe-db-instances"], describe.Take(2));
+        Assert.Equal(["rds", "describe-db-instance-automated-backups"], copy.Take(2));
+
+        var region = Value(describe, "--region");
+        Assert.True(account.Can(drill, "rds:DescribeDBInstances", $"arn:aws:rds:{region}:{CiAccountModel.Account}:db:{Value(describe, "--db-instance-identifier")}", In(region)));
+        Assert.True(account.Can(drill, "rds:DescribeDBInstanceAutomatedBackups", Value(copy, "--db-instance-automated-backups-arn"), In(Value(copy, "--region"))));
+        Assert.Equal(Value(copy, "--region"), RdsNames.RegionOf(Value(copy, "--db-instance-automated-backups-arn")));
+    }
+
+    private static string Value(IReadOnlyList<string> args, string option) => args[args.ToList().IndexOf(option) + 1];
+
+    [Fact]
+    public void Its_rds_reads_are_the_two_describe_calls_of_the_check_and_nothing_else()
+    {
+        // Only the copy region's replicated backups, not the automated backups of the stack's region, nor every instance.
+        Assert.False(account.Can(drill, "rds:DescribeDBInstanceAutomatedBackups", $"arn:aws:rds:{CiAccountModel.Region}:{CiAccountModel.Account}:auto-backup:ab-a1b2c3d4e5f6g7h8"));
+        Assert.False(account.Can(drill, "rds:DescribeDBInstances", $"arn:aws:rds:{CiAccountModel.Region}:{CiAccountModel.Account}:db:*"));
+        Assert.False(account.Can(drill, "rds:DescribeDBInstances", $"arn:aws:rds:{CopyRegion}:{CiAccountModel.Account}:db:{ResourceNames.RootName(account.Stacks[Stack])}-database-postgres-1a2b3c4"));
+        foreach (var action in new[] { "rds:StopDBInstanceAutomatedBackupsReplication", "rds:StartDBInstanceAutomatedBackupsReplication", "rds:DeleteDBInstanceAutomatedBackup", "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:DescribeDBSnapshots" })
+        {
+            Assert.All(Instances(Stack).Append(ReplicatedBackup), r => Assert.False(account.Can(drill, action, r, In(RdsNames.RegionOf(r)!)), $"{action} on {r}"));
+        }
     }
 
     [Fact]
@@ -88,6 +139,7 @@ public sealed class DrillRolePolicyTests
             Assert.All(account.Parameters(stack), p => Assert.False(account.Can(drill, "ssm:GetParameter", p), p));
             Assert.NotEqual(IamDecision.Allowed, StackKeyDecision("kms:Decrypt", stack, "ssm"));
             Assert.NotEqual(IamDecision.Allowed, StackKeyDecision("kms:Decrypt", stack, "s3"));
+            Assert.All(Instances(stack), db => Assert.False(account.Can(drill, "rds:DescribeDBInstances", db), $"describes {db}"));
         }
     }
 
@@ -109,6 +161,6 @@ public sealed class DrillRolePolicyTests
 
         // Every action it is granted only reads.
         Assert.All(drill.Permissions.Statements.Where(s => s.Effect == IamEffect.Allow).SelectMany(s => s.Actions),
-            action => Assert.Contains(action, new[] { "s3:ListBucket", "s3:GetObject", "kms:Decrypt", "ssm:GetParameter" }));
+            action => Assert.Contains(action, new[] { "s3:ListBucket", "s3:GetObject", "kms:Decrypt", "ssm:GetParameter", "rds:DescribeDBInstances", "rds:DescribeDBInstanceAutomatedBackups" }));
     }
 }
