@@ -66,7 +66,8 @@ public sealed record DatabaseCopyExpectation(string Stack, string SourceRegion, 
 /// <summary>
 /// The judgement of the drill's database copy check. Since the replication is started by a command (not a managed
 /// resource), <c>pulumi refresh</c> no longer notices a replication stopped outside Pulumi; the monthly drill does.
-/// Statuses as data/rds-backup-replication.json cites them, compared case-insensitively (AWS has answered both cases).
+/// Statuses as Data/rds-backup-replication-facts.json cites them (status-*), compared case-insensitively (AWS has
+/// answered both cases).
 /// </summary>
 public static class DatabaseCopyCheck
 {

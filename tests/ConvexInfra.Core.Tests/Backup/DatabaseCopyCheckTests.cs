@@ -54,7 +54,7 @@ public sealed partial class DatabaseCopyCheckTests
         var graph = JsonNode.Parse(File.ReadAllText(Path.Combine(WorkflowYaml.Root, "tests", "ConvexInfra.Components.Tests", "Graph", "Snapshots", $"{name}.json")))!.AsArray();
         var spec = Stack(name);
         var resource = DatabaseCopyExpectation.ResourceName(spec);
-        Assert.Contains(graph, r => (string?)r!["name"] == resource);
+        Assert.Contains(graph, r => (string?)r!["name"] == resource && (string?)r["type"] == DatabaseCopyExpectation.CommandToken);
         Assert.Contains(graph, r => (string?)r!["name"] == resource[..^"-database".Length] && (string?)r["type"] == DatabaseCopyExpectation.BackupCopyToken);
         Assert.Contains(graph, r => (string?)r!["type"] == DatabaseCopyExpectation.DeploymentToken);
 
@@ -193,17 +193,38 @@ public sealed partial class DatabaseCopyCheckTests
         Assert.Equal(identifier, RdsNames.IdentifierOf(address));
 
     [Fact]
-    public void The_statuses_are_the_ones_the_cited_source_names()
+    public void The_statuses_are_the_ones_the_cited_facts_name()
     {
-        var data = JsonNode.Parse(File.ReadAllText(Path.Combine(WorkflowYaml.Root, "components", "ConvexInfra.Core", "Data", "rds-backup-replication.json")))!;
-        var statuses = data["statuses"]!;
-        Assert.Equal("internal/service/rds/instance_automated_backups_replication.go", (string?)statuses["file"]);
-        Assert.Equal(DatabaseCopyCheck.Replicating, (string?)statuses["replicating"]);
-        Assert.Equal(DatabaseCopyCheck.Pending, (string?)statuses["pending"]);
-        Assert.Equal(DatabaseCopyCheck.Retained, (string?)statuses["retained"]);
-        Assert.Matches("^[0-9a-f]{40}$", (string?)statuses["commit"]);
-        Assert.Matches("^[0-9a-f]{40}$", (string?)data["fields"]!["commit"]);
+        var facts = Facts();
+        Assert.Equal(DatabaseCopyCheck.Replicating, facts["status-replicating"]);
+        Assert.Equal(DatabaseCopyCheck.Pending, facts["status-pending"]);
+        Assert.Equal(DatabaseCopyCheck.Retained, facts["status-retained"]);
+        Assert.Equal(DatabaseCopyCheck.Creating, facts["status-creating"]);
     }
+
+    [Fact]
+    public void Botocore_answers_the_fields_the_check_reads_and_documents_the_creating_status()
+    {
+        // The installed botocore (a test tool) is the model the AWS CLI answers with.
+        const string Probe = """
+            import sys, botocore.session
+            model = botocore.session.get_session().get_service_model("rds")
+            backup = model.shape_for("DBInstanceAutomatedBackup").members
+            print("backup", all(f in backup for f in sys.argv[1].split()))
+            print("instance", all(f in model.shape_for("DBInstance").members for f in sys.argv[2].split()))
+            print("creating", ("<code>" + sys.argv[3] + "</code>") in backup["Status"].documentation)
+            print("by-arn", "DBInstanceAutomatedBackupsArn" in model.operation_model("DescribeDBInstanceAutomatedBackups").input_shape.members)
+            """;
+        var facts = Facts();
+        var result = ConvexInfra.Core.Tests.Tools.ExternalTool.Run("python3", ["-c", Probe, facts["automated-backup-fields"], facts["instance-fields"], facts["status-creating"]]);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(["backup True", "instance True", "creating True", "by-arn True"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private static Dictionary<string, string> Facts() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(WorkflowYaml.Root, "components", "ConvexInfra.Core", "Data", "rds-backup-replication-facts.json")))!["facts"]!.AsArray()
+            .ToDictionary(f => (string)f!["key"]!, f => (string)f!["value"]!, StringComparer.Ordinal);
 
     [Fact]
     public void The_report_shows_the_check_apart_from_the_rto_and_fails_on_its_problems()
