@@ -44,16 +44,22 @@ public sealed class BackendEntrypointTests
         "printf '%s' db.abc123.eu-west-1.rds.amazonaws.com\n";
 
     // Starts the entrypoint, waits for the backend to run, sends it the given signals, prints the exit status.
-    // Job control on (set -m): otherwise bash starts the entrypoint with SIGINT ignored, unlike ECS's PID 1.
+    // Job control on (set -m): otherwise bash starts the entrypoint with SIGINT ignored, unlike ECS's PID 1; it also
+    // puts the entrypoint and the backend in a process group of their own, so a backend the entrypoint left running is
+    // found, reported and killed rather than left holding the test's output open. Their output goes to a file for the
+    // same reason.
     private const string Driver =
         "#!/usr/bin/env bash\n" +
         "set -m\n" +
-        "bash ./entrypoint.sh --flag value &\n" +
+        "bash ./entrypoint.sh --flag value > entrypoint.log 2>&1 &\n" +
         "pid=$!\n" +
         "for _ in $(seq 1 200); do [[ -e started ]] && break; sleep 0.05; done\n" +
+        "[[ -e started ]] || echo 'the backend had not started after 10 s'\n" +
         "for sig in ${SIGNALS}; do kill -\"${sig}\" \"${pid}\"; sleep 0.2; done\n" +
         "wait \"${pid}\"\n" +
-        "echo \"exit=$?\"\n";
+        "echo \"exit=$?\"\n" +
+        "cat entrypoint.log\n" +
+        "if kill -0 -- -\"${pid}\" 2>/dev/null; then echo 'left running after the entrypoint exited'; kill -KILL -- -\"${pid}\"; fi\n";
 
     [Fact]
     public void Entrypoint_is_shellcheck_clean()
@@ -158,6 +164,7 @@ public sealed class BackendEntrypointTests
         env["SIGNALS"] = signals;
         var result = ExternalTool.Run("bash", ["./driver.sh"], dir.Path, env, TimeSpan.FromSeconds(30));
         Assert.True(result.ExitCode == 0, result.Output);
+        Assert.DoesNotContain("left running", result.Stdout, StringComparison.Ordinal);
         return result;
     }
 

@@ -62,7 +62,13 @@ public static class ExternalTool
             Assert.Fail($"{tool} {string.Join(' ', info.ArgumentList)} did not finish in time");
         }
 
-        process.WaitForExit();
+        // The tool has exited; its output ends when every process holding the pipes has: a child it left running (an
+        // orphan) would keep them open and hang the test, so bound that wait too and name the cause.
+        if (!Task.WhenAll(stdout, stderr).Wait(TimeSpan.FromSeconds(10)))
+        {
+            Assert.Fail($"{tool} {string.Join(' ', info.ArgumentList)} exited {process.ExitCode}, but a process it started still holds its output open (left running)");
+        }
+
         return new ToolResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 
