@@ -182,14 +182,20 @@ public sealed class BackendEntrypointDatabaseWaitTests
 
     private static RunningEntrypoint Start(TempDir dir, FakeAws aws)
     {
-        var info = new ProcessStartInfo(ExternalTool.Require("bash"))
+        // As ECS starts PID 1: with SIGINT and SIGQUIT at their defaults even when the test run inherited them ignored
+        // (a run started in the background), since bash cannot trap a signal that was ignored when it started.
+        var info = new ProcessStartInfo(ExternalTool.Require("env"))
         {
             WorkingDirectory = dir.Path,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add("./entrypoint.sh");
+        foreach (var argument in BackendEntrypointTests.WithDefaultStopSignals("bash", "./entrypoint.sh"))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         var env = info.Environment;
         foreach (var (key, value) in aws.ContainerEnvironment())
         {

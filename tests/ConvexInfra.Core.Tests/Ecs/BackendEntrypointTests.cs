@@ -162,11 +162,18 @@ public sealed class BackendEntrypointTests
     {
         var env = Environment(dir, extra);
         env["SIGNALS"] = signals;
-        var result = ExternalTool.Run("bash", ["./driver.sh"], dir.Path, env, TimeSpan.FromSeconds(30));
+        var result = ExternalTool.Run("env", WithDefaultStopSignals("bash", "./driver.sh"), dir.Path, env, TimeSpan.FromSeconds(30));
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.DoesNotContain("left running", result.Stdout, StringComparison.Ordinal);
         return result;
     }
+
+    /// <summary>
+    /// The arguments of <c>env</c> that run <paramref name="command"/> with SIGINT and SIGQUIT at their defaults, as ECS
+    /// starts PID 1, even when this test run inherited them ignored (started in the background by a non-interactive
+    /// shell): bash cannot trap a signal that was ignored when it started, so the backend would never see its SIGINT.
+    /// </summary>
+    internal static string[] WithDefaultStopSignals(params string[] command) => ["--default-signal=INT,QUIT", .. command];
 
     private static Dictionary<string, string> Environment(TempDir dir, Dictionary<string, string>? extra)
     {
